@@ -1,0 +1,67 @@
+"""The exception tree of Trở về: one root, narrow subclasses (as in networkx)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SimError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a data file, located as precisely as the file allows."""
+
+    file: str
+    line: int | None
+    col: int | None
+    path: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """Render as ``file:line:col field.path: message (hint)``."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.col or 1}"
+        text = f"{where} {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class DataError(SimError):
+    """A data file (or several) is invalid. Carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+class UnknownIdError(SimError, KeyError):
+    """An id (scenario, exercise, profile, region, agency…) that does not exist."""
+
+    def __init__(self, kind: str, value: str, known: list[str]):
+        from difflib import get_close_matches
+
+        self.kind, self.value = kind, value
+        close = get_close_matches(value, known, n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"known: {', '.join(sorted(known)[:12])}"
+        self.message = f"unknown {kind} {value!r} ({hint})"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class SeedError(SimError, ValueError):
+    """A seed that is not a non-negative integer."""
+
+
+class FileMissingError(SimError, FileNotFoundError):
+    """A file the user named does not exist."""
+
+    def __init__(self, path: str, what: str = "file"):
+        self.message = f"{path}: no such {what} (check the path; run from the project folder or give an absolute path)"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message

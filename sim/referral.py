@@ -1,0 +1,158 @@
+"""The referral graph of agencies (networkx) and the queries over it.
+
+A MultiDiGraph keyed by purpose (two agencies may be joined for several purposes).
+Nodes are agency ids with level, sector, names and the services they deliver in the regime;
+edges are hand-overs and referrals with purpose, deadline and legal basis.
+
+>>> G = referral_graph("B")
+>>> notified_agencies(G)
+['provincial_health_dept']
+>>> service_path(G, "legal_aid")
+['commune_pc', 'provincial_health_dept', 'legal_aid_centre']
+"""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import networkx as nx
+from pydantic import Field
+
+from sim.errors import DataError, Problem
+from sim.law import Bilingual, Cited, Deadline, Regime, Strict
+from sim.loading import read_document, validate
+
+ROOT = "commune_pc"
+
+
+class Agency(Strict):
+    vi: str
+    en: str
+    level: Literal["commune", "local", "district", "province", "central"]
+    sector: str
+    regimes: list[Regime]
+    services: dict[Regime, list[str]] = Field(default_factory=dict)
+
+
+class Edge(Cited):
+    from_: str = Field(alias="from")
+    to: str
+    purpose: str
+    deadline: Deadline | None = None
+    regimes: list[Regime]
+
+
+class AgenciesFile(Strict):
+    schema_version: Literal[1]
+    agencies: dict[str, Agency]
+    edges: list[Edge]
+
+
+@cache
+def load_agencies(path: str | None = None) -> AgenciesFile:
+    """Load ``sim/data/agencies.yaml`` and check that every edge joins two agencies of its regimes."""
+    from sim.rulebook import DATA
+    from sim.suggest import unknown_id_problem
+
+    doc = read_document(Path(path) if path else Path(str(DATA / "agencies.yaml")))
+    data = validate(AgenciesFile, doc)
+    problems: list[Problem] = []
+    for i, edge in enumerate(data.edges):
+        for end, key in ((edge.from_, "from"), (edge.to, "to")):
+            if end not in data.agencies:
+                problems.append(unknown_id_problem(doc, ("edges", i, key), "agency", end, list(data.agencies)))
+            elif not set(edge.regimes) <= set(data.agencies[end].regimes):
+                problems.append(doc.problem(("edges", i, "regimes"), f"agency {end!r} does not exist in every regime of this edge",
+                                            f"{end} exists in {data.agencies[end].regimes}"))
+    if problems:
+        raise DataError(problems)
+    return data
+
+
+def referral_graph(regime: str, names: dict[str, str] | None = None) -> nx.MultiDiGraph:
+    """Build the graph of one regime; ``names`` fills ``{commune}``, ``{district}``, ``{province}``."""
+    return _cached_graph(regime, tuple(sorted((names or {}).items()))).copy()
+
+
+@cache
+def _cached_graph(regime: str, names: tuple[tuple[str, str], ...]) -> nx.MultiDiGraph:
+    data = load_agencies()
+    fill = {"commune": "xã", "district": "huyện", "province": "tỉnh"} | dict(names)
+    G = nx.MultiDiGraph(regime=regime)
+    for agency_id, agency in data.agencies.items():
+        if regime in agency.regimes:
+            G.add_node(agency_id, vi=agency.vi.format(**fill), en=agency.en.format(**fill), level=agency.level,
+                       sector=agency.sector, services=tuple(agency.services.get(regime, ())))
+    for edge in data.edges:
+        if regime in edge.regimes:
+            G.add_edge(edge.from_, edge.to, key=edge.purpose, purpose=edge.purpose, deadline=edge.deadline, basis=tuple(edge.basis), status=edge.status)
+    return G
+
+
+def notified_agencies(G: nx.MultiDiGraph, source: str = ROOT) -> list[str]:
+    """Agencies the commune must notify (edges with purpose ``notify``)."""
+    return sorted(t for _, t, p in G.out_edges(source, data="purpose") if p == "notify")
+
+
+def providers(G: nx.MultiDiGraph, service: str) -> list[str]:
+    """Agencies that deliver ``service`` in this graph."""
+    return sorted(n for n, s in G.nodes(data="services") if service in s)
+
+
+def service_path(G: nx.MultiDiGraph, service: str, source: str = ROOT) -> list[str] | None:
+    """Shortest referral path from the commune to the nearest provider of ``service``.
+
+    The commune itself counts when it delivers the service. Returns None when unreachable.
+    """
+    targets = providers(G, service)
+    if source in targets:
+        return [source]
+    best: list[str] | None = None
+    paths = nx.single_source_shortest_path(G, source)
+    for target in targets:
+        if target in paths and (best is None or len(paths[target]) < len(best)):
+            best = paths[target]
+    return best
+
+
+def plan_edges(G: nx.MultiDiGraph, chosen: set[str], source: str = ROOT) -> list[tuple[str, str]]:
+    """The edges a plan uses: edges of G between the commune and chosen agencies only."""
+    allowed = chosen | {source}
+    return sorted({(u, v) for u, v in G.edges() if u in allowed and v in allowed})
+
+
+def check_referral_plan(G: nx.MultiDiGraph, chosen: list[str], needed: list[str], source: str = ROOT) -> dict[str, dict]:
+    """Whether a plan (a set of chosen agencies) reaches every needed service.
+
+    A service counts as reached when a chosen agency (or the commune) delivers it and is reachable
+    from the commune through chosen agencies only.
+
+    >>> G = referral_graph("A")
+    >>> r = check_referral_plan(G, ["district_labour_office", "social_assistance_facility"], ["shelter", "loan"])
+    >>> r["shelter"]["reached"], r["loan"]["reached"]
+    (True, False)
+    """
+    sub = G.subgraph(set(chosen) | {source})
+    reachable = nx.descendants(sub, source) | {source}
+    result: dict[str, dict] = {}
+    for service in needed:
+        via = sorted(a for a in reachable if service in G.nodes[a]["services"])
+        path = nx.shortest_path(sub, source, via[0]) if via else None
+        result[service] = {"reached": bool(via), "via": via, "path": path, "correct_path": service_path(G, service, source)}
+    return result
+
+
+def edge_deadline(G: nx.MultiDiGraph, u: str, v: str, purpose: str) -> Deadline | None:
+    return G.edges[u, v, purpose].get("deadline")
+
+
+def agency_label(G: nx.MultiDiGraph, agency: str, lang: str = "vi") -> str:
+    return G.nodes[agency]["en" if lang == "en" else "vi"]
+
+
+def label_of(agency_id: str) -> Bilingual:
+    """Unfilled bilingual name of an agency, for texts outside a region."""
+    agency = load_agencies().agencies[agency_id]
+    return Bilingual(vi=agency.vi.format(commune="xã", district="huyện", province="tỉnh"),
+                     en=agency.en.format(commune="commune", district="district", province="province"))

@@ -1,0 +1,115 @@
+"""Region packs: the real administrative units a case can be set in, valid on a date.
+
+>>> from datetime import date
+>>> pack = load_region("binh-thuan")
+>>> len(pack.communes_on(date(2021, 1, 1))), len(pack.communes_on(date(2025, 1, 1)))
+(124, 121)
+>>> len(load_region("lam-dong-binh-thuan").communes_on(date(2025, 8, 1)))
+45
+"""
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from sim.errors import SimError, UnknownIdError
+from sim.law import Strict
+from sim.loading import read_document, validate
+
+
+class PackEntry(Strict):
+    vi: str
+    en: str
+    file: str
+    layout: Literal["districts", "communes"]
+    valid_from: date
+    valid_to: date | None = None
+    former_province: str | None = None
+    note: str = ""
+
+
+class PacksFile(Strict):
+    schema_version: Literal[1]
+    packs: dict[str, PackEntry]
+
+
+class Commune(Strict):
+    """A commune-level unit (xã / phường / thị trấn / đặc khu)."""
+
+    name: str
+    type: str
+    code: str
+    district: str | None = None
+    district_type: str | None = None
+    dissolved: date | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.type} {self.name}"
+
+
+class RegionPack(Strict):
+    id: str
+    vi: str
+    en: str
+    province: str
+    valid_from: date
+    valid_to: date | None
+    communes: list[Commune] = Field(repr=False)
+    note: str = ""
+
+    def covers(self, day: date) -> bool:
+        return day >= self.valid_from and (self.valid_to is None or day <= self.valid_to)
+
+    def communes_on(self, day: date) -> list[Commune]:
+        """Units that exist on ``day`` (units dissolved on or before it are left out)."""
+        if not self.covers(day):
+            raise SimError(f"region {self.id!r} covers {self.valid_from}–{self.valid_to or '…'}, not {day} (pick a date in range or another region)")
+        return [c for c in self.communes if c.dissolved is None or day < c.dissolved]
+
+    def place_names(self, commune: Commune) -> dict[str, str]:
+        """Names for the referral graph's ``{commune}``, ``{district}``, ``{province}``."""
+        district = f"{commune.district_type} {commune.district}" if commune.district else ""
+        return {"commune": commune.full_name, "district": district or "—", "province": self.province}
+
+
+def pack_ids() -> list[str]:
+    return sorted(_packs().packs)
+
+
+@cache
+def _packs() -> PacksFile:
+    from sim.rulebook import DATA
+
+    return validate(PacksFile, read_document(Path(str(DATA / "regions" / "packs.yaml"))))
+
+
+@cache
+def load_region(pack_id: str) -> RegionPack:
+    """Load a region pack by id (see ``sim/data/regions/packs.yaml``)."""
+    from sim.rulebook import DATA
+
+    packs = _packs().packs
+    if pack_id not in packs:
+        raise UnknownIdError("region", pack_id, list(packs))
+    entry = packs[pack_id]
+    raw = read_document(Path(str(DATA / "regions" / entry.file))).data
+    if entry.layout == "districts":
+        province = raw["province"]["name"]
+        communes = [Commune(name=u["name"], type=u["type"], code=u["code"], district=d["name"], district_type=d["type"],
+                            dissolved=u.get("dissolved"))
+                    for d in raw["districts"] for u in d["units"]]
+        types = {d["name"]: d["type"] for d in raw["districts"]}
+        communes += [Commune(name=u["name"], type=u["type"], code=u["code"], district=u["district"],
+                             district_type=types[u["district"]], dissolved=u["dissolved"])
+                     for u in raw.get("dissolved_before_2020", [])]
+    else:
+        province = raw["province"]["name"]
+        communes = [Commune(name=u["name"], type=u["type"], code=u["code"]) for u in raw["units"]
+                    if entry.former_province is None or u["former_province"] == entry.former_province]
+    return RegionPack(id=pack_id, vi=entry.vi, en=entry.en, province=province, valid_from=entry.valid_from,
+                      valid_to=entry.valid_to, communes=communes, note=entry.note)

@@ -120,6 +120,8 @@ def _problem_from_error(doc: SourceDoc, model: type[BaseModel], err: dict[str, A
         known = _fields_at(model, loc[:-1])
         close = get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else (f"allowed fields: {', '.join(known)}" if known else "remove it")
+        if " " in str(loc[-1]).strip() or known == ["en", "vi"]:
+            hint = "a comma inside {…} splits a text in two: put the whole text in quotes, e.g. vi: 'a, b'"
         return doc.problem(loc, "unknown field", hint, at_key=True)
     if kind == "missing":
         return doc.problem(loc[:-1], f"required field {loc[-1]!r} is missing", f"add {loc[-1]}: …", at_key=False)

@@ -1,0 +1,342 @@
+"""The rule engine: from a case's facts and its date, the ground truth with a trace of why.
+
+Pure functions, no I/O: ``assess(case, rulebook)`` returns an ``Assessment`` whose every
+determination names the facts it used and the rules (with citations) it applied.
+"""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+
+from sim.case import Case, Person
+from sim.law import Citation, Deadline, Status, Strict
+from sim.loading import read_document, validate
+from sim.referral import referral_graph, service_path
+from sim.rulebook import RegimeRules, Rulebook
+
+DecisionPoint = Literal["D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10"]
+ASSESSMENT_SCHEMA_VERSION = 1
+
+
+class Need(Strict):
+    service: str
+    immediate: bool
+    vi: str
+    en: str
+    always: bool = False
+    basis: list[Citation] = Field(default_factory=list)
+
+
+class NeedsFile(Strict):
+    schema_version: Literal[1]
+    needs: dict[str, Need]
+
+
+@cache
+def load_needs() -> dict[str, Need]:
+    from sim.rulebook import DATA
+
+    return validate(NeedsFile, read_document(Path(str(DATA / "needs.yaml")))).needs
+
+
+class RuleUse(Strict):
+    """One rule applied: which part of the rulebook, its status and its legal basis."""
+
+    rule: str
+    status: Status
+    basis: list[Citation]
+
+
+class Determination(Strict):
+    """One piece of ground truth with its trace."""
+
+    id: str
+    decision_point: DecisionPoint
+    value: dict[str, Any]
+    facts: list[str]
+    rules: list[RuleUse]
+
+
+class Assessment(Strict):
+    schema_version: Literal[1] = ASSESSMENT_SCHEMA_VERSION
+    case_id: str
+    regime: Literal["A", "B"]
+    rulebook: str
+    determinations: dict[str, Determination]
+    critical_errors_at_risk: list[str]
+
+    def value(self, key: str) -> dict[str, Any]:
+        return self.determinations[key].value
+
+
+def _use(rule: str, cited: Any) -> RuleUse:
+    return RuleUse(rule=rule, status=cited.status, basis=list(cited.basis))
+
+
+def age_when_trafficked(person: Person, months_away: int) -> int:
+    """The person's age when the trafficking began (the under-18 rule looks at this age).
+
+    >>> from sim.case import Person
+    >>> age_when_trafficked(Person(id="p", role="primary", full_name="A", family_name="A", given_name="A", sex="female", age=19), 18)
+    17
+    """
+    return max(0, person.age - (months_away + 11) // 12)
+
+
+def assess(case: Case, rulebook: Rulebook) -> Assessment:
+    """Derive the ground truth of ``case`` under the rulebook in force on its date.
+
+    >>> from sim.rulebook import load_rulebook
+    >>> from sim.generator import generate_case
+    >>> from sim.scenario import load_scenario
+    >>> case = generate_case(load_scenario("forced-marriage-2016"), seed=7)
+    >>> a = assess(case, load_rulebook())
+    >>> a.regime, a.value("notification")["agencies"]
+    ('A', ['district_labour_office'])
+    """
+    rules = rulebook.for_date(case.date)
+    names = {"commune": case.commune.commune, "district": case.commune.district or "—", "province": case.commune.province}
+    graph = referral_graph(rules.regime, names)
+    found: dict[str, Determination] = {}
+
+    def add(d: Determination) -> None:
+        found[d.id] = d
+
+    add(Determination(id="regime", decision_point="D4", value={"regime": rules.regime, "rulebook": rules.id, "version": rules.version},
+                      facts=[f"date = {case.date.isoformat()}"],
+                      rules=[RuleUse(rule=f"{rules.id}.effective", status="confirmed", basis=rules.notification[0].basis)]))
+    add(Determination(id="receive", decision_point="D1", value={"receive": True},
+                      facts=[f"entry_route = {case.entry_route}"],
+                      rules=[RuleUse(rule="critical_errors.E01", status="confirmed", basis=rulebook.critical_errors["E01"].basis)]))
+    signs = _signs(case, rules)
+    add(signs)
+    documents = _documents(case, rules)
+    add(documents)
+    holds_lawful = bool(documents.value["lawful"])
+    add(_verification(case, rules, holds_lawful))
+    add(_notification(rules))
+    add(_intake(case, rules))
+    groups = {p.id: _group(p, holds_lawful) for p in case.persons}
+    entitlements = _entitlements(case, rules, groups, signs.value["indicated"])
+    add(entitlements)
+    add(_immediate_support(case, rules, entitlements.value))
+    add(_protection(case, rules))
+    add(_confidentiality(case, rules))
+    add(_children(case, rules))
+    add(_referral(case, rules, graph, entitlements.value, signs.value["indicated"], found))
+    return Assessment(case_id=case.case_id, regime=rules.regime, rulebook=rulebook.version, determinations=found,
+                      critical_errors_at_risk=_errors_at_risk(case, found))
+
+
+def _signs(case: Case, rules: RegimeRules) -> Determination:
+    ident = rules.identification
+    truth = case.truth
+    acts = [a for a in truth.acts if a in ident.acts]
+    means = [m for m in truth.means if m in ident.means]
+    purposes = [p for p in truth.purposes if p in ident.purposes]
+    age = age_when_trafficked(case.primary, truth.months_away)
+    means_required = age >= ident.means_required_from_age
+    indicated = bool(acts) and bool(purposes) and (bool(means) or not means_required)
+    facts = [f"truth.acts = {truth.acts}", f"truth.means = {truth.means}", f"truth.purposes = {truth.purposes}",
+             f"age when trafficked = {age} (means required from {ident.means_required_from_age})"]
+    return Determination(id="signs_of_trafficking", decision_point="D5",
+                         value={"acts": acts, "means": means, "purposes": purposes, "means_required": means_required,
+                                "indicated": indicated},
+                         facts=facts, rules=[_use("identification", ident)])
+
+
+def _documents(case: Case, rules: RegimeRules) -> Determination:
+    lawful_rules = {d.document: d for d in rules.victim_documents.documents}
+    lawful = [k for k in case.document_kinds if k in lawful_rules]
+    other = [k for k in case.document_kinds if k not in lawful_rules]
+    used = [_use(f"victim_documents.{k}", lawful_rules[k]) for k in lawful]
+    used.append(RuleUse(rule="victim_documents.commune_may_certify", status="confirmed", basis=rules.victim_documents.commune_basis))
+    return Determination(id="victim_documents", decision_point="D6",
+                         value={"lawful": lawful, "other": other, "commune_may_certify": rules.victim_documents.commune_may_certify,
+                                "own_statement_is_evidence": "own_statement" in rules.identification.evidence_sources.ids},
+                         facts=[f"documents carried = {case.document_kinds}"],
+                         rules=used + [RuleUse(rule="identification.evidence_sources", status=rules.identification.evidence_sources.status,
+                                               basis=rules.identification.evidence_sources.basis)])
+
+
+def _verification(case: Case, rules: RegimeRules, holds_lawful: bool) -> Determination:
+    verifier = rules.verifier_on(case.date)
+    return Determination(id="verification", decision_point="D6",
+                         value={"needed": not holds_lawful, "requested_by": rules.verification.requested_by,
+                                "verifier": verifier.agency, "deadline": verifier.deadline.model_dump(),
+                                "initial": {"agency": rules.initial_verification.agency, "partner": rules.initial_verification.partner,
+                                            "deadline": rules.initial_verification.deadline.model_dump()}},
+                         facts=[f"holds a lawful victim document = {holds_lawful}", f"date = {case.date.isoformat()}"],
+                         rules=[_use("verification.verifier", verifier), _use("initial_verification", rules.initial_verification)])
+
+
+def _notification(rules: RegimeRules) -> Determination:
+    return Determination(id="notification", decision_point="D4",
+                         value={"agencies": [n.agency for n in rules.notification],
+                                "deadlines": {n.agency: n.deadline.model_dump() for n in rules.notification}},
+                         facts=["the commune received the person"],
+                         rules=[_use(f"notification.{n.agency}", n) for n in rules.notification])
+
+
+def _intake(case: Case, rules: RegimeRules) -> Determination:
+    form = rules.intake.forms.abroad if case.returned_from_abroad else rules.intake.forms.domestic
+    writes_for = [p.id for p in case.persons
+                  if (p.age < 18 and rules.intake.officer_writes_for_children) or (not p.can_write and rules.intake.officer_writes_for_unable_to_write)]
+    return Determination(id="intake", decision_point="D2",
+                         value={"form": form, "record": rules.intake.record, "officer_writes_for": writes_for},
+                         facts=[f"returned from abroad = {case.returned_from_abroad}",
+                                *(f"{p.id}: age {p.age}, can write = {p.can_write}" for p in case.persons)],
+                         rules=[_use("intake", rules.intake)])
+
+
+def _group(person: Person, holds_lawful: bool) -> str:
+    if person.role == "accompanying_child":
+        return "M"
+    if person.nationality == "foreign":
+        return "F"
+    return "V" if holds_lawful else "W"
+
+
+def _entitled(rules: RegimeRules, person: Person, group: str) -> list[str]:
+    return [e.support for e in rules.entitlements
+            if group in e.groups and (e.under_age is None or person.age < e.under_age)
+            and (e.households is None or person.household in e.households)]
+
+
+def _entitlements(case: Case, rules: RegimeRules, groups: dict[str, str], indicated: bool) -> Determination:
+    value: dict[str, Any] = {}
+    for person in case.persons:
+        group = groups[person.id]
+        identified_group = "V" if group == "W" and indicated else group
+        value[person.id] = {"group": group, "now": _entitled(rules, person, group),
+                            "if_identified": _entitled(rules, person, identified_group) if indicated or group != "W" else []}
+    used = [_use(f"entitlements.{e.support}", e) for e in rules.entitlements]
+    facts = [f"{p.id}: group {groups[p.id]}, age {p.age}, household {p.household}, nationality {p.nationality}" for p in case.persons]
+    return Determination(id="entitlements", decision_point="D3", value=value, facts=facts, rules=used)
+
+
+def _immediate_support(case: Case, rules: RegimeRules, entitlements: dict[str, Any]) -> Determination:
+    needs = load_needs()
+    primary = entitlements[case.primary.id]["now"]
+    due = [n for n in case.truth.needs if n in needs and needs[n].immediate and (needs[n].always or needs[n].service in primary)]
+    not_due = [n for n in case.truth.needs if n in needs and needs[n].immediate and n not in due]
+    return Determination(id="immediate_support", decision_point="D3",
+                         value={"provide": due, "not_entitled": not_due, "before_verification": True},
+                         facts=[f"truth.needs = {case.truth.needs}", f"entitled now = {primary}"],
+                         rules=[_use(f"entitlements.{e.support}", e) for e in rules.entitlements if e.support in ("essential_needs", "travel", "medical", "interpretation")])
+
+
+def _protection(case: Case, rules: RegimeRules) -> Determination:
+    truth = case.truth
+    measures = list(rules.protection.indicated_when_threats) if truth.threats or truth.trafficker_nearby else []
+    if truth.trafficker_nearby:
+        measures += [m for m in rules.protection.indicated_when_trafficker_nearby if m not in measures]
+    indicated = bool(measures)
+    return Determination(id="protection", decision_point="D7",
+                         value={"indicated": indicated, "measures": measures, "consent_required": True,
+                                "refusal_allowed": rules.protection.refusal_allowed,
+                                "record_refusal": indicated and truth.refuses_protection},
+                         facts=[f"truth.threats = {truth.threats}", f"truth.trafficker_nearby = {truth.trafficker_nearby}",
+                                f"truth.refuses_protection = {truth.refuses_protection}"],
+                         rules=[_use("protection", rules.protection)])
+
+
+def _confidentiality(case: Case, rules: RegimeRules) -> Determination:
+    truth = case.truth
+    return Determination(id="confidentiality", decision_point="D8",
+                         value={"consent_required": rules.confidentiality.consent_required,
+                                "never_contact": ["suspected_trafficker"] + (["suspected_family"] if truth.family_suspected else [])},
+                         facts=[f"truth.family_suspected = {truth.family_suspected}", f"truth.trafficker_nearby = {truth.trafficker_nearby}"],
+                         rules=[_use("confidentiality", rules.confidentiality)])
+
+
+def _children(case: Case, rules: RegimeRules) -> Determination:
+    minors = [p.id for p in case.persons if p.age < 18]
+    duties: list[str] = []
+    if minors:
+        duties = [d for d in rules.children.duties if d != "escort_to_relatives" or case.primary.age < 18]
+        if case.truth.child_at_serious_risk:
+            duties.append("emergency_intervention_12h")
+    return Determination(id="child_duties", decision_point="D9",
+                         value={"applies": bool(minors), "children": minors, "duties": duties,
+                                "escort_by": rules.children.escort_by if minors else None,
+                                "emergency_within_hours": rules.children.emergency_intervention_hours if case.truth.child_at_serious_risk else None},
+                         facts=[f"ages = {[p.age for p in case.persons]}", f"truth.child_at_serious_risk = {case.truth.child_at_serious_risk}"],
+                         rules=[_use("children", rules.children)])
+
+
+def _referral(case: Case, rules: RegimeRules, graph: Any, entitlements: dict[str, Any], indicated: bool,
+              found: dict[str, Determination]) -> Determination:
+    needs = load_needs()
+    available = set()
+    for person_value in entitlements.values():
+        available |= set(person_value["now"]) | set(person_value["if_identified"])
+    services: list[str] = []
+    for need in case.truth.needs:
+        if need not in needs:
+            continue
+        service = needs[need].service
+        if service == "shelter":
+            if case.truth.wishes_shelter or not case.truth.has_home:
+                services.append(service)
+        elif needs[need].always or service in available:
+            services.append(service)
+    if found["verification"].value["needed"]:
+        services.append("verification")
+    if found["protection"].value["indicated"] and not case.truth.refuses_protection:
+        services.append("protection")
+    if found["child_duties"].value["applies"]:
+        services.append("child_protection")
+        if case.primary.age < 18:
+            services.append("escort")
+    if indicated:
+        services.append("follow_up")
+    if any(s in services for s in rules.reintegration.applies_to):
+        services.append("support_decision")
+    services = list(dict.fromkeys(services))
+    paths = {s: service_path(graph, s) for s in services}
+    agencies = sorted({a for p in paths.values() if p for a in p} - {"commune_pc"})
+    return Determination(id="referral", decision_point="D10",
+                         value={"services": services, "paths": paths, "agencies": agencies,
+                                "reintegration": {"applies_to": rules.reintegration.applies_to,
+                                                  "apply_within_months": rules.reintegration.apply_within_months,
+                                                  "steps": [{"agency": s.agency, "deadline": s.deadline.model_dump()} for s in rules.reintegration.steps]}},
+                         facts=[f"truth.needs = {case.truth.needs}", f"truth.wishes_shelter = {case.truth.wishes_shelter}",
+                                f"truth.has_home = {case.truth.has_home}", f"signs indicated = {indicated}"],
+                         rules=[_use("reintegration", rules.reintegration)])
+
+
+def _errors_at_risk(case: Case, found: dict[str, Determination]) -> list[str]:
+    """The critical errors this case gives a trainee the chance to make."""
+    truth = case.truth
+    risky = {"E01", "E02", "E04", "E06", "E07", "E17", "E19", "E20"}
+    if found["immediate_support"].value["provide"]:
+        risky.add("E03")
+    if found["verification"].value["needed"]:
+        risky.add("E05")
+    if found["signs_of_trafficking"].value["indicated"]:
+        risky.add("E08")
+    else:
+        risky.add("E18")
+    if found["child_duties"].value["applies"]:
+        risky |= {"E09", "E10"}
+    if truth.child_at_serious_risk:
+        risky.add("E11")
+    if found["protection"].value["indicated"]:
+        risky |= {"E12", "E13"}
+    if truth.wishes_shelter is False and "shelter" in truth.needs:
+        risky.add("E13")
+    if truth.family_suspected or truth.trafficker_nearby:
+        risky.add("E14")
+    if case.primary.nationality == "foreign" or case.primary.household != "poor":
+        risky.add("E15")
+    if any(s in found["referral"].value["services"] for s in ("education", "vocational", "hardship_allowance")):
+        risky.add("E16")
+    return sorted(risky, key=lambda e: int(e[1:]))
+
+
+def deadline_of(value: dict[str, Any]) -> Deadline:
+    return Deadline.model_validate(value)

@@ -1,0 +1,367 @@
+"""The case generator: Faker ``vi_VN`` plus our name provider, profiles and region packs.
+
+Same scenario and seed → the same case, byte for byte. Every person is marked fictional.
+
+>>> from sim.scenario import load_scenario
+>>> s = load_scenario("scam-compound-2025")
+>>> generate_case(s, seed=7) == generate_case(s, seed=7)
+True
+"""
+from __future__ import annotations
+
+import random
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterator, Literal
+
+from faker import Faker
+from pydantic import Field
+
+from sim.case import Case, Document, Observable, Person, Place, Question, Truth
+from sim.errors import SeedError
+from sim.law import Bilingual, Strict
+from sim.loading import read_document, validate
+from sim.names import VietnameseNameProvider
+from sim.regions import Commune, load_region
+from sim.rulebook import DATA, load_rulebook
+from sim.scenario import Scenario
+
+MAX_SEED = 2**63 - 1
+CHAM_SHARE = 0.05  # inferred: Chăm people live along coastal Bình Thuận; no share is sourced
+
+
+class NeedsSpec(Strict):
+    always: list[str] = Field(default_factory=list)
+    sometimes: dict[str, float] = Field(default_factory=dict)
+
+
+class Profile(Strict):
+    vi: str
+    en: str
+    share: float = Field(ge=0)
+    sex: dict[Literal["female", "male"], float]
+    age: tuple[int, int]
+    destinations: dict[str, float]
+    nationality: Literal["vietnamese", "foreign"] = "vietnamese"
+    countries: dict[str, float] = Field(default_factory=dict)
+    months_away: tuple[int, int]
+    recruiters: list[str]
+    acts: list[list[str]]
+    means: list[list[str]]
+    purposes: list[list[str]]
+    entry_routes: dict[str, float]
+    threat: float = Field(ge=0, le=1)
+    trafficker_nearby: float = Field(ge=0, le=1)
+    family_suspected: float = Field(ge=0, le=1)
+    children: float = Field(ge=0, le=1)
+    child_at_serious_risk: float = Field(default=0.0, ge=0, le=1)
+    needs: NeedsSpec
+    wishes_shelter: float = Field(ge=0, le=1)
+    job: Bilingual
+    first_statement: Bilingual
+    appearance: Bilingual
+    answers: dict[Literal["journey", "work", "control"], Bilingual]
+
+
+class ProfilesFile(Strict):
+    schema_version: Literal[1]
+    entry_route_documents: dict[str, list[str]]
+    recruiters: dict[str, Bilingual]
+    profiles: dict[str, Profile]
+
+
+class BankQuestion(Strict):
+    category: str
+    minutes: int
+    text: Bilingual
+    reveals: list[str] = Field(default_factory=list)
+    answer: str
+    critical_error: str | None = None
+    harmful_when: Literal["family_suspected_or_trafficker_nearby"] | None = None
+
+
+class InterviewFile(Strict):
+    schema_version: Literal[1]
+    questions: dict[str, BankQuestion]
+    answers: dict[str, dict[str, Bilingual]]
+
+
+@cache
+def load_profiles() -> ProfilesFile:
+    return validate(ProfilesFile, read_document(Path(str(DATA / "profiles.yaml"))))
+
+
+@cache
+def load_interview() -> InterviewFile:
+    return validate(InterviewFile, read_document(Path(str(DATA / "interview.yaml"))))
+
+
+def check_seed(seed: object) -> int:
+    """A seed must be a non-negative integer; a clear error otherwise."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise SeedError(f"seed must be a whole number from 0 to {MAX_SEED}, got {seed!r} (e.g. --seed 7)")
+    return seed
+
+
+class CaseGenerator:
+    """Owns one ``Faker('vi_VN')`` and re-seeds it per case; cheap to reuse for many cases."""
+
+    def __init__(self) -> None:
+        self.fake = Faker("vi_VN")
+        self.fake.add_provider(VietnameseNameProvider)
+
+    def generate(self, scenario: Scenario, *, seed: int) -> Case:
+        seed = check_seed(seed)
+        self.fake.seed_instance(seed)
+        return _build(scenario, seed, self.fake, self.fake.random)
+
+
+@cache
+def _default_generator() -> CaseGenerator:
+    return CaseGenerator()
+
+
+def generate_case(scenario: Scenario, *, seed: int) -> Case:
+    """Generate one case of ``scenario``. Keyword-only ``seed``; same seed, same case."""
+    return _default_generator().generate(scenario, seed=seed)
+
+
+def case_seed(seed: int, index: int) -> int:
+    """Seed of the ``index``-th case of a batch started from ``seed`` (stable across runs).
+
+    >>> case_seed(7, 0), case_seed(7, 1)
+    (7, 1000010)
+    """
+    return (check_seed(seed) + index * 1_000_003) % (MAX_SEED + 1)
+
+
+def generate_cases(scenario: Scenario, count: int, *, seed: int) -> Iterator[Case]:
+    """``count`` cases; case i is ``generate_case(scenario, seed=case_seed(seed, i))``."""
+    generator = _default_generator()
+    for index in range(count):
+        yield generator.generate(scenario, seed=case_seed(seed, index))
+
+
+def _weighted(rnd: random.Random, options: dict[str, float]) -> str:
+    keys = list(options)
+    return rnd.choices(keys, weights=[options[k] for k in keys])[0]
+
+
+def _typical(options: dict[str, float]) -> str:
+    return max(options, key=lambda k: options[k])
+
+
+def _build(scenario: Scenario, seed: int, fake: Faker, rnd: random.Random) -> Case:
+    data = load_profiles()
+    fixed = scenario.fixed
+
+    def pick(fact: str, random_value: Any, typical_value: Any) -> Any:
+        value = getattr(fixed, fact, None) if fact != "name" else None
+        if value is not None:
+            return value
+        return random_value() if scenario.is_random(fact) else typical_value
+
+    mix = scenario.profile_mix or {k: p.share for k, p in data.profiles.items()}
+    profile_id = pick("profile", lambda: _weighted(rnd, mix), _typical(mix))
+    profile = data.profiles[profile_id]
+    pack = load_region(scenario.region)
+    communes = pack.communes_on(scenario.date)
+    commune = _find_commune(communes, fixed.commune) if fixed.commune else (rnd.choice(communes) if scenario.is_random("commune") else communes[0])
+
+    sex = pick("sex", lambda: _weighted(rnd, profile.sex), _typical(profile.sex))
+    age = pick("age", lambda: rnd.randint(*profile.age), (profile.age[0] + profile.age[1]) // 2)
+    nationality = pick("nationality", lambda: profile.nationality, profile.nationality)
+    foreign = nationality == "foreign"
+    ethnicity = "Kinh" if foreign else pick("ethnicity", lambda: "Chăm" if rnd.random() < CHAM_SHARE else "Kinh", "Kinh")
+    household = pick("household", lambda: _weighted(rnd, {"poor": 3, "near_poor": 2, "not_poor": 5}), "poor")
+    destination = pick("destination", lambda: _weighted(rnd, profile.destinations), _typical(profile.destinations))
+    months = pick("months_away", lambda: rnd.randint(*profile.months_away), profile.months_away[0])
+    entry_route = pick("entry_route", lambda: _weighted(rnd, profile.entry_routes), _typical(profile.entry_routes))
+    if destination == "domestic" and entry_route in ("official_repatriation", "via_mission", "border_guard_handover") and fixed.entry_route is None:
+        entry_route = "self_report"
+    threats = pick("threats", lambda: _draw_threats(rnd, profile.threat), [])
+    nearby = pick("trafficker_nearby", lambda: rnd.random() < profile.trafficker_nearby, False)
+    family_suspected = pick("family_suspected", lambda: rnd.random() < profile.family_suspected, False)
+    at_risk = pick("child_at_serious_risk", lambda: rnd.random() < profile.child_at_serious_risk, False) if age < 18 else bool(fixed.child_at_serious_risk)
+    n_children = pick("accompanying_children", lambda: (1 + (rnd.random() < 0.2)) if rnd.random() < profile.children else 0, 0)
+    has_home = pick("has_home", lambda: rnd.random() > 0.1, True)
+    wishes_shelter = pick("wishes_shelter", lambda: rnd.random() < profile.wishes_shelter or not has_home, not has_home)
+    refuses = pick("refuses_protection", lambda: rnd.random() < 0.25, False)
+    can_write = pick("can_write", lambda: age >= 12 and rnd.random() > (0.3 if ethnicity != "Kinh" else 0.05), True)
+    country = _weighted(rnd, profile.countries) if foreign and profile.countries else "Việt Nam"
+
+    acts = rnd.choice(profile.acts) if scenario.is_random("profile") else profile.acts[0]
+    means = rnd.choice(profile.means) if scenario.is_random("profile") else profile.means[0]
+    purposes = rnd.choice(profile.purposes) if scenario.is_random("profile") else profile.purposes[0]
+    recruiter = rnd.choice(profile.recruiters)
+
+    documents = pick("documents", lambda: _draw_documents(rnd, data, entry_route, foreign), data.entry_route_documents.get(entry_route, []))
+    needs = pick("needs", lambda: _draw_needs(rnd, profile), list(profile.needs.always))
+    needs = _needs_with_context(needs, foreign=foreign, wishes_shelter=wishes_shelter, has_home=has_home,
+                                fixed=fixed.needs is not None)
+
+    place = Place(province=pack.province, district=_district(commune), commune=commune.full_name, commune_code=commune.code,
+                  street=f"{rnd.randint(1, 250)} {fake.street_name()}")
+    primary = _person(fake, rnd, "p1", "primary", sex, age, ethnicity, nationality, country, household, can_write, place, foreign, with_phone=age >= 14)
+    persons = [primary]
+    for i in range(n_children):
+        child_age = rnd.randint(0, min(6, max(0, months // 12)))
+        child_sex = rnd.choice(("female", "male"))
+        child = _person(fake, rnd, f"c{i + 1}", "accompanying_child", child_sex, child_age, ethnicity, "vietnamese", "Việt Nam", household,
+                        False, place, False, with_phone=False, family=primary.family_name)
+        persons.append(child)
+
+    fill = _fill(profile, data, destination, recruiter, country, months)
+    story = Bilingual(vi=" ".join(profile.answers[k].vi for k in ("journey", "work", "control")).format(**fill),
+                      en=" ".join(profile.answers[k].en for k in ("journey", "work", "control")).format(**fill))
+    truth = Truth(profile=profile_id, acts=acts, means=means, purposes=purposes, destination=destination, months_away=months,
+                  recruiter=recruiter, threats=threats, trafficker_nearby=nearby, family_suspected=family_suspected,
+                  child_at_serious_risk=at_risk, needs=needs, wishes_shelter=wishes_shelter, has_home=has_home,
+                  refuses_protection=refuses, story=story)
+    book = load_rulebook()
+    observable = Observable(first_statement=_format(profile.first_statement, fill), appearance=profile.appearance,
+                            documents=[Document(kind=k) for k in documents], brought_by=_brought_by(entry_route))
+    interview = _interview(profile, fill, truth, primary, documents, book.vocabulary.documents, household)
+    return Case(case_id=f"{scenario.id}-{seed}", scenario_id=scenario.id, scenario_version=scenario.version, seed=seed,
+                date=scenario.date, region=scenario.region, commune=place, entry_route=entry_route, persons=persons,
+                observable=observable, truth=truth, interview=interview)
+
+
+def _find_commune(communes: list[Commune], name: str) -> Commune:
+    return next(c for c in communes if c.name == name)
+
+
+def _district(commune: Commune) -> str | None:
+    return f"{commune.district_type} {commune.district}" if commune.district else None
+
+
+def _draw_threats(rnd: random.Random, p: float) -> list[str]:
+    if rnd.random() >= p:
+        return []
+    return rnd.choice((["to_person"], ["to_relatives"], ["to_person", "to_relatives"]))
+
+
+def _draw_documents(rnd: random.Random, data: ProfilesFile, entry_route: str, foreign: bool) -> list[str]:
+    documents = list(data.entry_route_documents.get(entry_route, []))
+    if foreign:
+        if rnd.random() < 0.2:
+            documents.append("unlegalised_foreign_document")
+    elif rnd.random() < 0.25:
+        documents.append("national_id")
+    return documents
+
+
+def _draw_needs(rnd: random.Random, profile: Profile) -> list[str]:
+    return list(profile.needs.always) + [n for n, p in profile.needs.sometimes.items() if rnd.random() < p]
+
+
+def _needs_with_context(needs: list[str], *, foreign: bool, wishes_shelter: bool, has_home: bool, fixed: bool) -> list[str]:
+    if fixed:
+        return list(dict.fromkeys(needs))
+    out = list(needs)
+    if foreign:
+        out.append("interpreter")
+    if (wishes_shelter or not has_home) and "shelter" not in out:
+        out.append("shelter")
+    if not wishes_shelter and has_home and "shelter" in out:
+        out.remove("shelter")
+    return list(dict.fromkeys(out))
+
+
+def _person(fake: Faker, rnd: random.Random, pid: str, role: str, sex: str, age: int, ethnicity: str, nationality: str, country: str,
+            household: str, can_write: bool, home: Place, foreign: bool, *, with_phone: bool, family: str | None = None) -> Person:
+    if foreign:
+        given = rnd.choice(("Somchai", "Noy", "Dara", "Sophea", "Bounmy", "Mali", "Li Na", "Wang Fang"))
+        return Person(id=pid, role=role, full_name=given, family_name="", given_name=given, sex=sex, age=age, nationality="foreign",
+                      country=country, ethnicity="—", language={"Lào": "lo", "Campuchia": "km", "Trung Quốc": "zh"}.get(country, "other"),
+                      can_write=can_write, phone=None, home=None, household="unknown")
+    name = fake.cham_name(sex) if ethnicity == "Chăm" else fake.vietnamese_name(sex)
+    family_name = family or name.family
+    full = " ".join(x for x in (family_name, name.middle, name.given) if x)
+    return Person(id=pid, role=role, full_name=full, family_name=family_name, given_name=name.given, sex=sex, age=age,
+                  nationality=nationality, country=country, ethnicity=ethnicity, language="cjm" if ethnicity == "Chăm" and age >= 60 else "vi",
+                  can_write=can_write, phone=fake.vietnamese_mobile() if with_phone else None, home=home, household=household)
+
+
+def _fill(profile: Profile, data: ProfilesFile, destination: str, recruiter: str, country: str, months: int) -> dict[str, str]:
+    place_vi = "thành phố" if destination == "domestic" else destination
+    place_en = "the city" if destination == "domestic" else {"Campuchia": "Cambodia", "Lào": "Laos", "Trung Quốc": "China",
+                                                             "Thái Lan": "Thailand"}.get(destination, destination)
+    who = data.recruiters[recruiter]
+    return {"destination": place_vi, "destination_en": place_en, "recruiter_vi": who.vi, "recruiter_en": who.en,
+            "job": profile.job.vi, "job_en": profile.job.en, "country": country, "months": str(months)}
+
+
+def _format(text: Bilingual, fill: dict[str, str]) -> Bilingual:
+    en_fill = fill | {"destination": fill["destination_en"], "job": fill["job_en"]}
+    return Bilingual(vi=_capital(text.vi.format(**fill)), en=_capital(text.en.format(**en_fill)))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _brought_by(entry_route: str) -> str | None:
+    return {"border_guard_handover": "border_guard_post", "brought_by_police": "commune_police", "rescued": "provincial_police",
+            "official_repatriation": "provincial_police"}.get(entry_route)
+
+
+def _title(person: Person) -> str:
+    if person.age < 18:
+        return "em"
+    return "chị" if person.sex == "female" else "anh"
+
+
+def _interview(profile: Profile, fill: dict[str, str], truth: Truth, primary: Person, documents: list[str],
+               doc_labels: dict[str, Bilingual], household: str) -> list[Question]:
+    bank = load_interview()
+    needs_labels = _need_labels(truth.needs)
+    household_label = {"poor": ("thuộc hộ nghèo", "poor"), "near_poor": ("thuộc hộ cận nghèo", "near-poor"),
+                       "not_poor": ("không thuộc hộ nghèo", "not poor"), "unknown": ("không rõ", "unknown")}[household]
+    values = fill | {"title": _title(primary), "age": str(primary.age), "needs_vi": needs_labels.vi, "needs_en": needs_labels.en,
+                     "documents_vi": ", ".join(doc_labels[d].vi for d in documents), "documents_en": ", ".join(doc_labels[d].en for d in documents),
+                     "home": primary.home.commune if primary.home else "—", "household_vi": household_label[0], "household_en": household_label[1]}
+    questions = []
+    for qid, q in bank.questions.items():
+        answer = _answer(q.answer, profile, bank.answers, truth, primary, documents)
+        harmful = q.critical_error if q.critical_error and (q.harmful_when is None or truth.family_suspected or truth.trafficker_nearby) else None
+        questions.append(Question(id=qid, category=q.category, text=_format_text(q.text, values), answer=_format_text(answer, values),
+                                  reveals=list(q.reveals), minutes=q.minutes, critical_error=harmful))
+    return questions
+
+
+def _format_text(text: Bilingual, values: dict[str, str]) -> Bilingual:
+    en_values = values | {"destination": values["destination_en"], "job": values["job_en"]}
+    return Bilingual(vi=_capital(text.vi.format(**values)), en=_capital(text.en.format(**en_values)))
+
+
+def _answer(key: str, profile: Profile, answers: dict[str, dict[str, Bilingual]], truth: Truth, primary: Person, documents: list[str]) -> Bilingual:
+    if key.startswith("profile."):
+        return profile.answers[key.split(".", 1)[1]]
+    variants = answers[key]
+    if key == "documents":
+        return variants["some" if documents else "none"]
+    if key == "threats":
+        base = variants["to_relatives" if "to_relatives" in truth.threats else "to_person" if truth.threats else "none"]
+        return _join(base, variants["nearby"]) if truth.trafficker_nearby else base
+    if key == "family":
+        return variants["suspected" if truth.family_suspected else "no_home" if not truth.has_home else "safe"]
+    if key == "wishes":
+        base = variants["shelter" if truth.wishes_shelter else "home"]
+        return _join(base, variants["refuse"]) if truth.refuses_protection else base
+    if key == "child":
+        return variants["adult" if primary.age >= 18 else "at_risk" if truth.child_at_serious_risk else "minor"]
+    return variants["base"]
+
+
+def _join(a: Bilingual, b: Bilingual) -> Bilingual:
+    return Bilingual(vi=a.vi + b.vi, en=a.en + b.en)
+
+
+def _need_labels(needs: list[str]) -> Bilingual:
+    from sim.engine import load_needs
+
+    catalogue = load_needs()
+    known = [catalogue[n] for n in needs if n in catalogue]
+    return Bilingual(vi="Em cần: " + ", ".join(n.vi.lower() for n in known) if known else "Em không cần gì",
+                     en="I need: " + ", ".join(n.en.lower() for n in known) if known else "I do not need anything")

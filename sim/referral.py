@@ -78,16 +78,20 @@ def referral_graph(regime: str, names: dict[str, str] | None = None) -> nx.Multi
 @cache
 def _cached_graph(regime: str, names: tuple[tuple[str, str], ...]) -> nx.MultiDiGraph:
     data = load_agencies()
-    fill = {"commune": "xã", "district": "huyện", "province": "tỉnh"} | dict(names)
+    fill = {"commune": "xã", "district": "huyện", "province": ""} | dict(names)
     G = nx.MultiDiGraph(regime=regime)
     for agency_id, agency in data.agencies.items():
         if regime in agency.regimes:
-            G.add_node(agency_id, vi=agency.vi.format(**fill), en=agency.en.format(**fill), level=agency.level,
+            G.add_node(agency_id, vi=_tidy(agency.vi.format(**fill)), en=_tidy(agency.en.format(**fill)), level=agency.level,
                        sector=agency.sector, services=tuple(agency.services.get(regime, ())))
     for edge in data.edges:
         if regime in edge.regimes:
             G.add_edge(edge.from_, edge.to, key=edge.purpose, purpose=edge.purpose, deadline=edge.deadline, basis=tuple(edge.basis), status=edge.status)
     return G
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
 
 
 def notified_agencies(G: nx.MultiDiGraph, source: str = ROOT) -> list[str]:
@@ -154,5 +158,5 @@ def agency_label(G: nx.MultiDiGraph, agency: str, lang: str = "vi") -> str:
 def label_of(agency_id: str) -> Bilingual:
     """Unfilled bilingual name of an agency, for texts outside a region."""
     agency = load_agencies().agencies[agency_id]
-    return Bilingual(vi=agency.vi.format(commune="xã", district="huyện", province="tỉnh"),
-                     en=agency.en.format(commune="commune", district="district", province="province"))
+    return Bilingual(vi=_tidy(agency.vi.format(commune="xã", district="huyện", province="")),
+                     en=_tidy(agency.en.format(commune="commune", district="district", province="provincial")))

@@ -1,0 +1,23 @@
+# The README's two commands: `make serve` and `make test`. Both create .venv on first use.
+PY := .venv/bin/python
+STAMP := .venv/.installed
+
+.PHONY: serve test benchmark schemas
+
+$(STAMP): pyproject.toml
+	python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	MPLBACKEND=Agg .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=notebooks
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/throughput.py
+
+schemas: $(STAMP)
+	.venv/bin/trove schema --out docs

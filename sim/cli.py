@@ -1,0 +1,156 @@
+"""``trove``: the command line of Trở về (also ``python -m sim``)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from sim.errors import DataError, SimError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except SimError as exc:
+        print(f"trove: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="trove", description="Trở về — training simulator for receiving returned victims of trafficking.")
+    sub = parser.add_subparsers(dest="command")
+
+    check = sub.add_parser("check", help="validate scenario and exercise files; print every problem as file:line:col")
+    check.add_argument("paths", nargs="+", help="files or folders (scenarios/, exercises/)")
+    check.set_defaults(run=cmd_check)
+
+    gen = sub.add_parser("generate", help="generate cases of a scenario as JSON")
+    gen.add_argument("--scenario", required=True, help="scenario id (see scenarios/)")
+    gen.add_argument("--seed", required=True, type=_seed_arg, help="non-negative whole number; same seed, same case")
+    gen.add_argument("--count", type=int, default=1, help="number of cases (written as JSON Lines when > 1)")
+    gen.add_argument("--out", help="output file (default: standard output)")
+    gen.set_defaults(run=cmd_generate)
+
+    assess = sub.add_parser("assess", help="the rule engine's ground truth for a case file (YAML or JSON), with citations")
+    assess.add_argument("case", help="case file in the format of docs/case.schema.json")
+    assess.set_defaults(run=cmd_assess)
+
+    graph = sub.add_parser("graph", help="draw the referral graph with matplotlib")
+    graph.add_argument("--regime", required=True, choices=["A", "B"])
+    graph.add_argument("--out", required=True, help="image file, e.g. graph.png")
+    graph.add_argument("--lang", choices=["vi", "en"], default="vi")
+    graph.add_argument("--region", help="region pack whose names fill the labels (default: binh-thuan for A, lam-dong for B)")
+    graph.set_defaults(run=cmd_graph)
+
+    schema = sub.add_parser("schema", help="write the JSON Schemas of the case, scenario and exercise formats")
+    schema.add_argument("--out", default="docs", help="folder (default: docs)")
+    schema.set_defaults(run=cmd_schema)
+    return parser
+
+
+def _seed_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be a whole number, got {text!r} (e.g. --seed 7)") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seed must not be negative, got {value}")
+    return value
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sim.check import check_paths
+
+    problems, checked = check_paths([Path(p) for p in args.paths])
+    for problem in problems:
+        print(problem.format())
+    print(f"{checked} file(s) checked, {len(problems)} problem(s)", file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from sim.generator import generate_cases
+    from sim.loading import dump_json
+    from sim.scenario import load_scenario
+
+    if args.count < 1:
+        raise SimError(f"--count must be at least 1, got {args.count}")
+    scenario = load_scenario(args.scenario)
+    lines = (dump_json(case) for case in generate_cases(scenario, args.count, seed=args.seed))
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as out:
+            for line in lines:
+                out.write(line + "\n")
+        print(f"wrote {args.count} case(s) to {args.out}", file=sys.stderr)
+    elif args.count == 1:
+        print(json.dumps(json.loads(next(lines)), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        for line in lines:
+            print(line)
+    return EXIT_OK
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from sim.case import Case
+    from sim.engine import assess
+    from sim.loading import load
+    from sim.rulebook import load_rulebook
+
+    case = load(Case, args.case)
+    book = load_rulebook()
+    print(json.dumps(assessment_report(assess(case, book), book), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def assessment_report(assessment: Any, book: Any) -> dict[str, Any]:
+    """JSON-ready assessment with every citation rendered in Vietnamese and English."""
+    out = assessment.model_dump(mode="json", exclude={"determinations"})
+    out["determinations"] = {}
+    for key, d in assessment.determinations.items():
+        out["determinations"][key] = {
+            "decision_point": d.decision_point, "value": d.value, "facts": d.facts,
+            "rules": [{"rule": r.rule, "status": r.status, "cite_vi": [c.render(book.texts, "vi") for c in r.basis],
+                       "cite_en": [c.render(book.texts, "en") for c in r.basis]} for r in d.rules]}
+    out["critical_errors_at_risk"] = [{"id": e, "vi": book.critical_errors[e].vi, "en": book.critical_errors[e].en}
+                                      for e in assessment.critical_errors_at_risk]
+    return out
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from sim.drawing import save_referral_graph
+    from sim.referral import referral_graph
+
+    from sim.regions import load_region
+
+    pack = load_region(args.region or {"A": "binh-thuan", "B": "lam-dong"}[args.regime])
+    save_referral_graph(referral_graph(args.regime, {"province": pack.province}), args.out, lang=args.lang)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from sim.check import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -114,22 +114,29 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
     case = load(Case, args.case)
     book = load_rulebook()
-    print(json.dumps(assessment_report(assess(case, book), book), ensure_ascii=False, indent=2))
+    print(json.dumps(assessment_report(assess(case, book), book), ensure_ascii=False, indent=2, default=_json_default))
     return EXIT_OK
 
 
 def assessment_report(assessment: Any, book: Any) -> dict[str, Any]:
     """JSON-ready assessment with every citation rendered in Vietnamese and English."""
-    out = assessment.model_dump(mode="json", exclude={"determinations"})
-    out["determinations"] = {}
+    out: dict[str, Any] = {"schema_version": assessment.schema_version, "case_id": assessment.case_id,
+                           "regime": assessment.regime, "rulebook": assessment.rulebook, "determinations": {}}
     for key, d in assessment.determinations.items():
         out["determinations"][key] = {
-            "decision_point": d.decision_point, "value": d.value, "facts": d.facts,
+            "decision_point": d.decision_point, "value": d.value, "facts": [f"{name} = {value}" for name, value in d.facts],
             "rules": [{"rule": r.rule, "status": r.status, "cite_vi": [c.render(book.texts, "vi") for c in r.basis],
                        "cite_en": [c.render(book.texts, "en") for c in r.basis]} for r in d.rules]}
     out["critical_errors_at_risk"] = [{"id": e, "vi": book.critical_errors[e].vi, "en": book.critical_errors[e].en}
                                       for e in assessment.critical_errors_at_risk]
     return out
+
+
+def _json_default(value: Any) -> Any:
+    """Engine values may hold pydantic models (e.g. Deadline); serialise them as their JSON form."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
 def cmd_graph(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ determination names the facts it used and the rules (with citations) it applied.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from pydantic import Field
 from sim.case import Case, Person
 from sim.law import Citation, Deadline, Status, Strict
 from sim.loading import read_document, validate
-from sim.referral import referral_graph, service_path
+from sim.referral import standard_service_path
 from sim.rulebook import RegimeRules, Rulebook
 
 DecisionPoint = Literal["D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10"]
@@ -42,7 +43,9 @@ def load_needs() -> dict[str, Need]:
     return validate(NeedsFile, read_document(Path(str(DATA / "needs.yaml")))).needs
 
 
-class RuleUse(Strict):
+# The engine's output is produced, never parsed: plain frozen dataclasses (cheap to build).
+@dataclass(frozen=True, slots=True)
+class RuleUse:
     """One rule applied: which part of the rulebook, its status and its legal basis."""
 
     rule: str
@@ -50,30 +53,39 @@ class RuleUse(Strict):
     basis: list[Citation]
 
 
-class Determination(Strict):
+@dataclass(frozen=True, slots=True)
+class Determination:
     """One piece of ground truth with its trace."""
 
     id: str
     decision_point: DecisionPoint
     value: dict[str, Any]
-    facts: list[str]
+    facts: list[tuple[str, Any]]  # (fact, value), rendered only when shown
     rules: list[RuleUse]
 
 
-class Assessment(Strict):
-    schema_version: Literal[1] = ASSESSMENT_SCHEMA_VERSION
+@dataclass(frozen=True, slots=True)
+class Assessment:
     case_id: str
     regime: Literal["A", "B"]
     rulebook: str
     determinations: dict[str, Determination]
     critical_errors_at_risk: list[str]
+    schema_version: int = ASSESSMENT_SCHEMA_VERSION
 
     def value(self, key: str) -> dict[str, Any]:
         return self.determinations[key].value
 
 
+_RULE_USES: dict[tuple[str, int], RuleUse] = {}
+
+
 def _use(rule: str, cited: Any) -> RuleUse:
-    return RuleUse(rule=rule, status=cited.status, basis=list(cited.basis))
+    """The RuleUse of a rulebook entry; memoised, since rulebook entries are immutable and long-lived."""
+    key = (rule, id(cited))
+    if key not in _RULE_USES:
+        _RULE_USES[key] = RuleUse(rule=rule, status=cited.status, basis=list(cited.basis))
+    return _RULE_USES[key]
 
 
 def age_when_trafficked(person: Person, months_away: int) -> int:
@@ -98,18 +110,16 @@ def assess(case: Case, rulebook: Rulebook) -> Assessment:
     ('A', ['district_labour_office'])
     """
     rules = rulebook.for_date(case.date)
-    names = {"commune": case.commune.commune, "district": case.commune.district or "—", "province": case.commune.province}
-    graph = referral_graph(rules.regime, names)
     found: dict[str, Determination] = {}
 
     def add(d: Determination) -> None:
         found[d.id] = d
 
     add(Determination(id="regime", decision_point="D4", value={"regime": rules.regime, "rulebook": rules.id, "version": rules.version},
-                      facts=[f"date = {case.date.isoformat()}"],
+                      facts=[("date", case.date.isoformat())],
                       rules=[RuleUse(rule=f"{rules.id}.effective", status="confirmed", basis=rules.notification[0].basis)]))
     add(Determination(id="receive", decision_point="D1", value={"receive": True},
-                      facts=[f"entry_route = {case.entry_route}"],
+                      facts=[("entry_route", case.entry_route)],
                       rules=[RuleUse(rule="critical_errors.E01", status="confirmed", basis=rulebook.critical_errors["E01"].basis)]))
     signs = _signs(case, rules)
     add(signs)
@@ -126,7 +136,7 @@ def assess(case: Case, rulebook: Rulebook) -> Assessment:
     add(_protection(case, rules))
     add(_confidentiality(case, rules))
     add(_children(case, rules))
-    add(_referral(case, rules, graph, entitlements.value, signs.value["indicated"], found))
+    add(_referral(case, rules, entitlements.value, signs.value["indicated"], found))
     return Assessment(case_id=case.case_id, regime=rules.regime, rulebook=rulebook.version, determinations=found,
                       critical_errors_at_risk=_errors_at_risk(case, found))
 
@@ -140,8 +150,8 @@ def _signs(case: Case, rules: RegimeRules) -> Determination:
     age = age_when_trafficked(case.primary, truth.months_away)
     means_required = age >= ident.means_required_from_age
     indicated = bool(acts) and bool(purposes) and (bool(means) or not means_required)
-    facts = [f"truth.acts = {truth.acts}", f"truth.means = {truth.means}", f"truth.purposes = {truth.purposes}",
-             f"age when trafficked = {age} (means required from {ident.means_required_from_age})"]
+    facts = [("truth.acts", truth.acts), ("truth.means", truth.means), ("truth.purposes", truth.purposes),
+             ("age when trafficked, means required from", (age, ident.means_required_from_age))]
     return Determination(id="signs_of_trafficking", decision_point="D5",
                          value={"acts": acts, "means": means, "purposes": purposes, "means_required": means_required,
                                 "indicated": indicated},
@@ -157,7 +167,7 @@ def _documents(case: Case, rules: RegimeRules) -> Determination:
     return Determination(id="victim_documents", decision_point="D6",
                          value={"lawful": lawful, "other": other, "commune_may_certify": rules.victim_documents.commune_may_certify,
                                 "own_statement_is_evidence": "own_statement" in rules.identification.evidence_sources.ids},
-                         facts=[f"documents carried = {case.document_kinds}"],
+                         facts=[("documents carried", case.document_kinds)],
                          rules=used + [RuleUse(rule="identification.evidence_sources", status=rules.identification.evidence_sources.status,
                                                basis=rules.identification.evidence_sources.basis)])
 
@@ -166,18 +176,18 @@ def _verification(case: Case, rules: RegimeRules, holds_lawful: bool) -> Determi
     verifier = rules.verifier_on(case.date)
     return Determination(id="verification", decision_point="D6",
                          value={"needed": not holds_lawful, "requested_by": rules.verification.requested_by,
-                                "verifier": verifier.agency, "deadline": verifier.deadline.model_dump(),
+                                "verifier": verifier.agency, "deadline": verifier.deadline,
                                 "initial": {"agency": rules.initial_verification.agency, "partner": rules.initial_verification.partner,
-                                            "deadline": rules.initial_verification.deadline.model_dump()}},
-                         facts=[f"holds a lawful victim document = {holds_lawful}", f"date = {case.date.isoformat()}"],
+                                            "deadline": rules.initial_verification.deadline}},
+                         facts=[("holds a lawful victim document", holds_lawful), ("date", case.date.isoformat())],
                          rules=[_use("verification.verifier", verifier), _use("initial_verification", rules.initial_verification)])
 
 
 def _notification(rules: RegimeRules) -> Determination:
     return Determination(id="notification", decision_point="D4",
                          value={"agencies": [n.agency for n in rules.notification],
-                                "deadlines": {n.agency: n.deadline.model_dump() for n in rules.notification}},
-                         facts=["the commune received the person"],
+                                "deadlines": {n.agency: n.deadline for n in rules.notification}},
+                         facts=[("the commune received the person", True)],
                          rules=[_use(f"notification.{n.agency}", n) for n in rules.notification])
 
 
@@ -187,8 +197,8 @@ def _intake(case: Case, rules: RegimeRules) -> Determination:
                   if (p.age < 18 and rules.intake.officer_writes_for_children) or (not p.can_write and rules.intake.officer_writes_for_unable_to_write)]
     return Determination(id="intake", decision_point="D2",
                          value={"form": form, "record": rules.intake.record, "officer_writes_for": writes_for},
-                         facts=[f"returned from abroad = {case.returned_from_abroad}",
-                                *(f"{p.id}: age {p.age}, can write = {p.can_write}" for p in case.persons)],
+                         facts=[("returned from abroad", case.returned_from_abroad),
+                                *((f"{p.id}.age, can_write", (p.age, p.can_write)) for p in case.persons)],
                          rules=[_use("intake", rules.intake)])
 
 
@@ -200,10 +210,26 @@ def _group(person: Person, holds_lawful: bool) -> str:
     return "V" if holds_lawful else "W"
 
 
+# Memos keyed by the identity of long-lived rulebook objects (the rulebook is loaded once and immutable).
+_ENTITLED: dict[tuple[int, str, int, str], list[str]] = {}
+_ENTITLEMENT_USES: dict[tuple[int, tuple[str, ...] | None], list[RuleUse]] = {}
+
+
 def _entitled(rules: RegimeRules, person: Person, group: str) -> list[str]:
-    return [e.support for e in rules.entitlements
-            if group in e.groups and (e.under_age is None or person.age < e.under_age)
-            and (e.households is None or person.household in e.households)]
+    key = (id(rules), group, person.age, person.household)
+    if key not in _ENTITLED:
+        _ENTITLED[key] = [e.support for e in rules.entitlements
+                          if group in e.groups and (e.under_age is None or person.age < e.under_age)
+                          and (e.households is None or person.household in e.households)]
+    return list(_ENTITLED[key])
+
+
+def _entitlement_uses(rules: RegimeRules, supports: tuple[str, ...] | None = None) -> list[RuleUse]:
+    key = (id(rules), supports)
+    if key not in _ENTITLEMENT_USES:
+        _ENTITLEMENT_USES[key] = [_use(f"entitlements.{e.support}", e) for e in rules.entitlements
+                                  if supports is None or e.support in supports]
+    return _ENTITLEMENT_USES[key]
 
 
 def _entitlements(case: Case, rules: RegimeRules, groups: dict[str, str], indicated: bool) -> Determination:
@@ -213,8 +239,8 @@ def _entitlements(case: Case, rules: RegimeRules, groups: dict[str, str], indica
         identified_group = "V" if group == "W" and indicated else group
         value[person.id] = {"group": group, "now": _entitled(rules, person, group),
                             "if_identified": _entitled(rules, person, identified_group) if indicated or group != "W" else []}
-    used = [_use(f"entitlements.{e.support}", e) for e in rules.entitlements]
-    facts = [f"{p.id}: group {groups[p.id]}, age {p.age}, household {p.household}, nationality {p.nationality}" for p in case.persons]
+    used = _entitlement_uses(rules)
+    facts = [(f"{p.id}.group, age, household, nationality", (groups[p.id], p.age, p.household, p.nationality)) for p in case.persons]
     return Determination(id="entitlements", decision_point="D3", value=value, facts=facts, rules=used)
 
 
@@ -225,8 +251,8 @@ def _immediate_support(case: Case, rules: RegimeRules, entitlements: dict[str, A
     not_due = [n for n in case.truth.needs if n in needs and needs[n].immediate and n not in due]
     return Determination(id="immediate_support", decision_point="D3",
                          value={"provide": due, "not_entitled": not_due, "before_verification": True},
-                         facts=[f"truth.needs = {case.truth.needs}", f"entitled now = {primary}"],
-                         rules=[_use(f"entitlements.{e.support}", e) for e in rules.entitlements if e.support in ("essential_needs", "travel", "medical", "interpretation")])
+                         facts=[("truth.needs", case.truth.needs), ("entitled now", primary)],
+                         rules=_entitlement_uses(rules, ("essential_needs", "travel", "medical", "interpretation")))
 
 
 def _protection(case: Case, rules: RegimeRules) -> Determination:
@@ -239,8 +265,8 @@ def _protection(case: Case, rules: RegimeRules) -> Determination:
                          value={"indicated": indicated, "measures": measures, "consent_required": True,
                                 "refusal_allowed": rules.protection.refusal_allowed,
                                 "record_refusal": indicated and truth.refuses_protection},
-                         facts=[f"truth.threats = {truth.threats}", f"truth.trafficker_nearby = {truth.trafficker_nearby}",
-                                f"truth.refuses_protection = {truth.refuses_protection}"],
+                         facts=[("truth.threats", truth.threats), ("truth.trafficker_nearby", truth.trafficker_nearby),
+                                ("truth.refuses_protection", truth.refuses_protection)],
                          rules=[_use("protection", rules.protection)])
 
 
@@ -249,7 +275,7 @@ def _confidentiality(case: Case, rules: RegimeRules) -> Determination:
     return Determination(id="confidentiality", decision_point="D8",
                          value={"consent_required": rules.confidentiality.consent_required,
                                 "never_contact": ["suspected_trafficker"] + (["suspected_family"] if truth.family_suspected else [])},
-                         facts=[f"truth.family_suspected = {truth.family_suspected}", f"truth.trafficker_nearby = {truth.trafficker_nearby}"],
+                         facts=[("truth.family_suspected", truth.family_suspected), ("truth.trafficker_nearby", truth.trafficker_nearby)],
                          rules=[_use("confidentiality", rules.confidentiality)])
 
 
@@ -264,11 +290,11 @@ def _children(case: Case, rules: RegimeRules) -> Determination:
                          value={"applies": bool(minors), "children": minors, "duties": duties,
                                 "escort_by": rules.children.escort_by if minors else None,
                                 "emergency_within_hours": rules.children.emergency_intervention_hours if case.truth.child_at_serious_risk else None},
-                         facts=[f"ages = {[p.age for p in case.persons]}", f"truth.child_at_serious_risk = {case.truth.child_at_serious_risk}"],
+                         facts=[("ages", [p.age for p in case.persons]), ("truth.child_at_serious_risk", case.truth.child_at_serious_risk)],
                          rules=[_use("children", rules.children)])
 
 
-def _referral(case: Case, rules: RegimeRules, graph: Any, entitlements: dict[str, Any], indicated: bool,
+def _referral(case: Case, rules: RegimeRules, entitlements: dict[str, Any], indicated: bool,
               found: dict[str, Determination]) -> Determination:
     needs = load_needs()
     available = set()
@@ -297,16 +323,19 @@ def _referral(case: Case, rules: RegimeRules, graph: Any, entitlements: dict[str
     if any(s in services for s in rules.reintegration.applies_to):
         services.append("support_decision")
     services = list(dict.fromkeys(services))
-    paths = {s: service_path(graph, s) for s in services}
+    paths = {s: list(p) if (p := standard_service_path(rules.regime, s)) else None for s in services}
     agencies = sorted({a for p in paths.values() if p for a in p} - {"commune_pc"})
     return Determination(id="referral", decision_point="D10",
                          value={"services": services, "paths": paths, "agencies": agencies,
                                 "reintegration": {"applies_to": rules.reintegration.applies_to,
                                                   "apply_within_months": rules.reintegration.apply_within_months,
-                                                  "steps": [{"agency": s.agency, "deadline": s.deadline.model_dump()} for s in rules.reintegration.steps]}},
-                         facts=[f"truth.needs = {case.truth.needs}", f"truth.wishes_shelter = {case.truth.wishes_shelter}",
-                                f"truth.has_home = {case.truth.has_home}", f"signs indicated = {indicated}"],
+                                                  "steps": [{"agency": s.agency, "deadline": s.deadline} for s in rules.reintegration.steps]}},
+                         facts=[("truth.needs", case.truth.needs), ("truth.wishes_shelter", case.truth.wishes_shelter),
+                                ("truth.has_home", case.truth.has_home), ("signs indicated", indicated)],
                          rules=[_use("reintegration", rules.reintegration)])
+
+
+ERROR_ORDER = tuple(f"E{i:02d}" for i in range(1, 21))
 
 
 def _errors_at_risk(case: Case, found: dict[str, Determination]) -> list[str]:
@@ -335,8 +364,4 @@ def _errors_at_risk(case: Case, found: dict[str, Determination]) -> list[str]:
         risky.add("E15")
     if any(s in found["referral"].value["services"] for s in ("education", "vocational", "hardship_allowance")):
         risky.add("E16")
-    return sorted(risky, key=lambda e: int(e[1:]))
-
-
-def deadline_of(value: dict[str, Any]) -> Deadline:
-    return Deadline.model_validate(value)
+    return [e for e in ERROR_ORDER if e in risky]

@@ -10,9 +10,9 @@ True
 from __future__ import annotations
 
 import random
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from faker import Faker
 from pydantic import Field
@@ -108,12 +108,15 @@ class CaseGenerator:
 
     def __init__(self) -> None:
         self.fake = Faker("vi_VN")
-        self.fake.add_provider(VietnameseNameProvider)
+        # Bind the vi_VN generator and our provider once: Faker's proxy lookup costs on every call.
+        self.faker = self.fake["vi_VN"]
+        self.names = VietnameseNameProvider(self.faker)
+        self.faker.add_provider(self.names)
 
     def generate(self, scenario: Scenario, *, seed: int) -> Case:
         seed = check_seed(seed)
-        self.fake.seed_instance(seed)
-        return _build(scenario, seed, self.fake, self.fake.random)
+        self.faker.seed_instance(seed)
+        return _build(scenario, seed, self, self.faker.random)
 
 
 @cache
@@ -151,43 +154,45 @@ def _typical(options: dict[str, float]) -> str:
     return max(options, key=lambda k: options[k])
 
 
-def _build(scenario: Scenario, seed: int, fake: Faker, rnd: random.Random) -> Case:
+def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Random) -> Case:
     data = load_profiles()
     fixed = scenario.fixed
 
-    def pick(fact: str, random_value: Any, typical_value: Any) -> Any:
-        value = getattr(fixed, fact, None) if fact != "name" else None
+    def pick(fact: str, random_value: Callable[[], Any], typical_value: Callable[[], Any]) -> Any:
+        value = getattr(fixed, fact, None)
         if value is not None:
             return value
-        return random_value() if scenario.is_random(fact) else typical_value
+        return random_value() if scenario.is_random(fact) else typical_value()
 
     mix = scenario.profile_mix or {k: p.share for k, p in data.profiles.items()}
-    profile_id = pick("profile", lambda: _weighted(rnd, mix), _typical(mix))
+    profile_id = pick("profile", lambda: _weighted(rnd, mix), lambda: _typical(mix))
     profile = data.profiles[profile_id]
     pack = load_region(scenario.region)
     communes = pack.communes_on(scenario.date)
     commune = _find_commune(communes, fixed.commune) if fixed.commune else (rnd.choice(communes) if scenario.is_random("commune") else communes[0])
 
-    sex = pick("sex", lambda: _weighted(rnd, profile.sex), _typical(profile.sex))
-    age = pick("age", lambda: rnd.randint(*profile.age), (profile.age[0] + profile.age[1]) // 2)
-    nationality = pick("nationality", lambda: profile.nationality, profile.nationality)
+    sex = pick("sex", lambda: _weighted(rnd, profile.sex), lambda: _typical(profile.sex))
+    age = pick("age", lambda: rnd.randint(*profile.age), lambda: (profile.age[0] + profile.age[1]) // 2)
+    nationality = pick("nationality", lambda: profile.nationality, lambda: profile.nationality)
     foreign = nationality == "foreign"
-    ethnicity = "Kinh" if foreign else pick("ethnicity", lambda: "Chăm" if rnd.random() < CHAM_SHARE else "Kinh", "Kinh")
-    household = pick("household", lambda: _weighted(rnd, {"poor": 3, "near_poor": 2, "not_poor": 5}), "poor")
-    destination = pick("destination", lambda: _weighted(rnd, profile.destinations), _typical(profile.destinations))
-    months = pick("months_away", lambda: rnd.randint(*profile.months_away), profile.months_away[0])
-    entry_route = pick("entry_route", lambda: _weighted(rnd, profile.entry_routes), _typical(profile.entry_routes))
+    ethnicity = "Kinh" if foreign else pick("ethnicity", lambda: "Chăm" if rnd.random() < CHAM_SHARE else "Kinh", lambda: "Kinh")
+    household = pick("household", lambda: _weighted(rnd, {"poor": 3, "near_poor": 2, "not_poor": 5}), lambda: "poor")
+    destination = pick("destination", lambda: _weighted(rnd, profile.destinations), lambda: _typical(profile.destinations))
+    months = pick("months_away", lambda: rnd.randint(*profile.months_away), lambda: profile.months_away[0])
+    if fixed.age is None:  # nobody is trafficked younger than the profile's youngest age
+        age = max(age, profile.age[0] + months // 12)
+    entry_route = pick("entry_route", lambda: _weighted(rnd, profile.entry_routes), lambda: _typical(profile.entry_routes))
     if destination == "domestic" and entry_route in ("official_repatriation", "via_mission", "border_guard_handover") and fixed.entry_route is None:
         entry_route = "self_report"
-    threats = pick("threats", lambda: _draw_threats(rnd, profile.threat), [])
-    nearby = pick("trafficker_nearby", lambda: rnd.random() < profile.trafficker_nearby, False)
-    family_suspected = pick("family_suspected", lambda: rnd.random() < profile.family_suspected, False)
-    at_risk = pick("child_at_serious_risk", lambda: rnd.random() < profile.child_at_serious_risk, False) if age < 18 else bool(fixed.child_at_serious_risk)
-    n_children = pick("accompanying_children", lambda: (1 + (rnd.random() < 0.2)) if rnd.random() < profile.children else 0, 0)
-    has_home = pick("has_home", lambda: rnd.random() > 0.1, True)
-    wishes_shelter = pick("wishes_shelter", lambda: rnd.random() < profile.wishes_shelter or not has_home, not has_home)
-    refuses = pick("refuses_protection", lambda: rnd.random() < 0.25, False)
-    can_write = pick("can_write", lambda: age >= 12 and rnd.random() > (0.3 if ethnicity != "Kinh" else 0.05), True)
+    threats = pick("threats", lambda: _draw_threats(rnd, profile.threat), lambda: [])
+    nearby = pick("trafficker_nearby", lambda: rnd.random() < profile.trafficker_nearby, lambda: False)
+    family_suspected = pick("family_suspected", lambda: rnd.random() < profile.family_suspected, lambda: False)
+    at_risk = pick("child_at_serious_risk", lambda: rnd.random() < profile.child_at_serious_risk, lambda: False) if age < 18 else bool(fixed.child_at_serious_risk)
+    n_children = pick("accompanying_children", lambda: (1 + (rnd.random() < 0.2)) if rnd.random() < profile.children else 0, lambda: 0)
+    has_home = pick("has_home", lambda: rnd.random() > 0.1, lambda: True)
+    wishes_shelter = pick("wishes_shelter", lambda: rnd.random() < profile.wishes_shelter or not has_home, lambda: not has_home)
+    refuses = pick("refuses_protection", lambda: rnd.random() < 0.25, lambda: False)
+    can_write = pick("can_write", lambda: age >= 12 and rnd.random() > (0.3 if ethnicity != "Kinh" else 0.05), lambda: True)
     country = _weighted(rnd, profile.countries) if foreign and profile.countries else "Việt Nam"
 
     acts = rnd.choice(profile.acts) if scenario.is_random("profile") else profile.acts[0]
@@ -195,19 +200,19 @@ def _build(scenario: Scenario, seed: int, fake: Faker, rnd: random.Random) -> Ca
     purposes = rnd.choice(profile.purposes) if scenario.is_random("profile") else profile.purposes[0]
     recruiter = rnd.choice(profile.recruiters)
 
-    documents = pick("documents", lambda: _draw_documents(rnd, data, entry_route, foreign), data.entry_route_documents.get(entry_route, []))
-    needs = pick("needs", lambda: _draw_needs(rnd, profile), list(profile.needs.always))
+    documents = pick("documents", lambda: _draw_documents(rnd, data, entry_route, foreign), lambda: data.entry_route_documents.get(entry_route, []))
+    needs = pick("needs", lambda: _draw_needs(rnd, profile), lambda: list(profile.needs.always))
     needs = _needs_with_context(needs, foreign=foreign, wishes_shelter=wishes_shelter, has_home=has_home,
                                 fixed=fixed.needs is not None)
 
     place = Place(province=pack.province, district=_district(commune), commune=commune.full_name, commune_code=commune.code,
-                  street=f"{rnd.randint(1, 250)} {fake.street_name()}")
-    primary = _person(fake, rnd, "p1", "primary", sex, age, ethnicity, nationality, country, household, can_write, place, foreign, with_phone=age >= 14)
+                  street=f"{rnd.randint(1, 250)} {tools.faker.street_name()}")
+    primary = _person(tools.names, rnd, "p1", "primary", sex, age, ethnicity, nationality, country, household, can_write, place, foreign, with_phone=age >= 14)
     persons = [primary]
     for i in range(n_children):
         child_age = rnd.randint(0, min(6, max(0, months // 12)))
         child_sex = rnd.choice(("female", "male"))
-        child = _person(fake, rnd, f"c{i + 1}", "accompanying_child", child_sex, child_age, ethnicity, "vietnamese", "Việt Nam", household,
+        child = _person(tools.names, rnd, f"c{i + 1}", "accompanying_child", child_sex, child_age, ethnicity, "vietnamese", "Việt Nam", household,
                         False, place, False, with_phone=False, family=primary.family_name)
         persons.append(child)
 
@@ -268,19 +273,19 @@ def _needs_with_context(needs: list[str], *, foreign: bool, wishes_shelter: bool
     return list(dict.fromkeys(out))
 
 
-def _person(fake: Faker, rnd: random.Random, pid: str, role: str, sex: str, age: int, ethnicity: str, nationality: str, country: str,
+def _person(names: VietnameseNameProvider, rnd: random.Random, pid: str, role: str, sex: str, age: int, ethnicity: str, nationality: str, country: str,
             household: str, can_write: bool, home: Place, foreign: bool, *, with_phone: bool, family: str | None = None) -> Person:
     if foreign:
         given = rnd.choice(("Somchai", "Noy", "Dara", "Sophea", "Bounmy", "Mali", "Li Na", "Wang Fang"))
         return Person(id=pid, role=role, full_name=given, family_name="", given_name=given, sex=sex, age=age, nationality="foreign",
                       country=country, ethnicity="—", language={"Lào": "lo", "Campuchia": "km", "Trung Quốc": "zh"}.get(country, "other"),
                       can_write=can_write, phone=None, home=None, household="unknown")
-    name = fake.cham_name(sex) if ethnicity == "Chăm" else fake.vietnamese_name(sex)
+    name = names.cham_name(sex) if ethnicity == "Chăm" else names.vietnamese_name(sex)
     family_name = family or name.family
     full = " ".join(x for x in (family_name, name.middle, name.given) if x)
     return Person(id=pid, role=role, full_name=full, family_name=family_name, given_name=name.given, sex=sex, age=age,
                   nationality=nationality, country=country, ethnicity=ethnicity, language="cjm" if ethnicity == "Chăm" and age >= 60 else "vi",
-                  can_write=can_write, phone=fake.vietnamese_mobile() if with_phone else None, home=home, household=household)
+                  can_write=can_write, phone=names.vietnamese_mobile() if with_phone else None, home=home, household=household)
 
 
 def _fill(profile: Profile, data: ProfilesFile, destination: str, recruiter: str, country: str, months: int) -> dict[str, str]:
@@ -325,14 +330,32 @@ def _interview(profile: Profile, fill: dict[str, str], truth: Truth, primary: Pe
     for qid, q in bank.questions.items():
         answer = _answer(q.answer, profile, bank.answers, truth, primary, documents)
         harmful = q.critical_error if q.critical_error and (q.harmful_when is None or truth.family_suspected or truth.trafficker_nearby) else None
-        questions.append(Question(id=qid, category=q.category, text=_format_text(q.text, values), answer=_format_text(answer, values),
-                                  reveals=list(q.reveals), minutes=q.minutes, critical_error=harmful))
+        used = _placeholders(q.text.vi, q.text.en, answer.vi, answer.en)
+        questions.append(_question(qid, answer, harmful, used, tuple(values[k] for k in used)))
     return questions
 
 
-def _format_text(text: Bilingual, values: dict[str, str]) -> Bilingual:
-    en_values = values | {"destination": values["destination_en"], "job": values["job_en"]}
-    return Bilingual(vi=_capital(text.vi.format(**values)), en=_capital(text.en.format(**en_values)))
+@lru_cache(maxsize=8192)
+def _question(qid: str, answer: Bilingual, critical_error: str | None, names: tuple[str, ...], values: tuple[str, ...]) -> Question:
+    """Questions are immutable and repeat across cases, so identical ones are shared (generation speed)."""
+    q = load_interview().questions[qid]
+    fill = dict(zip(names, values))
+    return Question(id=qid, category=q.category, text=_fill_text(q.text, fill), answer=_fill_text(answer, fill),
+                    reveals=list(q.reveals), minutes=q.minutes, critical_error=critical_error)
+
+
+def _fill_text(text: Bilingual, fill: dict[str, str]) -> Bilingual:
+    en_fill = fill | {k: fill[f"{k}_en"] for k in ("destination", "job") if k in fill}
+    return Bilingual(vi=_capital(text.vi.format_map(fill)), en=_capital(text.en.format_map(en_fill)))
+
+
+@cache
+def _placeholders(*templates: str) -> tuple[str, ...]:
+    from string import Formatter
+
+    names = {name for t in templates for _, name, _, _ in Formatter().parse(t) if name}
+    names |= {f"{k}_en" for k in ("destination", "job") if k in names}  # the English text needs its own value
+    return tuple(sorted(names))
 
 
 def _answer(key: str, profile: Profile, answers: dict[str, dict[str, Bilingual]], truth: Truth, primary: Person, documents: list[str]) -> Bilingual:
@@ -359,6 +382,11 @@ def _join(a: Bilingual, b: Bilingual) -> Bilingual:
 
 
 def _need_labels(needs: list[str]) -> Bilingual:
+    return _need_labels_of(tuple(needs))
+
+
+@cache
+def _need_labels_of(needs: tuple[str, ...]) -> Bilingual:
     from sim.engine import load_needs
 
     catalogue = load_needs()

@@ -90,6 +90,13 @@ def _cached_graph(regime: str, names: tuple[tuple[str, str], ...]) -> nx.MultiDi
     return G
 
 
+@cache
+def standard_service_path(regime: str, service: str) -> tuple[str, ...] | None:
+    """``service_path`` on the regime's graph, memoised (agency ids do not depend on place names)."""
+    path = service_path(_cached_graph(regime, ()), service)
+    return tuple(path) if path else None
+
+
 def _tidy(text: str) -> str:
     return " ".join(text.split())
 

@@ -69,12 +69,17 @@ class RegionPack(Strict):
         """Units that exist on ``day`` (units dissolved on or before it are left out)."""
         if not self.covers(day):
             raise SimError(f"region {self.id!r} covers {self.valid_from}–{self.valid_to or '…'}, not {day} (pick a date in range or another region)")
-        return [c for c in self.communes if c.dissolved is None or day < c.dissolved]
+        return list(_communes_on(self.id, day))
 
     def place_names(self, commune: Commune) -> dict[str, str]:
         """Names for the referral graph's ``{commune}``, ``{district}``, ``{province}``."""
         district = f"{commune.district_type} {commune.district}" if commune.district else ""
         return {"commune": commune.full_name, "district": district or "—", "province": self.province}
+
+
+@cache
+def _communes_on(pack_id: str, day: date) -> tuple[Commune, ...]:
+    return tuple(c for c in load_region(pack_id).communes if c.dissolved is None or day < c.dissolved)
 
 
 def pack_ids() -> list[str]:

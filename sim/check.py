@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 from sim.errors import DataError, Problem
-from sim.loading import SourceDoc, read_document, validate
-from sim.scenario import Exercise, Scenario, check_exercise, check_scenario, load_scenarios
+from sim.loading import SourceDoc, read_document
+from sim.scenario import Exercise, Scenario, check_exercise, check_scenario, load_scenarios, validate_all
 
 SCHEMA_MODELS = {"scenario": Scenario, "exercise": Exercise}
 
@@ -38,22 +38,21 @@ def check_paths(paths: list[Path]) -> tuple[list[Problem], int]:
         except DataError as exc:
             problems += exc.problems
     scenario_ids: dict[str, str] = {}
-    exercises: list[tuple[SourceDoc, Exercise]] = []
+    exercises: list[SourceDoc] = []
     for doc in docs:
-        try:
-            if _kind(doc) == "exercise":
-                exercises.append((doc, validate(Exercise, doc)))
-                continue
-            scenario = validate(Scenario, doc)
+        if _kind(doc) == "exercise":
+            exercises.append(doc)
+            continue
+        scenario, found = validate_all(Scenario, doc, check_scenario(doc))
+        problems += found
+        if scenario is not None:
             if scenario.id in scenario_ids:
-                problems.append(doc.problem(("id",), f"scenario id {scenario.id!r} is also used by {scenario_ids[scenario.id]}", "give each scenario its own id"))
+                problems.append(doc.problem(("id",), f"scenario id {scenario.id!r} is also used by {scenario_ids[scenario.id]}",
+                                            "give each scenario its own id"))
             scenario_ids[scenario.id] = doc.name
-            problems += check_scenario(doc, scenario)
-        except DataError as exc:
-            problems += exc.problems
-    known = set(scenario_ids) | _installed_scenario_ids()
-    for doc, exercise in exercises:
-        problems += check_exercise(doc, exercise, sorted(known))
+    known = sorted(set(scenario_ids) | _installed_scenario_ids())
+    for doc in exercises:
+        problems += validate_all(Exercise, doc, check_exercise(doc, known))[1]
     return problems, len(files)
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from sim.case import EntryRoute, Household, Sex, Threat
-from sim.errors import DataError, Problem, UnknownIdError
+from sim.errors import DataError, Problem, SimError, UnknownIdError
 from sim.law import Bilingual, Regime, Strict
 from sim.loading import SourceDoc, read_document, validate
 
@@ -112,61 +112,80 @@ def default_exercise_dir() -> Path:
     return Path(os.environ.get("TROVE_EXERCISES", PROJECT_ROOT / "exercises"))
 
 
-def check_scenario(doc: SourceDoc, scenario: Scenario) -> list[Problem]:
-    """Cross-reference checks: profiles, region, regime, documents, needs and commune exist."""
+def check_scenario(doc: SourceDoc) -> list[Problem]:
+    """Cross-reference checks on the raw document, so they run even when the schema check failed:
+    profiles, region, regime, documents, needs and commune must exist."""
     from sim.engine import load_needs
     from sim.generator import load_profiles
     from sim.regions import load_region, pack_ids
     from sim.rulebook import load_rulebook
     from sim.suggest import unknown_id_problem
 
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    fixed = raw.get("fixed") if isinstance(raw.get("fixed"), dict) else {}
     problems: list[Problem] = []
-    profiles = load_profiles().profiles
+    profiles = list(load_profiles().profiles)
     book = load_rulebook()
-    for key in (scenario.profile_mix or {}):
-        if key not in profiles:
-            problems.append(unknown_id_problem(doc, ("profile_mix", key), "profile", key, list(profiles)))
-    if scenario.fixed.profile and scenario.fixed.profile not in profiles:
-        problems.append(unknown_id_problem(doc, ("fixed", "profile"), "profile", scenario.fixed.profile, list(profiles)))
+
+    def unknown(loc: tuple, kind: str, value: object, known: list[str]) -> None:
+        if isinstance(value, str) and value not in known:
+            problems.append(unknown_id_problem(doc, loc, kind, value, known))
+
+    for key in raw.get("profile_mix") or {} if isinstance(raw.get("profile_mix"), dict) else {}:
+        unknown(("profile_mix", key), "profile", key, profiles)
+    unknown(("fixed", "profile"), "profile", fixed.get("profile"), profiles)
+    for key, kind, known in (("documents", "document", list(book.vocabulary.documents)), ("needs", "need", list(load_needs()))):
+        for i, value in enumerate(fixed.get(key) or [] if isinstance(fixed.get(key), list) else []):
+            unknown(("fixed", key, i), kind, value, known)
+    day, region = raw.get("date"), raw.get("region")
+    if not isinstance(day, date):
+        return problems
     try:
-        rules = book.for_date(scenario.date)
-        if scenario.regime and scenario.regime != rules.regime:
-            problems.append(doc.problem(("regime",), f"the date {scenario.date} falls under regime {rules.regime}, not {scenario.regime}",
-                                        f"change the date or set regime: {rules.regime}"))
-    except Exception as exc:  # the rulebook's own message says what to do
-        problems.append(doc.problem(("date",), str(exc)))
-    if scenario.region not in pack_ids():
-        problems.append(unknown_id_problem(doc, ("region",), "region", scenario.region, pack_ids()))
-    else:
-        pack = load_region(scenario.region)
-        if not pack.covers(scenario.date):
-            problems.append(doc.problem(("region",), f"region {scenario.region!r} covers {pack.valid_from}–{pack.valid_to or '…'}, not {scenario.date}",
+        rules = book.for_date(day)
+    except SimError as exc:
+        return problems + [doc.problem(("date",), str(exc))]
+    if raw.get("regime") in ("A", "B") and raw["regime"] != rules.regime:
+        problems.append(doc.problem(("regime",), f"the date {day} falls under regime {rules.regime}, not {raw['regime']}",
+                                    f"change the date or set regime: {rules.regime}"))
+    if isinstance(region, str):
+        if region not in pack_ids():
+            unknown(("region",), "region", region, pack_ids())
+        elif not load_region(region).covers(day):
+            pack = load_region(region)
+            problems.append(doc.problem(("region",), f"region {region!r} covers {pack.valid_from}–{pack.valid_to or '…'}, not {day}",
                                         "use binh-thuan before 1 Jul 2025, lam-dong or lam-dong-binh-thuan from then"))
-        elif scenario.fixed.commune:
-            names = [c.name for c in pack.communes_on(scenario.date)]
-            if scenario.fixed.commune not in names:
-                problems.append(unknown_id_problem(doc, ("fixed", "commune"), "commune", scenario.fixed.commune, names))
-    for i, kind in enumerate(scenario.fixed.documents or []):
-        if kind not in book.vocabulary.documents:
-            problems.append(unknown_id_problem(doc, ("fixed", "documents", i), "document", kind, list(book.vocabulary.documents)))
-    for i, need in enumerate(scenario.fixed.needs or []):
-        if need not in load_needs():
-            problems.append(unknown_id_problem(doc, ("fixed", "needs", i), "need", need, list(load_needs())))
+        else:
+            unknown(("fixed", "commune"), "commune", fixed.get("commune"), [c.name for c in load_region(region).communes_on(day)])
     return problems
 
 
-def check_exercise(doc: SourceDoc, exercise: Exercise, scenario_ids: list[str]) -> list[Problem]:
+def check_exercise(doc: SourceDoc, scenario_ids: list[str]) -> list[Problem]:
+    """Every scenario an exercise lists must exist (checked on the raw document)."""
     from sim.suggest import unknown_id_problem
 
-    return [unknown_id_problem(doc, ("scenarios", i, "scenario"), "scenario", item.scenario, scenario_ids)
-            for i, item in enumerate(exercise.scenarios) if item.scenario not in scenario_ids]
+    items = doc.data.get("scenarios") if isinstance(doc.data, dict) else None
+    problems = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        value = item.get("scenario") if isinstance(item, dict) else None
+        if isinstance(value, str) and value not in scenario_ids:
+            problems.append(unknown_id_problem(doc, ("scenarios", i, "scenario"), "scenario", value, scenario_ids))
+    return problems
+
+
+def validate_all(model: type, doc: SourceDoc, cross_checks: list[Problem]) -> tuple[object | None, list[Problem]]:
+    """Schema validation plus cross-checks, every problem together, sorted by position."""
+    try:
+        value, problems = validate(model, doc), []
+    except DataError as exc:
+        value, problems = None, list(exc.problems)
+    problems += cross_checks
+    return value, sorted(problems, key=lambda p: (p.line or 0, p.col or 0))
 
 
 def read_scenario(path: Path) -> Scenario:
     """Read, validate and cross-check one scenario file."""
     doc = read_document(path)
-    scenario = validate(Scenario, doc)
-    problems = check_scenario(doc, scenario)
+    scenario, problems = validate_all(Scenario, doc, check_scenario(doc))
     if problems:
         raise DataError(problems)
     return scenario
@@ -201,8 +220,7 @@ def load_exercises(folder: str | Path | None = None, scenario_folder: str | Path
     found: dict[str, Exercise] = {}
     for path in sorted(folder.glob("*.yaml")):
         doc = read_document(path)
-        exercise = validate(Exercise, doc)
-        problems = check_exercise(doc, exercise, scenario_ids)
+        exercise, problems = validate_all(Exercise, doc, check_exercise(doc, scenario_ids))
         if problems:
             raise DataError(problems)
         found[exercise.id] = exercise

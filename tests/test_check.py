@@ -1,0 +1,62 @@
+"""``trove check`` on bad files: the exact error text is pinned (file:line:col field: message (hint))."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.check import check_paths
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+
+EXPECTED = {
+    "unknown-fields.yaml": [
+        "unknown-fields.yaml:1:1: required field 'difficulty' is missing (add difficulty: …)",
+        "unknown-fields.yaml:8:1 difficlty: unknown field (did you mean 'difficulty'?)",
+        "unknown-fields.yaml:12:12 fixed.profile: unknown profile 'forced-marriage' (did you mean 'forced_marriage_china'?)",
+        "unknown-fields.yaml:13:3 fixed.ages: unknown field (did you mean 'age'?)",
+        "unknown-fields.yaml:14:23 decision_points[1]: 'D11' is not allowed (did you mean 'D1'?)",
+    ],
+    "syntax-error.yaml": [
+        "syntax-error.yaml:4:5: YAML syntax error: expected ',' or '}', but got ':' (check indentation, colons and quotes on this line or the one before)",
+    ],
+    "wrong-regime.yaml": [
+        "wrong-regime.yaml:7:9 regime: the date 2025-08-01 falls under regime B, not A (change the date or set regime: B)",
+        "wrong-regime.yaml:8:9 region: region 'binh-thuan' covers 2012-01-01–2025-06-30, not 2025-08-01 (use binh-thuan before 1 Jul 2025, lam-dong or lam-dong-binh-thuan from then)",
+        "wrong-regime.yaml:14:15 fixed.documents[0]: unknown document 'victim_certificate' (did you mean 'police_victim_certificate' or 'rescuing_agency_certificate'?)",
+    ],
+    "comma-in-text.yaml": [
+        "comma-in-text.yaml:4:24 title.hỗ trợ: unknown field (a comma inside {…} splits a text in two: put the whole text in quotes, e.g. vi: 'a, b')",
+    ],
+    "exercise-unknown-scenario.yaml": [
+        "exercise-unknown-scenario.yaml:7:14 scenarios[0].scenario: unknown scenario 'forced-marriage-2061' (did you mean 'forced-marriage-2016' or 'child-at-risk-2026'?)",
+        "exercise-unknown-scenario.yaml:8:12 pass_mark: Input should be less than or equal to 100",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_reports_every_problem_with_position(name):
+    problems, checked = check_paths([BAD / name])
+    assert checked == 1
+    assert [p.format().replace(str(BAD) + "/", "") for p in problems] == EXPECTED[name]
+
+
+def test_shipped_scenarios_and_exercises_are_clean():
+    root = Path(__file__).parent.parent
+    problems, checked = check_paths([root / "scenarios", root / "exercises"])
+    assert problems == [] and checked >= 13
+
+
+def test_missing_path_is_a_problem_not_a_crash(tmp_path):
+    problems, _ = check_paths([tmp_path / "nope"])
+    assert problems[0].message == "no such file or folder"
+
+
+def test_duplicate_scenario_ids_are_reported(tmp_path):
+    root = Path(__file__).parent.parent / "scenarios"
+    text = (root / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
+    problems, _ = check_paths([tmp_path])
+    assert len(problems) == 1 and "also used by" in problems[0].message

@@ -1,0 +1,81 @@
+"""The ``trove`` commands as a user runs them: output, exit codes, and clear errors without tracebacks."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from sim.cli import main
+
+ROOT = Path(__file__).parent.parent
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_clean_and_dirty(capsys):
+    assert run(capsys, "check", str(ROOT / "scenarios"), str(ROOT / "exercises"))[0] == 0
+    code, out, err = run(capsys, "check", str(ROOT / "tests/fixtures/bad"))
+    assert code == 1 and "unknown-fields.yaml:8:1 difficlty" in out and "problem(s)" in err
+
+
+def test_generate_is_byte_identical_for_the_same_seed(capsys):
+    first = run(capsys, "generate", "--scenario", "scam-compound-2025", "--seed", "7")[1]
+    second = run(capsys, "generate", "--scenario", "scam-compound-2025", "--seed", "7")[1]
+    assert first == second and json.loads(first)["fictional"] is True
+
+
+def test_generate_many_to_a_file(tmp_path, capsys):
+    out = tmp_path / "cases.jsonl"
+    assert run(capsys, "generate", "--scenario", "mixed-practice-2026", "--count", "20", "--out", str(out), "--seed", "3")[0] == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 20 and len({json.loads(line)["case_id"] for line in lines}) == 20
+
+
+def test_assess_a_hand_written_yaml_case(tmp_path, capsys):
+    case = json.loads(run(capsys, "generate", "--scenario", "child-at-risk-2026", "--seed", "1")[1])
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    code, out, _ = run(capsys, "assess", str(path))
+    report = json.loads(out)
+    assert code == 0 and report["regime"] == "B"
+    duties = report["determinations"]["child_duties"]
+    assert "emergency_intervention_12h" in duties["value"]["duties"]
+    assert any("Nghị định 56/2017/NĐ-CP, Điều 26" in c for r in duties["rules"] for c in r["cite_vi"])
+
+
+def test_errors_are_clear_and_traceback_free(tmp_path, capsys):
+    code, _, err = run(capsys, "generate", "--scenario", "nope", "--seed", "1")
+    assert code == 1 and "unknown scenario 'nope'" in err
+    code, _, err = run(capsys, "assess", str(tmp_path / "missing.yaml"))
+    assert code == 1 and "no such file" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"case_id": 3}', encoding="utf-8")
+    code, _, err = run(capsys, "assess", str(bad))
+    assert code == 1 and "bad.json:1:1: required field 'date' is missing" in err and "Traceback" not in err
+
+
+def test_bad_seed_via_subprocess_gives_usage_error():
+    result = subprocess.run([sys.executable, "-m", "sim", "generate", "--scenario", "scam-compound-2025", "--seed", "x"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and "seed must be a whole number" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_graph_png(tmp_path, capsys):
+    out = tmp_path / "graph.png"
+    assert run(capsys, "graph", "--regime", "B", "--out", str(out))[0] == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_committed_schemas_are_up_to_date(tmp_path, capsys):
+    assert run(capsys, "schema", "--out", str(tmp_path))[0] == 0
+    for name in ("case", "scenario", "exercise"):
+        committed = ROOT / "docs" / f"{name}.schema.json"
+        assert committed.read_text(encoding="utf-8") == (tmp_path / f"{name}.schema.json").read_text(encoding="utf-8"), \
+            f"docs/{name}.schema.json is stale: run `make schemas`"

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sim.errors import DataError, SimError
+from sim.rulebook import DATA, load_rulebook
+
+
+def test_both_regimes_with_effective_dates(book):
+    assert [r.regime for r in book.regimes] == ["A", "B"]
+    assert book.for_date(date(2025, 6, 30)).regime == "A" and book.for_date(date(2025, 7, 1)).regime == "B"
+    with pytest.raises(SimError, match="no rulebook is in force on 2011-12-31"):
+        book.for_date(date(2011, 12, 31))
+
+
+def test_every_rule_has_basis_and_status(book):
+    for rules in book.regimes:
+        for entitlement in rules.entitlements:
+            assert entitlement.basis and entitlement.status in ("confirmed", "inferred", "unconfirmed")
+        for doc in rules.victim_documents.documents:
+            assert doc.basis
+
+
+def test_unconfirmed_items_stay_labelled(book):
+    b = book.for_regime("B")
+    assert b.verifier_on(date(2026, 1, 1)).status == "unconfirmed"
+    assert {d.document: d.status for d in b.victim_documents.documents}["certificate_of_return"] == "inferred"
+
+
+def test_money_is_never_law_unless_confirmed(book):
+    for amount in book.money:
+        assert amount.is_law == (amount.status == "confirmed")
+    assert all(not m.is_law for m in book.amounts_for("B", "hardship_allowance"))
+    drafts = [m for m in book.money if m.status == "draft"]
+    assert drafts and drafts[0].vnd == 1_000_000
+
+
+def test_twenty_critical_errors_with_the_capping_class(book):
+    assert sorted(book.critical_errors) == [f"E{i:02d}" for i in range(1, 21)]
+    capping = {e for e, v in book.critical_errors.items() if v.caps_score}
+    assert {"E01", "E02", "E03", "E04", "E05", "E06", "E09", "E10", "E11", "E13"} <= capping
+
+
+def test_citation_renders_in_both_languages(book):
+    citation = book.for_regime("A").notification[0].basis[0]
+    assert citation.render(book.texts, "vi") == "Luật Phòng, chống mua bán người 2011 (66/2011/QH12), Điều 24.3 [S1]"
+    assert citation.render(book.texts, "en").startswith("Law on Human Trafficking Prevention and Combat 2011 (66/2011/QH12), Art 24.3")
+
+
+def test_a_broken_rulebook_names_file_line_and_id(tmp_path):
+    src = Path(str(DATA / "rulebook"))
+    for f in src.glob("*.yaml"):
+        text = f.read_text(encoding="utf-8")
+        if f.name == "regime-b.yaml":
+            text = text.replace("- agency: provincial_health_dept\n  deadline: {kind: immediately}", "- agency: provincial_helth_dept\n  deadline: {kind: immediately}")
+        (tmp_path / f.name).write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_rulebook.__wrapped__(str(tmp_path))
+    message = str(exc.value)
+    assert "regime-b.yaml:" in message and "notification[0].agency: unknown agency 'provincial_helth_dept'" in message
+    assert "did you mean 'provincial_health_dept'" in message

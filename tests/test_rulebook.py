@@ -62,3 +62,28 @@ def test_a_broken_rulebook_names_file_line_and_id(tmp_path):
     message = str(exc.value)
     assert "regime-b.yaml:" in message and "notification[0].agency: unknown agency 'provincial_helth_dept'" in message
     assert "did you mean 'provincial_health_dept'" in message
+
+
+def test_the_worked_example_in_docs_rules_md_works(tmp_path):
+    """docs/rules.md: a new decree sets the Regime B verification deadline from 1 Mar 2027."""
+    import re
+
+    from sim.engine import assess
+    from tests.conftest import make_case
+
+    guide = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", guide, re.S)
+    text_entry, verification = (b.replace("\n   ", "\n").strip("\n ") for b in blocks[:2])
+    src = Path(str(DATA / "rulebook"))
+    for f in src.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    texts = tmp_path / "texts.yaml"
+    texts.write_text(texts.read_text(encoding="utf-8") + "  " + text_entry.replace("\n", "\n  ") + "\n", encoding="utf-8")
+    regime_b = tmp_path / "regime-b.yaml"
+    current = regime_b.read_text(encoding="utf-8")
+    start = current.index("verification:\n  requested_by")
+    end = current.index("\nentitlements:")
+    regime_b.write_text(current[:start] + verification + "\n" + current[end:], encoding="utf-8")
+    book = load_rulebook.__wrapped__(str(tmp_path))
+    assert assess(make_case(day=date(2027, 3, 1)), book).value("verification")["deadline"].amount == 15
+    assert assess(make_case(day=date(2027, 2, 28)), book).value("verification")["deadline"].kind == "unconfirmed"

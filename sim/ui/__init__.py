@@ -1,0 +1,1 @@
+"""The Jupyter/Voilà user interfaces. The only part of ``sim`` that imports ipywidgets."""

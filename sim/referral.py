@@ -133,11 +133,30 @@ def plan_edges(G: nx.MultiDiGraph, chosen: set[str], source: str = ROOT) -> list
     return sorted({(u, v) for u, v in G.edges() if u in allowed and v in allowed})
 
 
-def check_referral_plan(G: nx.MultiDiGraph, chosen: list[str], needed: list[str], source: str = ROOT) -> dict[str, dict]:
-    """Whether a plan (a set of chosen agencies) reaches every needed service.
+def path_deadline_hours(G: nx.MultiDiGraph, path: list[str]) -> float | None:
+    """The time the law allows along a referral path: the sum of its hand-over deadlines, in simulated hours.
+
+    Hand-overs without a deadline count as 0; an unconfirmed deadline makes the total unknown (None).
+
+    >>> path_deadline_hours(referral_graph("A"), ["commune_pc", "district_labour_office", "district_police"])
+    480.0
+    """
+    total = 0.0
+    for u, v in zip(path, path[1:]):
+        known = [d.hours() for d in (data.get("deadline") for data in G.get_edge_data(u, v).values()) if d is not None]
+        if any(h is None for h in known):
+            return None
+        total += min((h for h in known if h is not None), default=0.0)
+    return total
+
+
+def check_referral_plan(G: nx.MultiDiGraph, chosen: list[str], needed: list[str], source: str = ROOT,
+                        elapsed_hours: dict[str, float] | None = None) -> dict[str, dict]:
+    """Whether a plan (a set of chosen agencies) reaches every needed service, and in time.
 
     A service counts as reached when a chosen agency (or the commune) delivers it and is reachable
-    from the commune through chosen agencies only.
+    from the commune through chosen agencies only. With ``elapsed_hours`` (simulated hours taken to
+    refer, per service), ``in_time`` compares them with the deadlines along the path.
 
     >>> G = referral_graph("A")
     >>> r = check_referral_plan(G, ["district_labour_office", "social_assistance_facility"], ["shelter", "loan"])
@@ -150,7 +169,11 @@ def check_referral_plan(G: nx.MultiDiGraph, chosen: list[str], needed: list[str]
     for service in needed:
         via = sorted(a for a in reachable if service in G.nodes[a]["services"])
         path = nx.shortest_path(sub, source, via[0]) if via else None
-        result[service] = {"reached": bool(via), "via": via, "path": path, "correct_path": service_path(G, service, source)}
+        allowed = path_deadline_hours(G, path) if path else None
+        taken = (elapsed_hours or {}).get(service)
+        in_time = None if path is None or allowed is None or taken is None else taken <= allowed
+        result[service] = {"reached": bool(via), "via": via, "path": path, "correct_path": service_path(G, service, source),
+                           "deadline_hours": allowed, "in_time": in_time}
     return result
 
 

@@ -56,3 +56,14 @@ def test_providers_and_agency_data():
     assert providers(referral_graph("A"), "verification") == ["district_police"]
     agencies = load_agencies().agencies
     assert agencies["district_police"].regimes == ["A"] and agencies["provincial_health_dept"].en.endswith("Department of Health")
+
+
+def test_plan_timing_against_the_deadlines_on_the_path():
+    G = referral_graph("A")
+    plan = ["district_labour_office", "district_police"]
+    on_time = check_referral_plan(G, plan, ["verification"], elapsed_hours={"verification": 24 * 19})
+    late = check_referral_plan(G, plan, ["verification"], elapsed_hours={"verification": 24 * 21})
+    assert on_time["verification"]["deadline_hours"] == 480 and on_time["verification"]["in_time"] is True
+    assert late["verification"]["in_time"] is False
+    notified = check_referral_plan(G, ["district_labour_office"], ["travel"], elapsed_hours={"travel": 0})
+    assert notified["travel"]["deadline_hours"] == 0 and notified["travel"]["in_time"] is True

@@ -66,8 +66,9 @@ def show() -> widgets.Widget:
     book = load_rulebook()
     scenarios = load_scenarios()
     lang = widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value="vi")
-    scenario = widgets.Dropdown(options=[(s.title.vi, sid) for sid, s in scenarios.items()])
-    seed = widgets.BoundedIntText(value=1, min=0, max=10**9)
+    wide = {"description_width": "initial"}
+    scenario = widgets.Dropdown(options=[(s.title.vi, sid) for sid, s in scenarios.items()], style=wide)
+    seed = widgets.BoundedIntText(value=1, min=0, max=10**9, style=wide, layout=widgets.Layout(width="220px"))
     button = widgets.Button(button_style="primary")
     out = widgets.HTML()
     picture = widgets.Image(format="png")

@@ -79,7 +79,11 @@ def read_document(path: str | Path, *, display_name: str | None = None) -> Sourc
     name = display_name or str(path)
     if not path.is_file():
         raise FileMissingError(str(path))
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(name, None, None, "", f"not a UTF-8 text file (byte {exc.start})",
+                                 "save the file as UTF-8 (Vietnamese text needs it)")]) from None
     return parse_document(text, name)
 
 
@@ -102,6 +106,9 @@ def validate(model: type[M], doc: SourceDoc, *, context: dict[str, Any] | None =
     """Validate ``doc`` into ``model``; every pydantic error becomes a located ``Problem``."""
     if doc.data is None:
         raise DataError([Problem(doc.name, 1, 1, "", "the file is empty", f"expected a {model.__name__} document")])
+    if not isinstance(doc.data, dict):
+        raise DataError([Problem(doc.name, 1, 1, "", f"expected a mapping of fields (key: value), found a {type(doc.data).__name__}",
+                                 f"a {model.__name__} file starts with fields such as schema_version: 1")])
     try:
         return model.model_validate(doc.data, context=context)
     except ValidationError as exc:

@@ -324,17 +324,25 @@ def _referral(case: Case, rules: RegimeRules, entitlements: dict[str, Any], indi
         services.append("support_decision")
     services = list(dict.fromkeys(services))
     paths = {s: list(p) if (p := standard_service_path(rules.regime, s)) else None for s in services}
+    # A service reachable only through a shelter facility is delivered during a stay there: without the
+    # person's wish to stay (or no home) it is not referred, since placement must not be forced (E13).
+    stays = case.truth.wishes_shelter or not case.truth.has_home
+    facility_only = [s for s, p in paths.items() if p and s != "shelter" and p[-1] in _SHELTERS and not stays]
+    services = [s for s in services if s not in facility_only]
+    paths = {s: p for s, p in paths.items() if s not in facility_only}
     agencies = sorted({a for p in paths.values() if p for a in p} - {"commune_pc"})
     return Determination(id="referral", decision_point="D10",
                          value={"services": services, "paths": paths, "agencies": agencies,
                                 "reintegration": {"applies_to": rules.reintegration.applies_to,
                                                   "apply_within_months": rules.reintegration.apply_within_months,
                                                   "steps": [{"agency": s.agency, "deadline": s.deadline} for s in rules.reintegration.steps]}},
-                         facts=[("truth.needs", case.truth.needs), ("truth.wishes_shelter", case.truth.wishes_shelter),
+                         facts=[("truth.needs", case.truth.needs), ("only during a facility stay, not referred", facility_only),
+                                ("truth.wishes_shelter", case.truth.wishes_shelter),
                                 ("truth.has_home", case.truth.has_home), ("signs indicated", indicated)],
                          rules=[_use("reintegration", rules.reintegration)])
 
 
+_SHELTERS = frozenset({"social_assistance_facility", "victim_support_facility"})
 ERROR_ORDER = tuple(f"E{i:02d}" for i in range(1, 21))
 
 

@@ -71,8 +71,11 @@ def load_agencies(path: str | None = None) -> AgenciesFile:
 
 
 def referral_graph(regime: str, names: dict[str, str] | None = None) -> nx.MultiDiGraph:
-    """Build the graph of one regime; ``names`` fills ``{commune}``, ``{district}``, ``{province}``."""
-    return _cached_graph(regime, tuple(sorted((names or {}).items()))).copy()
+    """The graph of one regime; ``names`` fills ``{commune}``, ``{district}``, ``{province}``.
+
+    Returns a shared, frozen graph (cheap); call ``.copy()`` for one you may change.
+    """
+    return _cached_graph(regime, tuple(sorted((names or {}).items())))
 
 
 @cache
@@ -87,7 +90,7 @@ def _cached_graph(regime: str, names: tuple[tuple[str, str], ...]) -> nx.MultiDi
     for edge in data.edges:
         if regime in edge.regimes:
             G.add_edge(edge.from_, edge.to, key=edge.purpose, purpose=edge.purpose, deadline=edge.deadline, basis=tuple(edge.basis), status=edge.status)
-    return G
+    return nx.freeze(G)
 
 
 @cache
@@ -163,18 +166,45 @@ def check_referral_plan(G: nx.MultiDiGraph, chosen: list[str], needed: list[str]
     >>> r["shelter"]["reached"], r["loan"]["reached"]
     (True, False)
     """
-    sub = G.subgraph(set(chosen) | {source})
-    reachable = nx.descendants(sub, source) | {source}
+    parents = _reach(G, set(chosen) | {source}, source)
     result: dict[str, dict] = {}
     for service in needed:
-        via = sorted(a for a in reachable if service in G.nodes[a]["services"])
-        path = nx.shortest_path(sub, source, via[0]) if via else None
-        allowed = path_deadline_hours(G, path) if path else None
+        via = sorted(a for a in parents if service in G.nodes[a]["services"])
+        path = _path_to(parents, via[0]) if via else None
+        allowed = _deadline_hours(G.graph["regime"], tuple(path)) if path and G.graph.get("regime") else (path_deadline_hours(G, path) if path else None)
         taken = (elapsed_hours or {}).get(service)
         in_time = None if path is None or allowed is None or taken is None else taken <= allowed
-        result[service] = {"reached": bool(via), "via": via, "path": path, "correct_path": service_path(G, service, source),
+        correct = standard_service_path(G.graph["regime"], service) if source == ROOT else service_path(G, service, source)
+        result[service] = {"reached": bool(via), "via": via, "path": path, "correct_path": list(correct) if correct else None,
                            "deadline_hours": allowed, "in_time": in_time}
     return result
+
+
+@cache
+def _deadline_hours(regime: str, path: tuple[str, ...]) -> float | None:
+    return path_deadline_hours(_cached_graph(regime, ()), list(path))
+
+
+def _reach(G: nx.MultiDiGraph, allowed: set[str], source: str) -> dict[str, str | None]:
+    """Breadth-first search from ``source`` through ``allowed`` nodes only; returns each reached node's parent."""
+    parents: dict[str, str | None] = {source: None}
+    frontier = [source]
+    while frontier:
+        nxt = []
+        for node in frontier:
+            for succ in G.succ[node]:
+                if succ in allowed and succ not in parents:
+                    parents[succ] = node
+                    nxt.append(succ)
+        frontier = nxt
+    return parents
+
+
+def _path_to(parents: dict[str, str | None], node: str) -> list[str]:
+    path = [node]
+    while (parent := parents[path[-1]]) is not None:
+        path.append(parent)
+    return path[::-1]
 
 
 def edge_deadline(G: nx.MultiDiGraph, u: str, v: str, purpose: str) -> Deadline | None:

@@ -25,7 +25,8 @@ def test_every_edge_carries_purpose_and_basis():
 
 def test_every_service_is_reachable_from_the_commune():
     vocabulary_services = {"essential_needs", "travel", "medical", "psychological", "legal_aid", "education", "vocational", "loan",
-                           "shelter", "verification", "protection", "child_protection", "escort", "follow_up", "support_decision"}
+                           "shelter", "verification", "protection", "child_protection", "escort", "follow_up", "support_decision",
+                           "hardship_allowance"}
     for regime in "AB":
         G = referral_graph(regime)
         for service in vocabulary_services:

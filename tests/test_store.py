@@ -1,0 +1,89 @@
+"""The results store: schema upgrades, immutability, and many processes writing at once lose nothing."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import sqlite3
+
+import pytest
+
+from sim.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+
+
+def test_fresh_file_is_at_the_latest_schema_in_wal_mode(tmp_path):
+    store = Store(tmp_path / "t.sqlite")
+    with store.connect() as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_old_file_is_upgraded_and_keeps_its_data(tmp_path):
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        con.execute(statement)
+    con.execute("PRAGMA user_version=1")
+    con.execute("INSERT INTO workshops VALUES ('w', 'Old', NULL, '[]', '2026-01-01')")
+    con.commit()
+    con.close()
+    store = Store(path)
+    assert store.workshop("w")["title"] == "Old"
+    with store.connect() as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert c.execute("SELECT count(*) FROM overrides").fetchone()[0] == 0
+
+
+def test_a_newer_file_is_refused_with_advice(tmp_path):
+    path = tmp_path / "new.sqlite"
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    con.close()
+    with pytest.raises(StoreError, match="newer Trở về"):
+        Store(path)
+
+
+def test_events_are_append_only(tmp_path, started):
+    store, attempt_id = started
+    store.record(attempt_id, "answer", "D1", {"receive": "receive"}, 0)
+    with pytest.raises(StoreError, match="append-only"), store.connect() as con:
+        con.execute("UPDATE events SET payload='{}'")
+    with pytest.raises(StoreError, match="immutable"), store.connect() as con:
+        con.execute("UPDATE attempts SET seed=1")
+
+
+def test_store_errors_are_messages(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="set TROVE_DB"):
+        Store(blocker / "sub" / "t.sqlite")
+
+
+@pytest.fixture
+def started(tmp_path):
+    from sim.session import Workshop
+
+    store = Store(tmp_path / "t.sqlite")
+    workshop = Workshop(store, "w", exercises=["intake-basics"])
+    trainee = workshop.join(full_name="Nguyễn Văn A", commune="xã Phan Sơn", role="commune_pc")
+    return store, workshop.open_case(trainee, "intake-basics", 0).attempt.id
+
+
+def _writer(path: str, attempt_id: str, worker: int, count: int) -> None:
+    store = Store(path)
+    for i in range(count):
+        store.record(attempt_id, "answer", "D3", {"worker": worker, "i": i}, i)
+
+
+@pytest.mark.slow
+def test_many_processes_writing_at_once_lose_nothing(started):
+    store, attempt_id = started
+    workers, count = 12, 40
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(store.path), attempt_id, w, count)) for w in range(workers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    events = store.events(attempt_id)
+    assert len(events) == workers * count
+    assert {(e["payload"]["worker"], e["payload"]["i"]) for e in events} == {(w, i) for w in range(workers) for i in range(count)}

@@ -1,8 +1,9 @@
 # The README's two commands: `make serve` and `make test`. Both create .venv on first use.
+# `make lab` opens the notebooks in JupyterLab (trainers).
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: serve test benchmark schemas
+.PHONY: serve lab test benchmark schemas
 
 $(STAMP): pyproject.toml
 	python3 -m venv .venv
@@ -14,6 +15,9 @@ $(STAMP): pyproject.toml
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 serve: $(STAMP)
+	.venv/bin/trove serve
+
+lab: $(STAMP)
 	MPLBACKEND=Agg .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)

@@ -58,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--region", help="region pack whose names fill the labels (default: binh-thuan for A, lam-dong for B)")
     graph.set_defaults(run=cmd_graph)
 
+    serve = sub.add_parser("serve", help="serve the trainee app with Voilà (localhost by default)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on; anything but loopback requires a token (made if not given)")
+    serve.add_argument("--port", type=int, default=8866)
+    serve.add_argument("--workshop", default="Trở về", help="workshop title")
+    serve.add_argument("--exercises", default="", help="comma-separated exercise ids (default: all)")
+    serve.add_argument("--code", help="workshop code trainees must type to join")
+    serve.add_argument("--token", help="access token (required beyond localhost; generated if omitted)")
+    serve.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
+    serve.add_argument("--pool", type=int, default=0, help="preheated kernels (default 0)")
+    serve.set_defaults(run=cmd_serve)
+
     schema = sub.add_parser("schema", help="write the JSON Schemas of the case, scenario and exercise formats")
     schema.add_argument("--out", default="docs", help="folder (default: docs)")
     schema.set_defaults(run=cmd_schema)
@@ -149,6 +160,14 @@ def cmd_graph(args: argparse.Namespace) -> int:
     save_referral_graph(referral_graph(args.regime, {"province": pack.province}), args.out, lang=args.lang)
     print(f"wrote {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sim.serve import ServeConfig, run
+
+    exercises = [e.strip() for e in args.exercises.split(",") if e.strip()]
+    return run(ServeConfig(host=args.host, port=args.port, workshop=args.workshop, exercises=exercises, code=args.code,
+                           token=args.token, db=args.db, pool=args.pool))
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -185,6 +185,16 @@ def _deadline_hours(regime: str, path: tuple[str, ...]) -> float | None:
     return path_deadline_hours(_cached_graph(regime, ()), list(path))
 
 
+def plan_paths(G: nx.MultiDiGraph, chosen: list[str], source: str = ROOT) -> list[list[str]]:
+    """The path from the commune to each chosen agency that the plan itself reaches.
+
+    >>> plan_paths(referral_graph("B"), ["provincial_health_dept", "legal_aid_centre", "district_police"])
+    [['commune_pc', 'provincial_health_dept'], ['commune_pc', 'provincial_health_dept', 'legal_aid_centre']]
+    """
+    parents = _reach(G, set(chosen) | {source}, source)
+    return [_path_to(parents, a) for a in chosen if a in parents]
+
+
 def _reach(G: nx.MultiDiGraph, allowed: set[str], source: str) -> dict[str, str | None]:
     """Breadth-first search from ``source`` through ``allowed`` nodes only; returns each reached node's parent."""
     parents: dict[str, str | None] = {source: None}

@@ -105,11 +105,11 @@ class Exercise(Strict):
 
 
 def default_scenario_dir() -> Path:
-    return Path(os.environ.get("TROVE_SCENARIOS", PROJECT_ROOT / "scenarios"))
+    return Path(os.environ.get("TROVE_SCENARIO_DIR", PROJECT_ROOT / "scenarios"))
 
 
 def default_exercise_dir() -> Path:
-    return Path(os.environ.get("TROVE_EXERCISES", PROJECT_ROOT / "exercises"))
+    return Path(os.environ.get("TROVE_EXERCISE_DIR", PROJECT_ROOT / "exercises"))
 
 
 def check_scenario(doc: SourceDoc) -> list[Problem]:

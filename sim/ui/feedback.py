@@ -1,0 +1,96 @@
+"""Rendering a score report for the trainee: HTML for the findings and timeline, a PNG of the referral
+graph with the trainee's paths over the correct ones. Only called after submission."""
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+from sim.ui.answer_forms import fields_for
+from sim.ui.i18n import t
+
+STATUS_KEYS = {"confirmed": "rule_status_confirmed", "inferred": "rule_status_inferred", "unconfirmed": "rule_status_unconfirmed"}
+
+
+def _finding(f: dict[str, Any], lang: str) -> str:
+    cites = "; ".join(html.escape(c) for c in f["cite_" + lang])
+    status = "" if f["status"] == "confirmed" else f" <i>({t('status_label', lang, status=t(STATUS_KEYS[f['status']], lang))})</i>"
+    lost = f" — {t('feedback_lost', lang, points=f['lost'])}" if f["lost"] else ""
+    return f"<li>{html.escape(f[lang])}{lost}<br><small>{cites}{status}</small></li>"
+
+
+def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: str) -> str:
+    """Score, critical errors in red at the top, each decision point with what was lost and why, deadlines."""
+    parts = [f"<h2 class='trove-score'>{t('score', lang, total=round(report['total'], 1), max=report['max_points'], percent=report['percent'])}</h2>"]
+    if report["critical_errors"]:
+        items = "".join(f"<li><b>{f['rule']}</b> {html.escape(f[lang])}<br><small>{'; '.join(html.escape(c) for c in f['cite_' + lang])}</small></li>"
+                        for f in report["critical_errors"])
+        parts.append(f"<div class='trove-critical'><h3>{t('critical_errors', lang)}</h3><ul>{items}</ul></div>")
+    for comment in overrides:
+        parts.append(f"<div class='trove-comment'>{html.escape(t('trainer_comment', lang, dp=comment['decision_point'], comment=comment['comment']))}</div>")
+    for point in report["points"]:
+        title = t(f"dp_{point['decision_point']}", lang)
+        body = "".join(_finding(f, lang) for f in point["findings"]) or f"<li>{t('feedback_full', lang)}</li>"
+        parts.append(f"<details open><summary><b>{title}</b>: {point['points']}/{point['max_points']}</summary><ul>{body}</ul></details>")
+    rows = []
+    for e in report["timeline"]:
+        state = t("timeline_info", lang) if e["met"] is None else (t("timeline_met", lang) if e["met"] else t("timeline_missed", lang))
+        css = "" if e["met"] is None else ("trove-ok" if e["met"] else "trove-missed")
+        rows.append(f"<tr class='{css}'><td>{html.escape(e[lang])}</td><td>{html.escape(e['deadline_' + lang])}</td><td>{state}</td></tr>")
+    parts.append(f"<h3>{t('timeline', lang)}</h3><table class='trove-table'>{''.join(rows)}</table>")
+    return "".join(parts)
+
+
+def answer_key_html(key: dict[str, Any], decision_points: list[str], regime: str, lang: str) -> str:
+    """The correct answers in words, per decision point."""
+    rows = []
+    for dp in decision_points:
+        if not key.get(dp):
+            continue
+        labels = {f.name: dict((k, o.get(lang)) for k, o in f.options) for f in fields_for(dp, regime)}
+        shown = []
+        for name, value in key[dp].items():
+            names = labels.get(name, {})
+            if isinstance(value, list):
+                text = ", ".join(names.get(v, v) for v in value) or "—"
+            elif isinstance(value, bool):
+                text = "✓" if value else "✗"
+            else:
+                text = names.get(value, value) if value is not None else "—"
+            shown.append(f"{html.escape(t('f_' + ('agencies_plan' if name == 'agencies' and dp == 'D10' else 'agencies_notify' if name == 'agencies' else name), lang))}: {html.escape(str(text))}")
+        rows.append(f"<li><b>{t('dp_' + dp, lang)}</b><br>{'<br>'.join(shown)}</li>")
+    return f"<h3>{t('correct_answers', lang)}</h3><ul>{''.join(rows)}</ul>"
+
+
+def referral_png(report: dict[str, Any], regime: str, lang: str) -> bytes:
+    """The referral graph with the trainee's paths (blue) over the correct ones (green, dashed)."""
+    import matplotlib.pyplot as plt
+
+    from sim.drawing import draw_referral_graph
+    from sim.referral import referral_graph
+
+    services = report.get("referral", {}).get("services", {})
+    mine = [s["path"] for s in services.values() if s.get("path")]
+    correct = [s["correct_path"] for s in services.values() if s.get("correct_path")]
+    ax = draw_referral_graph(referral_graph(regime), lang=lang, highlight=mine, correct=correct)
+    buffer = io.BytesIO()
+    ax.figure.tight_layout()
+    ax.figure.savefig(buffer, format="png", dpi=80)
+    plt.close(ax.figure)
+    return buffer.getvalue()
+
+
+def plan_png(chosen: list[str], regime: str, lang: str) -> bytes:
+    """The graph with the paths a plan in progress reaches (no answer shown)."""
+    import matplotlib.pyplot as plt
+
+    from sim.drawing import draw_referral_graph
+    from sim.referral import plan_paths, referral_graph
+
+    G = referral_graph(regime)
+    ax = draw_referral_graph(G, lang=lang, highlight=plan_paths(G, chosen))
+    buffer = io.BytesIO()
+    ax.figure.tight_layout()
+    ax.figure.savefig(buffer, format="png", dpi=70)
+    plt.close(ax.figure)
+    return buffer.getvalue()

@@ -1,0 +1,293 @@
+"""The trainee app (``notebooks/trainee.ipynb`` calls ``show()``): join or resume, pick an exercise,
+meet the person, interview, decide D1–D10, submit, read the law-cited feedback, go on.
+
+Widgets render the session's state and forward events to one ``Workshop`` / ``CaseSession`` method;
+nothing here computes a score or holds state that matters. The answer key is only ever rendered
+after the store has the submitted report.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+from typing import Any, Callable
+
+import ipywidgets as widgets
+
+from sim.errors import SimError
+from sim.session import ROLES, CaseSession, InputError, Workshop
+from sim.store import Store, StoreError, Trainee
+from sim.ui.answer_forms import AnswerForm
+from sim.ui.i18n import t
+
+log = logging.getLogger(__name__)
+
+CSS = """<style>
+.trove-app{font-size:16px;max-width:1000px;margin:auto}
+.trove-app .widget-label,.trove-app label{font-size:15px}
+.trove-fictional{color:#b03a2e;font-weight:bold}
+.trove-card{border:1px solid #999;border-radius:8px;padding:10px;background:#fbfcfc}
+.trove-critical{border:2px solid #c0392b;background:#fdedec;color:#922b21;padding:8px;border-radius:6px}
+.trove-comment{border-left:4px solid #2471a3;background:#ebf5fb;padding:6px;margin:6px 0}
+.trove-error{border:2px solid #c0392b;padding:8px;border-radius:6px;color:#922b21}
+.trove-table td{padding:4px 8px;border-bottom:1px solid #ddd;vertical-align:top}
+.trove-ok td:last-child{color:#1e8449;font-weight:bold}.trove-missed td:last-child{color:#c0392b;font-weight:bold}
+.trove-code{font-size:22px;font-weight:bold;letter-spacing:3px}
+.trove-app .widget-radio-box label{white-space:normal}
+.trove-app .widget-checkbox{width:auto !important}
+.trove-app .widget-checkbox label{white-space:normal;line-height:1.3}
+</style>"""
+
+
+def workshop_from_environment() -> Workshop:
+    """The workshop this server runs (``trove serve`` sets the environment for its kernels)."""
+    exercises = [e for e in os.environ.get("TROVE_WORKSHOP_EXERCISES", "").split(",") if e]
+    return Workshop(Store(), os.environ.get("TROVE_WORKSHOP_ID", "default"), title=os.environ.get("TROVE_WORKSHOP_TITLE", "Trở về"),
+                    code=os.environ.get("TROVE_WORKSHOP_CODE") or None, exercises=exercises or None)
+
+
+class TraineeApp:
+    def __init__(self, workshop: Workshop, lang: str = "vi"):
+        self.workshop, self.lang = workshop, lang
+        self.trainee: Trainee | None = None
+        self.exercise_id: str | None = None
+        self.session: CaseSession | None = None
+        self.forms: dict[str, AnswerForm] = {}
+        self.screen: Callable[[], None] = self.show_join
+        self.toggle = widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value=lang)
+        self.toggle.observe(self._language, names="value")
+        self.message = widgets.HTML()
+        self.body = widgets.VBox()
+        self.widget = widgets.VBox([widgets.HTML(CSS), self.toggle, self.message, self.body])
+        self.widget.add_class("trove-app")
+        self.show_join()
+
+    # plumbing ---------------------------------------------------------------------------------
+    def _language(self, change: dict[str, Any]) -> None:
+        if change["new"] in ("vi", "en"):
+            self.lang = change["new"]
+            self._render(self.screen)
+
+    def _render(self, screen: Callable[[], None]) -> None:
+        self.screen = screen
+        self.message.value = ""
+        self._guard(screen)
+
+    def _guard(self, action: Callable[[], Any]) -> Any:
+        """The UI's one broad except: turn any failure into a friendly message, log the details."""
+        try:
+            return action()
+        except InputError as exc:
+            self._say(t(f"err_{exc.key}", self.lang, detail=html.escape(exc.detail)))
+        except StoreError:
+            log.exception("store failed")
+            self._say(t("err_store", self.lang))
+        except Exception:
+            log.exception("trainee app failed")
+            self._say(f"<b>{t('error_title', self.lang)}</b> {t('err_store', self.lang)}")
+        return None
+
+    def _say(self, text: str) -> None:
+        self.message.value = f"<div class='trove-error'>{text}</div>"
+
+    def _button(self, key: str, on_click: Callable[[], Any], style: str = "") -> widgets.Button:
+        button = widgets.Button(description=t(key, self.lang), button_style=style, layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _: self._guard(on_click))
+        return button
+
+    # screens ----------------------------------------------------------------------------------
+    def show_join(self) -> None:
+        L = self.lang
+        code = widgets.Text(description=t("workshop_code", L), style={"description_width": "initial"})
+        name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
+        commune = widgets.Text(description=t("commune_field", L), style={"description_width": "initial"})
+        role = widgets.Dropdown(options=[(t(f"role_{r}", L), r) for r in ROLES], description=t("role_field", L), style={"description_width": "initial"})
+        join = self._button("join_button", lambda: self._joined(self.workshop.join(full_name=name.value, commune=commune.value,
+                                                                                      role=role.value, workshop_code=code.value)), "primary")
+        join_items = ([code] if self.workshop.code else []) + [name, commune, role, join]
+        resume_code = widgets.Text(description=t("resume_code", L), style={"description_width": "initial"})
+        resume = self._button("resume_button", lambda: self._joined(self.workshop.resume(resume_code.value)), "primary")
+        lost_name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
+        lost_code = widgets.Text(description=t("workshop_code", L), style={"description_width": "initial"})
+        find = self._button("find_button", lambda: self._joined(self.workshop.resume_by_name(lost_name.value, lost_code.value)))
+        resume_items = [resume_code, resume, widgets.HTML(t("forgot_code", L)), lost_name] + ([lost_code] if self.workshop.code else []) + [find]
+        tabs = widgets.Tab(children=[widgets.VBox(join_items), widgets.VBox(resume_items)])
+        tabs.set_title(0, t("join_tab", L))
+        tabs.set_title(1, t("resume_tab", L))
+        self.body.children = [widgets.HTML(f"<h1>{t('trainee_title', L)}</h1><p class='trove-fictional'>{t('fictional_banner', L)}</p>"), tabs]
+
+    def _joined(self, trainee: Trainee) -> None:
+        self.trainee = trainee
+        exercises = self.workshop.exercise_ids
+        if len(exercises) == 1:
+            self._open_exercise(exercises[0])
+        else:
+            self._render(self.show_exercises)
+
+    def show_exercises(self) -> None:
+        L, trainee = self.lang, self.trainee
+        rows: list[widgets.Widget] = [widgets.HTML(f"<p class='trove-code'>{t('your_code', L, code=trainee.resume_code)}</p>"
+                                                   f"<h2>{t('choose_exercise', L)}</h2>")]
+        for exercise in self.workshop.exercises():
+            progress = self.workshop.progress(trainee, exercise.id)
+            states = ", ".join(t("progress_done", L, percent=p["percent"]) if p["submitted"] else t("progress_open", L) if p["started"]
+                               else t("progress_new", L) for p in progress)
+            facts = [t("exercise_cases", L, n=len(progress)), t("pass_mark", L, mark=exercise.pass_mark)]
+            if exercise.time_limit_minutes:
+                facts.append(t("time_limit", L, minutes=exercise.time_limit_minutes))
+            rows.append(widgets.HTML(f"<h3>{html.escape(exercise.title.get(L))}</h3><p>{html.escape(exercise.description.get(L))}</p>"
+                                     f"<p><small>{' · '.join(facts)} — {states}</small></p>"))
+            rows.append(self._button("start_exercise", lambda e=exercise.id: self._open_exercise(e), "primary"))
+        self.body.children = rows
+
+    def _open_exercise(self, exercise_id: str) -> None:
+        self.exercise_id = exercise_id
+        progress = self.workshop.progress(self.trainee, exercise_id)
+        nxt = next((p["position"] for p in progress if not p["submitted"]), None)
+        if nxt is None:
+            self._render(self.show_summary)
+        else:
+            self._open_case(nxt)
+
+    def _open_case(self, position: int) -> None:
+        self.session = self.workshop.open_case(self.trainee, self.exercise_id, position)
+        self._render(self.show_feedback if self.session.submitted else self.show_case)
+
+    def show_case(self) -> None:
+        L, s = self.lang, self.session
+        n = len(self.workshop.progress(self.trainee, self.exercise_id))
+        header = widgets.HTML(f"<p><small>{t('your_code', L, code=self.trainee.resume_code)}</small></p>"
+                              f"<h2>{t('case_of', L, i=s.attempt.position + 1, n=n)} — {html.escape(s.scenario.title.get(L) if s.scenario else s.attempt.scenario_id)}</h2>")
+        self.clock = widgets.HTML(self._clock_text())
+        self.log = widgets.HTML(self._log_html())
+        self.questions = widgets.VBox(self._question_buttons())
+        interview = widgets.VBox([widgets.HTML(f"<h3>{t('interview', L)}</h3><p><small>{t('interview_help', L)}</small></p>"),
+                                  self.questions, widgets.HTML(f"<h4>{t('interview_log', L)}</h4>"), self.log])
+        self.forms = {}
+        panels = []
+        for dp in s.decision_points:
+            if dp == "D9" and not any(p.age < 18 for p in s.case.persons):
+                continue
+            form = AnswerForm(dp, s.regime, L, self._answered)
+            form.load(s.answers.get(dp, {}))
+            self.forms[dp] = form
+            panels.append(form.widget)
+        decisions = widgets.Accordion(children=panels)
+        for i, dp in enumerate(self.forms):
+            decisions.set_title(i, t(f"dp_{dp}", L))
+        self.plan = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        if s.answers.get("D10"):  # matplotlib loads only once the trainee works on the plan (kernel memory)
+            self._draw_plan()
+        self.saved = widgets.HTML()
+        self.confirm = widgets.HBox()
+        submit = self._button("submit", self._ask_submit, "warning")
+        self.body.children = [header, widgets.HTML(self._card_html()), self.clock, interview,
+                              widgets.HTML(f"<h3>{t('decisions', L)}</h3>"), decisions, self.plan, self.saved, submit, self.confirm]
+
+    def _card_html(self) -> str:
+        from sim.referral import label_of
+        from sim.rulebook import load_rulebook
+
+        L, case = self.lang, self.session.case
+        p = case.primary
+        vocab = load_rulebook().vocabulary
+        docs = ", ".join(vocab.label("documents", d, L) for d in case.document_kinds) or t("no_documents", L)
+        arrival = t("brought_by", L, agency=label_of(case.observable.brought_by).get(L)) if case.observable.brought_by else t("came_alone", L)
+        children = f"<p>{t('children_with', L, n=len(case.children))}</p>" if case.children else ""
+        home = html.escape(p.home.commune) if p.home else html.escape(p.country)
+        return (f"<div class='trove-card'><p class='trove-fictional'>{t('fictional_banner', L)}</p>"
+                f"<h3>{html.escape(p.full_name)} — {t('age_years', L, age=p.age)} — {home}</h3><p>{html.escape(arrival)}</p>{children}"
+                f"<p><b>{t('first_statement', L)}:</b> “{html.escape(case.observable.first_statement.get(L))}”</p>"
+                f"<p><b>{t('appearance', L)}:</b> {html.escape(case.observable.appearance.get(L))}</p>"
+                f"<p><b>{t('documents', L)}:</b> {html.escape(docs)}</p></div>")
+
+    def _clock_text(self) -> str:
+        minutes = self.session.clock
+        return f"<p><b>{t('clock', self.lang, hours=minutes // 60, minutes=minutes % 60)}</b></p>"
+
+    def _log_html(self) -> str:
+        L = self.lang
+        if not self.session.asked:
+            return f"<p>{t('nothing_asked', L)}</p>"
+        return "<ol>" + "".join(f"<li><b>{html.escape(r.question.text.get(L))}</b><br>{html.escape(r.question.answer.get(L))}</li>"
+                                for r in self.session.asked) + "</ol>"
+
+    def _question_buttons(self) -> list[widgets.Widget]:
+        asked = {r.question.id for r in self.session.asked}
+        buttons = []
+        for q in self.session.case.interview:
+            if q.id in asked:
+                continue
+            button = widgets.Button(description=q.text.get(self.lang), layout=widgets.Layout(width="100%", height="auto"))
+            button.on_click(lambda _, qid=q.id: self._guard(lambda: self._asked(qid)))
+            buttons.append(button)
+        return buttons
+
+    def _asked(self, question_id: str) -> None:
+        self.session.ask(question_id)
+        self.clock.value = self._clock_text()
+        self.log.value = self._log_html()
+        self.questions.children = self._question_buttons()
+
+    def _answered(self, dp: str, values: dict[str, Any]) -> None:
+        def save() -> None:
+            self.session.answer(dp, values)
+            self.saved.value = f"<small>✓ {t('saved', self.lang)} ({t('dp_' + dp, self.lang)})</small>"
+            self.clock.value = self._clock_text()
+            if dp == "D10":
+                self._draw_plan()
+        self._guard(save)
+
+    def _draw_plan(self) -> None:
+        from sim.ui.feedback import plan_png
+
+        self.plan.value = plan_png(self.session.answers.get("D10", {}).get("agencies", []), self.session.regime, self.lang)
+
+    def _ask_submit(self) -> None:
+        missing = [t(f"dp_{dp}", self.lang) for dp in self.forms if dp not in self.session.answers]
+        warning = widgets.HTML(f"<p>{t('unanswered', self.lang, items=', '.join(missing))}</p>") if missing else widgets.HTML()
+        self.confirm.children = [warning, widgets.HTML(f"<b>{t('submit_confirm', self.lang)}</b>"),
+                                 self._button("submit_yes", self._submit, "danger"),
+                                 self._button("submit_no", lambda: setattr(self.confirm, "children", ()))]
+
+    def _submit(self) -> None:
+        self.session.submit()
+        self._render(self.show_feedback)
+
+    def show_feedback(self) -> None:
+        from sim.ui.feedback import answer_key_html, referral_png, report_html
+
+        L, s = self.lang, self.session
+        report = s.report()
+        if report is None:  # never render feedback (or the key) for an unsubmitted case
+            raise InputError("not_submitted")
+        picture = widgets.Image(value=referral_png(report, s.regime, L), format="png", layout=widgets.Layout(max_width="100%"))
+        progress = self.workshop.progress(self.trainee, self.exercise_id)
+        more = any(not p["submitted"] for p in progress)
+        nav = self._button("next_case", lambda: self._open_exercise(self.exercise_id), "primary") if more else \
+            self._button("back_to_exercises", lambda: self._render(self.show_summary), "primary")
+        self.body.children = [widgets.HTML(report_html(report, s.overrides(), L)), widgets.HTML(f"<p>{t('referral_yours', L)}</p>"), picture,
+                              widgets.HTML(answer_key_html(s.answer_key(), s.decision_points, s.regime, L)), nav]
+
+    def show_summary(self) -> None:
+        from sim.scenario import load_exercises
+
+        L = self.lang
+        exercise = load_exercises()[self.exercise_id]
+        progress = self.workshop.progress(self.trainee, self.exercise_id)
+        percents = [p["percent"] for p in progress if p["submitted"]]
+        average = round(sum(percents) / len(progress), 1) if progress else 0.0
+        verdict = t("passed", L) if average >= exercise.pass_mark else t("not_passed", L)
+        rows = "".join(f"<li>{t('case_of', L, i=p['position'] + 1, n=len(progress))}: {p['percent'] if p['submitted'] else '—'}%</li>" for p in progress)
+        back = self._button("back_to_exercises", lambda: self._render(self.show_exercises), "primary")
+        self.body.children = [widgets.HTML(f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=average, verdict=verdict)}</h3><ul>{rows}</ul>"), back]
+
+
+def show(workshop: Workshop | None = None) -> widgets.Widget:
+    """Build the trainee app; the notebook's only code cell displays it."""
+    try:
+        app = TraineeApp(workshop or workshop_from_environment())
+        return app.widget
+    except SimError as exc:  # a broken scenario file or store must not leave a blank page
+        log.exception("cannot start the trainee app")
+        return widgets.HTML(f"<div class='trove-error'><b>{t('error_title')}</b><p>{html.escape(str(exc))}</p><p>{t('error_hint')}</p></div>")

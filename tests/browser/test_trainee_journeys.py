@@ -1,0 +1,147 @@
+"""A trainee in a real browser: join, complete a case, reload and resume, English, and no answer key on the wire."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import pytest
+
+from sim.answer_key import answer_key
+from sim.case import Case
+from sim.engine import assess
+from sim.rulebook import load_rulebook
+from sim.ui.answer_forms import field_label, fields_for
+from sim.ui.i18n import t
+
+pytestmark = pytest.mark.browser
+
+
+def join(page, server, name: str, lang: str = "vi", navigate: bool = True) -> str:
+    if navigate:
+        page.goto(server.url)
+    page.get_by_label(t("full_name", lang)).first.fill(name)
+    page.get_by_label(t("commune_field", lang)).fill("xã Phan Sơn")
+    page.get_by_role("button", name=t("join_button", lang)).click()
+    code = page.locator(".trove-code").inner_text(timeout=60_000)
+    return re.search(r"[A-Z2-9]{6}", code).group(0)
+
+
+def start_first_exercise(page, lang: str = "vi") -> None:
+    page.get_by_role("button", name=t("start_exercise", lang)).first.click()
+    page.get_by_text(t("interview_help", lang)).wait_for(timeout=60_000)
+
+
+def stored_case(server, name: str) -> Case:
+    con = sqlite3.connect(server.db)
+    row = con.execute("SELECT a.case_json FROM attempts a JOIN trainees t ON t.id = a.trainee_id WHERE t.full_name = ? "
+                      "ORDER BY a.started_at DESC LIMIT 1", (name,)).fetchone()
+    con.close()
+    return Case.model_validate_json(row[0])
+
+
+def open_decision(page, dp: str, lang: str = "vi") -> None:
+    page.get_by_text(t(f"dp_{dp}", lang), exact=True).click()
+
+
+def give_answer(page, dp: str, values: dict, regime: str, lang: str = "vi") -> None:
+    open_decision(page, dp, lang)
+    for field in fields_for(dp, regime):
+        if field.name not in values:
+            continue
+        value = values[field.name]
+        labels = {k: o.get(lang) for k, o in field.options}
+        if field.kind == "radio":
+            page.get_by_role("radio", name=labels[value], exact=True).check()
+        elif field.kind == "dropdown" and value is not None:
+            page.get_by_role("combobox").filter(has=page.get_by_role("option", name=labels[value], exact=True)).select_option(label=labels[value])
+        elif field.kind == "check":
+            box = page.get_by_role("checkbox", name=field_label(dp, field.name, lang), exact=True)
+            box.check() if value else box.uncheck()
+        elif field.kind == "checks":
+            for key in value:
+                page.get_by_role("checkbox", name=labels[key], exact=True).check()
+    page.get_by_text(f"✓ {t('saved', lang)} ({t('dp_' + dp, lang)})").wait_for()
+
+
+def test_join_complete_a_case_and_read_cited_feedback(page, server):
+    join(page, server, "Phạm Thị Hồng")
+    start_first_exercise(page)
+    case = stored_case(server, "Phạm Thị Hồng")
+    for question in ("care_first", "ask_journey", "ask_work_pay", "ask_freedom"):
+        text = next(q.text.vi for q in case.interview if q.id == question)
+        page.get_by_role("button", name=text, exact=True).click()
+        page.locator(".trove-app ol").get_by_text(text).wait_for()
+    book = load_rulebook()
+    truth = assess(case, book)
+    key = answer_key(case, truth).model_dump()
+    regime = truth.regime
+    active = [dp for dp in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10")
+              if page.get_by_text(t(f"dp_{dp}", "vi"), exact=True).count()]
+    for dp in active:
+        give_answer(page, dp, key[dp], regime)
+    page.get_by_role("button", name=t("submit", "vi")).click()
+    page.get_by_role("button", name=t("submit_yes", "vi")).click()
+    score = page.locator(".trove-score").inner_text(timeout=60_000)
+    assert score.startswith("Điểm:")
+    assert page.get_by_text(t("timeline", "vi")).count() == 1
+    assert page.get_by_text(re.compile(r"Điều \d")).count() > 0 or page.get_by_text(t("feedback_full", "vi")).count() > 0
+    assert page.get_by_text(t("correct_answers", "vi")).count() == 1
+
+
+def test_reload_mid_case_and_resume_with_answers_kept(page, server):
+    code = join(page, server, "Võ Văn Tâm")
+    start_first_exercise(page)
+    case = stored_case(server, "Võ Văn Tâm")
+    asked = [q.text.vi for q in case.interview[:2]]
+    for text in asked:
+        page.get_by_role("button", name=text, exact=True).click()
+        page.locator(".trove-app ol").get_by_text(text).wait_for()
+    give_answer(page, "D1", {"receive": "receive"}, "A")
+    page.reload()
+    page.get_by_role("tab", name=t("resume_tab", "vi")).click()
+    page.get_by_label(t("resume_code", "vi")).fill(code.lower())
+    page.get_by_role("button", name=t("resume_button", "vi")).click()
+    start_first_exercise(page)
+    for text in asked:
+        page.locator(".trove-app ol").get_by_text(text).wait_for()
+    open_decision(page, "D1")
+    assert page.get_by_role("radio", name=t("opt_receive_receive", "vi"), exact=True).is_checked()
+
+
+def test_switch_to_english(page, server):
+    page.goto(server.url)
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("button", name=t("join_button", "en")).wait_for()
+    join(page, server, "Nguyen Van Binh", lang="en", navigate=False)
+    start_first_exercise(page, "en")
+    page.get_by_text(t("first_statement", "en") + ":").wait_for()
+    assert page.get_by_text(t("fictional_banner", "en")).count() >= 1
+
+
+def test_no_part_of_the_answer_key_reaches_the_browser_before_submission(page, server):
+    frames: list[str] = []
+
+    def watch(ws):
+        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, str) else payload.decode("utf-8", "ignore")))
+
+    page.on("websocket", watch)
+    join(page, server, "Đỗ Thị Thu")
+    start_first_exercise(page)
+    case = stored_case(server, "Đỗ Thị Thu")
+    asked = case.interview[0]
+    page.get_by_role("button", name=asked.text.vi, exact=True).click()
+    page.locator(".trove-app ol").get_by_text(asked.text.vi).wait_for()
+    give_answer(page, "D1", {"receive": "receive"}, "A")
+    wire = "\n".join(frames) + page.content()
+    truth = assess(case, load_rulebook())
+    secrets = [case.truth.story.vi[:60], case.truth.profile, '"critical_error"', '"indicated"', "district_police\"", "provincial_health_dept\""]
+    secrets += [q.answer.vi[:40] for q in case.interview if q.id != asked.id and q.answer.vi[:40] not in asked.answer.vi]
+    secrets += [json.dumps(truth.value("immediate_support")["provide"])]
+
+    def present(text: str) -> bool:  # frames may carry non-ASCII text as \\uXXXX escapes
+        return text in wire or json.dumps(text)[1:-1] in wire
+
+    assert frames and present(asked.text.vi), "the capture must see what the page shows (positive control)"
+    found = [s for s in secrets if s and present(s)]
+    assert not found, f"answer-key material visible in the browser: {found}"

@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: serve lab test benchmark schemas
+.PHONY: serve lab test chromium benchmark schemas
 
 $(STAMP): pyproject.toml
 	python3 -m venv .venv
@@ -20,7 +20,13 @@ serve: $(STAMP)
 lab: $(STAMP)
 	MPLBACKEND=Agg .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)
 
-test: $(STAMP)
+# Browser journeys need Debian's Chromium (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Install Debian's chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: $(STAMP) chromium
 	$(PY) -m pytest
 
 benchmark: $(STAMP)

@@ -1,0 +1,102 @@
+"""The trainee app without a browser: the catalog is complete, the notebook executes headless, and the
+widgets drive a whole case through the session façade."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from sim.answer_key import answer_key, safe_interview
+from sim.answers import ANSWER_MODELS
+from sim.engine import assess
+from sim.session import Workshop
+from sim.store import Store
+from sim.ui.i18n import catalog
+from sim.ui.trainee import TraineeApp
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_every_ui_string_in_code_exists_in_both_languages():
+    used = set()
+    for path in (ROOT / "sim" / "ui").glob("*.py"):
+        used |= set(re.findall(r"""\bt\(\s*f?["']([a-z_0-9]+)["']""", path.read_text(encoding="utf-8")))
+    missing = sorted(k for k in used if not k.endswith("_") and k not in catalog())  # "dp_" + dp etc.: tested below
+    assert not missing, missing
+    for key, text in catalog().items():
+        assert text.vi.strip() and text.en.strip(), key
+
+
+def test_every_answer_option_has_a_label():
+    for dp, model in ANSWER_MODELS.items():
+        for name, info in model.model_fields.items():
+            for value in getattr(info.annotation, "__args__", ()):
+                if isinstance(value, str):
+                    assert f"opt_{name}_{value}" in catalog(), (dp, name, value)
+
+
+def test_every_dynamic_key_family_is_complete():
+    for dp in list(ANSWER_MODELS) + ["process"]:
+        assert f"dp_{dp}" in catalog()
+    for key in ("required", "too_long", "wrong_workshop_code", "unknown_resume_code", "unknown_name", "name_not_unique", "unknown_exercise",
+                "unknown_case", "unknown_question", "already_asked", "unknown_decision_point", "bad_answer", "not_submitted"):
+        assert f"err_{key}" in catalog()
+
+
+@pytest.fixture
+def app(tmp_path):
+    workshop = Workshop(Store(tmp_path / "t.sqlite"), "w", exercises=["protection-referral"])
+    return TraineeApp(workshop)
+
+
+def test_widgets_drive_a_whole_case(app):
+    name, commune, role, start = app.body.children[1].children[0].children
+    name.value, commune.value = "Lê Thị Mai", "xã Phan Sơn"
+    start.click()
+    assert app.screen.__name__ == "show_case"  # one exercise: straight to its first case
+    session = app.session
+    for action in safe_interview(session.case):
+        text = next(q.text.vi for q in session.case.interview if q.id == action.question)
+        next(b for b in app.questions.children if b.description == text).click()
+    key = answer_key(session.case, assess(session.case, session.book)).model_dump()
+    for dp, form in app.forms.items():
+        for field in form.fields:
+            value, w = key[dp].get(field.name), form.inputs[field.name]
+            if field.kind == "checks":
+                for k, box in w.items():
+                    box.value = k in value
+            elif value is not None:
+                w.value = value
+    assert set(session.answers) == set(app.forms)
+    app._submit()
+    assert app.screen.__name__ == "show_feedback" and "100.0%" in app.body.children[0].value
+
+
+def test_bad_input_shows_a_message_not_a_crash(app):
+    name, commune, role, start = app.body.children[1].children[0].children
+    start.click()
+    assert "Vui lòng nhập đủ thông tin" in app.message.value
+    app.toggle.value = "en"
+    assert app.body.children[1].children[0].children[3].description == "Start"
+
+
+def test_feedback_is_refused_before_submission(app):
+    name, commune, role, start = app.body.children[1].children[0].children
+    name.value, commune.value = "A B", "C"
+    start.click()
+    app._render(app.show_feedback)
+    assert "chỉ hiện sau khi nộp bài" in app.message.value
+
+
+@pytest.mark.slow
+def test_trainee_notebook_executes_headless(tmp_path, monkeypatch):
+    monkeypatch.setenv("TROVE_DB", str(tmp_path / "nb.sqlite"))
+    nb = nbformat.read(ROOT / "notebooks" / "trainee.ipynb", as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert outputs and not any(o.get("output_type") == "error" for o in outputs)
+    assert os.path.exists(tmp_path / "nb.sqlite")

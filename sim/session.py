@@ -12,19 +12,19 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 import sim
-from sim.answers import ANSWER_MODELS, Action, Submission
-from sim.case import Case, Question
-from sim.engine import assess, load_needs
 from sim.errors import SimError
-from sim.generator import generate_case
-from sim.referral import load_agencies, referral_graph
-from sim.rulebook import load_rulebook
 from sim.scenario import Exercise, Scenario, load_exercises, load_scenarios
-from sim.scoring import score
 from sim.store import Attempt, Store, Trainee, now
+
+if TYPE_CHECKING:
+    from sim.answers import Submission
+    from sim.case import Question
+
+# The join screen needs only Workshop; the case machinery (generator, engine, scoring: Faker, networkx,
+# pydantic models) is imported when a case opens, so a trainee's page appears sooner (docs/performance.md).
 
 MAX_TEXT = 120
 ROLES = ("commune_pc", "commune_police", "womens_union", "other")
@@ -63,16 +63,22 @@ class Workshop:
 
     def __init__(self, store: Store, workshop_id: str = "default", *, title: str = "Trở về", code: str | None = None,
                  exercises: list[str] | None = None):
-        self.store, self.id, self.code = store, workshop_id, code
+        self.store, self.id, self.code, self.title = store, workshop_id, code, title
+        self._exercise_ids = list(exercises) if exercises else None  # None: every exercise, looked up when needed
+        store.ensure_workshop(workshop_id, title, code, self._exercise_ids or [])
+
+    @property
+    def exercise_ids(self) -> list[str]:
+        """The workshop's exercises (checked when first needed, so the join screen opens fast)."""
         available = load_exercises()
-        unknown = [e for e in exercises or [] if e not in available]
+        if self._exercise_ids is None:
+            return list(available)
+        unknown = [e for e in self._exercise_ids if e not in available]
         if unknown:
             from sim.errors import UnknownIdError
 
             raise UnknownIdError("exercise", unknown[0], list(available))
-        self.exercise_ids = list(exercises or available)
-        store.ensure_workshop(workshop_id, title, code, self.exercise_ids)
-        self.title = title
+        return self._exercise_ids
 
     def exercises(self) -> list[Exercise]:
         available = load_exercises()
@@ -134,6 +140,9 @@ class CaseSession:
     """One attempt. Build with ``CaseSession.open``; state is replayed from the store's events."""
 
     def __init__(self, store: Store, attempt: Attempt):
+        from sim.case import Case
+        from sim.rulebook import load_rulebook
+
         self.store, self.attempt = store, attempt
         self.case = Case.model_validate_json(attempt.case_json)
         self.book = load_rulebook()
@@ -147,6 +156,9 @@ class CaseSession:
 
     @classmethod
     def open(cls, store: Store, trainee: Trainee, exercise: Exercise, position: int) -> "CaseSession":
+        from sim.generator import generate_case
+        from sim.rulebook import load_rulebook
+
         scenario_id = exercise_positions(exercise)[position]
         scenario = load_scenarios()[scenario_id]
         seed = derive_seed(trainee.id, exercise.id, position)
@@ -178,7 +190,7 @@ class CaseSession:
             self.answers[key] = payload
             self.answered_at[key] = clock
 
-    def ask(self, question_id: object) -> Question:
+    def ask(self, question_id: object) -> "Question":
         """Take an interview question or action: it is saved at once and the clock moves on."""
         if not isinstance(question_id, str) or question_id not in self._questions:
             raise InputError("unknown_question", str(question_id))
@@ -194,6 +206,10 @@ class CaseSession:
             raise InputError("unknown_decision_point", str(decision_point))
         if not isinstance(payload, dict):
             raise InputError("bad_answer", str(decision_point))
+        from pydantic import ValidationError
+
+        from sim.answers import ANSWER_MODELS
+
         try:
             normalised = ANSWER_MODELS[decision_point].model_validate(payload).model_dump()
         except ValidationError as exc:
@@ -204,6 +220,9 @@ class CaseSession:
         return normalised
 
     def _check_ids(self, dp: str, answer: dict[str, Any]) -> None:
+        from sim.engine import load_needs
+        from sim.referral import load_agencies, referral_graph
+
         vocab = self.book.vocabulary
         all_agencies = set(load_agencies().agencies)
         allowed = {"form": set(vocab.intake_forms), "provide": set(load_needs()), "acts": set(vocab.acts), "means": set(vocab.means),
@@ -220,7 +239,9 @@ class CaseSession:
     def regime(self) -> str:
         return self.book.for_date(self.case.date).regime
 
-    def submission(self) -> Submission:
+    def submission(self) -> "Submission":
+        from sim.answers import Action, Submission
+
         return Submission(case=self.case, decision_points=self.decision_points, answers=self.answers,
                           answered_at=self.answered_at, clock_minutes=self.clock, rubric=self.attempt.rubric,
                           actions=[Action(question=r.question.id, at_minute=r.at_minute) for r in self.asked])
@@ -230,6 +251,9 @@ class CaseSession:
         existing = self.store.report(self.attempt.id)
         if existing is not None:
             return existing
+        from sim.engine import assess
+        from sim.scoring import score
+
         report = score(self.submission(), assess(self.case, self.book), self.book).to_dict(self.book)
         self.store.submit(self.attempt.id, report)
         return self.store.report(self.attempt.id) or report
@@ -245,5 +269,6 @@ class CaseSession:
         if not self.submitted:
             raise InputError("not_submitted")
         from sim.answer_key import answer_key
+        from sim.engine import assess
 
         return answer_key(self.case, assess(self.case, self.book)).model_dump()

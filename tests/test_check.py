@@ -18,7 +18,7 @@ EXPECTED = {
         "unknown-fields.yaml:14:23 decision_points[1]: 'D11' is not allowed (did you mean 'D1'?)",
     ],
     "syntax-error.yaml": [
-        "syntax-error.yaml:4:5: YAML syntax error: expected ',' or '}', but got ':' (check indentation, colons and quotes on this line or the one before)",
+        "syntax-error.yaml:4:5: YAML syntax error: did not find expected ',' or '}' (check indentation, colons and quotes on this line or the one before)",
     ],
     "wrong-regime.yaml": [
         "wrong-regime.yaml:7:9 regime: the date 2025-08-01 falls under regime B, not A (change the date or set regime: B)",

@@ -17,7 +17,6 @@ import ipywidgets as widgets
 from sim.errors import SimError
 from sim.session import ROLES, CaseSession, InputError, Workshop
 from sim.store import Store, StoreError, Trainee
-from sim.ui.answer_forms import AnswerForm
 from sim.ui.i18n import t
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,7 @@ class TraineeApp:
         self.trainee: Trainee | None = None
         self.exercise_id: str | None = None
         self.session: CaseSession | None = None
-        self.forms: dict[str, AnswerForm] = {}
+        self.forms: dict[str, Any] = {}  # decision point → AnswerForm
         self.screen: Callable[[], None] = self.show_join
         self.toggle = widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value=lang)
         self.toggle.observe(self._language, names="value")
@@ -163,6 +162,8 @@ class TraineeApp:
         self.questions = widgets.VBox(self._question_buttons())
         interview = widgets.VBox([widgets.HTML(f"<h3>{t('interview', L)}</h3><p><small>{t('interview_help', L)}</small></p>"),
                                   self.questions, widgets.HTML(f"<h4>{t('interview_log', L)}</h4>"), self.log])
+        from sim.ui.answer_forms import AnswerForm
+
         self.forms = {}
         panels = []
         for dp in s.decision_points:

@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument("case", help="case file in the format of docs/case.schema.json")
     assess.set_defaults(run=cmd_assess)
 
+    score = sub.add_parser("score", help="score a saved submission (its case, answers, actions and clock) and print the report as JSON")
+    score.add_argument("submission", help="submission file (YAML or JSON): case, decision_points, answers, answered_at, actions, clock_minutes")
+    score.set_defaults(run=cmd_score)
+
     graph = sub.add_parser("graph", help="draw the referral graph with matplotlib")
     graph.add_argument("--regime", required=True, choices=["A", "B"])
     graph.add_argument("--out", required=True, help="image file, e.g. graph.png")
@@ -141,6 +145,20 @@ def assessment_report(assessment: Any, book: Any) -> dict[str, Any]:
     out["critical_errors_at_risk"] = [{"id": e, "vi": book.critical_errors[e].vi, "en": book.critical_errors[e].en}
                                       for e in assessment.critical_errors_at_risk]
     return out
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from sim.answers import Submission
+    from sim.engine import assess
+    from sim.loading import load
+    from sim.rulebook import load_rulebook
+    from sim.scoring import score
+
+    submission = load(Submission, args.submission)
+    book = load_rulebook()
+    report = score(submission, assess(submission.case, book), book)
+    print(json.dumps(report.to_dict(book), ensure_ascii=False, indent=2))
+    return EXIT_OK
 
 
 def _json_default(value: Any) -> Any:

@@ -139,17 +139,27 @@ class _Scorer:
     def lose(self, ps: PointScore, rule: str, fraction: float, message: tuple[str, str], determination: str | None = None,
              error: str | None = None) -> None:
         if error:
-            citations, status = tuple(self.book.critical_errors[error].basis), "confirmed"
+            citations, status = self.in_force(self.book.critical_errors[error].basis), "confirmed"
         else:
             citations, status = self.basis(determination or "receive")
         lost = min(ps.points, ps.max_points * fraction)
         ps.points -= lost
         ps.findings.append(Finding(ps.decision_point, error or rule, lost, message, citations, status))
 
+    def in_force(self, citations: list[Citation]) -> tuple[Citation, ...]:
+        """Only the texts in force on the case's date (a 2016 case is not judged under the 2024 law)."""
+        day = self.case.date
+
+        def applies(c: Citation) -> bool:
+            span = self.book.texts[c.text].in_force
+            return ("from" not in span or span["from"] <= day) and ("to" not in span or day <= span["to"])
+
+        return tuple(c for c in citations if applies(c)) or tuple(citations)
+
     def flag(self, code: str) -> None:
         if code not in self.errors:
             e = self.book.critical_errors[code]
-            self.errors[code] = Finding(e.decision_point, code, 0.0, (e.vi, e.en), tuple(e.basis), "confirmed" if e.kind == "L" else "inferred")
+            self.errors[code] = Finding(e.decision_point, code, 0.0, (e.vi, e.en), self.in_force(e.basis), "confirmed" if e.kind == "L" else "inferred")
 
     def labels(self, kind: str, ids: list[str] | set[str]) -> tuple[str, str]:
         vocab = self.book.vocabulary

@@ -79,3 +79,28 @@ def test_committed_schemas_are_up_to_date(tmp_path, capsys):
         committed = ROOT / "docs" / f"{name}.schema.json"
         assert committed.read_text(encoding="utf-8") == (tmp_path / f"{name}.schema.json").read_text(encoding="utf-8"), \
             f"docs/{name}.schema.json is stale: run `make schemas`"
+
+
+def test_score_a_saved_submission(tmp_path, capsys):
+    from sim.answer_key import answer_key, safe_interview
+    from sim.answers import Submission
+    from sim.engine import assess
+    from sim.generator import generate_case
+    from sim.rulebook import load_rulebook
+    from sim.scenario import load_scenario
+
+    case = generate_case(load_scenario("threats-to-relatives-2026"), seed=2)
+    answers = answer_key(case, assess(case, load_rulebook())).model_dump()
+    answers["D8"] = {"share": "announce", "contact_suspect": False}
+    submission = Submission(case=case, decision_points=["D1", "D4", "D7", "D8"], answers=answers, actions=safe_interview(case),
+                            answered_at={"D4": 30})
+    path = tmp_path / "submission.json"
+    path.write_text(submission.model_dump_json(), encoding="utf-8")
+    code, out, _ = run(capsys, "score", str(path))
+    report = json.loads(out)
+    assert code == 0 and report["capped"] and [e["rule"] for e in report["critical_errors"]] == ["E06"]
+    assert report == json.loads(run(capsys, "score", str(path))[1])  # deterministic
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"case": {}, "decision_points": []}', encoding="utf-8")
+    code, _, err = run(capsys, "score", str(bad))
+    assert code == 1 and "bad.json:1:10 case: required field" in err

@@ -138,3 +138,9 @@ def test_scoring_is_deterministic(book, case):
     a = perfect(case, book, answers={"D3": {"provide": ["food"]}}).to_dict(book)
     b = perfect(case, book, answers={"D3": {"provide": ["food"]}}).to_dict(book)
     assert a == b
+
+
+def test_critical_errors_cite_only_the_law_in_force_on_the_date(book, case):
+    report = perfect(case, book, answers={"D4": {"timing": "next_week"}})
+    e02 = next(f for f in report.critical_errors if f.rule == "E02")
+    assert [c.text for c in e02.basis] == ["law-2011"]

@@ -113,7 +113,7 @@ class TraineeApp:
         tabs = widgets.Tab(children=[widgets.VBox(join_items), widgets.VBox(resume_items)])
         tabs.set_title(0, t("join_tab", L))
         tabs.set_title(1, t("resume_tab", L))
-        self.body.children = [widgets.HTML(f"<h1>{t('trainee_title', L)}</h1><p class='trove-fictional'>{t('fictional_banner', L)}</p>"), tabs]
+        self.body.children = [widgets.HTML(f"<h2>{t('trainee_title', L)}</h2><p class='trove-fictional'>{t('fictional_banner', L)}</p>"), tabs]
 
     def _joined(self, trainee: Trainee) -> None:
         self.trainee = trainee
@@ -155,7 +155,7 @@ class TraineeApp:
     def show_case(self) -> None:
         L, s = self.lang, self.session
         n = len(self.workshop.progress(self.trainee, self.exercise_id))
-        header = widgets.HTML(f"<p><small>{t('your_code', L, code=self.trainee.resume_code)}</small></p>"
+        header = widgets.HTML(f"<p><b>{t('your_code', L, code=self.trainee.resume_code)}</b></p>"
                               f"<h2>{t('case_of', L, i=s.attempt.position + 1, n=n)} — {html.escape(s.scenario.title.get(L) if s.scenario else s.attempt.scenario_id)}</h2>")
         self.clock = widgets.HTML(self._clock_text())
         self.log = widgets.HTML(self._log_html())
@@ -176,7 +176,7 @@ class TraineeApp:
         decisions = widgets.Accordion(children=panels)
         for i, dp in enumerate(self.forms):
             decisions.set_title(i, t(f"dp_{dp}", L))
-        self.plan = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.plan = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", display="none"))
         if s.answers.get("D10"):  # matplotlib loads only once the trainee works on the plan (kernel memory)
             self._draw_plan()
         self.saved = widgets.HTML()
@@ -243,6 +243,7 @@ class TraineeApp:
         from sim.ui.feedback import plan_png
 
         self.plan.value = plan_png(self.session.answers.get("D10", {}).get("agencies", []), self.session.regime, self.lang)
+        self.plan.layout.display = None
 
     def _ask_submit(self) -> None:
         missing = [t(f"dp_{dp}", self.lang) for dp in self.forms if dp not in self.session.answers]

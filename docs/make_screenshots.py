@@ -1,0 +1,61 @@
+"""Regenerate the screenshots of the trainee guide (docs/trainee-guide.vi.md) from a real server.
+
+Run: ``.venv/bin/python docs/make_screenshots.py`` (needs chromium). Every person shown is fictional.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM_ARGS, Server  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from sim.ui.i18n import t
+
+    server = Server(Path(tempfile.mkdtemp()), "--exercises", "intake-basics").start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(server.url)
+            page.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)
+            page.screenshot(path=OUT / "1-join.png")
+            page.get_by_label(t("full_name")).first.fill("Nguyễn Thị Minh (hư cấu)")
+            page.get_by_label(t("commune_field")).fill("xã Phan Sơn")
+            page.get_by_role("button", name=t("join_button")).click()
+            page.get_by_text(t("interview_help")).wait_for(timeout=60_000)
+            page.screenshot(path=OUT / "2-case.png")
+            for button in page.locator(".trove-app .widget-vbox button").all()[:3]:
+                button.click()
+                page.wait_for_timeout(400)
+            page.get_by_text(t("dp_D4"), exact=True).click()
+            page.get_by_role("radio", name=t("opt_timing_immediately"), exact=True).check()
+            page.wait_for_timeout(500)
+            page.get_by_text(t("dp_D4"), exact=True).scroll_into_view_if_needed()
+            page.screenshot(path=OUT / "3-decisions.png")
+            page.get_by_role("button", name=t("submit")).click()
+            page.get_by_role("button", name=t("submit_yes")).click()
+            page.locator(".trove-score").wait_for(timeout=60_000)
+            page.screenshot(path=OUT / "4-feedback.png")
+            tablet = browser.new_page(viewport={"width": 820, "height": 1180})
+            tablet.goto(server.url)
+            tablet.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)
+            tablet.screenshot(path=OUT / "5-tablet.png")
+            browser.close()
+    finally:
+        server.stop()
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

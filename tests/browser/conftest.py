@@ -38,7 +38,7 @@ class Server:
     def __init__(self, tmp: Path, *extra: str):
         self.port = free_port()
         self.db = tmp / "results.sqlite"
-        self.log = open(tmp / "server.log", "w")
+        self.log = open(tmp / f"server-{self.port}.log", "w")
         self.extra = extra
         self.process: subprocess.Popen | None = None
 

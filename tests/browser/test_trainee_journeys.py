@@ -23,8 +23,9 @@ def join(page, server, name: str, lang: str = "vi", navigate: bool = True) -> st
     page.get_by_label(t("full_name", lang)).first.fill(name)
     page.get_by_label(t("commune_field", lang)).fill("xã Phan Sơn")
     page.get_by_role("button", name=t("join_button", lang)).click()
-    code = page.locator(".trove-code").inner_text(timeout=60_000)
-    return re.search(r"[A-Z2-9]{6}", code).group(0)
+    prefix = re.escape(t("your_code", lang, code="CODE").split("CODE")[0])
+    line = page.get_by_text(re.compile(prefix + r"[A-Z2-9]{6}")).first.inner_text(timeout=60_000)
+    return re.search(r"[A-Z2-9]{6}", line.split(":", 1)[1]).group(0)
 
 
 def start_first_exercise(page, lang: str = "vi") -> None:
@@ -145,3 +146,28 @@ def test_no_part_of_the_answer_key_reaches_the_browser_before_submission(page, s
     assert frames and present(asked.text.vi), "the capture must see what the page shows (positive control)"
     found = [s for s in secrets if s and present(s)]
     assert not found, f"answer-key material visible in the browser: {found}"
+
+
+def test_answers_survive_a_server_restart(page, tmp_path):
+    from tests.browser.conftest import Server
+
+    first = Server(tmp_path, "--exercises", "intake-basics").start()
+    try:
+        code = join(page, first, "Hồ Thị Lệ")
+        page.get_by_text(t("interview_help", "vi")).wait_for(timeout=60_000)  # one exercise: straight to its case
+        give_answer(page, "D1", {"receive": "receive"}, "A")
+    finally:
+        first.stop()
+    second = Server(tmp_path, "--exercises", "intake-basics")
+    second.db = first.db
+    second.start()
+    try:
+        page.goto(second.url)
+        page.get_by_role("tab", name=t("resume_tab", "vi")).click()
+        page.get_by_label(t("resume_code", "vi")).fill(code)
+        page.get_by_role("button", name=t("resume_button", "vi")).click()
+        page.get_by_text(t("interview_help", "vi")).wait_for(timeout=60_000)
+        open_decision(page, "D1")
+        assert page.get_by_role("radio", name=t("opt_receive_receive", "vi"), exact=True).is_checked()
+    finally:
+        second.stop()

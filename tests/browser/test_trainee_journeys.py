@@ -171,3 +171,11 @@ def test_answers_survive_a_server_restart(page, tmp_path):
         assert page.get_by_role("radio", name=t("opt_receive_receive", "vi"), exact=True).is_checked()
     finally:
         second.stop()
+
+
+def test_nothing_is_fetched_from_the_internet(page, server):
+    hosts = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2] if "://" in request.url else request.url[:5]))
+    join(page, server, "Trịnh Văn Khoa")
+    start_first_exercise(page)
+    assert hosts <= {f"127.0.0.1:{server.port}", "data:"}, hosts

@@ -1,0 +1,35 @@
+"""``trove serve`` configuration: Voilà flags, environment, and a token whenever it listens beyond localhost."""
+from __future__ import annotations
+
+import pytest
+
+from sim.errors import UnknownIdError
+from sim.serve import ServeConfig, check, is_loopback
+
+
+def test_localhost_needs_no_token_and_gets_the_leak_fixes():
+    config = ServeConfig()
+    command = " ".join(config.voila_command())
+    assert config.token is None and "--Voila.ip=127.0.0.1" in command
+    assert "disable_check_xsrf" in command and "cull_idle_timeout=600" in command and "--template=trove" in command
+    assert "show_tracebacks=False" in command and "Voila.token" not in command
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "workshop.local"])
+def test_beyond_localhost_always_has_a_token(host):
+    config = ServeConfig(host=host)
+    assert config.token and f"--Voila.token={config.token}" in config.voila_command()
+    assert config.trainee_url().endswith(f"?token={config.token}")
+    assert not is_loopback(host)
+
+
+def test_environment_tells_the_kernels_about_the_workshop(tmp_path):
+    config = ServeConfig(workshop="Tập huấn Phan Thiết 12/2026", exercises=["verification"], code="PT26", db=str(tmp_path / "x.sqlite"))
+    env = config.environment()
+    assert env["TROVE_WORKSHOP_ID"] == "tap-huan-phan-thiet-12-2026" and env["TROVE_WORKSHOP_EXERCISES"] == "verification"
+    assert env["TROVE_WORKSHOP_CODE"] == "PT26" and env["TROVE_DB"].endswith("x.sqlite") and "share" in env["JUPYTER_PATH"]
+
+
+def test_unknown_exercise_is_refused_before_starting(tmp_path):
+    with pytest.raises(UnknownIdError, match="did you mean 'verification'"):
+        check(ServeConfig(exercises=["verificaton"], db=str(tmp_path / "x.sqlite")))

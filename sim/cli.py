@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--pool", type=int, default=0, help="preheated kernels (default 0)")
     serve.set_defaults(run=cmd_serve)
 
+    export = sub.add_parser("export", help="export workshop results as CSV or XLSX (one sheet per exercise + item statistics)")
+    export.add_argument("--out", required=True, help="results.csv or results.xlsx")
+    export.add_argument("--workshop", help="workshop id (default: the only one in the file, or 'default')")
+    export.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
+    export.set_defaults(run=cmd_export)
+
     schema = sub.add_parser("schema", help="write the JSON Schemas of the case, scenario and exercise formats")
     schema.add_argument("--out", default="docs", help="folder (default: docs)")
     schema.set_defaults(run=cmd_schema)
@@ -186,6 +192,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     exercises = [e.strip() for e in args.exercises.split(",") if e.strip()]
     return run(ServeConfig(host=args.host, port=args.port, workshop=args.workshop, exercises=exercises, code=args.code,
                            token=args.token, db=args.db, pool=args.pool))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sim.export import export
+    from sim.store import Store
+
+    store = Store(args.db)
+    workshop = args.workshop or store.only_workshop()
+    path = export(store, workshop, args.out)
+    print(f"wrote {path} (workshop {workshop})", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

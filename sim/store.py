@@ -158,6 +158,17 @@ class Store:
                         "ON CONFLICT(id) DO UPDATE SET title=excluded.title, code=excluded.code, exercises=excluded.exercises",
                         (workshop_id, title, code, json.dumps(exercises), now()))
 
+    def workshop_ids(self) -> list[str]:
+        with self.connect() as con:
+            return [r[0] for r in con.execute("SELECT id FROM workshops ORDER BY created_at")]
+
+    def only_workshop(self) -> str:
+        """The workshop id when the file holds exactly one; a clear error otherwise."""
+        ids = self.workshop_ids()
+        if len(ids) == 1:
+            return ids[0]
+        raise StoreError(f"{self.path} holds {len(ids)} workshops ({', '.join(ids) or 'none'}); choose one with --workshop")
+
     def workshop(self, workshop_id: str) -> dict[str, Any] | None:
         with self.connect() as con:
             row = con.execute("SELECT * FROM workshops WHERE id=?", (workshop_id,)).fetchone()
@@ -245,6 +256,22 @@ class Store:
         with self.connect() as con:
             row = con.execute("SELECT report FROM reports WHERE attempt_id=?", (attempt_id,)).fetchone()
         return None if row is None else json.loads(row[0])
+
+    def submitted_rows(self, workshop_id: str) -> list[dict[str, Any]]:
+        """Every attempt of a workshop with its trainee and (if submitted) its report, oldest first."""
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT t.id AS trainee_id, t.full_name, t.commune, t.role, t.joined_at, a.id AS attempt_id, a.exercise_id, "
+                "a.exercise_version, a.position, a.scenario_id, a.scenario_version, a.seed, a.rulebook_version, a.started_at, "
+                "a.submitted_at, r.report FROM trainees t LEFT JOIN attempts a ON a.trainee_id = t.id "
+                "LEFT JOIN reports r ON r.attempt_id = a.id WHERE t.workshop_id = ? ORDER BY t.joined_at, a.exercise_id, a.position",
+                (workshop_id,)).fetchall()
+        return [dict(r) | {"report": json.loads(r["report"]) if r["report"] else None} for r in rows]
+
+    def last_event_at(self, attempt_id: str) -> str | None:
+        with self.connect() as con:
+            row = con.execute("SELECT max(created_at) FROM events WHERE attempt_id=?", (attempt_id,)).fetchone()
+        return row[0]
 
     def add_override(self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str) -> None:
         with self.transaction() as con:

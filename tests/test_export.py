@@ -1,0 +1,88 @@
+"""Exports checked cell by cell: CSV and XLSX, overrides beside the automatic score, item statistics."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+from openpyxl import load_workbook
+
+from sim.answer_key import answer_key, safe_interview
+from sim.cli import main
+from sim.engine import assess
+from sim.export import COLUMNS, STATS_COLUMNS, export
+from sim.results import workshop_results
+from sim.session import Workshop
+from sim.store import Store
+
+
+@pytest.fixture
+def finished(tmp_path):
+    store = Store(tmp_path / "t.sqlite")
+    workshop = Workshop(store, "ws", exercises=["intake-basics", "verification"])
+    first = workshop.join(full_name="Lê Văn Hai", commune="xã Phan Sơn", role="commune_police")
+    second = workshop.join(full_name="Mai Thị Ba", commune="phường Mũi Né", role="womens_union")
+    good = workshop.open_case(first, "intake-basics", 0)
+    for action in safe_interview(good.case):
+        good.ask(action.question)
+    key = answer_key(good.case, assess(good.case, good.book)).model_dump()
+    for dp in good.decision_points:
+        good.answer(dp, key[dp])
+    good.submit()
+    weak = workshop.open_case(second, "intake-basics", 0)
+    weak.answer("D1", {"receive": "come_back_with_papers"})
+    weak.submit()
+    store.add_override(weak.attempt.id, "D1", 5.0, "Đã sửa sai ngay trong buổi", "trainer")
+    workshop.open_case(second, "verification", 0)  # started, not submitted
+    return store, good, weak
+
+
+def test_rows_keep_auto_and_manual_scores(finished):
+    store, good, weak = finished
+    rows = {(r.full_name, r.exercise_id): r for r in workshop_results(store, "ws")}
+    assert rows[("Lê Văn Hai", "intake-basics")].final_percent == 100.0
+    weak_row = rows[("Mai Thị Ba", "intake-basics")]
+    assert weak_row.items["D1"] == 5.0 and weak_row.final_total == pytest.approx(weak_row.auto_total + 5.0)
+    assert weak_row.critical_errors[0] == "E01"
+    assert rows[("Mai Thị Ba", "verification")].submitted_at is None
+
+
+def test_csv_cell_by_cell(finished, tmp_path):
+    store, good, weak = finished
+    path = export(store, "ws", tmp_path / "r.csv")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        table = list(csv.reader(f))
+    assert table[0] == COLUMNS
+    assert len(table) == 4
+    first = dict(zip(COLUMNS, table[1]))
+    assert first["trainee"] == "Lê Văn Hai" and first["commune"] == "xã Phan Sơn" and first["role"] == "commune_police"
+    assert first["exercise"] == "intake-basics" and first["case"] == "1" and first["scenario"] == "forced-marriage-2016"
+    assert first["auto_percent"] == "100.0" and first["final_percent"] == "100.0" and first["critical_errors"] == ""
+    assert first["D1_points"] == "10.0" and first["process_points"] == "10.0"
+    second = dict(zip(COLUMNS, table[2]))
+    assert second["D1_points"] == "5.0" and second["critical_errors"].startswith("E01")
+    assert second["trainer_comments"] == "D1: Đã sửa sai ngay trong buổi"
+    third = dict(zip(COLUMNS, table[3]))
+    assert third["exercise"] == "verification" and third["submitted_at"] == "" and third["auto_percent"] == ""
+
+
+def test_xlsx_cell_by_cell(finished, tmp_path):
+    store, good, weak = finished
+    book = load_workbook(export(store, "ws", tmp_path / "r.xlsx"))
+    assert book.sheetnames == ["intake-basics", "verification", "item_statistics"]
+    sheet = book["intake-basics"]
+    assert [c.value for c in sheet[1]] == COLUMNS
+    assert sheet.cell(row=2, column=1).value == "Lê Văn Hai"
+    assert sheet.cell(row=2, column=COLUMNS.index("final_percent") + 1).value == 100.0
+    assert sheet.cell(row=3, column=COLUMNS.index("D1_points") + 1).value == 5.0
+    assert sheet.max_row == 3 and book["verification"].max_row == 2
+    stats = book["item_statistics"]
+    assert [c.value for c in stats[1]] == STATS_COLUMNS
+    d1 = next(row for row in stats.iter_rows(min_row=2, values_only=True) if row[1] == "D1")
+    assert d1[:4] == ("intake-basics", "D1", 2, 0.5)
+
+
+def test_cli_export_and_bad_format(finished, tmp_path, capsys):
+    store, *_ = finished
+    assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "x.xlsx")]) == 0
+    assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "export to .csv or .xlsx" in capsys.readouterr().err

@@ -46,6 +46,7 @@ class Commune(Strict):
     district: str | None = None
     district_type: str | None = None
     dissolved: date | None = None
+    former_districts: tuple[str, ...] = ()  # merged province: the pre-2025 districts the unit came from
 
     @property
     def full_name(self) -> str:
@@ -70,6 +71,10 @@ class RegionPack(Strict):
         if not self.covers(day):
             raise SimError(f"region {self.id!r} covers {self.valid_from}–{self.valid_to or '…'}, not {day} (pick a date in range or another region)")
         return list(_communes_on(self.id, day))
+
+    def current_day(self, today: date) -> date:
+        """The latest day the pack covers, up to ``today`` (a pre-2025 pack answers for its last day)."""
+        return min(today, self.valid_to) if self.valid_to else today
 
     def place_names(self, commune: Commune) -> dict[str, str]:
         """Names for the referral graph's ``{commune}``, ``{district}``, ``{province}``."""
@@ -114,7 +119,8 @@ def load_region(pack_id: str) -> RegionPack:
                      for u in raw.get("dissolved_before_2020", [])]
     else:
         province = raw["province"]["name"]
-        communes = [Commune(name=u["name"], type=u["type"], code=u["code"]) for u in raw["units"]
-                    if entry.former_province is None or u["former_province"] == entry.former_province]
+        communes = [Commune(name=u["name"], type=u["type"], code=u["code"],
+                            former_districts=tuple(dict.fromkeys(f["district"] for f in u["formed_from"])))
+                    for u in raw["units"] if entry.former_province is None or u["former_province"] == entry.former_province]
     return RegionPack(id=pack_id, vi=entry.vi, en=entry.en, province=province, valid_from=entry.valid_from,
                       valid_to=entry.valid_to, communes=communes, note=entry.note)

@@ -207,6 +207,51 @@ def load_scenarios(folder: str | Path | None = None) -> dict[str, Scenario]:
     return _scenarios_in(str(folder), stamp)
 
 
+@cache
+def _valid_scenarios_in(folder: str, stamp: tuple) -> tuple[dict[str, Scenario], tuple[Problem, ...]]:
+    found: dict[str, Scenario] = {}
+    problems: list[Problem] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            scenario = read_scenario(path)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        found.setdefault(scenario.id, scenario)
+    return found, tuple(problems)
+
+
+def valid_scenarios(folder: str | Path | None = None) -> tuple[dict[str, Scenario], list[Problem]]:
+    """The scenarios that load, and the problems of those that do not.
+
+    A running workshop uses this, so a trainer's broken file hides that one scenario instead of
+    breaking every trainee's page; ``trove check`` and ``load_scenarios`` stay strict.
+    """
+    folder = Path(folder or default_scenario_dir())
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml")))
+    found, problems = _valid_scenarios_in(str(folder), stamp)
+    return found, list(problems)
+
+
+def valid_exercises(folder: str | Path | None = None, scenario_folder: str | Path | None = None) -> tuple[dict[str, Exercise], list[Problem]]:
+    """The exercises that load and whose scenarios all load; problems of the others."""
+    folder = Path(folder or default_exercise_dir())
+    scenarios, problems = valid_scenarios(scenario_folder)
+    found: dict[str, Exercise] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            doc = read_document(path)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        exercise, found_problems = validate_all(Exercise, doc, check_exercise(doc, list(scenarios)))
+        if found_problems:
+            problems += found_problems
+        elif exercise is not None:
+            found[exercise.id] = exercise
+    return found, problems
+
+
 def load_scenario(scenario_id: str, folder: str | Path | None = None) -> Scenario:
     scenarios = load_scenarios(folder)
     if scenario_id not in scenarios:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import sim
 from sim.errors import SimError
-from sim.scenario import Exercise, Scenario, load_exercises, load_scenarios
+from sim.scenario import Exercise, Scenario, valid_exercises, valid_scenarios
 from sim.store import Attempt, Store, Trainee, now
 
 if TYPE_CHECKING:
@@ -64,24 +64,18 @@ class Workshop:
     def __init__(self, store: Store, workshop_id: str = "default", *, title: str = "Trở về", code: str | None = None,
                  exercises: list[str] | None = None):
         self.store, self.id, self.code, self.title = store, workshop_id, code, title
-        self._exercise_ids = list(exercises) if exercises else None  # None: every exercise, looked up when needed
-        store.ensure_workshop(workshop_id, title, code, self._exercise_ids or [])
+        store.ensure_workshop(workshop_id, title, code, list(exercises or []))
 
     @property
     def exercise_ids(self) -> list[str]:
-        """The workshop's exercises (checked when first needed, so the join screen opens fast)."""
-        available = load_exercises()
-        if self._exercise_ids is None:
-            return list(available)
-        unknown = [e for e in self._exercise_ids if e not in available]
-        if unknown:
-            from sim.errors import UnknownIdError
-
-            raise UnknownIdError("exercise", unknown[0], list(available))
-        return self._exercise_ids
+        """The workshop's exercises, read from the store each time (a trainer may change them while it runs);
+        an empty list means every exercise. Exercises whose files are broken are left out, not fatal."""
+        available, _ = valid_exercises()
+        chosen = (self.store.workshop(self.id) or {}).get("exercises") or list(available)
+        return [e for e in chosen if e in available]
 
     def exercises(self) -> list[Exercise]:
-        available = load_exercises()
+        available, _ = valid_exercises()
         return [available[e] for e in self.exercise_ids if e in available]
 
     def join(self, *, full_name: object, commune: object, role: object, workshop_code: object = None) -> Trainee:
@@ -111,7 +105,7 @@ class Workshop:
     def open_case(self, trainee: Trainee, exercise_id: str, position: int) -> "CaseSession":
         if exercise_id not in self.exercise_ids:
             raise InputError("unknown_exercise", exercise_id)
-        exercise = load_exercises()[exercise_id]
+        exercise = valid_exercises()[0][exercise_id]
         positions = exercise_positions(exercise)
         if not isinstance(position, int) or not 0 <= position < len(positions):
             raise InputError("unknown_case", str(position))
@@ -119,7 +113,7 @@ class Workshop:
 
     def progress(self, trainee: Trainee, exercise_id: str) -> list[dict[str, Any]]:
         """Per position: scenario id, started?, submitted?, percent."""
-        exercise = load_exercises()[exercise_id]
+        exercise = valid_exercises()[0][exercise_id]
         attempts = {a.position: a for a in self.store.attempts_of(trainee.id) if a.exercise_id == exercise_id}
         rows = []
         for position, scenario_id in enumerate(exercise_positions(exercise)):
@@ -160,7 +154,7 @@ class CaseSession:
         from sim.rulebook import load_rulebook
 
         scenario_id = exercise_positions(exercise)[position]
-        scenario = load_scenarios()[scenario_id]
+        scenario = valid_scenarios()[0][scenario_id]
         seed = derive_seed(trainee.id, exercise.id, position)
         case = generate_case(scenario, seed=seed)
         attempt = Attempt(id=f"{trainee.id}-{exercise.id}-{position}", trainee_id=trainee.id, exercise_id=exercise.id,
@@ -172,7 +166,7 @@ class CaseSession:
 
     @property
     def scenario(self) -> Scenario | None:
-        return load_scenarios().get(self.attempt.scenario_id)
+        return valid_scenarios()[0].get(self.attempt.scenario_id)
 
     @property
     def submitted(self) -> bool:

@@ -7,6 +7,8 @@ transaction, so many trainee kernels can write at once without losing anything.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -19,7 +21,7 @@ from typing import Any, Iterator
 
 from sim.errors import SimError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +52,10 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE overrides (id INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id TEXT NOT NULL REFERENCES attempts(id),
                decision_point TEXT NOT NULL, points REAL, comment TEXT NOT NULL, trainer TEXT NOT NULL, created_at TEXT NOT NULL)""",
         "CREATE INDEX overrides_by_attempt ON overrides (attempt_id, id)",
+    ],
+    [  # 2 → 3: the trainer secret (salted hash only) and the workshop's region pack
+        "ALTER TABLE workshops ADD COLUMN trainer_secret_hash TEXT",
+        "ALTER TABLE workshops ADD COLUMN region TEXT NOT NULL DEFAULT 'lam-dong-binh-thuan'",
     ],
 ]
 
@@ -157,6 +163,32 @@ class Store:
             con.execute("INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (?, ?, ?, ?, ?) "
                         "ON CONFLICT(id) DO UPDATE SET title=excluded.title, code=excluded.code, exercises=excluded.exercises",
                         (workshop_id, title, code, json.dumps(exercises), now()))
+
+    def set_trainer_secret(self, workshop_id: str, secret: str) -> None:
+        """Keep only a salted hash of the trainer's secret."""
+        salt = secrets.token_hex(16)
+        digest = hashlib.pbkdf2_hmac("sha256", secret.encode(), bytes.fromhex(salt), 200_000).hex()
+        with self.transaction() as con:
+            con.execute("UPDATE workshops SET trainer_secret_hash=? WHERE id=?", (f"pbkdf2-sha256${salt}${digest}", workshop_id))
+
+    def check_trainer_secret(self, workshop_id: str, secret: object) -> bool:
+        if not isinstance(secret, str) or not secret:
+            return False
+        with self.connect() as con:
+            row = con.execute("SELECT trainer_secret_hash FROM workshops WHERE id=?", (workshop_id,)).fetchone()
+        if row is None or not row[0]:
+            return False
+        _, salt, digest = row[0].split("$")
+        attempt = hashlib.pbkdf2_hmac("sha256", secret.encode(), bytes.fromhex(salt), 200_000).hex()
+        return hmac.compare_digest(attempt, digest)
+
+    def set_exercises(self, workshop_id: str, exercises: list[str]) -> None:
+        with self.transaction() as con:
+            con.execute("UPDATE workshops SET exercises=? WHERE id=?", (json.dumps(exercises), workshop_id))
+
+    def set_region(self, workshop_id: str, region: str) -> None:
+        with self.transaction() as con:
+            con.execute("UPDATE workshops SET region=? WHERE id=?", (region, workshop_id))
 
     def workshop_ids(self) -> list[str]:
         with self.connect() as con:

@@ -87,3 +87,26 @@ def test_many_processes_writing_at_once_lose_nothing(started):
     events = store.events(attempt_id)
     assert len(events) == workers * count
     assert {(e["payload"]["worker"], e["payload"]["i"]) for e in events} == {(w, i) for w in range(workers) for i in range(count)}
+
+
+def test_trainer_secret_is_stored_only_as_a_salted_hash(tmp_path):
+    store = Store(tmp_path / "t.sqlite")
+    store.ensure_workshop("w", "W", None, [])
+    assert not store.check_trainer_secret("w", "anything")
+    store.set_trainer_secret("w", "s3cret-Trainer")
+    assert store.check_trainer_secret("w", "s3cret-Trainer")
+    assert not store.check_trainer_secret("w", "s3cret-trainer") and not store.check_trainer_secret("w", None)
+    assert "s3cret" not in (tmp_path / "t.sqlite").read_bytes().decode("latin-1")
+
+
+def test_a_version_2_file_is_upgraded_to_3(tmp_path):
+    path = tmp_path / "v2.sqlite"
+    con = sqlite3.connect(path)
+    for step in MIGRATIONS[:2]:
+        for statement in step:
+            con.execute(statement)
+    con.execute("PRAGMA user_version=2")
+    con.execute("INSERT INTO workshops VALUES ('w', 'Old', NULL, '[]', '2026-01-01')")
+    con.commit()
+    con.close()
+    assert Store(path).workshop("w")["region"] == "lam-dong-binh-thuan"

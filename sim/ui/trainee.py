@@ -272,10 +272,10 @@ class TraineeApp:
                               widgets.HTML(answer_key_html(s.answer_key(), s.decision_points, s.regime, L)), nav]
 
     def show_summary(self) -> None:
-        from sim.scenario import load_exercises
+        from sim.scenario import valid_exercises
 
         L = self.lang
-        exercise = load_exercises()[self.exercise_id]
+        exercise = valid_exercises()[0][self.exercise_id]
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         percents = [p["percent"] for p in progress if p["submitted"]]
         average = round(sum(percents) / len(progress), 1) if progress else 0.0

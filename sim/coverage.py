@@ -49,20 +49,24 @@ def _districts(commune: Commune) -> tuple[str, ...]:
 def coverage(trainee_communes: list[str], pack: RegionPack, today: date) -> tuple[list[CoverageRow], list[str]]:
     """Rows per district, and the trainees' commune texts that match no unit of the pack."""
     communes = pack.communes_on(pack.current_day(today))
-    by_name = {normalise(c.full_name): c for c in communes}
-    officers: dict[str, int] = {}
+    by_full = {" ".join(c.full_name.lower().split()): c for c in communes}
+    by_bare: dict[str, list[Commune]] = {}
+    for c in communes:
+        by_bare.setdefault(normalise(c.full_name), []).append(c)
+    officers: dict[str, int] = {}  # commune code → trained officers
     unmatched = []
     for text in trainee_communes:
-        key = normalise(text)
-        if key in by_name:
-            officers[key] = officers.get(key, 0) + 1
-        else:
+        full = " ".join(text.lower().split())
+        match = by_full.get(full) or (by_bare[normalise(text)][0] if len(by_bare.get(normalise(text), [])) == 1 else None)
+        if match is None:
             unmatched.append(text)
+        else:
+            officers[match.code] = officers.get(match.code, 0) + 1
     rows: dict[str, list[int]] = {}
-    for key, commune in by_name.items():
+    for commune in communes:
         for district in _districts(commune):
             row = rows.setdefault(district, [0, 0, 0])
             row[0] += 1
-            row[1] += key in officers
-            row[2] += officers.get(key, 0)
+            row[1] += commune.code in officers
+            row[2] += officers.get(commune.code, 0)
     return [CoverageRow(d, *v) for d, v in sorted(rows.items())], unmatched

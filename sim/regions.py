@@ -87,6 +87,14 @@ def _communes_on(pack_id: str, day: date) -> tuple[Commune, ...]:
     return tuple(c for c in load_region(pack_id).communes if c.dissolved is None or day < c.dissolved)
 
 
+def _bare_district(name: str) -> str:
+    """``"huyện Bắc Bình"`` → ``"Bắc Bình"`` (the district-level unit's type dropped)."""
+    for prefix in ("thành phố ", "thị xã ", "huyện "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
 def pack_ids() -> list[str]:
     return sorted(_packs().packs)
 
@@ -120,7 +128,7 @@ def load_region(pack_id: str) -> RegionPack:
     else:
         province = raw["province"]["name"]
         communes = [Commune(name=u["name"], type=u["type"], code=u["code"],
-                            former_districts=tuple(dict.fromkeys(f["district"] for f in u["formed_from"])))
+                            former_districts=tuple(dict.fromkeys(_bare_district(f["district"]) for f in u["formed_from"])))
                     for u in raw["units"] if entry.former_province is None or u["former_province"] == entry.former_province]
     return RegionPack(id=pack_id, vi=entry.vi, en=entry.en, province=province, valid_from=entry.valid_from,
                       valid_to=entry.valid_to, communes=communes, note=entry.note)

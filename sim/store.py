@@ -159,10 +159,17 @@ class Store:
 
     # workshops and trainees ------------------------------------------------------------------
     def ensure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str]) -> None:
+        """Create the workshop if it is new; an existing one keeps its settings (a trainer may have changed them)."""
         with self.transaction() as con:
-            con.execute("INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(id) DO UPDATE SET title=excluded.title, code=excluded.code, exercises=excluded.exercises",
+            con.execute("INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
                         (workshop_id, title, code, json.dumps(exercises), now()))
+
+    def configure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str], region: str) -> None:
+        """Set a workshop's settings (``trove serve`` does this at start)."""
+        self.ensure_workshop(workshop_id, title, code, exercises)
+        with self.transaction() as con:
+            con.execute("UPDATE workshops SET title=?, code=?, exercises=?, region=? WHERE id=?",
+                        (title, code, json.dumps(exercises), region, workshop_id))
 
     def set_trainer_secret(self, workshop_id: str, secret: str) -> None:
         """Keep only a salted hash of the trainer's secret."""

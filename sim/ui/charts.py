@@ -1,0 +1,72 @@
+"""Workshop charts (matplotlib → PNG bytes). matplotlib is imported only when a chart is drawn."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from sim.coverage import CoverageRow
+from sim.stats import ItemStat
+from sim.ui.i18n import t
+
+
+def _png(fig: Any) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", dpi=80)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _figure(width: float = 7, height: float = 3.2) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(width, height))
+
+
+def score_distribution(histogram: list[tuple[str, int]], lang: str) -> bytes:
+    fig, ax = _figure()
+    ax.bar([label for label, _ in histogram], [count for _, count in histogram], color="#2471a3")
+    ax.set_title(t("chart_scores", lang))
+    ax.set_ylabel(t("chart_count", lang))
+    ax.tick_params(axis="x", labelsize=7)
+    return _png(fig)
+
+
+def item_statistics(stats: list[ItemStat], lang: str) -> bytes:
+    fig, ax = _figure(8, 3.4)
+    items = [s.item if s.item != "process" else t("dp_process", lang) for s in stats]
+    xs = range(len(stats))
+    ax.bar([x - 0.2 for x in xs], [s.difficulty for s in stats], width=0.4, label=t("chart_difficulty", lang), color="#27ae60")
+    ax.bar([x + 0.2 for x in xs], [s.discrimination or 0.0 for s in stats], width=0.4, label=t("chart_discrimination", lang), color="#8e44ad")
+    ax.set_xticks(list(xs), items, fontsize=8)
+    ax.set_ylim(-1, 1)
+    ax.axhline(0, color="#555", linewidth=0.8)
+    ax.set_title(t("chart_items", lang), fontsize=10)
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def critical_errors(counts: list[tuple[str, int]], labels: dict[str, str], lang: str) -> bytes:
+    fig, ax = _figure(8, 0.6 + 0.35 * max(1, len(counts)))
+    names = [f"{code} {labels.get(code, '')[:60]}" for code, _ in counts][::-1]
+    ax.barh(names or ["—"], [c for _, c in counts][::-1] or [0], color="#c0392b")
+    ax.set_title(t("chart_errors", lang))
+    ax.tick_params(axis="y", labelsize=7)
+    return _png(fig)
+
+
+def coverage(rows: list[CoverageRow], lang: str) -> bytes:
+    fig, ax = _figure(8, 3.4)
+    ax.bar([r.district for r in rows], [100 * r.share for r in rows], color="#f39c12")
+    for i, r in enumerate(rows):
+        ax.text(i, 100 * r.share + 2, f"{r.trained_communes}/{r.communes}", ha="center", fontsize=7)
+    ax.axhline(100, color="#27ae60", linestyle="--", linewidth=1)
+    ax.set_ylim(0, 110)
+    ax.set_title(t("chart_coverage", lang), fontsize=10)
+    ax.tick_params(axis="x", labelsize=7, rotation=30)
+    return _png(fig)

@@ -1,0 +1,338 @@
+"""The trainer's designer (``notebooks/designer.ipynb``): write a scenario with a form or directly in
+YAML, see every problem as ``trove check`` reports it (beside the form field, and by YAML line), preview
+three generated variants with their ground truth and referral graph, and save; build exercises the
+same way. Saving writes only valid files, atomically, so a running workshop never reads a broken one.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import ipywidgets as widgets
+import yaml
+
+from sim.errors import Problem
+from sim.store import Store
+from sim.ui.i18n import t
+
+log = logging.getLogger(__name__)
+DECISION_POINTS = ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10")
+RANDOM_FACTS = ("name", "commune", "age", "sex", "household", "months_away", "threats", "needs", "accompanying_children", "documents",
+                "entry_route", "wishes_shelter", "refuses_protection", "can_write")
+FLAGS = ("trafficker_nearby", "family_suspected", "child_at_serious_risk", "wishes_shelter", "refuses_protection")
+
+
+def scenario_problems(text: str, name: str) -> tuple[Any, list[Problem]]:
+    """Parse and check scenario YAML text exactly as ``trove check`` does."""
+    from sim.errors import DataError
+    from sim.loading import parse_document
+    from sim.scenario import Scenario, check_scenario, validate_all
+
+    try:
+        doc = parse_document(text, name)
+    except DataError as exc:
+        return None, exc.problems
+    return validate_all(Scenario, doc, check_scenario(doc))
+
+
+def exercise_problems(text: str, name: str) -> tuple[Any, list[Problem]]:
+    from sim.errors import DataError
+    from sim.loading import parse_document
+    from sim.scenario import Exercise, check_exercise, valid_scenarios, validate_all
+
+    try:
+        doc = parse_document(text, name)
+    except DataError as exc:
+        return None, exc.problems
+    return validate_all(Exercise, doc, check_exercise(doc, list(valid_scenarios()[0])))
+
+
+def save_atomically(folder: Path, file_id: str, text: str) -> Path:
+    """Write ``<folder>/<id>.yaml`` via a temporary file and a rename: readers never see half a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{file_id}.yaml"
+    temporary = folder / f".{file_id}.yaml.tmp"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def bump_version(folder: Path, file_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A changed file gets a new version, so attempts record which version they played."""
+    path = folder / f"{file_id}.yaml"
+    if not path.exists():
+        return data
+    old = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if {k: v for k, v in old.items() if k != "version"} == {k: v for k, v in data.items() if k != "version"}:
+        return data | {"version": old.get("version", data.get("version", "1"))}
+    try:
+        return data | {"version": str(int(str(old.get("version", "0"))) + 1)}
+    except ValueError:
+        return data | {"version": f"{old.get('version')}.1"}
+
+
+def dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+
+
+class _Form:
+    """Widgets with a red problem line under each field."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.errors: dict[str, widgets.HTML] = {}
+        self.rows: list[widgets.Widget] = []
+
+    def field(self, key: str, widget: widgets.Widget, label: str | None = None) -> widgets.Widget:
+        self.errors[key] = widgets.HTML()
+        if label:
+            self.rows.append(widgets.HTML(f"<b>{html.escape(label)}</b>"))
+        self.rows += [widget, self.errors[key]]
+        return widget
+
+    def show(self, problems: list[Problem]) -> None:
+        for error in self.errors.values():
+            error.value = ""
+        for p in problems:
+            key = next((k for k in sorted(self.errors, key=len, reverse=True) if p.path == k or p.path.startswith(k + ".") or p.path.startswith(k + "[")), None)
+            if key:
+                self.errors[key].value += f"<div class='trove-error'>{html.escape(p.message)}{' (' + html.escape(p.hint) + ')' if p.hint else ''}</div>"
+
+
+def _problems_html(problems: list[Problem], lang: str) -> str:
+    if not problems:
+        return f"<p class='trove-ok'>{t('d_ok', lang)}</p>"
+    items = "".join(f"<li>{t('d_problem_line', lang, line=p.line) + ': ' if p.line else ''}<code>{html.escape(p.path)}</code> "
+                    f"{html.escape(p.message)}{' (' + html.escape(p.hint) + ')' if p.hint else ''}</li>" for p in problems)
+    return f"<ul class='trove-error'>{items}</ul>"
+
+
+class ScenarioDesigner:
+    def __init__(self, lang: str = "vi", folder: Path | None = None):
+        from sim.generator import load_profiles
+        from sim.regions import pack_ids
+        from sim.rulebook import load_rulebook
+        from sim.scenario import default_scenario_dir
+
+        self.lang, self.folder = lang, folder or default_scenario_dir()
+        L, book, profiles = lang, load_rulebook(), load_profiles().profiles
+        wide = {"description_width": "initial"}
+        f = self.form = _Form(L)
+        self.id = f.field("id", widgets.Text(value="tinh-huong-moi", description=t("d_id", L), style=wide))
+        self.title_vi = f.field("title", widgets.Text(description=t("d_title_vi", L), style=wide, layout=widgets.Layout(width="90%")))
+        self.title_en = widgets.Text(description=t("d_title_en", L), style=wide, layout=widgets.Layout(width="90%"))
+        f.rows.append(self.title_en)
+        self.desc_vi = f.field("description", widgets.Textarea(description=t("d_description_vi", L), style=wide, layout=widgets.Layout(width="90%")))
+        self.desc_en = widgets.Textarea(description=t("d_description_en", L), style=wide, layout=widgets.Layout(width="90%"))
+        f.rows.append(self.desc_en)
+        self.date = f.field("date", widgets.DatePicker(value=date(2026, 6, 1), description=t("d_date", L), style=wide))
+        self.region = f.field("region", widgets.Dropdown(options=pack_ids(), value="lam-dong-binh-thuan", description=t("d_region", L), style=wide))
+        self.profile = f.field("fixed.profile", widgets.Dropdown(options=[("—", None)] + [(p.en if L == "en" else p.vi, k) for k, p in profiles.items()],
+                                                                description=t("d_profile", L), style=wide, layout=widgets.Layout(width="90%")))
+        routes = ("self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police")
+        self.route = f.field("fixed.entry_route", widgets.Dropdown(options=[("—", None)] + [(r, r) for r in routes], description=t("d_entry_route", L), style=wide))
+        self.age = f.field("fixed.age", widgets.BoundedIntText(value=0, min=0, max=100, description=t("d_age", L), style=wide))
+        self.fix_documents = widgets.Checkbox(value=False, description=t("d_fix_documents", L), indent=False)
+        self.documents = f.field("fixed.documents", widgets.SelectMultiple(options=[(v.get(L), k) for k, v in book.vocabulary.documents.items()],
+                                                                           description=t("d_documents", L), style=wide, rows=5), None)
+        f.rows.insert(len(f.rows) - 2, self.fix_documents)
+        self.threats = f.field("fixed.threats", widgets.SelectMultiple(options=[("to_person", "to_person"), ("to_relatives", "to_relatives")],
+                                                                       description=t("d_threats", L), style=wide, rows=2))
+        self.flags = {k: widgets.Checkbox(value=False, description=k, indent=False) for k in FLAGS}
+        f.field("fixed", widgets.VBox(list(self.flags.values())), t("d_flags", L))
+        self.children = f.field("fixed.accompanying_children", widgets.BoundedIntText(value=-1, min=-1, max=4, description=t("d_children", L), style=wide))
+        self.random = {k: widgets.Checkbox(value=False, description=k, indent=False) for k in RANDOM_FACTS}
+        f.field("random_facts", widgets.HBox(list(self.random.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_random_facts", L))
+        self.points = {dp: widgets.Checkbox(value=True, description=dp, indent=False, layout=widgets.Layout(width="70px")) for dp in DECISION_POINTS}
+        f.field("decision_points", widgets.HBox(list(self.points.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_points", L))
+        self.weights = {dp: widgets.BoundedFloatText(value=0, min=0, max=100, description=dp, layout=widgets.Layout(width="120px")) for dp in DECISION_POINTS}
+        f.field("rubric", widgets.HBox(list(self.weights.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_weights", L))
+        self.difficulty = f.field("difficulty", widgets.Dropdown(options=["basic", "intermediate", "advanced"], value="basic", description=t("d_difficulty", L), style=wide))
+        self.objectives = f.field("objectives", widgets.Textarea(description=t("d_objectives", L), style=wide, layout=widgets.Layout(width="90%")))
+        self.yaml = widgets.Textarea(layout=widgets.Layout(width="95%", height="320px"))
+        self.problems = widgets.HTML()
+        self.preview = widgets.VBox()
+        buttons = [(t("d_to_yaml", L), self.form_to_yaml), (t("d_check", L), self.check), (t("d_preview", L), self.show_preview), (t("d_save", L), self.save)]
+        self.buttons = []
+        for label, action in buttons:
+            b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
+            b.on_click(lambda _, a=action: self._guard(a))
+            self.buttons.append(b)
+        self.widget = widgets.VBox([widgets.HTML(f"<p>{t('design_help', L)}</p>"), *f.rows, widgets.HBox(self.buttons[:1]),
+                                    widgets.HTML(f"<b>{t('d_yaml', L)}</b>"), self.yaml, widgets.HBox(self.buttons[1:]), self.problems, self.preview])
+        self.form_to_yaml()
+
+    def _guard(self, action: Callable[[], Any]) -> None:
+        try:
+            action()
+        except Exception:
+            log.exception("designer failed")
+            self.problems.value = f"<div class='trove-error'>{t('error_title', self.lang)}</div>"
+
+    def form_data(self) -> dict[str, Any]:
+        fixed: dict[str, Any] = {}
+        if self.profile.value:
+            fixed["profile"] = self.profile.value
+        if self.route.value:
+            fixed["entry_route"] = self.route.value
+        if self.age.value:
+            fixed["age"] = self.age.value
+        if self.fix_documents.value:
+            fixed["documents"] = list(self.documents.value)
+        if self.threats.value:
+            fixed["threats"] = list(self.threats.value)
+        fixed |= {k: True for k, box in self.flags.items() if box.value}
+        if self.children.value >= 0:
+            fixed["accompanying_children"] = self.children.value
+        objectives = []
+        for line in self.objectives.value.splitlines():
+            if line.strip():
+                vi, _, en = line.partition("|")
+                objectives.append({"vi": vi.strip(), "en": (en or vi).strip()})
+        data: dict[str, Any] = {
+            "schema_version": 1, "id": self.id.value.strip(), "version": "1",
+            "title": {"vi": self.title_vi.value.strip(), "en": self.title_en.value.strip() or self.title_vi.value.strip()},
+            "description": {"vi": self.desc_vi.value.strip(), "en": self.desc_en.value.strip() or self.desc_vi.value.strip()},
+            "date": self.date.value, "region": self.region.value, "fixed": fixed,
+            "random_facts": [k for k, b in self.random.items() if b.value] or "all",
+            "decision_points": [dp for dp, b in self.points.items() if b.value],
+            "difficulty": self.difficulty.value, "objectives": objectives,
+        }
+        weights = {dp: {"weight": w.value} for dp, w in self.weights.items() if w.value}
+        if weights:
+            data["rubric"] = weights
+        return data
+
+    def form_to_yaml(self) -> None:
+        self.yaml.value = dump(self.form_data())
+
+    def check(self) -> list[Problem]:
+        _, problems = scenario_problems(self.yaml.value, f"{self.id.value or 'scenario'}.yaml")
+        self.problems.value = _problems_html(problems, self.lang)
+        self.form.show(problems)
+        return problems
+
+    def show_preview(self) -> None:
+        from sim.engine import assess
+        from sim.generator import generate_case
+        from sim.rulebook import load_rulebook
+        from sim.ui.explorer import assessment_table, case_card, graph_png
+
+        scenario, problems = scenario_problems(self.yaml.value, "preview.yaml")
+        if problems:
+            self.check()
+            return
+        book, items = load_rulebook(), []
+        for i, seed in enumerate((1, 2, 3), start=1):
+            case = generate_case(scenario, seed=seed)
+            truth = assess(case, book)
+            items += [widgets.HTML(f"<h4>{t('d_variant', self.lang, i=i, seed=seed)}</h4>{case_card(case, book, self.lang)}"
+                                   f"<details><summary>{t('ground_truth', self.lang)}</summary>{assessment_table(truth, book, self.lang)}</details>")]
+            if i == 1:
+                items.append(widgets.Image(value=graph_png(truth, self.lang), format="png", layout=widgets.Layout(max_width="100%")))
+        self.preview.children = items
+
+    def save(self) -> Path | None:
+        problems = self.check()
+        if problems:
+            self.problems.value = f"<p class='trove-error'>{t('d_not_saved', self.lang, n=len(problems))}</p>" + self.problems.value
+            return None
+        data = yaml.safe_load(self.yaml.value)
+        text = dump(bump_version(Path(self.folder), data["id"], data))
+        path = save_atomically(Path(self.folder), data["id"], text)
+        self.problems.value = f"<p class='trove-ok'>{html.escape(t('d_saved', self.lang, path=path.name))}</p>"
+        return path
+
+
+class ExerciseBuilder:
+    def __init__(self, store: Store | None, workshop_id: str, lang: str = "vi", folder: Path | None = None):
+        from sim.scenario import default_exercise_dir
+
+        self.store, self.workshop_id, self.lang = store, workshop_id, lang
+        self.folder = folder or default_exercise_dir()
+        L, wide = lang, {"description_width": "initial"}
+        f = self.form = _Form(L)
+        self.id = f.field("id", widgets.Text(value="bai-tap-moi", description=t("b_id", L), style=wide))
+        self.title_vi = f.field("title", widgets.Text(description=t("d_title_vi", L), style=wide, layout=widgets.Layout(width="90%")))
+        self.title_en = widgets.Text(description=t("d_title_en", L), style=wide, layout=widgets.Layout(width="90%"))
+        f.rows.append(self.title_en)
+        self.desc_vi = f.field("description", widgets.Textarea(description=t("d_description_vi", L), style=wide, layout=widgets.Layout(width="90%")))
+        self.items = widgets.VBox()
+        f.field("scenarios", self.items, t("b_scenarios", L))
+        add = widgets.Button(description=t("b_add", L))
+        add.on_click(lambda _: self.add_row())
+        f.rows.append(add)
+        self.time = f.field("time_limit_minutes", widgets.BoundedIntText(value=45, min=0, max=600, description=t("b_time", L), style=wide))
+        self.pass_mark = f.field("pass_mark", widgets.BoundedFloatText(value=70, min=0, max=100, description=t("b_pass", L), style=wide))
+        self.in_workshop = widgets.Checkbox(value=True, description=t("b_add_to_workshop", L), indent=False)
+        self.problems = widgets.HTML()
+        save = widgets.Button(description=t("d_save", L), button_style="primary")
+        save.on_click(lambda _: self._guard(self.save))
+        self.widget = widgets.VBox([*f.rows, self.in_workshop, save, self.problems])
+        self.add_row()
+
+    def _guard(self, action: Callable[[], Any]) -> None:
+        try:
+            action()
+        except Exception:
+            log.exception("exercise builder failed")
+            self.problems.value = f"<div class='trove-error'>{t('error_title', self.lang)}</div>"
+
+    def add_row(self) -> None:
+        from sim.scenario import valid_scenarios
+
+        options = sorted(valid_scenarios()[0])
+        scenario = widgets.Dropdown(options=options, layout=widgets.Layout(width="320px"))
+        variants = widgets.BoundedIntText(value=1, min=1, max=20, description=t("b_variants", self.lang), style={"description_width": "initial"})
+        remove = widgets.Button(description=t("b_remove", self.lang), layout=widgets.Layout(width="auto"))
+        row = widgets.HBox([scenario, variants, remove])
+        remove.on_click(lambda _: setattr(self.items, "children", tuple(c for c in self.items.children if c is not row)))
+        self.items.children = (*self.items.children, row)
+
+    def data(self) -> dict[str, Any]:
+        title_vi = self.title_vi.value.strip()
+        data: dict[str, Any] = {
+            "schema_version": 1, "id": self.id.value.strip(), "version": "1",
+            "title": {"vi": title_vi, "en": self.title_en.value.strip() or title_vi},
+            "description": {"vi": self.desc_vi.value.strip(), "en": self.desc_vi.value.strip()},
+            "scenarios": [{"scenario": row.children[0].value, "variants": row.children[1].value} for row in self.items.children],
+            "pass_mark": self.pass_mark.value,
+        }
+        if self.time.value:
+            data["time_limit_minutes"] = self.time.value
+        return data
+
+    def save(self) -> Path | None:
+        data = self.data()
+        _, problems = exercise_problems(dump(data), f"{data['id'] or 'exercise'}.yaml")
+        self.form.show(problems)
+        self.problems.value = _problems_html(problems, self.lang)
+        if problems:
+            return None
+        path = save_atomically(Path(self.folder), data["id"], dump(bump_version(Path(self.folder), data["id"], data)))
+        if self.in_workshop.value and self.store is not None:
+            current = (self.store.workshop(self.workshop_id) or {}).get("exercises") or []
+            if current and data["id"] not in current:
+                self.store.set_exercises(self.workshop_id, current + [data["id"]])
+        self.problems.value = f"<p class='trove-ok'>{html.escape(t('d_saved', self.lang, path=path.name))}</p>"
+        return path
+
+
+def show(store: Store | None = None, workshop_id: str | None = None) -> widgets.Widget:
+    """The designer notebook's only code cell: a secret prompt, then the scenario designer and exercise builder."""
+    from sim.ui.trainer import secret_gate
+
+    store = store or Store()
+    workshop_id = workshop_id or os.environ.get("TROVE_WORKSHOP_ID", "default")
+
+    def open_designer() -> widgets.Widget:
+        tabs = widgets.Tab(children=[ScenarioDesigner().widget, ExerciseBuilder(store, workshop_id).widget])
+        tabs.set_title(0, t("tab_design"))
+        tabs.set_title(1, t("tab_build"))
+        return tabs
+
+    return secret_gate(store, workshop_id, open_designer)

@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--code", help="workshop code trainees must type to join")
     serve.add_argument("--token", help="access token (required beyond localhost; generated if omitted)")
     serve.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
-    serve.add_argument("--pool", type=int, default=0, help="preheated kernels (default 0)")
+    serve.add_argument("--pool", type=int, help="preheated trainee kernels (default: 4 for a workshop on the network, 0 on localhost)")
+    serve.add_argument("--region", default="lam-dong-binh-thuan", help="region pack of the trainees' communes (coverage chart)")
+    serve.add_argument("--trainer-secret", help="secret for the trainer pages (generated and printed if omitted)")
     serve.set_defaults(run=cmd_serve)
 
     export = sub.add_parser("export", help="export workshop results as CSV or XLSX (one sheet per exercise + item statistics)")
@@ -187,11 +189,14 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from sim.serve import ServeConfig, run
+    from sim.serve import ServeConfig, is_loopback, run, workshop_code
 
     exercises = [e.strip() for e in args.exercises.split(",") if e.strip()]
-    return run(ServeConfig(host=args.host, port=args.port, workshop=args.workshop, exercises=exercises, code=args.code,
-                           token=args.token, db=args.db, pool=args.pool))
+    on_network = not is_loopback(args.host)
+    code = args.code if args.code is not None else (workshop_code() if on_network or args.workshop != "Trở về" else None)
+    pool = args.pool if args.pool is not None else (4 if on_network else 0)
+    return run(ServeConfig(host=args.host, port=args.port, workshop=args.workshop, exercises=exercises, code=code or None,
+                           token=args.token, db=args.db, pool=pool, region=args.region, trainer_secret=args.trainer_secret))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

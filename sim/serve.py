@@ -22,6 +22,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "ui" / "share"
 
 
+def workshop_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
 def is_loopback(host: str) -> bool:
     """True for addresses only this machine can reach.
 
@@ -48,6 +52,23 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "default"
 
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+TRAINER_NOTEBOOKS = ("trainer.ipynb", "designer.ipynb", "explore-cases.ipynb")
+
+
+def lan_address() -> str | None:
+    """This laptop's address on the local network (for the URL trainees type), or None."""
+    try:
+        out = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"], capture_output=True, text=True, timeout=5).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in out.splitlines():
+        match = re.search(r"inet (\d+\.\d+\.\d+\.\d+)/", line)
+        if match:
+            return match.group(1)
+    return None
+
+
 @dataclass
 class ServeConfig:
     host: str = "127.0.0.1"
@@ -58,11 +79,15 @@ class ServeConfig:
     token: str | None = None
     db: str | None = None
     pool: int = 0
+    region: str = "lam-dong-binh-thuan"
+    trainer_secret: str | None = None
     cull_idle_seconds: int = 600
 
     def __post_init__(self) -> None:
         if not is_loopback(self.host) and not self.token:
             self.token = secrets.token_urlsafe(16)  # never listen beyond this machine without a token
+        if self.trainer_secret is None:
+            self.trainer_secret = secrets.token_urlsafe(9)
 
     @property
     def workshop_id(self) -> str:
@@ -79,48 +104,87 @@ class ServeConfig:
         return env
 
     def voila_command(self) -> list[str]:
-        command = [sys.executable, "-m", "voila", str(PROJECT_ROOT / "notebooks" / "trainee.ipynb"), "--no-browser",
+        """Voilà over ``notebooks/``: the trainee app and the (secret-gated) trainer pages."""
+        command = [sys.executable, "-m", "voila", str(PROJECT_ROOT / "notebooks"), "--no-browser",
                    f"--port={self.port}", f"--Voila.ip={self.host}", "--template=trove",
                    "--Voila.tornado_settings={'disable_check_xsrf': True}",
                    f"--MappingKernelManager.cull_idle_timeout={self.cull_idle_seconds}", "--MappingKernelManager.cull_interval=60",
-                   "--VoilaConfiguration.show_tracebacks=False"]
+                   "--VoilaConfiguration.show_tracebacks=False", "--Voila.log_level=WARN"]
         if self.pool:
             command += ["--preheat_kernel=True", f"--pool_size={self.pool}"]
+            command += [f"--VoilaKernelManager.preheat_denylist={name}" for name in TRAINER_NOTEBOOKS]
         if self.token:
             command.append(f"--Voila.token={self.token}")
         return command
 
-    def trainee_url(self, host_for_url: str | None = None) -> str:
+    def _url(self, notebook: str, host_for_url: str | None, **params: str) -> str:
         host = host_for_url or ("127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host)
-        query = f"?token={self.token}" if self.token else ""
-        return f"http://{host}:{self.port}/{query}"
+        query = "&".join(f"{k}={v}" for k, v in ({"token": self.token} | params).items() if v)
+        return f"http://{host}:{self.port}/voila/render/{notebook}" + (f"?{query}" if query else "")
+
+    def trainee_url(self, host_for_url: str | None = None) -> str:
+        return self._url("trainee.ipynb", host_for_url, code=self.code or "")
+
+    def trainer_url(self, host_for_url: str | None = None) -> str:
+        return self._url("trainer.ipynb", host_for_url)
+
+    def designer_url(self, host_for_url: str | None = None) -> str:
+        return self._url("designer.ipynb", host_for_url)
 
 
 def check(config: ServeConfig) -> None:
-    """Refuse a configuration that cannot work, before starting anything."""
+    """Refuse a configuration that cannot work, before starting anything; then record the workshop's settings."""
+    from sim.errors import UnknownIdError
+    from sim.regions import pack_ids
     from sim.scenario import load_exercises
     from sim.store import Store
 
     available = load_exercises()
     for exercise in config.exercises:
         if exercise not in available:
-            from sim.errors import UnknownIdError
-
             raise UnknownIdError("exercise", exercise, list(available))
+    if config.region not in pack_ids():
+        raise UnknownIdError("region", config.region, pack_ids())
     if not 1 <= config.port <= 65535:
         raise SimError(f"--port must be between 1 and 65535, got {config.port}")
-    Store(config.environment()["TROVE_DB"])  # creates or upgrades the results file now, with a clear error if it cannot
+    store = Store(config.environment()["TROVE_DB"])  # creates or upgrades the results file now, with a clear error if it cannot
+    store.configure_workshop(config.workshop_id, config.workshop, config.code, config.exercises, config.region)
+    store.set_trainer_secret(config.workshop_id, config.trainer_secret or "")
+
+
+def qr_code(url: str, png: Path) -> str:
+    """The QR code of ``url`` as terminal text, and written as a PNG."""
+    import io
+
+    import qrcode
+
+    code = qrcode.QRCode(border=1)
+    code.add_data(url)
+    code.make(fit=True)
+    text = io.StringIO()
+    code.print_ascii(out=text, invert=True)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    code.make_image().save(str(png))
+    return text.getvalue()
 
 
 def run(config: ServeConfig) -> int:
     """Start Voilà in the foreground; Ctrl-C stops it and its kernels cleanly. The results stay in the store."""
     check(config)
     env = config.environment()
+    host = lan_address() if config.host in ("0.0.0.0", "::") else None
+    png = Path(env["TROVE_DB"]).parent / f"{config.workshop_id}-qr.png"
+    # The start banner is the only place secrets are printed (Voilà runs at log level WARN).
     print(f"Trở về — {config.workshop}")
-    print(f"  trainee URL: {config.trainee_url()}")
+    print(f"  trainee URL:   {config.trainee_url(host)}")
     if config.code:
         print(f"  workshop code: {config.code}")
-    print(f"  results file: {env['TROVE_DB']}")
+    print(qr_code(config.trainee_url(host), png))
+    print(f"  QR code image: {png}")
+    print(f"  trainer URL:   {config.trainer_url(host)}")
+    print(f"  designer URL:  {config.designer_url(host)}")
+    print(f"  trainer secret: {config.trainer_secret}   (trainer pages ask for it; keep it from trainees)")
+    print(f"  results file:  {env['TROVE_DB']}")
     print("  stop with Ctrl-C (answers are saved as they are given)")
     sys.stdout.flush()
     process = subprocess.Popen(config.voila_command(), env=env)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # pydantic models) is imported when a case opens, so a trainee's page appears sooner (docs/performance.md).
 
 MAX_TEXT = 120
+DEFAULT_WORKSHOP_ID = "tro-ve"  # the id of `trove serve`'s default workshop ("Trở về")
 ROLES = ("commune_pc", "commune_police", "womens_union", "other")
 
 
@@ -61,7 +62,7 @@ def exercise_positions(exercise: Exercise) -> list[str]:
 class Workshop:
     """One workshop's trainees and exercises, backed by the store."""
 
-    def __init__(self, store: Store, workshop_id: str = "default", *, title: str = "Trở về", code: str | None = None,
+    def __init__(self, store: Store, workshop_id: str = DEFAULT_WORKSHOP_ID, *, title: str = "Trở về", code: str | None = None,
                  exercises: list[str] | None = None):
         self.store, self.id, self.code, self.title = store, workshop_id, code, title
         store.ensure_workshop(workshop_id, title, code, list(exercises or []))

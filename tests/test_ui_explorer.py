@@ -10,7 +10,7 @@ from nbclient import NotebookClient
 from sim.engine import assess
 from sim.generator import generate_case
 from sim.scenario import load_scenario
-from sim.ui.explorer import assessment_table, case_card, graph_png, show
+from sim.ui.explorer import assessment_table, case_card, explorer, graph_png
 from sim.ui.i18n import catalog
 
 ROOT = Path(__file__).parent.parent
@@ -34,7 +34,7 @@ def test_assessment_table_cites_articles_with_status(book):
 
 
 def test_explorer_widgets_generate_a_case():
-    app = show()
+    app = explorer()
     button = app.children[3].children[2]
     button.click()
     assert "Nhân vật hư cấu" in app.children[4].value and app.children[5].value[:4] == b"\x89PNG"

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import yaml
 
 from sim.errors import Problem
+from sim.session import DEFAULT_WORKSHOP_ID
 from sim.store import Store
 from sim.ui.i18n import t
 
@@ -293,6 +294,17 @@ class ExerciseBuilder:
         remove.on_click(lambda _: setattr(self.items, "children", tuple(c for c in self.items.children if c is not row)))
         self.items.children = (*self.items.children, row)
 
+    def refresh_options(self) -> None:
+        """Offer scenarios saved since the builder opened (keeping each row's choice)."""
+        from sim.scenario import valid_scenarios
+
+        options = sorted(valid_scenarios()[0])
+        for row in self.items.children:
+            chosen = row.children[0].value
+            row.children[0].options = options
+            if chosen in options:
+                row.children[0].value = chosen
+
     def data(self) -> dict[str, Any]:
         title_vi = self.title_vi.value.strip()
         data: dict[str, Any] = {
@@ -327,12 +339,14 @@ def show(store: Store | None = None, workshop_id: str | None = None) -> widgets.
     from sim.ui.trainer import secret_gate
 
     store = store or Store()
-    workshop_id = workshop_id or os.environ.get("TROVE_WORKSHOP_ID", "default")
+    workshop_id = workshop_id or os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID)
 
     def open_designer() -> widgets.Widget:
-        tabs = widgets.Tab(children=[ScenarioDesigner().widget, ExerciseBuilder(store, workshop_id).widget])
+        builder = ExerciseBuilder(store, workshop_id)
+        tabs = widgets.Tab(children=[ScenarioDesigner().widget, builder.widget])
         tabs.set_title(0, t("tab_design"))
         tabs.set_title(1, t("tab_build"))
+        tabs.observe(lambda change: builder.refresh_options() if change["new"] == 1 else None, names="selected_index")
         return tabs
 
     return secret_gate(store, workshop_id, open_designer)

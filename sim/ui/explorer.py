@@ -62,7 +62,19 @@ def graph_png(assessment: Assessment, lang: str) -> bytes:
 
 
 def show() -> widgets.Widget:
-    """Build the explorer; the notebook's only code cell displays it."""
+    """The explorer shows what really happened in a case, so it opens only with the trainer secret."""
+    import os
+
+    from sim.session import DEFAULT_WORKSHOP_ID
+    from sim.store import Store
+    from sim.ui.trainer import secret_gate
+
+    store = Store()
+    return secret_gate(store, os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID), explorer)
+
+
+def explorer() -> widgets.Widget:
+    """Build the explorer (after the secret gate)."""
     book = load_rulebook()
     scenarios = load_scenarios()
     lang = widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value="vi")

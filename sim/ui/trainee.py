@@ -15,7 +15,7 @@ from typing import Any, Callable
 import ipywidgets as widgets
 
 from sim.errors import SimError
-from sim.session import ROLES, CaseSession, InputError, Workshop
+from sim.session import DEFAULT_WORKSHOP_ID, ROLES, CaseSession, InputError, Workshop
 from sim.store import Store, StoreError, Trainee
 from sim.ui.i18n import t
 
@@ -41,7 +41,7 @@ CSS = """<style>
 def workshop_from_environment() -> Workshop:
     """The workshop this server runs (``trove serve`` sets the environment for its kernels)."""
     exercises = [e for e in os.environ.get("TROVE_WORKSHOP_EXERCISES", "").split(",") if e]
-    return Workshop(Store(), os.environ.get("TROVE_WORKSHOP_ID", "default"), title=os.environ.get("TROVE_WORKSHOP_TITLE", "Trở về"),
+    return Workshop(Store(), os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID), title=os.environ.get("TROVE_WORKSHOP_TITLE", "Trở về"),
                     code=os.environ.get("TROVE_WORKSHOP_CODE") or None, exercises=exercises or None)
 
 
@@ -53,6 +53,7 @@ class TraineeApp:
         self.session: CaseSession | None = None
         self.forms: dict[str, Any] = {}  # decision point → AnswerForm
         self.screen: Callable[[], None] = self.show_join
+        self.prefill_code = ""
         self.toggle = widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value=lang)
         self.toggle.observe(self._language, names="value")
         self.message = widgets.HTML()
@@ -97,7 +98,7 @@ class TraineeApp:
     # screens ----------------------------------------------------------------------------------
     def show_join(self) -> None:
         L = self.lang
-        code = widgets.Text(description=t("workshop_code", L), style={"description_width": "initial"})
+        code = self.code_field = widgets.Text(value=self.prefill_code, description=t("workshop_code", L), style={"description_width": "initial"})
         name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
         commune = widgets.Text(description=t("commune_field", L), style={"description_width": "initial"})
         role = widgets.Dropdown(options=[(t(f"role_{r}", L), r) for r in ROLES], description=t("role_field", L), style={"description_width": "initial"})
@@ -136,7 +137,13 @@ class TraineeApp:
                 facts.append(t("time_limit", L, minutes=exercise.time_limit_minutes))
             rows.append(widgets.HTML(f"<h3>{html.escape(exercise.title.get(L))}</h3><p>{html.escape(exercise.description.get(L))}</p>"
                                      f"<p><small>{' · '.join(facts)} — {states}</small></p>"))
-            rows.append(self._button("start_exercise", lambda e=exercise.id: self._open_exercise(e), "primary"))
+            buttons = [self._button("start_exercise", lambda e=exercise.id: self._open_exercise(e), "primary")]
+            for p in progress:
+                if p["submitted"]:
+                    review = widgets.Button(description=t("review_case", L, i=p["position"] + 1), layout=widgets.Layout(width="auto"))
+                    review.on_click(lambda _, e=exercise.id, pos=p["position"]: self._guard(lambda: self._review(e, pos)))
+                    buttons.append(review)
+            rows.append(widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")))
         self.body.children = rows
 
     def _open_exercise(self, exercise_id: str) -> None:
@@ -147,6 +154,10 @@ class TraineeApp:
             self._render(self.show_summary)
         else:
             self._open_case(nxt)
+
+    def _review(self, exercise_id: str, position: int) -> None:
+        self.exercise_id = exercise_id
+        self._open_case(position)
 
     def _open_case(self, position: int) -> None:
         self.session = self.workshop.open_case(self.trainee, self.exercise_id, position)
@@ -182,7 +193,8 @@ class TraineeApp:
         self.saved = widgets.HTML()
         self.confirm = widgets.HBox()
         submit = self._button("submit", self._ask_submit, "warning")
-        self.body.children = [header, widgets.HTML(self._card_html()), self.clock, interview,
+        back = self._button("back_to_exercises", lambda: self._render(self.show_exercises))
+        self.body.children = [back, header, widgets.HTML(self._card_html()), self.clock, interview,
                               widgets.HTML(f"<h3>{t('decisions', L)}</h3>"), decisions, self.plan, self.saved, submit, self.confirm]
 
     def _card_html(self) -> str:
@@ -285,10 +297,34 @@ class TraineeApp:
         self.body.children = [widgets.HTML(f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=average, verdict=verdict)}</h3><ul>{rows}</ul>"), back]
 
 
+def prefill_from_link(app: TraineeApp) -> None:
+    """Fill the workshop code from the link (the QR code carries ``code=``). Under Voilà with preheated
+    kernels the query string only arrives with the visit, so wait for it in the background."""
+    from urllib.parse import parse_qs
+
+    def wait() -> None:
+        try:
+            from voila.utils import get_query_string
+
+            code = parse_qs(get_query_string() or "").get("code", [""])[0][:20]
+            if code:
+                app.prefill_code = code
+                if hasattr(app, "code_field"):
+                    app.code_field.value = code
+        except Exception:
+            log.exception("could not read the link's query string")
+
+    import threading
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
 def show(workshop: Workshop | None = None) -> widgets.Widget:
     """Build the trainee app; the notebook's only code cell displays it."""
     try:
         app = TraineeApp(workshop or workshop_from_environment())
+        if os.environ.get("VOILA_KERNEL_ID"):  # served by Voilà: the page's link may carry the workshop code
+            prefill_from_link(app)
         return app.widget
     except SimError as exc:  # a broken scenario file or store must not leave a blank page
         log.exception("cannot start the trainee app")

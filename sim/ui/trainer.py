@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import ipywidgets as widgets
 
+from sim.session import DEFAULT_WORKSHOP_ID
 from sim.store import Store
 from sim.ui.i18n import t
 
@@ -145,7 +146,7 @@ class TrainerApp:
                   charts.critical_errors(critical_error_counts(reports), {k: e.en if L == "en" else e.vi for k, e in book.critical_errors.items()}, L),
                   charts.coverage(cover, L)]
         note = widgets.HTML(f"<small>{html.escape(t('unmatched_communes', L, items=', '.join(sorted(set(unmatched)))))}</small>") if unmatched else widgets.HTML()
-        self.charts.children = [widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%")) for png in images] + [note]
+        self.charts.children = [widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="min(100%, 760px)")) for png in images] + [note]
 
     # debrief --------------------------------------------------------------------------------------
     def _debrief(self) -> widgets.Widget:
@@ -318,5 +319,5 @@ class TrainerApp:
 def show(store: Store | None = None, workshop_id: str | None = None) -> widgets.Widget:
     """The trainer notebook's only code cell: a secret prompt, then the trainer app."""
     store = store or Store()
-    workshop_id = workshop_id or os.environ.get("TROVE_WORKSHOP_ID", "default")
+    workshop_id = workshop_id or os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID)
     return secret_gate(store, workshop_id, lambda: TrainerApp(store, workshop_id).widget)

@@ -34,17 +34,23 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
+TRAINER_SECRET = "test-trainer-secret"
+
+
 class Server:
-    def __init__(self, tmp: Path, *extra: str):
+    def __init__(self, tmp: Path, *extra: str, env: dict[str, str] | None = None):
         self.port = free_port()
         self.db = tmp / "results.sqlite"
         self.log = open(tmp / f"server-{self.port}.log", "w")
         self.extra = extra
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Server":
-        self.process = subprocess.Popen([sys.executable, "-m", "sim", "serve", "--port", str(self.port), "--db", str(self.db), *self.extra],
-                                        cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        command = [sys.executable, "-m", "sim", "serve", "--port", str(self.port), "--db", str(self.db), "--trainer-secret", TRAINER_SECRET,
+                   *self.extra]
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+                                        env=os.environ | self.env)
         wait_for(f"http://127.0.0.1:{self.port}/voila/static/voila.js")  # cheap: does not start a kernel
         return self
 
@@ -58,12 +64,20 @@ class Server:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"http://127.0.0.1:{self.port}/voila/render/trainee.ipynb"
+
+    @property
+    def trainer_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/voila/render/trainer.ipynb"
+
+    @property
+    def designer_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/voila/render/designer.ipynb"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("serve"), "--exercises", "intake-basics,verification", "--workshop", "Test workshop").start()
+    srv = Server(tmp_path_factory.mktemp("serve"), "--exercises", "intake-basics,verification", "--workshop", "Test workshop", "--code", "").start()
     yield srv
     srv.stop()
 

@@ -1,0 +1,134 @@
+"""A trainer in a real browser: the secret, designing a scenario a trainee then plays, the live
+dashboard with two trainees, and an override whose comment the trainee sees."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sim.answer_key import answer_key
+from sim.engine import assess
+from sim.rulebook import load_rulebook
+from sim.ui.i18n import t
+from tests.browser.conftest import ROOT, TRAINER_SECRET, Server
+from tests.browser.test_trainee_journeys import give_answer, join, stored_case
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("workshop")
+    shutil.copytree(ROOT / "scenarios", tmp / "scenarios")
+    shutil.copytree(ROOT / "exercises", tmp / "exercises")
+    srv = Server(tmp, "--exercises", "intake-basics", "--workshop", "Tập huấn thử", "--code", "ABC234",
+                 env={"TROVE_SCENARIO_DIR": str(tmp / "scenarios"), "TROVE_EXERCISE_DIR": str(tmp / "exercises")}).start()
+    yield srv
+    srv.stop()
+
+
+def option_index(select, wanted) -> int:
+    """Index of the first option whose text (ipywidgets uses non-breaking spaces) satisfies ``wanted``."""
+    texts = [o.replace("\xa0", " ") for o in select.locator("option").all_text_contents()]
+    return next(i for i, o in enumerate(texts) if wanted(o))
+
+
+def enter_trainer(page, url: str, secret: str = TRAINER_SECRET) -> None:
+    page.goto(url)
+    page.get_by_label(t("trainer_secret")).fill(secret)
+    page.get_by_role("button", name=t("trainer_enter")).click()
+
+
+def trainee_completes_case(page, server, name: str, good: bool) -> None:
+    page.goto(server.url)
+    page.get_by_label(t("workshop_code")).first.fill("ABC234")
+    join(page, server, name, navigate=False)
+    page.get_by_text(t("interview_help")).wait_for(timeout=60_000)
+    case = stored_case(server, name)
+    truth = assess(case, load_rulebook())
+    key = answer_key(case, truth).model_dump()
+    give_answer(page, "D1", key["D1"] if good else {"receive": "come_back_with_papers"}, truth.regime)
+    give_answer(page, "D4", key["D4"], truth.regime)
+    page.get_by_role("button", name=t("submit")).click()
+    page.get_by_role("button", name=t("submit_yes")).click()
+    page.locator(".trove-score").wait_for(timeout=60_000)
+
+
+def test_trainer_url_without_the_secret_is_refused(page, workshop):
+    enter_trainer(page, workshop.trainer_url, secret="guess")
+    page.get_by_text(t("trainer_refused")).wait_for(timeout=60_000)
+    assert page.get_by_role("tab", name=t("tab_live")).count() == 0
+    page.goto(workshop.designer_url)
+    page.get_by_label(t("trainer_secret")).wait_for(timeout=60_000)
+    assert page.get_by_role("tab", name=t("tab_design")).count() == 0
+
+
+def test_dashboard_shows_two_trainees_and_charts_then_override_reaches_the_trainee(browser, workshop):
+    trainees = [browser.new_context(viewport={"width": 1366, "height": 768}) for _ in range(2)]
+    pages = [c.new_page() for c in trainees]
+    for p in pages:
+        p.set_default_timeout(30_000)
+    trainee_completes_case(pages[0], workshop, "Nguyễn Thị Hai", good=True)
+    trainee_completes_case(pages[1], workshop, "Trần Văn Ba", good=False)
+    trainer = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    trainer.set_default_timeout(30_000)
+    enter_trainer(trainer, workshop.trainer_url)
+    trainer.get_by_text(t("joined_count", n=2, done=2)).wait_for(timeout=60_000)
+    assert trainer.get_by_role("cell", name="Nguyễn Thị Hai").count() == 1 and trainer.get_by_role("cell", name="Trần Văn Ba").count() == 1
+    trainer.locator(".trove-trainer img").nth(3).wait_for(timeout=60_000)  # the four charts
+    trainer.get_by_role("tab", name=t("tab_score")).click()
+    attempt = trainer.get_by_label(t("replay_pick")).filter(visible=True)
+    attempt.locator("option", has_text="Trần Văn Ba").wait_for(state="attached")
+    attempt.select_option(index=option_index(attempt, lambda o: "Trần Văn Ba" in o))
+    trainer.get_by_text(t("override_title")).wait_for()
+    point = trainer.get_by_label(t("debrief_point")).filter(visible=True)
+    trainer.wait_for_function("() => [...document.querySelectorAll('option')].some(o => /^D1\\.\\s/.test(o.textContent) && o.textContent.includes('/'))")
+    point.select_option(index=option_index(point, lambda o: o.startswith(t("dp_D1") + " (")))
+    trainer.get_by_label(t("override_points")).fill("6")
+    trainer.get_by_label(t("override_comment")).fill("Đã tự sửa khi được nhắc")
+    trainer.get_by_role("button", name=t("override_save")).click()
+    trainer.get_by_text(t("override_saved")).wait_for()
+    pages[1].reload()
+    pages[1].get_by_role("tab", name=t("resume_tab")).click()
+    pages[1].get_by_label(t("full_name")).last.fill("Trần Văn Ba")
+    pages[1].get_by_label(t("workshop_code")).last.fill("ABC234")
+    pages[1].get_by_role("button", name=t("find_button")).click()
+    pages[1].get_by_role("button", name=t("back_to_exercises")).click()
+    pages[1].get_by_role("button", name=t("review_case", i=1)).click()
+    pages[1].get_by_text(t("trainer_comment", dp="D1", comment="Đã tự sửa khi được nhắc")).wait_for(timeout=60_000)
+    for c in trainees:
+        c.close()
+
+
+def test_designed_scenario_with_an_error_is_fixed_and_then_played(browser, workshop):
+    trainer = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    trainer.set_default_timeout(30_000)
+    enter_trainer(trainer, workshop.designer_url)
+    trainer.get_by_label(t("d_id")).filter(visible=True).fill("tinh-huong-lop")
+    trainer.get_by_label(t("d_title_vi")).filter(visible=True).fill("Tình huống của lớp")
+    trainer.get_by_label(t("d_objectives")).filter(visible=True).fill("Tiếp nhận ngay | Receive at once")
+    trainer.get_by_label(t("d_date")).filter(visible=True).fill("2016-05-01")  # before 1 Jul 2025: wrong for the default region
+    trainer.get_by_role("button", name=t("d_to_yaml")).click()
+    trainer.get_by_role("button", name=t("d_save")).filter(visible=True).click()
+    region_error = trainer.locator(".trove-error").filter(has_text="covers 2025-07-01").first
+    region_error.wait_for(timeout=60_000)
+    assert trainer.get_by_text(t("d_not_saved", n=1)).count() == 1
+    trainer.get_by_label(t("d_date")).filter(visible=True).fill("2026-06-01")
+    trainer.get_by_role("button", name=t("d_to_yaml")).click()
+    trainer.get_by_role("button", name=t("d_save")).filter(visible=True).click()
+    trainer.get_by_text(t("d_saved", path="tinh-huong-lop.yaml")).wait_for(timeout=60_000)
+    trainer.get_by_role("tab", name=t("tab_build")).click()
+    trainer.get_by_label(t("b_id")).filter(visible=True).fill("bai-tap-lop")
+    trainer.get_by_label(t("d_title_vi")).filter(visible=True).fill("Bài tập của lớp")
+    trainer.locator("select").filter(has=trainer.get_by_role("option", name="tinh-huong-lop")).last.select_option("tinh-huong-lop")
+    trainer.get_by_role("button", name=t("d_save")).filter(visible=True).click()
+    trainer.get_by_text(t("d_saved", path="bai-tap-lop.yaml")).wait_for(timeout=60_000)
+    player = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    player.set_default_timeout(30_000)
+    player.goto(workshop.url)
+    player.get_by_label(t("workshop_code")).first.fill("ABC234")
+    join(player, workshop, "Lê Thị Tư", navigate=False)
+    player.get_by_role("heading", name="Bài tập của lớp").wait_for(timeout=60_000)
+    player.get_by_role("button", name=t("start_exercise")).last.click()
+    player.get_by_text("Tình huống của lớp").first.wait_for(timeout=60_000)
+    player.get_by_text(t("interview_help")).wait_for()

@@ -191,9 +191,15 @@ def run(config: ServeConfig) -> int:
     try:
         return process.wait()
     except KeyboardInterrupt:
-        process.send_signal(signal.SIGINT)
-        try:
-            return process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            return process.wait()
+        # Ctrl-C in a terminal reaches Voilà too (same process group): let it shut its kernels down.
+        # A second SIGINT during that shutdown would abort it, so forward one only if Voilà did not get it.
+        for step, wait in ((None, 5), (signal.SIGINT, 15), (signal.SIGKILL, 5)):
+            if step is not None:
+                process.send_signal(step)
+            try:
+                code = process.wait(timeout=wait)
+                print("Trở về stopped; the results are saved.")
+                return 0 if code in (0, -signal.SIGINT, 130) else code
+            except subprocess.TimeoutExpired:
+                continue
+        return 1

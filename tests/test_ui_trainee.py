@@ -63,6 +63,9 @@ def test_widgets_drive_a_whole_case(app):
         text = next(q.text.vi for q in session.case.interview if q.id == action.question)
         next(b for b in app.questions.children if b.description == text).click()
     key = answer_key(session.case, assess(session.case, session.book)).model_dump()
+    assert app.forms == {}  # forms are built when their panel opens
+    for index in range(len(app.active)):
+        app.decisions.selected_index = index
     for dp, form in app.forms.items():
         for field in form.fields:
             value, w = key[dp].get(field.name), form.inputs[field.name]
@@ -71,7 +74,7 @@ def test_widgets_drive_a_whole_case(app):
                     box.value = k in value
             elif value is not None:
                 w.value = value
-    assert set(session.answers) == set(app.forms)
+    assert set(session.answers) == set(app.forms) == set(app.active)
     app._submit()
     assert app.screen.__name__ == "show_feedback" and "100.0%" in app.body.children[0].value
 

@@ -173,20 +173,13 @@ class TraineeApp:
         self.questions = widgets.VBox(self._question_buttons())
         interview = widgets.VBox([widgets.HTML(f"<h3>{t('interview', L)}</h3><p><small>{t('interview_help', L)}</small></p>"),
                                   self.questions, widgets.HTML(f"<h4>{t('interview_log', L)}</h4>"), self.log])
-        from sim.ui.answer_forms import AnswerForm
-
         self.forms = {}
-        panels = []
-        for dp in s.decision_points:
-            if dp == "D9" and not any(p.age < 18 for p in s.case.persons):
-                continue
-            form = AnswerForm(dp, s.regime, L, self._answered)
-            form.load(s.answers.get(dp, {}))
-            self.forms[dp] = form
-            panels.append(form.widget)
-        decisions = widgets.Accordion(children=panels)
-        for i, dp in enumerate(self.forms):
+        self.active = [dp for dp in s.decision_points if dp != "D9" or any(p.age < 18 for p in s.case.persons)]
+        # Each form is built when its panel is first opened: a case opens with a few dozen widgets, not hundreds.
+        decisions = self.decisions = widgets.Accordion(children=[widgets.VBox() for _ in self.active], selected_index=None)
+        for i, dp in enumerate(self.active):
             decisions.set_title(i, t(f"dp_{dp}", L))
+        decisions.observe(lambda change: self._guard(lambda: self._open_form(decisions, change["new"])), names="selected_index")
         self.plan = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", display="none"))
         if s.answers.get("D10"):  # matplotlib loads only once the trainee works on the plan (kernel memory)
             self._draw_plan()
@@ -196,6 +189,18 @@ class TraineeApp:
         back = self._button("back_to_exercises", lambda: self._render(self.show_exercises))
         self.body.children = [back, header, widgets.HTML(self._card_html()), self.clock, interview,
                               widgets.HTML(f"<h3>{t('decisions', L)}</h3>"), decisions, self.plan, self.saved, submit, self.confirm]
+
+    def _open_form(self, decisions: widgets.Accordion, index: object) -> None:
+        from sim.ui.answer_forms import AnswerForm
+
+        if not isinstance(index, int) or not 0 <= index < len(self.active):
+            return
+        dp = self.active[index]
+        if dp not in self.forms:
+            form = AnswerForm(dp, self.session.regime, self.lang, self._answered)
+            form.load(self.session.answers.get(dp, {}))
+            self.forms[dp] = form
+            decisions.children[index].children = [form.widget]
 
     def _card_html(self) -> str:
         from sim.referral import label_of
@@ -258,7 +263,7 @@ class TraineeApp:
         self.plan.layout.display = None
 
     def _ask_submit(self) -> None:
-        missing = [t(f"dp_{dp}", self.lang) for dp in self.forms if dp not in self.session.answers]
+        missing = [t(f"dp_{dp}", self.lang) for dp in self.active if dp not in self.session.answers]
         warning = widgets.HTML(f"<p>{t('unanswered', self.lang, items=', '.join(missing))}</p>") if missing else widgets.HTML()
         self.confirm.children = [warning, widgets.HTML(f"<b>{t('submit_confirm', self.lang)}</b>"),
                                  self._button("submit_yes", self._submit, "danger"),
@@ -275,13 +280,26 @@ class TraineeApp:
         report = s.report()
         if report is None:  # never render feedback (or the key) for an unsubmitted case
             raise InputError("not_submitted")
-        picture = widgets.Image(value=referral_png(report, s.regime, L), format="png", layout=widgets.Layout(max_width="100%"))
+        picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self._draw_later(picture, lambda: referral_png(report, s.regime, L))
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         more = any(not p["submitted"] for p in progress)
         nav = self._button("next_case", lambda: self._open_exercise(self.exercise_id), "primary") if more else \
             self._button("back_to_exercises", lambda: self._render(self.show_summary), "primary")
         self.body.children = [widgets.HTML(report_html(report, s.overrides(), L)), widgets.HTML(f"<p>{t('referral_yours', L)}</p>"), picture,
                               widgets.HTML(answer_key_html(s.answer_key(), s.decision_points, s.regime, L)), nav]
+
+    def _draw_later(self, picture: widgets.Image, draw: Callable[[], bytes]) -> None:
+        """Draw a graph in the background: the feedback text shows at once, the picture follows (matplotlib is slow)."""
+        import threading
+
+        def work() -> None:
+            try:
+                picture.value = draw()
+            except Exception:
+                log.exception("drawing failed")
+
+        threading.Thread(target=work, daemon=True).start()
 
     def show_summary(self) -> None:
         from sim.scenario import valid_exercises

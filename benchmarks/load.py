@@ -1,0 +1,245 @@
+"""Load benchmark: N simulated trainees join and complete a case at once against ``trove serve``.
+
+Each simulated trainee loads the trainee page over HTTP, then drives its widgets over the page's
+kernel websocket exactly as the browser does (``comm_info_request``, ``request_state``, state updates,
+button clicks) — no browser. It joins, asks four questions, answers every decision point, submits and
+checks it sees its score. Afterwards the store is read back: every answer sent must be there.
+
+Run: ``.venv/bin/python benchmarks/load.py --trainees 10 20 40`` (numbers in docs/performance.md).
+Reports per N: completed, answers lost, median and 95th-percentile response time per action, the
+page-load times, and peak memory of the server plus its kernels.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.trainee_app import _descends_from  # noqa: E402
+from tests.browser.conftest import Server  # noqa: E402
+
+from sim.ui.i18n import t  # noqa: E402
+
+V1 = "v1.kernel.websocket.jupyter.org"
+# The radio choices that complete each decision point's form (a form saves once every radio is chosen).
+DP_CHOICES = [("D1", ["opt_receive_receive"]), ("D2", ["opt_statement_officer_writes"]), ("D3", ["opt_message_support_now"]),
+              ("D4", ["opt_timing_immediately"]), ("D5", ["opt_conclusion_possible_victim_refer"]), ("D6", ["opt_verification_needed"]),
+              ("D7", ["opt_consent_with_consent", "opt_if_refused_record_refusal"]), ("D8", ["opt_share_only_with_consent"]),
+              ("D9", ["opt_return_home_escort"])]
+
+
+class WidgetClient:
+    """One trainee's page: the kernel websocket and the widget models it knows."""
+
+    def __init__(self, base: str, name: str):
+        self.base, self.name = base, name
+        self.session = uuid.uuid4().hex
+        self.models: dict[str, dict] = {}
+        self.idle: dict[str, asyncio.Future] = {}
+        self.replies: dict[str, asyncio.Future] = {}
+        self.timings: list[float] = []
+        self.page_seconds = 0.0
+
+    async def open(self) -> None:
+        from tornado.httpclient import AsyncHTTPClient
+        from tornado.websocket import websocket_connect
+
+        start = time.perf_counter()
+        page = (await AsyncHTTPClient().fetch(f"http://{self.base}/voila/render/trainee.ipynb", request_timeout=300)).body.decode()
+        self.page_seconds = time.perf_counter() - start
+        kernel = re.search(r'"kernelId": "([^"]+)"', page).group(1)
+        root = re.search(r'widget-view\+json": \{"model_id": "([0-9a-f]+)"', page).group(1)
+        # The binary v1 protocol, as browsers speak it (the legacy JSON protocol stalled under a burst of widgets).
+        self.ws = await websocket_connect(f"ws://{self.base}/api/kernels/{kernel}/channels?session_id={self.session}",
+                                          max_message_size=64 << 20, subprotocols=[V1])
+        self.reader = asyncio.ensure_future(self._read())
+        reply = await self._shell("comm_info_request", {"target_name": "jupyter.widget"}, want_reply=True)
+        await asyncio.gather(*(self._request_state(comm) for comm in reply["content"]["comms"]))
+        assert root in self.models, "the root widget was not found"
+
+    async def _read(self) -> None:
+        while True:
+            raw = await self.ws.read_message()
+            if raw is None:
+                print(f"{self.name}: websocket closed ({self.ws.close_code} {self.ws.close_reason})", file=sys.stderr)
+                return
+            try:
+                msg = self._decode(raw)
+            except Exception as exc:  # keep reading: one odd frame must not stall the client
+                print(f"{self.name}: undecodable frame ({exc!r})", file=sys.stderr)
+                continue
+            kind, parent = msg["header"]["msg_type"], (msg.get("parent_header") or {}).get("msg_id")
+            content = msg.get("content") or {}
+            if kind == "comm_open" and content.get("target_name") == "jupyter.widget":
+                self.models[content["comm_id"]] = dict(content["data"].get("state", {}))
+            elif kind == "comm_msg" and (content.get("data") or {}).get("method") in ("update", "echo_update"):
+                self.models.setdefault(content["comm_id"], {}).update(content["data"].get("state", {}))
+            elif kind == "comm_close":
+                self.models.pop(content.get("comm_id"), None)
+            if parent in self.replies and kind.endswith("_reply"):
+                self.replies.pop(parent).set_result(msg)
+            if kind == "status" and content.get("execution_state") == "idle" and parent in self.idle:
+                self.idle.pop(parent).set_result(True)
+
+    @staticmethod
+    def _decode(raw: str | bytes) -> dict:
+        """A v1 frame: channel, header, parent header, metadata, content (then binary buffers)."""
+        from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+        if isinstance(raw, str):
+            return json.loads(raw)
+        _, parts = deserialize_msg_from_ws_v1(raw)
+        header, parent, metadata, content = (json.loads(p) for p in parts[:4])
+        return {"header": header, "parent_header": parent, "metadata": metadata, "content": content}
+
+    async def _shell(self, kind: str, content: dict, want_reply: bool = False) -> dict:
+        msg_id = uuid.uuid4().hex
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self.idle[msg_id] = done
+        reply = loop.create_future()
+        if want_reply:
+            self.replies[msg_id] = reply
+        from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+        message = {"header": {"msg_id": msg_id, "msg_type": kind, "session": self.session, "username": self.name, "date": "",
+                              "version": "5.3"}, "parent_header": {}, "metadata": {}, "content": content}
+        await self.ws.write_message(serialize_msg_to_ws_v1(message, "shell", lambda part: json.dumps(part).encode()), binary=True)
+        await asyncio.wait_for(done, timeout=120)
+        return await asyncio.wait_for(reply, timeout=120) if want_reply else {}
+
+    async def _request_state(self, comm_id: str) -> None:
+        await self._shell("comm_msg", {"comm_id": comm_id, "data": {"method": "request_state"}})
+
+    async def act(self, comm_id: str, data: dict) -> None:
+        """One user action; its response time runs until the kernel is idle again (the callback has finished)."""
+        start = time.perf_counter()
+        await self._shell("comm_msg", {"comm_id": comm_id, "data": data})
+        self.timings.append(time.perf_counter() - start)
+
+    def find(self, model: str, **where: object) -> str:
+        for comm_id, state in self.models.items():
+            if state.get("_model_name") == model and all(state.get(k) == v for k, v in where.items()):
+                return comm_id
+        raise LookupError(f"{self.name}: no {model} with {where}")
+
+    async def set(self, comm_id: str, **state: object) -> None:
+        await self.act(comm_id, {"method": "update", "state": state, "buffer_paths": []})
+
+    async def click(self, description: str) -> None:
+        await self.act(self.find("ButtonModel", description=description), {"method": "custom", "content": {"event": "click"}})
+
+    async def choose(self, label: str) -> None:
+        for comm_id, state in self.models.items():
+            if state.get("_model_name") == "RadioButtonsModel" and label in state.get("_options_labels", []):
+                await self.set(comm_id, index=state["_options_labels"].index(label))
+                return
+        raise LookupError(f"{self.name}: no radio option {label!r}")
+
+
+async def one_trainee(base: str, index: int, results: dict) -> None:
+    name = f"Học viên tải {index:02d} (hư cấu)"
+    client = WidgetClient(base, name)
+    try:
+        await client.open()
+        await client.set(client.find("TextModel", description=t("full_name")), value=name)
+        await client.set(client.find("TextModel", description=t("commune_field")), value="xã Phan Sơn")
+        await client.click(t("join_button"))
+        questions = [s["description"] for s in client.models.values()
+                     if s.get("_model_name") == "ButtonModel" and s.get("description", "").startswith(("Mời", "Hỏi"))][:4]
+        for question in questions:
+            await client.click(question)
+        expected = []
+        for index, (dp, labels) in enumerate(DP_CHOICES):
+            accordion = client.find("AccordionModel")
+            if index >= len(client.models[accordion].get("titles", [])) or t(f"dp_{dp}") not in client.models[accordion]["titles"]:
+                continue  # that decision point is not active in this scenario
+            await client.set(accordion, selected_index=client.models[accordion]["titles"].index(t(f"dp_{dp}")))
+            for label in labels:
+                await client.choose(t(label))
+            expected.append(dp)
+        await client.click(t("submit"))
+        await client.click(t("submit_yes"))
+        scored = any("trove-score" in str(s.get("value", "")) for s in client.models.values())
+        results[name] = {"ok": scored, "timings": client.timings, "page": client.page_seconds, "questions": questions, "answers": expected}
+    except Exception as exc:  # a failed trainee is counted, not hidden
+        results[name] = {"ok": False, "error": repr(exc)[:200], "timings": client.timings, "page": client.page_seconds}
+    finally:
+        if getattr(client, "ws", None):
+            client.ws.close()
+
+
+def lost_answers(db: Path, results: dict) -> int:
+    """Questions asked and decision points answered that the store does not hold, over all trainees."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    lost = 0
+    for name, r in results.items():
+        rows = con.execute("SELECT e.kind, e.key FROM events e JOIN attempts a ON a.id = e.attempt_id JOIN trainees t ON t.id = a.trainee_id "
+                           "WHERE t.full_name = ?", (name,)).fetchall()
+        asked = {key for kind, key in rows if kind == "action"}
+        answered = {key for kind, key in rows if kind == "answer"}
+        lost += max(0, len(r.get("questions", [])) - len(asked)) + len(set(r.get("answers", [])) - answered)
+    con.close()
+    return lost
+
+
+def tree_rss_mib(pid: int) -> float:
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and (int(proc.name) == pid or _descends_from(int(proc.name), pid)):
+            try:
+                total += next(int(line.split()[1]) for line in (proc / "status").read_text().splitlines() if line.startswith("VmRSS:"))
+            except (OSError, StopIteration):
+                pass
+    return round(total / 1024, 1)
+
+
+async def run_load(n: int, pool: int) -> dict:
+    tmp = Path(tempfile.mkdtemp())
+    server = Server(tmp, "--exercises", "intake-basics", "--pool", str(pool)).start()
+    peak = 0.0
+    try:
+        if pool:
+            await asyncio.sleep(5 + 2 * pool)
+        base = f"127.0.0.1:{server.port}"
+        results: dict = {}
+        start = time.perf_counter()
+        tasks = [asyncio.ensure_future(one_trainee(base, i, results)) for i in range(n)]
+        while not all(task.done() for task in tasks):
+            peak = max(peak, tree_rss_mib(server.process.pid))
+            await asyncio.sleep(0.5)
+        wall = time.perf_counter() - start
+    finally:
+        server.stop()
+    timings = sorted(x for r in results.values() for x in r["timings"])
+    pages = sorted(r["page"] for r in results.values())
+    p95 = timings[max(0, int(0.95 * len(timings)) - 1)] if timings else None
+    return {"trainees": n, "pool": pool, "completed": sum(r["ok"] for r in results.values()), "answers_lost": lost_answers(server.db, results),
+            "actions": len(timings), "action_median_s": round(statistics.median(timings), 3) if timings else None,
+            "action_p95_s": round(p95, 3) if p95 is not None else None, "page_median_s": round(statistics.median(pages), 2),
+            "page_max_s": round(max(pages), 2), "wall_s": round(wall, 1), "peak_memory_mib": peak,
+            "errors": sorted({r["error"] for r in results.values() if "error" in r})[:3]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, nargs="+", default=[10, 20, 40])
+    parser.add_argument("--pool", type=int, default=4)
+    args = parser.parse_args()
+    for n in args.trainees:
+        print(json.dumps(asyncio.run(run_load(n, args.pool))), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import re
 import statistics
 import sys
@@ -40,13 +41,14 @@ DP_CHOICES = [("D1", ["opt_receive_receive"]), ("D2", ["opt_statement_officer_wr
 class WidgetClient:
     """One trainee's page: the kernel websocket and the widget models it knows."""
 
-    def __init__(self, base: str, name: str):
-        self.base, self.name = base, name
+    def __init__(self, base: str, name: str, think: float = 0.0):
+        self.base, self.name, self.think = base, name, think
         self.session = uuid.uuid4().hex
         self.models: dict[str, dict] = {}
         self.idle: dict[str, asyncio.Future] = {}
         self.replies: dict[str, asyncio.Future] = {}
         self.timings: list[float] = []
+        self.labels: list[str] = []
         self.page_seconds = 0.0
 
     async def open(self) -> None:
@@ -54,10 +56,16 @@ class WidgetClient:
         from tornado.websocket import websocket_connect
 
         start = time.perf_counter()
-        page = (await AsyncHTTPClient().fetch(f"http://{self.base}/voila/render/trainee.ipynb", request_timeout=300)).body.decode()
+        AsyncHTTPClient.configure(None, max_clients=500)  # every trainee loads its page at once, as in a room
+        page = (await AsyncHTTPClient().fetch(f"http://{self.base}/voila/render/trainee.ipynb", request_timeout=300,
+                                              connect_timeout=300)).body.decode()
         self.page_seconds = time.perf_counter() - start
-        kernel = re.search(r'"kernelId": "([^"]+)"', page).group(1)
-        root = re.search(r'widget-view\+json": \{"model_id": "([0-9a-f]+)"', page).group(1)
+        kernel, root = re.search(r'"kernelId": "([^"]+)"', page), re.search(r'widget-view\+json": \{"model_id": "([0-9a-f]+)"', page)
+        if not (kernel and root):
+            dump = Path(tempfile.gettempdir()) / f"trove-load-page-{uuid.uuid4().hex[:8]}.html"
+            dump.write_text(page, encoding="utf-8")
+            raise RuntimeError(f"the page has no running app (saved to {dump})")
+        kernel, root = kernel.group(1), root.group(1)
         # The binary v1 protocol, as browsers speak it (the legacy JSON protocol stalled under a burst of widgets).
         self.ws = await websocket_connect(f"ws://{self.base}/api/kernels/{kernel}/channels?session_id={self.session}",
                                           max_message_size=64 << 20, subprotocols=[V1])
@@ -120,11 +128,15 @@ class WidgetClient:
     async def _request_state(self, comm_id: str) -> None:
         await self._shell("comm_msg", {"comm_id": comm_id, "data": {"method": "request_state"}})
 
-    async def act(self, comm_id: str, data: dict) -> None:
-        """One user action; its response time runs until the kernel is idle again (the callback has finished)."""
+    async def act(self, comm_id: str, data: dict, label: str = "") -> None:
+        """One user action; its response time runs until the kernel is idle again (the callback has finished).
+        Before it, the simulated person thinks for ``think`` seconds (±50 %), as people do."""
+        if self.think:
+            await asyncio.sleep(self.think * (0.5 + random.random()))
         start = time.perf_counter()
         await self._shell("comm_msg", {"comm_id": comm_id, "data": data})
         self.timings.append(time.perf_counter() - start)
+        self.labels.append(label or self.models.get(comm_id, {}).get("_model_name", "?"))
 
     def find(self, model: str, **where: object) -> str:
         for comm_id, state in self.models.items():
@@ -136,7 +148,8 @@ class WidgetClient:
         await self.act(comm_id, {"method": "update", "state": state, "buffer_paths": []})
 
     async def click(self, description: str) -> None:
-        await self.act(self.find("ButtonModel", description=description), {"method": "custom", "content": {"event": "click"}})
+        await self.act(self.find("ButtonModel", description=description), {"method": "custom", "content": {"event": "click"}},
+                       f"click {description[:25]}")
 
     async def choose(self, label: str) -> None:
         for comm_id, state in self.models.items():
@@ -146,9 +159,9 @@ class WidgetClient:
         raise LookupError(f"{self.name}: no radio option {label!r}")
 
 
-async def one_trainee(base: str, index: int, results: dict) -> None:
+async def one_trainee(base: str, index: int, results: dict, think: float) -> None:
     name = f"Học viên tải {index:02d} (hư cấu)"
-    client = WidgetClient(base, name)
+    client = WidgetClient(base, name, think)
     try:
         await client.open()
         await client.set(client.find("TextModel", description=t("full_name")), value=name)
@@ -170,7 +183,7 @@ async def one_trainee(base: str, index: int, results: dict) -> None:
         await client.click(t("submit"))
         await client.click(t("submit_yes"))
         scored = any("trove-score" in str(s.get("value", "")) for s in client.models.values())
-        results[name] = {"ok": scored, "timings": client.timings, "page": client.page_seconds, "questions": questions, "answers": expected}
+        results[name] = {"ok": scored, "timings": client.timings, "labels": client.labels, "page": client.page_seconds, "questions": questions, "answers": expected}
     except Exception as exc:  # a failed trainee is counted, not hidden
         results[name] = {"ok": False, "error": repr(exc)[:200], "timings": client.timings, "page": client.page_seconds}
     finally:
@@ -205,7 +218,7 @@ def tree_rss_mib(pid: int) -> float:
     return round(total / 1024, 1)
 
 
-async def run_load(n: int, pool: int) -> dict:
+async def run_load(n: int, pool: int, think: float) -> dict:
     tmp = Path(tempfile.mkdtemp())
     server = Server(tmp, "--exercises", "intake-basics", "--pool", str(pool)).start()
     peak = 0.0
@@ -215,7 +228,7 @@ async def run_load(n: int, pool: int) -> dict:
         base = f"127.0.0.1:{server.port}"
         results: dict = {}
         start = time.perf_counter()
-        tasks = [asyncio.ensure_future(one_trainee(base, i, results)) for i in range(n)]
+        tasks = [asyncio.ensure_future(one_trainee(base, i, results, think)) for i in range(n)]
         while not all(task.done() for task in tasks):
             peak = max(peak, tree_rss_mib(server.process.pid))
             await asyncio.sleep(0.5)
@@ -223,22 +236,28 @@ async def run_load(n: int, pool: int) -> dict:
     finally:
         server.stop()
     timings = sorted(x for r in results.values() for x in r["timings"])
+    by_label: dict[str, list[float]] = {}
+    for r in results.values():
+        for label, x in zip(r.get("labels", []), r["timings"]):
+            by_label.setdefault(label.split(" ")[0] if not label.startswith("click") else label, []).append(x)
+    slowest = sorted(((round(statistics.median(v), 2), k) for k, v in by_label.items()), reverse=True)[:5]
     pages = sorted(r["page"] for r in results.values())
     p95 = timings[max(0, int(0.95 * len(timings)) - 1)] if timings else None
-    return {"trainees": n, "pool": pool, "completed": sum(r["ok"] for r in results.values()), "answers_lost": lost_answers(server.db, results),
+    return {"trainees": n, "pool": pool, "think_s": think, "completed": sum(r["ok"] for r in results.values()), "answers_lost": lost_answers(server.db, results),
             "actions": len(timings), "action_median_s": round(statistics.median(timings), 3) if timings else None,
             "action_p95_s": round(p95, 3) if p95 is not None else None, "page_median_s": round(statistics.median(pages), 2),
             "page_max_s": round(max(pages), 2), "wall_s": round(wall, 1), "peak_memory_mib": peak,
-            "errors": sorted({r["error"] for r in results.values() if "error" in r})[:3]}
+            "slowest_actions_median_s": slowest, "errors": sorted({r["error"] for r in results.values() if "error" in r})[:3]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, nargs="+", default=[10, 20, 40])
     parser.add_argument("--pool", type=int, default=4)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds a simulated person takes before each action (±50 %%); 0 = stress")
     args = parser.parse_args()
     for n in args.trainees:
-        print(json.dumps(asyncio.run(run_load(n, args.pool))), flush=True)
+        print(json.dumps(asyncio.run(run_load(n, args.pool, args.think))), flush=True)
 
 
 if __name__ == "__main__":

@@ -109,7 +109,10 @@ class ServeConfig:
                    f"--port={self.port}", f"--Voila.ip={self.host}", "--template=trove",
                    "--Voila.tornado_settings={'disable_check_xsrf': True}",
                    f"--MappingKernelManager.cull_idle_timeout={self.cull_idle_seconds}", "--MappingKernelManager.cull_interval=60",
-                   "--VoilaConfiguration.show_tracebacks=False", "--Voila.log_level=WARN"]
+                   "--VoilaConfiguration.show_tracebacks=False", "--Voila.log_level=WARN",
+                   # When a room joins at once, kernels are slow to deliver the app's output: nbclient's default
+                   # 4 s grace period would drop it and leave a blank page (measured with benchmarks/load.py).
+                   "--VoilaExecutor.iopub_timeout=120", "--VoilaExecutor.raise_on_iopub_timeout=False"]
         if self.pool:
             command += ["--preheat_kernel=True", f"--pool_size={self.pool}"]
             command += [f"--VoilaKernelManager.preheat_denylist={name}" for name in TRAINER_NOTEBOOKS]

@@ -337,12 +337,34 @@ def prefill_from_link(app: TraineeApp) -> None:
     threading.Thread(target=wait, daemon=True).start()
 
 
+def warm_up() -> None:
+    """Load the case machinery in the background while the trainee reads the join screen (in a preheated
+    kernel: before anyone arrives), so the first case opens quickly. matplotlib stays lazy (memory)."""
+    import threading
+
+    def work() -> None:
+        try:
+            from sim.engine import load_needs
+            from sim.generator import load_interview, load_profiles
+            from sim.rulebook import load_rulebook
+            from sim.scenario import valid_exercises
+            from sim.scoring import feedback_texts, load_rubric
+            from sim.ui import answer_forms, feedback  # noqa: F401
+
+            load_rulebook(), load_profiles(), load_interview(), load_needs(), load_rubric(), feedback_texts(), valid_exercises()
+        except Exception:
+            log.exception("warm-up failed (the case will load on demand)")
+
+    threading.Thread(target=work, daemon=True).start()
+
+
 def show(workshop: Workshop | None = None) -> widgets.Widget:
     """Build the trainee app; the notebook's only code cell displays it."""
     try:
         app = TraineeApp(workshop or workshop_from_environment())
         if os.environ.get("VOILA_KERNEL_ID"):  # served by Voilà: the page's link may carry the workshop code
             prefill_from_link(app)
+            warm_up()
         return app.widget
     except SimError as exc:  # a broken scenario file or store must not leave a blank page
         log.exception("cannot start the trainee app")

@@ -42,3 +42,16 @@ def make_case(*, day: date = REGIME_A_DAY, age: int = 24, sex: str = "female", n
                   "wishes_shelter": wishes_shelter, "has_home": has_home, "refuses_protection": refuses_protection,
                   "story": {"vi": "…", "en": "…"}},
     })
+
+
+def play_perfectly(session) -> dict:
+    """Ask the safe interview and give the derived key's answer at every decision point; returns the key."""
+    from sim.answer_key import answer_key, safe_interview
+    from sim.engine import assess
+
+    for action in safe_interview(session.case):
+        session.ask(action.question)
+    key = answer_key(session.case, assess(session.case, session.book)).model_dump()
+    for dp in session.decision_points:
+        session.answer(dp, key[dp])
+    return key

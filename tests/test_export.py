@@ -6,13 +6,12 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
-from sim.answer_key import answer_key, safe_interview
 from sim.cli import main
-from sim.engine import assess
 from sim.export import COLUMNS, STATS_COLUMNS, export
 from sim.results import workshop_results
 from sim.session import Workshop
 from sim.store import Store
+from tests.conftest import play_perfectly
 
 
 @pytest.fixture
@@ -22,11 +21,7 @@ def finished(tmp_path):
     first = workshop.join(full_name="Lê Văn Hai", commune="xã Phan Sơn", role="commune_police")
     second = workshop.join(full_name="Mai Thị Ba", commune="phường Mũi Né", role="womens_union")
     good = workshop.open_case(first, "intake-basics", 0)
-    for action in safe_interview(good.case):
-        good.ask(action.question)
-    key = answer_key(good.case, assess(good.case, good.book)).model_dump()
-    for dp in good.decision_points:
-        good.answer(dp, key[dp])
+    play_perfectly(good)
     good.submit()
     weak = workshop.open_case(second, "intake-basics", 0)
     weak.answer("D1", {"receive": "come_back_with_papers"})

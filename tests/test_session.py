@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.answer_key import answer_key, safe_interview
-from sim.engine import assess
 from sim.session import CaseSession, InputError, Workshop, derive_seed
 from sim.store import Store
+from tests.conftest import play_perfectly
 
 
 @pytest.fixture
@@ -86,11 +85,7 @@ def test_the_answer_key_is_refused_before_submission(workshop):
 def test_submit_scores_stores_and_freezes(workshop):
     trainee = join(workshop)
     session = workshop.open_case(trainee, "intake-basics", 0)
-    for action in safe_interview(session.case):
-        session.ask(action.question)
-    key = answer_key(session.case, assess(session.case, session.book)).model_dump()
-    for dp in session.decision_points:
-        session.answer(dp, key[dp])
+    play_perfectly(session)
     report = session.submit()
     assert report["percent"] == 100.0 and session.submitted
     assert session.submit() == report

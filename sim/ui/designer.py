@@ -6,7 +6,6 @@ same way. Saving writes only valid files, atomically, so a running workshop neve
 from __future__ import annotations
 
 import html
-import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -18,9 +17,9 @@ import yaml
 from sim.errors import Problem
 from sim.session import DEFAULT_WORKSHOP_ID
 from sim.store import Store
+from sim.ui.guard import guarded
 from sim.ui.i18n import t
 
-log = logging.getLogger(__name__)
 DECISION_POINTS = ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10")
 RANDOM_FACTS = ("name", "commune", "age", "sex", "household", "months_away", "threats", "needs", "accompanying_children", "documents",
                 "entry_route", "wishes_shelter", "refuses_protection", "can_write")
@@ -168,11 +167,7 @@ class ScenarioDesigner:
         self.form_to_yaml()
 
     def _guard(self, action: Callable[[], Any]) -> None:
-        try:
-            action()
-        except Exception:
-            log.exception("designer failed")
-            self.problems.value = f"<div class='trove-error'>{t('error_title', self.lang)}</div>"
+        guarded(action, self.problems, self.lang, "scenario designer")
 
     def form_data(self) -> dict[str, Any]:
         fixed: dict[str, Any] = {}
@@ -277,11 +272,7 @@ class ExerciseBuilder:
         self.add_row()
 
     def _guard(self, action: Callable[[], Any]) -> None:
-        try:
-            action()
-        except Exception:
-            log.exception("exercise builder failed")
-            self.problems.value = f"<div class='trove-error'>{t('error_title', self.lang)}</div>"
+        guarded(action, self.problems, self.lang, "exercise builder")
 
     def add_row(self) -> None:
         from sim.scenario import valid_scenarios

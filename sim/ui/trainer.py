@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from sim.session import DEFAULT_WORKSHOP_ID
 from sim.store import Store
+from sim.ui.guard import guarded
 from sim.ui.i18n import t
 
 log = logging.getLogger(__name__)
@@ -79,11 +80,7 @@ class TrainerApp:
         self.widget.add_class("trove-trainer")
 
     def _guard(self, action: Callable[[], Any]) -> None:
-        try:
-            action()
-        except Exception:
-            log.exception("trainer app failed")
-            self.message.value = f"<div class='trove-error'>{t('error_title', self.lang)}</div>"
+        guarded(action, self.message, self.lang, "trainer app")
 
     def rows(self) -> list[Any]:
         from sim.results import workshop_results

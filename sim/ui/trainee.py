@@ -100,7 +100,8 @@ class TraineeApp:
         L = self.lang
         code = self.code_field = widgets.Text(value=self.prefill_code, description=t("workshop_code", L), style={"description_width": "initial"})
         name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
-        commune = widgets.Text(description=t("commune_field", L), style={"description_width": "initial"})
+        commune = widgets.Combobox(options=self._communes(), ensure_option=False, description=t("commune_field", L),
+                                   style={"description_width": "initial"})
         role = widgets.Dropdown(options=[(t(f"role_{r}", L), r) for r in ROLES], description=t("role_field", L), style={"description_width": "initial"})
         join = self._button("join_button", lambda: self._joined(self.workshop.join(full_name=name.value, commune=commune.value,
                                                                                       role=role.value, workshop_code=code.value)), "primary")
@@ -115,6 +116,20 @@ class TraineeApp:
         tabs.set_title(0, t("join_tab", L))
         tabs.set_title(1, t("resume_tab", L))
         self.body.children = [widgets.HTML(f"<h2>{t('trainee_title', L)}</h2><p class='trove-fictional'>{t('fictional_banner', L)}</p>"), tabs]
+
+    def _communes(self) -> list[str]:
+        """The communes of the workshop's region, offered as the trainee types (better coverage data)."""
+        from datetime import date
+
+        from sim.coverage import commune_options
+        from sim.regions import load_region
+
+        try:
+            region = (self.workshop.store.workshop(self.workshop.id) or {}).get("region") or "lam-dong-binh-thuan"
+            return commune_options(load_region(region), date.today())
+        except Exception:
+            log.exception("no commune list for the join form")
+            return []
 
     def _joined(self, trainee: Trainee) -> None:
         self.trainee = trainee
@@ -320,15 +335,22 @@ def prefill_from_link(app: TraineeApp) -> None:
     kernels the query string only arrives with the visit, so wait for it in the background."""
     from urllib.parse import parse_qs
 
+    def fill(query: str | None) -> None:
+        code = parse_qs(query or "").get("code", [""])[0][:20]
+        if code:
+            app.prefill_code = code
+            if hasattr(app, "code_field"):
+                app.code_field.value = code
+
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":  # a fresh kernel already has the visit's query string
+        fill(os.environ.get("QUERY_STRING"))
+        return
+
     def wait() -> None:
         try:
-            from voila.utils import get_query_string
+            from voila.utils import get_query_string  # heavy import: only in preheated kernels, before the visit
 
-            code = parse_qs(get_query_string() or "").get("code", [""])[0][:20]
-            if code:
-                app.prefill_code = code
-                if hasattr(app, "code_field"):
-                    app.code_field.value = code
+            fill(get_query_string())
         except Exception:
             log.exception("could not read the link's query string")
 
@@ -337,12 +359,18 @@ def prefill_from_link(app: TraineeApp) -> None:
     threading.Thread(target=wait, daemon=True).start()
 
 
+WARM_UP_DELAY_SECONDS = 3
+
+
 def warm_up() -> None:
     """Load the case machinery in the background while the trainee reads the join screen (in a preheated
     kernel: before anyone arrives), so the first case opens quickly. matplotlib stays lazy (memory)."""
     import threading
 
     def work() -> None:
+        import time
+
+        time.sleep(WARM_UP_DELAY_SECONDS)  # let the join screen reach the browser first
         try:
             from sim.engine import load_needs
             from sim.generator import load_interview, load_profiles

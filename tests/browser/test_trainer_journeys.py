@@ -40,8 +40,10 @@ def enter_trainer(page, url: str, secret: str = TRAINER_SECRET) -> None:
 
 
 def trainee_completes_case(page, server, name: str, good: bool) -> None:
-    page.goto(server.url)
-    page.get_by_label(t("workshop_code")).first.fill("ABC234")
+    page.goto(server.url + "?code=ABC234")  # the QR code's link carries the workshop code
+    code = page.get_by_label(t("workshop_code")).first
+    code.wait_for(timeout=60_000)
+    page.wait_for_function("(el) => el.value === 'ABC234'", arg=code.element_handle())
     join(page, server, name, navigate=False)
     page.get_by_text(t("interview_help")).wait_for(timeout=60_000)
     case = stored_case(server, name)

@@ -33,6 +33,8 @@ def score_distribution(histogram: list[tuple[str, int]], lang: str) -> bytes:
     ax.bar([label for label, _ in histogram], [count for _, count in histogram], color="#2471a3")
     ax.set_title(t("chart_scores", lang))
     ax.set_ylabel(t("chart_count", lang))
+    ax.set_ylim(bottom=0, top=max([c for _, c in histogram] + [1]) + 0.5)
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelsize=7)
     return _png(fig)
 

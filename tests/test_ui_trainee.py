@@ -42,6 +42,12 @@ def test_every_answer_option_has_a_label():
 def test_every_dynamic_key_family_is_complete():
     for dp in list(ANSWER_MODELS) + ["process"]:
         assert f"dp_{dp}" in catalog()
+    from sim.ui.designer import FLAGS, RANDOM_FACTS
+
+    for fact in FLAGS + RANDOM_FACTS:
+        assert f"fact_{fact}" in catalog(), fact
+    for route in ("self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police"):
+        assert f"route_{route}" in catalog()
     for key in ("required", "too_long", "wrong_workshop_code", "unknown_resume_code", "unknown_name", "name_not_unique", "unknown_exercise",
                 "unknown_case", "unknown_question", "already_asked", "unknown_decision_point", "bad_answer", "not_submitted"):
         assert f"err_{key}" in catalog()

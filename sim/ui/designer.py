@@ -134,18 +134,20 @@ class ScenarioDesigner:
         self.profile = f.field("fixed.profile", widgets.Dropdown(options=[("—", None)] + [(p.en if L == "en" else p.vi, k) for k, p in profiles.items()],
                                                                 description=t("d_profile", L), style=wide, layout=widgets.Layout(width="90%")))
         routes = ("self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police")
-        self.route = f.field("fixed.entry_route", widgets.Dropdown(options=[("—", None)] + [(r, r) for r in routes], description=t("d_entry_route", L), style=wide))
+        self.route = f.field("fixed.entry_route", widgets.Dropdown(options=[("—", None)] + [(t(f"route_{r}", L), r) for r in routes],
+                                                                   description=t("d_entry_route", L), style=wide))
         self.age = f.field("fixed.age", widgets.BoundedIntText(value=0, min=0, max=100, description=t("d_age", L), style=wide))
         self.fix_documents = widgets.Checkbox(value=False, description=t("d_fix_documents", L), indent=False)
         self.documents = f.field("fixed.documents", widgets.SelectMultiple(options=[(v.get(L), k) for k, v in book.vocabulary.documents.items()],
                                                                            description=t("d_documents", L), style=wide, rows=5), None)
         f.rows.insert(len(f.rows) - 2, self.fix_documents)
-        self.threats = f.field("fixed.threats", widgets.SelectMultiple(options=[("to_person", "to_person"), ("to_relatives", "to_relatives")],
+        self.threats = f.field("fixed.threats", widgets.SelectMultiple(options=[(t(f"threat_{k}", L), k) for k in ("to_person", "to_relatives")],
                                                                        description=t("d_threats", L), style=wide, rows=2))
-        self.flags = {k: widgets.Checkbox(value=False, description=k, indent=False) for k in FLAGS}
+        self.flags = {k: widgets.Checkbox(value=False, description=t(f"fact_{k}", L), indent=False) for k in FLAGS}
         f.field("fixed", widgets.VBox(list(self.flags.values())), t("d_flags", L))
         self.children = f.field("fixed.accompanying_children", widgets.BoundedIntText(value=-1, min=-1, max=4, description=t("d_children", L), style=wide))
-        self.random = {k: widgets.Checkbox(value=False, description=k, indent=False) for k in RANDOM_FACTS}
+        self.random = {k: widgets.Checkbox(value=False, description=t(f"fact_{k}", L), indent=False, layout=widgets.Layout(width="auto"))
+                       for k in RANDOM_FACTS}
         f.field("random_facts", widgets.HBox(list(self.random.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_random_facts", L))
         self.points = {dp: widgets.Checkbox(value=True, description=dp, indent=False, layout=widgets.Layout(width="70px")) for dp in DECISION_POINTS}
         f.field("decision_points", widgets.HBox(list(self.points.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_points", L))

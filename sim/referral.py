@@ -130,12 +130,6 @@ def service_path(G: nx.MultiDiGraph, service: str, source: str = ROOT) -> list[s
     return best
 
 
-def plan_edges(G: nx.MultiDiGraph, chosen: set[str], source: str = ROOT) -> list[tuple[str, str]]:
-    """The edges a plan uses: edges of G between the commune and chosen agencies only."""
-    allowed = chosen | {source}
-    return sorted({(u, v) for u, v in G.edges() if u in allowed and v in allowed})
-
-
 def path_deadline_hours(G: nx.MultiDiGraph, path: list[str]) -> float | None:
     """The time the law allows along a referral path: the sum of its hand-over deadlines, in simulated hours.
 
@@ -215,14 +209,6 @@ def _path_to(parents: dict[str, str | None], node: str) -> list[str]:
     while (parent := parents[path[-1]]) is not None:
         path.append(parent)
     return path[::-1]
-
-
-def edge_deadline(G: nx.MultiDiGraph, u: str, v: str, purpose: str) -> Deadline | None:
-    return G.edges[u, v, purpose].get("deadline")
-
-
-def agency_label(G: nx.MultiDiGraph, agency: str, lang: str = "vi") -> str:
-    return G.nodes[agency]["en" if lang == "en" else "vi"]
 
 
 def label_of(agency_id: str) -> Bilingual:

@@ -76,11 +76,6 @@ class RegionPack(Strict):
         """The latest day the pack covers, up to ``today`` (a pre-2025 pack answers for its last day)."""
         return min(today, self.valid_to) if self.valid_to else today
 
-    def place_names(self, commune: Commune) -> dict[str, str]:
-        """Names for the referral graph's ``{commune}``, ``{district}``, ``{province}``."""
-        district = f"{commune.district_type} {commune.district}" if commune.district else ""
-        return {"commune": commune.full_name, "district": district or "—", "province": self.province}
-
 
 @cache
 def _communes_on(pack_id: str, day: date) -> tuple[Commune, ...]:

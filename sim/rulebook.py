@@ -42,9 +42,6 @@ class Vocabulary(Strict):
     def label(self, kind: str, key: str, lang: str = "vi") -> str:
         return getattr(self, kind)[key].get(lang)
 
-    def service_ids(self) -> set[str]:
-        return set(self.supports) | set(self.services)
-
 
 class TextsFile(Strict):
     schema_version: Literal[1]

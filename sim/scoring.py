@@ -101,8 +101,11 @@ class ScoreReport:
             return {"decision_point": f.decision_point, "rule": f.rule, "lost": round(f.lost, 2), "vi": f.message[0], "en": f.message[1],
                     "status": f.status, "cite_vi": [c.render(book.texts, "vi") for c in f.basis],
                     "cite_en": [c.render(book.texts, "en") for c in f.basis]}
+        cap = feedback_texts()["capped"]
+        cap_percent = int(load_rubric().critical_cap_percent)
         return {"case_id": self.case_id, "total": round(self.total, 2), "max_points": self.max_points, "percent": round(self.percent, 1),
-                "capped": self.capped, "rulebook": self.rulebook, "scoring_version": self.scoring_version,
+                "capped": self.capped, "cap_vi": cap.vi.format(percent=cap_percent) if self.capped else "",
+                "cap_en": cap.en.format(percent=cap_percent) if self.capped else "", "rulebook": self.rulebook, "scoring_version": self.scoring_version,
                 "critical_errors": [finding(f) for f in self.critical_errors],
                 "points": [{"decision_point": p.decision_point, "points": round(p.points, 2), "max_points": p.max_points,
                             "findings": [finding(f) for f in p.findings]} for p in self.points],
@@ -428,9 +431,3 @@ def score(submission: Submission, truth: Assessment, book: Rulebook, rubric: Rub
     return ScoreReport(case_id=submission.case.case_id, total=total, max_points=max_points,
                        percent=100 * total / max_points if max_points else 0.0, capped=capped, critical_errors=critical,
                        points=points, timeline=scorer.timeline(), referral=referral, rulebook=truth.rulebook)
-
-
-def capped_message(rubric: Rubric | None = None) -> tuple[str, str]:
-    rubric = rubric or load_rubric()
-    text = feedback_texts()["capped"]
-    return text.vi.format(percent=int(rubric.critical_cap_percent)), text.en.format(percent=int(rubric.critical_cap_percent))

@@ -193,10 +193,6 @@ class Store:
         with self.transaction() as con:
             con.execute("UPDATE workshops SET exercises=? WHERE id=?", (json.dumps(exercises), workshop_id))
 
-    def set_region(self, workshop_id: str, region: str) -> None:
-        with self.transaction() as con:
-            con.execute("UPDATE workshops SET region=? WHERE id=?", (region, workshop_id))
-
     def workshop_ids(self) -> list[str]:
         with self.connect() as con:
             return [r[0] for r in con.execute("SELECT id FROM workshops ORDER BY created_at")]

@@ -144,3 +144,11 @@ def test_critical_errors_cite_only_the_law_in_force_on_the_date(book, case):
     report = perfect(case, book, answers={"D4": {"timing": "next_week"}})
     e02 = next(f for f in report.critical_errors if f.rule == "E02")
     assert [c.text for c in e02.basis] == ["law-2011"]
+
+
+def test_a_capped_report_says_so_in_both_languages(book, case):
+    doc = perfect(case, book, answers={"D1": {"receive": "come_back_with_papers"}}).to_dict(book)
+    assert doc["capped"] and "40%" in doc["cap_vi"] and "capped at 40%" in doc["cap_en"]
+    from sim.ui.feedback import report_html
+
+    assert "giới hạn ở 40%" in report_html(doc, [], "vi")

@@ -25,7 +25,8 @@ def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: s
     if report["critical_errors"]:
         items = "".join(f"<li><b>{f['rule']}</b> {html.escape(f[lang])}<br><small>{'; '.join(html.escape(c) for c in f['cite_' + lang])}</small></li>"
                         for f in report["critical_errors"])
-        parts.append(f"<div class='trove-critical'><h3>{t('critical_errors', lang)}</h3><ul>{items}</ul></div>")
+        cap = f"<p><b>{html.escape(report.get('cap_' + lang, ''))}</b></p>" if report.get("capped") else ""
+        parts.append(f"<div class='trove-critical'><h3>{t('critical_errors', lang)}</h3>{cap}<ul>{items}</ul></div>")
     for comment in overrides:
         parts.append(f"<div class='trove-comment'>{html.escape(t('trainer_comment', lang, dp=comment['decision_point'], comment=comment['comment']))}</div>")
     for point in report["points"]:

@@ -165,7 +165,7 @@ async def one_trainee(base: str, index: int, results: dict, think: float) -> Non
     try:
         await client.open()
         await client.set(client.find("TextModel", description=t("full_name")), value=name)
-        await client.set(client.find("TextModel", description=t("commune_field")), value="xã Phan Sơn")
+        await client.set(client.find("ComboboxModel", description=t("commune_field")), value="xã Phan Sơn")
         await client.click(t("join_button"))
         questions = [s["description"] for s in client.models.values()
                      if s.get("_model_name") == "ButtonModel" and s.get("description", "").startswith(("Mời", "Hỏi"))][:4]

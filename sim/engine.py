@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
 
 from sim.case import Case, Person
-from sim.law import Citation, Deadline, Status, Strict
-from sim.loading import read_document, validate
+from sim.law import Citation, Status, Strict
+from sim.loading import load_packaged
 from sim.referral import standard_service_path
 from sim.rulebook import RegimeRules, Rulebook
 
@@ -38,9 +37,7 @@ class NeedsFile(Strict):
 
 @cache
 def load_needs() -> dict[str, Need]:
-    from sim.rulebook import DATA
-
-    return validate(NeedsFile, read_document(Path(str(DATA / "needs.yaml")))).needs
+    return load_packaged(NeedsFile, "needs.yaml").needs
 
 
 # The engine's output is produced, never parsed: plain frozen dataclasses (cheap to build).

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 
 from faker import Faker
@@ -20,10 +19,10 @@ from pydantic import Field
 from sim.case import Case, Document, Observable, Person, Place, Question, Truth
 from sim.errors import SeedError
 from sim.law import Bilingual, Strict
-from sim.loading import read_document, validate
+from sim.loading import load_packaged
 from sim.names import VietnameseNameProvider
 from sim.regions import Commune, load_region
-from sim.rulebook import DATA, load_rulebook
+from sim.rulebook import load_rulebook
 from sim.scenario import Scenario
 
 MAX_SEED = 2**63 - 1
@@ -88,12 +87,12 @@ class InterviewFile(Strict):
 
 @cache
 def load_profiles() -> ProfilesFile:
-    return validate(ProfilesFile, read_document(Path(str(DATA / "profiles.yaml"))))
+    return load_packaged(ProfilesFile, "profiles.yaml")
 
 
 @cache
 def load_interview() -> InterviewFile:
-    return validate(InterviewFile, read_document(Path(str(DATA / "interview.yaml"))))
+    return load_packaged(InterviewFile, "interview.yaml")
 
 
 def check_seed(seed: object) -> int:

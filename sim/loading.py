@@ -178,6 +178,19 @@ def _model_of(annotation: Any) -> Any:
     return None
 
 
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def packaged(*parts: str) -> Path:
+    """A data file shipped in ``sim/data``."""
+    return DATA.joinpath(*parts)
+
+
+def load_packaged(model: type[M], *parts: str) -> M:
+    """Read and validate a data file shipped in ``sim/data``."""
+    return validate(model, read_document(packaged(*parts)))
+
+
 def dump_json(model: BaseModel) -> str:
     """Canonical JSON of a model: sorted keys, UTF-8, stable bytes for the same content."""
     return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
-from pathlib import Path
 
 from faker.providers import BaseProvider
 
-from sim.loading import read_document
+from sim.loading import packaged, read_document
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,7 @@ def _pool(pairs: list[tuple[str, float]]) -> _Pool:
 
 @cache
 def load_name_data() -> NameData:
-    from sim.rulebook import DATA
-
-    raw = read_document(Path(str(DATA / "names" / "vietnamese-names.yaml"))).data
+    raw = read_document(packaged("names", "vietnamese-names.yaml")).data
     family = []
     for item in raw["family_names"]["national_estimate"]["shares_percent"]:
         variants = [v.strip() for v in item["name"].split("/")]

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from sim.errors import DataError, Problem
 from sim.law import Bilingual, Cited, Deadline, Regime, Strict
-from sim.loading import read_document, validate
+from sim.loading import packaged, read_document, validate
 
 ROOT = "commune_pc"
 
@@ -52,10 +52,9 @@ class AgenciesFile(Strict):
 @cache
 def load_agencies(path: str | None = None) -> AgenciesFile:
     """Load ``sim/data/agencies.yaml`` and check that every edge joins two agencies of its regimes."""
-    from sim.rulebook import DATA
     from sim.suggest import unknown_id_problem
 
-    doc = read_document(Path(path) if path else Path(str(DATA / "agencies.yaml")))
+    doc = read_document(Path(path) if path else packaged("agencies.yaml"))
     data = validate(AgenciesFile, doc)
     problems: list[Problem] = []
     for i, edge in enumerate(data.edges):

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
 from sim.errors import SimError, UnknownIdError
 from sim.law import Strict
-from sim.loading import read_document, validate
+from sim.loading import load_packaged, packaged, read_document
 
 
 class PackEntry(Strict):
@@ -96,21 +95,17 @@ def pack_ids() -> list[str]:
 
 @cache
 def _packs() -> PacksFile:
-    from sim.rulebook import DATA
-
-    return validate(PacksFile, read_document(Path(str(DATA / "regions" / "packs.yaml"))))
+    return load_packaged(PacksFile, "regions", "packs.yaml")
 
 
 @cache
 def load_region(pack_id: str) -> RegionPack:
     """Load a region pack by id (see ``sim/data/regions/packs.yaml``)."""
-    from sim.rulebook import DATA
-
     packs = _packs().packs
     if pack_id not in packs:
         raise UnknownIdError("region", pack_id, list(packs))
     entry = packs[pack_id]
-    raw = read_document(Path(str(DATA / "regions" / entry.file))).data
+    raw = read_document(packaged("regions", entry.file)).data
     if entry.layout == "districts":
         province = raw["province"]["name"]
         communes = [Commune(name=u["name"], type=u["type"], code=u["code"], district=d["name"], district_type=d["type"],

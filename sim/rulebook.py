@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -19,9 +18,8 @@ from pydantic import Field
 
 from sim.errors import DataError, Problem, SimError
 from sim.law import Bilingual, Cited, Citation, Deadline, LegalText, Regime, Status, Strict
-from sim.loading import SourceDoc, read_document, validate
+from sim.loading import SourceDoc, packaged, read_document, validate
 
-DATA = resources.files("sim") / "data"
 VOCABULARY_KINDS = ("acts", "means", "purposes", "person_groups", "supports", "services", "documents",
                     "protection_measures", "intake_forms", "child_duties")
 
@@ -263,7 +261,7 @@ class Rulebook:
 @cache
 def load_rulebook(folder: str | None = None) -> Rulebook:
     """Load and cross-check the rulebook (default: the one shipped in ``sim/data/rulebook``)."""
-    base = Path(folder) if folder else Path(str(DATA / "rulebook"))
+    base = Path(folder) if folder else packaged("rulebook")
     vocabulary = validate(Vocabulary, read_document(base / "vocabulary.yaml"))
     texts = validate(TextsFile, read_document(base / "texts.yaml")).texts
     errors = validate(CriticalErrorsFile, read_document(base / "critical-errors.yaml"))

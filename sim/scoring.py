@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 from sim.answers import Submission
 from sim.engine import Assessment, load_needs
 from sim.law import Bilingual, Citation, Strict
-from sim.loading import read_document, validate
+from sim.loading import load_packaged
 from sim.referral import check_referral_plan, referral_graph
 from sim.rulebook import Rulebook
 
@@ -39,16 +38,12 @@ class FeedbackFile(Strict):
 
 @cache
 def load_rubric() -> Rubric:
-    from sim.rulebook import DATA
-
-    return validate(Rubric, read_document(Path(str(DATA / "rubric.yaml"))))
+    return load_packaged(Rubric, "rubric.yaml")
 
 
 @cache
 def feedback_texts() -> dict[str, Bilingual]:
-    from sim.rulebook import DATA
-
-    return validate(FeedbackFile, read_document(Path(str(DATA / "feedback.yaml")))).messages
+    return load_packaged(FeedbackFile, "feedback.yaml").messages
 
 
 @dataclass(frozen=True, slots=True)

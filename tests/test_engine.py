@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine import assess
-from tests.conftest import REGIME_A_DAY, REGIME_B_DAY, make_case
+from tests.conftest import REGIME_B_DAY, make_case
 
 LAWFUL = ["police_victim_certificate", "rescuing_agency_certificate", "procedural_body_document", "legalised_foreign_document", "certificate_of_return"]
 

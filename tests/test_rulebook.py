@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from sim.errors import DataError, SimError
-from sim.rulebook import DATA, load_rulebook
+from sim.loading import DATA
+from sim.rulebook import load_rulebook
 
 
 def test_both_regimes_with_effective_dates(book):

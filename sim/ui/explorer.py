@@ -2,7 +2,6 @@
 truth with citations, and the referral graph. Runs in JupyterLab (``notebooks/explore-cases.ipynb``)."""
 from __future__ import annotations
 
-import base64
 import html
 import io
 import logging
@@ -15,7 +14,7 @@ from sim.engine import Assessment, assess
 from sim.generator import generate_case
 from sim.rulebook import Rulebook, load_rulebook
 from sim.scenario import load_scenarios
-from sim.ui.i18n import LANGUAGES, t
+from sim.ui.i18n import t
 
 log = logging.getLogger(__name__)
 

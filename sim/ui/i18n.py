@@ -7,7 +7,6 @@ from pathlib import Path
 from sim.law import Bilingual, Strict
 from sim.loading import read_document, validate
 
-LANGUAGES = ("vi", "en")
 
 
 class Catalog(Strict):

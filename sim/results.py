@@ -7,9 +7,10 @@ override per decision point counts).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sim.store import Store
+from sim.store import Store, Trainee
 
 DECISION_ITEMS = ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10", "process")
 
@@ -37,6 +38,7 @@ class ResultRow:
     overrides: tuple[dict[str, Any], ...]
     report: dict[str, Any] | None
     attempt_id: str
+    last_activity: str  # the latest action or answer, or the start of the attempt
 
 
 def final_score(report: dict[str, Any], overrides: list[dict[str, Any]]) -> tuple[float, dict[str, float]]:
@@ -77,5 +79,36 @@ def workshop_results(store: Store, workshop_id: str) -> list[ResultRow]:
             max_points=report["max_points"] if report else None, auto_percent=report["percent"] if report else None,
             final_total=final_total, final_percent=final_percent,
             critical_errors=tuple(e["rule"] for e in report["critical_errors"]) if report else (),
-            items={dp: items.get(dp) for dp in DECISION_ITEMS}, overrides=overrides, report=report, attempt_id=r["attempt_id"]))
+            items={dp: items.get(dp) for dp in DECISION_ITEMS}, overrides=overrides, report=report, attempt_id=r["attempt_id"],
+            last_activity=r["last_event_at"] or r["started_at"]))
     return rows
+
+
+@dataclass(frozen=True)
+class TraineeStatus:
+    """One line of the trainer's live view."""
+
+    trainee: Trainee
+    current: str | None          # "exercise #case" of the open case, if any
+    idle_minutes: int | None     # since the last action or answer
+    stuck: bool                  # an open case and no activity for ``stuck_after`` minutes
+    submitted: int
+    average_percent: float | None
+
+
+def live_status(trainees: list[Trainee], rows: list[ResultRow], now: datetime, stuck_after: int = 10) -> list[TraineeStatus]:
+    """Who is on which case, who may be stuck, and how each is doing (pure)."""
+    by_trainee: dict[str, list[ResultRow]] = {}
+    for row in rows:
+        by_trainee.setdefault(row.trainee_id, []).append(row)
+    out = []
+    for trainee in trainees:
+        attempts = by_trainee.get(trainee.id, [])
+        open_ones = [r for r in attempts if not r.submitted_at]
+        done = [r for r in attempts if r.submitted_at and r.final_percent is not None]
+        last = max((r.last_activity for r in attempts), default=None)
+        idle = int((now - datetime.fromisoformat(last)).total_seconds() // 60) if last else None
+        out.append(TraineeStatus(trainee, f"{open_ones[-1].exercise_id} #{open_ones[-1].case_number}" if open_ones else None, idle,
+                                 bool(open_ones) and idle is not None and idle >= stuck_after, len(done),
+                                 sum(r.final_percent for r in done) / len(done) if done else None))
+    return out

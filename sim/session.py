@@ -125,6 +125,14 @@ class Workshop:
         return rows
 
 
+    def result(self, trainee: Trainee, exercise_id: str) -> tuple[float, bool]:
+        """The exercise's score (unsubmitted cases count as 0) and whether it reaches the pass mark."""
+        exercise = valid_exercises()[0][exercise_id]
+        progress = self.progress(trainee, exercise_id)
+        average = round(sum(p["percent"] or 0.0 for p in progress) / len(progress), 1) if progress else 0.0
+        return average, average >= exercise.pass_mark
+
+
 @dataclass
 class Revealed:
     question: Question

@@ -298,15 +298,11 @@ class Store:
             rows = con.execute(
                 "SELECT t.id AS trainee_id, t.full_name, t.commune, t.role, t.joined_at, a.id AS attempt_id, a.exercise_id, "
                 "a.exercise_version, a.position, a.scenario_id, a.scenario_version, a.seed, a.rulebook_version, a.started_at, "
-                "a.submitted_at, r.report FROM trainees t LEFT JOIN attempts a ON a.trainee_id = t.id "
+                "a.submitted_at, r.report, (SELECT max(e.created_at) FROM events e WHERE e.attempt_id = a.id) AS last_event_at "
+                "FROM trainees t LEFT JOIN attempts a ON a.trainee_id = t.id "
                 "LEFT JOIN reports r ON r.attempt_id = a.id WHERE t.workshop_id = ? ORDER BY t.joined_at, a.exercise_id, a.position",
                 (workshop_id,)).fetchall()
         return [dict(r) | {"report": json.loads(r["report"]) if r["report"] else None} for r in rows]
-
-    def last_event_at(self, attempt_id: str) -> str | None:
-        with self.connect() as con:
-            row = con.execute("SELECT max(created_at) FROM events WHERE attempt_id=?", (attempt_id,)).fetchone()
-        return row[0]
 
     def add_override(self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str) -> None:
         with self.transaction() as con:

@@ -81,3 +81,17 @@ def test_cli_export_and_bad_format(finished, tmp_path, capsys):
     assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "x.xlsx")]) == 0
     assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "x.pdf")]) == 1
     assert "export to .csv or .xlsx" in capsys.readouterr().err
+
+
+def test_live_status_flags_a_stuck_trainee(finished):
+    from datetime import datetime, timedelta, timezone
+
+    from sim.results import live_status
+
+    store, *_ = finished
+    rows = workshop_results(store, "ws")
+    later = datetime.now(timezone.utc) + timedelta(minutes=15)
+    status = {s.trainee.full_name: s for s in live_status(store.trainees("ws"), rows, later)}
+    assert status["Mai Thị Ba"].stuck and status["Mai Thị Ba"].current == "verification #1"
+    assert not status["Lê Văn Hai"].stuck and status["Lê Văn Hai"].average_percent == 100.0
+    assert not live_status(store.trainees("ws"), rows, datetime.now(timezone.utc))[1].stuck

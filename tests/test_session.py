@@ -101,3 +101,11 @@ def test_attempt_records_versions_for_replay(workshop):
     attempt = session.attempt
     assert attempt.scenario_version == "1" and attempt.rulebook_version.startswith("regime-a@") and attempt.seed > 0
     assert CaseSession(session.store, attempt).case == session.case
+
+
+def test_exercise_result_counts_unsubmitted_cases_as_zero(workshop):
+    trainee = join(workshop)
+    session = workshop.open_case(trainee, "intake-basics", 0)
+    play_perfectly(session)
+    session.submit()
+    assert workshop.result(trainee, "intake-basics") == (33.3, False)  # 100 + 0 + 0 over 3 cases; pass mark 70

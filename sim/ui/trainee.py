@@ -322,9 +322,8 @@ class TraineeApp:
         L = self.lang
         exercise = valid_exercises()[0][self.exercise_id]
         progress = self.workshop.progress(self.trainee, self.exercise_id)
-        percents = [p["percent"] for p in progress if p["submitted"]]
-        average = round(sum(percents) / len(progress), 1) if progress else 0.0
-        verdict = t("passed", L) if average >= exercise.pass_mark else t("not_passed", L)
+        average, passed = self.workshop.result(self.trainee, self.exercise_id)
+        verdict = t("passed", L) if passed else t("not_passed", L)
         rows = "".join(f"<li>{t('case_of', L, i=p['position'] + 1, n=len(progress))}: {p['percent'] if p['submitted'] else '—'}%</li>" for p in progress)
         back = self._button("back_to_exercises", lambda: self._render(self.show_exercises), "primary")
         self.body.children = [widgets.HTML(f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=average, verdict=verdict)}</h3><ul>{rows}</ul>"), back]

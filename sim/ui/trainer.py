@@ -55,12 +55,6 @@ def secret_gate(store: Store, workshop_id: str, on_open: Callable[[], widgets.Wi
     return box
 
 
-def _minutes_since(stamp: str | None) -> int | None:
-    if not stamp:
-        return None
-    return int((datetime.now(timezone.utc) - datetime.fromisoformat(stamp)).total_seconds() // 60)
-
-
 def _download_link(path: Path, lang: str) -> str:
     data = base64.b64encode(path.read_bytes()).decode()
     kind = "text/csv" if path.suffix == ".csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,30 +94,21 @@ class TrainerApp:
                              self.live_table, self.charts])
 
     def refresh_live(self) -> None:
+        from sim.results import live_status
+
         L = self.lang
-        trainees = self.store.trainees(self.workshop_id)
         rows = self.rows()
-        by_trainee: dict[str, list[Any]] = {}
-        for r in rows:
-            by_trainee.setdefault(r.trainee_id, []).append(r)
         lines = []
-        for trainee in trainees:
-            attempts = by_trainee.get(trainee.id, [])
-            open_ones = [r for r in attempts if not r.submitted_at]
-            done = [r for r in attempts if r.submitted_at]
-            current = f"{open_ones[-1].exercise_id} #{open_ones[-1].case_number}" if open_ones else "—"
-            last = max((self.store.last_event_at(r.attempt_id) or r.started_at for r in attempts), default=None)
-            idle = _minutes_since(last)
-            stuck = open_ones and idle is not None and idle >= STUCK_MINUTES
-            last_text = t("minutes_ago", L, n=idle) if idle is not None else t("nothing_yet", L)
-            average = f"{sum(r.final_percent for r in done) / len(done):.0f}%" if done else "—"
-            lines.append(f"<tr><td>{html.escape(trainee.full_name)}</td><td>{html.escape(trainee.commune)}</td>"
-                         f"<td>{t('role_' + trainee.role, L)}</td><td>{html.escape(current)}</td>"
-                         f"<td class='{'trove-stuck' if stuck else ''}'>{last_text}{' — ' + t('stuck', L) if stuck else ''}</td>"
-                         f"<td>{len(done)}</td><td>{average}</td></tr>")
+        for st in live_status(self.store.trainees(self.workshop_id), rows, datetime.now(timezone.utc), STUCK_MINUTES):
+            last = t("minutes_ago", L, n=st.idle_minutes) if st.idle_minutes is not None else t("nothing_yet", L)
+            average = f"{st.average_percent:.0f}%" if st.average_percent is not None else "—"
+            lines.append(f"<tr><td>{html.escape(st.trainee.full_name)}</td><td>{html.escape(st.trainee.commune)}</td>"
+                         f"<td>{t('role_' + st.trainee.role, L)}</td><td>{html.escape(st.current or '—')}</td>"
+                         f"<td class='{'trove-stuck' if st.stuck else ''}'>{last}{' — ' + t('stuck', L) if st.stuck else ''}</td>"
+                         f"<td>{st.submitted}</td><td>{average}</td></tr>")
         header = "".join(f"<th>{t(k, L)}</th>" for k in ("col_trainee", "col_commune", "col_role", "col_current", "col_last", "col_done", "col_average"))
         submitted = sum(1 for r in rows if r.submitted_at)
-        self.live_table.value = (f"<p><b>{t('joined_count', L, n=len(trainees), done=submitted)}</b></p>"
+        self.live_table.value = (f"<p><b>{t('joined_count', L, n=len(lines), done=submitted)}</b></p>"
                                  f"<table class='trove-table'><tr>{header}</tr>{''.join(lines)}</table>")
 
     def refresh_charts(self) -> None:

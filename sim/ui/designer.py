@@ -114,7 +114,7 @@ def _problems_html(problems: list[Problem], lang: str) -> str:
 class ScenarioDesigner:
     def __init__(self, lang: str = "vi", folder: Path | None = None):
         from sim.generator import load_profiles
-        from sim.regions import pack_ids
+        from sim.regions import load_region, pack_ids
         from sim.rulebook import load_rulebook
         from sim.scenario import default_scenario_dir
 
@@ -130,7 +130,8 @@ class ScenarioDesigner:
         self.desc_en = widgets.Textarea(description=t("d_description_en", L), style=wide, layout=widgets.Layout(width="90%"))
         f.rows.append(self.desc_en)
         self.date = f.field("date", widgets.DatePicker(value=date(2026, 6, 1), description=t("d_date", L), style=wide))
-        self.region = f.field("region", widgets.Dropdown(options=pack_ids(), value="lam-dong-binh-thuan", description=t("d_region", L), style=wide))
+        self.region = f.field("region", widgets.Dropdown(options=[(getattr(load_region(r), L), r) for r in pack_ids()], value="lam-dong-binh-thuan",
+                                                             description=t("d_region", L), style=wide))
         self.profile = f.field("fixed.profile", widgets.Dropdown(options=[("—", None)] + [(p.en if L == "en" else p.vi, k) for k, p in profiles.items()],
                                                                 description=t("d_profile", L), style=wide, layout=widgets.Layout(width="90%")))
         routes = ("self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police")
@@ -153,7 +154,8 @@ class ScenarioDesigner:
         f.field("decision_points", widgets.HBox(list(self.points.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_points", L))
         self.weights = {dp: widgets.BoundedFloatText(value=0, min=0, max=100, description=dp, layout=widgets.Layout(width="120px")) for dp in DECISION_POINTS}
         f.field("rubric", widgets.HBox(list(self.weights.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_weights", L))
-        self.difficulty = f.field("difficulty", widgets.Dropdown(options=["basic", "intermediate", "advanced"], value="basic", description=t("d_difficulty", L), style=wide))
+        self.difficulty = f.field("difficulty", widgets.Dropdown(options=[(t(f"difficulty_{d}", L), d) for d in ("basic", "intermediate", "advanced")],
+                                                                     value="basic", description=t("d_difficulty", L), style=wide))
         self.objectives = f.field("objectives", widgets.Textarea(description=t("d_objectives", L), style=wide, layout=widgets.Layout(width="90%")))
         self.yaml = widgets.Textarea(layout=widgets.Layout(width="95%", height="320px"))
         self.problems = widgets.HTML()

@@ -12,10 +12,10 @@ import platform
 import statistics
 import time
 
-from sim.engine import assess
-from sim.generator import generate_cases
-from sim.rulebook import load_rulebook
-from sim.scenario import load_scenario
+from sim.engine.assessment import assess
+from sim.cases.generator import generate_cases
+from sim.law.rulebook import load_rulebook
+from sim.cases.scenario import load_scenario
 
 
 def rate(work, n: int) -> float:

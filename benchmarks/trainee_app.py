@@ -58,13 +58,13 @@ def kernel_rss_mib(server_pid: int) -> list[float]:
 
 
 def scoring_rate(n: int = 2000) -> float:
-    from sim.answer_key import answer_key, safe_interview
-    from sim.answers import Submission
-    from sim.engine import assess
-    from sim.generator import generate_cases
-    from sim.rulebook import load_rulebook
-    from sim.scenario import ALL_DECISION_POINTS, load_scenario
-    from sim.scoring import score
+    from sim.training.answer_key import answer_key, safe_interview
+    from sim.training.answers import Submission
+    from sim.engine.assessment import assess
+    from sim.cases.generator import generate_cases
+    from sim.law.rulebook import load_rulebook
+    from sim.cases.scenario import ALL_DECISION_POINTS, load_scenario
+    from sim.training.scoring import score
 
     book = load_rulebook()
     items = []

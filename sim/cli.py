@@ -59,19 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--regime", required=True, choices=["A", "B"])
     graph.add_argument("--out", required=True, help="image file, e.g. graph.png")
     graph.add_argument("--lang", choices=["vi", "en"], default="vi")
-    graph.add_argument("--region", help="region pack whose names fill the labels (default: binh-thuan for A, lam-dong for B)")
+    graph.add_argument("--region", help="region pack whose names fill the labels (default: the default region, or the pack covering the regime's dates)")
     graph.set_defaults(run=cmd_graph)
 
     serve = sub.add_parser("serve", help="serve the trainee app with Voilà (localhost by default)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on; anything but loopback requires a token (made if not given)")
     serve.add_argument("--port", type=int, default=8866)
-    serve.add_argument("--workshop", default="Trở về", help="workshop title")
+    serve.add_argument("--workshop", help="workshop title (default: Trở về)")
     serve.add_argument("--exercises", default="", help="comma-separated exercise ids (default: all)")
     serve.add_argument("--code", help="workshop code trainees must type to join")
     serve.add_argument("--token", help="access token (required beyond localhost; generated if omitted)")
     serve.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
     serve.add_argument("--pool", type=int, help="preheated trainee kernels (default: 4 for a workshop on the network, 0 on localhost)")
-    serve.add_argument("--region", default="lam-dong-binh-thuan", help="region pack of the trainees' communes (coverage chart)")
+    serve.add_argument("--region", help="region pack of the trainees' communes (coverage chart; default: the library's default region)")
     serve.add_argument("--trainer-secret", help="secret for the trainer pages (generated and printed if omitted)")
     serve.set_defaults(run=cmd_serve)
 
@@ -98,9 +98,10 @@ def _seed_arg(text: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from sim.check import check_paths
+    from sim.cases.check import check_paths
+    from sim.library import packaged_library
 
-    problems, checked = check_paths([Path(p) for p in args.paths])
+    problems, checked = check_paths([Path(p) for p in args.paths], packaged_library())
     for problem in problems:
         print(problem.format())
     print(f"{checked} file(s) checked, {len(problems)} problem(s)", file=sys.stderr)
@@ -108,14 +109,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from sim.generator import generate_cases
-    from sim.loading import dump_json
-    from sim.scenario import load_scenario
+    from sim.cases.generator import generate_cases
+    from sim.library import packaged_library
+    from sim.parsing import dump_json
 
     if args.count < 1:
         raise SimError(f"--count must be at least 1, got {args.count}")
-    scenario = load_scenario(args.scenario)
-    lines = (dump_json(case) for case in generate_cases(scenario, args.count, seed=args.seed))
+    library = packaged_library()
+    scenario = library.catalog.scenario(args.scenario)
+    lines = (dump_json(case) for case in generate_cases(scenario, library, args.count, seed=args.seed))
     if args.out:
         with open(args.out, "w", encoding="utf-8") as out:
             for line in lines:
@@ -130,80 +132,62 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    from sim.case import Case
-    from sim.engine import assess
-    from sim.loading import load
-    from sim.rulebook import load_rulebook
+    from sim.cases.case import Case
+    from sim.engine.assessment import assess
+    from sim.engine.report import assessment_report, json_default
+    from sim.library import packaged_library
+    from sim.parsing import load
 
     case = load(Case, args.case)
-    book = load_rulebook()
-    print(json.dumps(assessment_report(assess(case, book), book), ensure_ascii=False, indent=2, default=_json_default))
+    library = packaged_library()
+    print(json.dumps(assessment_report(assess(case, library), library), ensure_ascii=False, indent=2, default=json_default))
     return EXIT_OK
-
-
-def assessment_report(assessment: Any, book: Any) -> dict[str, Any]:
-    """JSON-ready assessment with every citation rendered in Vietnamese and English."""
-    out: dict[str, Any] = {"schema_version": assessment.schema_version, "case_id": assessment.case_id,
-                           "regime": assessment.regime, "rulebook": assessment.rulebook, "determinations": {}}
-    for key, d in assessment.determinations.items():
-        out["determinations"][key] = {
-            "decision_point": d.decision_point, "value": d.value, "facts": [f"{name} = {value}" for name, value in d.facts],
-            "rules": [{"rule": r.rule, "status": r.status, "cite_vi": [c.render(book.texts, "vi") for c in r.basis],
-                       "cite_en": [c.render(book.texts, "en") for c in r.basis]} for r in d.rules]}
-    out["critical_errors_at_risk"] = [{"id": e, "vi": book.critical_errors[e].vi, "en": book.critical_errors[e].en}
-                                      for e in assessment.critical_errors_at_risk]
-    return out
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from sim.answers import Submission
-    from sim.engine import assess
-    from sim.loading import load
-    from sim.rulebook import load_rulebook
-    from sim.scoring import score
+    from sim.engine.assessment import assess
+    from sim.library import packaged_library
+    from sim.parsing import load
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
 
     submission = load(Submission, args.submission)
-    book = load_rulebook()
-    report = score(submission, assess(submission.case, book), book)
-    print(json.dumps(report.to_dict(book), ensure_ascii=False, indent=2))
+    library = packaged_library()
+    report = score(submission, assess(submission.case, library), library)
+    print(json.dumps(report.to_dict(library), ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
-def _json_default(value: Any) -> Any:
-    """Engine values may hold pydantic models (e.g. Deadline); serialise them as their JSON form."""
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def cmd_graph(args: argparse.Namespace) -> int:
-    from sim.drawing import save_referral_graph
-    from sim.referral import referral_graph
+    from sim.drawing.referral import referral_png
+    from sim.library import packaged_library
 
-    from sim.regions import load_region
-
-    pack = load_region(args.region or {"A": "binh-thuan", "B": "lam-dong"}[args.regime])
-    save_referral_graph(referral_graph(args.regime, {"province": pack.province}), args.out, lang=args.lang)
+    library = packaged_library()
+    rules = library.rulebook.for_regime(args.regime)
+    pack = library.region(args.region) if args.region else library.region_on(rules.effective_to or rules.effective_from)
+    title = library.messages["graph_title"].get(args.lang).format(regime=args.regime)
+    referral_png(library.graph(args.regime, {"province": pack.province}), title=title, lang=args.lang, dpi=120, path=args.out)
     print(f"wrote {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from sim.serve import ServeConfig, is_loopback, run, workshop_code
+    from sim.workshop.serve import ServeConfig, is_loopback, run, workshop_code
+    from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
 
     exercises = [e.strip() for e in args.exercises.split(",") if e.strip()]
     on_network = not is_loopback(args.host)
-    code = args.code if args.code is not None else (workshop_code() if on_network or args.workshop != "Trở về" else None)
+    code = args.code if args.code is not None else (workshop_code() if on_network or args.workshop else None)
     pool = args.pool if args.pool is not None else (4 if on_network else 0)
-    return run(ServeConfig(host=args.host, port=args.port, workshop=args.workshop, exercises=exercises, code=code or None,
+    return run(ServeConfig(host=args.host, port=args.port, workshop=args.workshop or DEFAULT_WORKSHOP_TITLE, exercises=exercises, code=code or None,
                            token=args.token, db=args.db, pool=pool, region=args.region, trainer_secret=args.trainer_secret))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from sim.export import export
-    from sim.store import Store
+    from sim.workshop.export import export
+    from sim.workshop.store import open_store
 
-    store = Store(args.db)
+    store = open_store(args.db)
     workshop = args.workshop or store.only_workshop()
     path = export(store, workshop, args.out)
     print(f"wrote {path} (workshop {workshop})", file=sys.stderr)
@@ -211,7 +195,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from sim.check import write_schemas
+    from sim.cases.check import write_schemas
 
     for path in write_schemas(Path(args.out)):
         print(f"wrote {path}", file=sys.stderr)

@@ -2,6 +2,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import get_close_matches
+
+
+def did_you_mean(value: str, known: list[str], *, n: int = 2, cutoff: float = 0.5, list_known: bool = True) -> str:
+    """The hint for an unknown name: the closest known ones, else (``list_known``) some known ones, else "".
+
+    >>> did_you_mean("forced-marriage", ["forced_marriage_china", "scam_compound"])
+    "did you mean 'forced_marriage_china'?"
+    >>> did_you_mean("x", ["a", "b"]), did_you_mean("x", ["a"], list_known=False)
+    ('known: a, b', '')
+    """
+    close = get_close_matches(value, known, n=n, cutoff=cutoff)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    if not list_known:
+        return ""
+    shown = sorted(known)
+    return "known: " + ", ".join(shown[:10]) + (", …" if len(shown) > 10 else "")
 
 
 class SimError(Exception):
@@ -40,12 +58,8 @@ class UnknownIdError(SimError, KeyError):
     """An id (scenario, exercise, profile, region, agency…) that does not exist."""
 
     def __init__(self, kind: str, value: str, known: list[str]):
-        from difflib import get_close_matches
-
         self.kind, self.value = kind, value
-        close = get_close_matches(value, known, n=3, cutoff=0.5)
-        hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"known: {', '.join(sorted(known)[:12])}"
-        self.message = f"unknown {kind} {value!r} ({hint})"
+        self.message = f"unknown {kind} {value!r} ({did_you_mean(value, known)})"
         super().__init__(self.message)
 
     def __str__(self) -> str:

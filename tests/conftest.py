@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from sim.case import Case
-from sim.rulebook import Rulebook, load_rulebook
+from sim.cases.case import Case
+from sim.law.rulebook import Rulebook, load_rulebook
 
 REGIME_A_DAY = date(2016, 9, 12)
 REGIME_B_DAY = date(2025, 9, 15)
@@ -46,8 +46,8 @@ def make_case(*, day: date = REGIME_A_DAY, age: int = 24, sex: str = "female", n
 
 def play_perfectly(session) -> dict:
     """Ask the safe interview and give the derived key's answer at every decision point; returns the key."""
-    from sim.answer_key import answer_key, safe_interview
-    from sim.engine import assess
+    from sim.training.answer_key import answer_key, safe_interview
+    from sim.engine.assessment import assess
 
     for action in safe_interview(session.case):
         session.ask(action.question)

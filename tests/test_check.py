@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.check import check_paths
+from sim.cases.check import check_paths
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 

@@ -82,12 +82,12 @@ def test_committed_schemas_are_up_to_date(tmp_path, capsys):
 
 
 def test_score_a_saved_submission(tmp_path, capsys):
-    from sim.answer_key import answer_key, safe_interview
-    from sim.answers import Submission
-    from sim.engine import assess
-    from sim.generator import generate_case
-    from sim.rulebook import load_rulebook
-    from sim.scenario import load_scenario
+    from sim.training.answer_key import answer_key, safe_interview
+    from sim.training.answers import Submission
+    from sim.engine.assessment import assess
+    from sim.cases.generator import generate_case
+    from sim.law.rulebook import load_rulebook
+    from sim.cases.scenario import load_scenario
 
     case = generate_case(load_scenario("threats-to-relatives-2026"), seed=2)
     answers = answer_key(case, assess(case, load_rulebook())).model_dump()

@@ -1,7 +1,7 @@
 from datetime import date
 
-from sim.coverage import commune_options, coverage
-from sim.regions import load_region
+from sim.workshop.coverage import commune_options, coverage
+from sim.cases.regions import load_region
 
 
 def test_coverage_by_district_before_the_merger():

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import assess
+from sim.engine.assessment import assess
 from tests.conftest import REGIME_B_DAY, make_case
 
 LAWFUL = ["police_victim_certificate", "rescuing_agency_certificate", "procedural_body_document", "legalised_foreign_document", "certificate_of_return"]
@@ -178,7 +178,7 @@ def test_adding_a_lawful_document_never_makes_verification_more_necessary(book, 
 @settings(max_examples=60, deadline=None)
 @given(day_offset=st.integers(0, 7000))
 def test_the_notified_agency_exists_in_the_graph_of_the_regime_in_force(book, day_offset):
-    from sim.referral import referral_graph
+    from sim.law.referral import referral_graph
 
     day = date(2012, 1, 1) + timedelta(days=day_offset)
     a = assess(make_case(day=day), book)

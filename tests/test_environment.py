@@ -33,7 +33,7 @@ def test_major_versions_are_pinned():
 
 
 def test_import_sim_loads_no_jupyter_module():
-    code = ("import sys, sim, sim.engine, sim.generator, sim.referral, sim.scenario, sim.cli; "
+    code = ("import sys, sim, sim.engine.assessment, sim.cases.generator, sim.law.referral, sim.cases.scenario, sim.cli; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('ipywidgets', 'IPython', 'ipykernel', 'jupyter_client', 'voila', 'matplotlib')]; "
             "print(bad); raise SystemExit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -7,10 +7,10 @@ import pytest
 from openpyxl import load_workbook
 
 from sim.cli import main
-from sim.export import COLUMNS, STATS_COLUMNS, export
-from sim.results import workshop_results
-from sim.session import Workshop
-from sim.store import Store
+from sim.workshop.export import COLUMNS, STATS_COLUMNS, export
+from sim.workshop.results import workshop_results
+from sim.app.trainee import Workshop
+from sim.workshop.sqlite_store import Store
 from tests.conftest import play_perfectly
 
 
@@ -86,7 +86,7 @@ def test_cli_export_and_bad_format(finished, tmp_path, capsys):
 def test_live_status_flags_a_stuck_trainee(finished):
     from datetime import datetime, timedelta, timezone
 
-    from sim.results import live_status
+    from sim.workshop.results import live_status
 
     store, *_ = finished
     rows = workshop_results(store, "ws")

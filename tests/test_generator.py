@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from sim.errors import SeedError
-from sim.generator import CaseGenerator, case_seed, generate_case, generate_cases, load_profiles
-from sim.loading import dump_json
-from sim.scenario import load_scenario, load_scenarios
+from sim.cases.generator import CaseGenerator, case_seed, generate_case, generate_cases, load_profiles
+from sim.parsing import dump_json
+from sim.cases.scenario import load_scenario, load_scenarios
 
 GOLDEN = Path(__file__).parent / "golden"
 GOLDEN_CASES = ["forced-marriage-2016", "child-at-risk-2026", "foreign-victim-2026", "mixed-practice-2026"]
@@ -61,7 +61,7 @@ def test_every_person_is_fictional_and_scenario_facts_are_kept():
 
 
 def test_addresses_are_inside_the_region_pack_on_the_date():
-    from sim.regions import load_region
+    from sim.cases.regions import load_region
 
     scenario = load_scenario("forced-marriage-2016")
     codes = {c.code for c in load_region("binh-thuan").communes_on(scenario.date)}

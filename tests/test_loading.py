@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from sim.errors import DataError, FileMissingError
-from sim.loading import format_loc, load, parse_document
-from sim.scenario import Scenario
+from sim.parsing import format_loc, load, parse_document
+from sim.cases.scenario import Scenario
 
 
 @pytest.mark.parametrize("content, message", [

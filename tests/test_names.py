@@ -4,7 +4,7 @@ from collections import Counter
 
 from faker import Faker
 
-from sim.names import VietnameseNameProvider, load_name_data
+from sim.cases.names import VietnameseNameProvider, load_name_data
 
 
 def faker(seed: int) -> Faker:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.referral import check_referral_plan, load_agencies, notified_agencies, providers, referral_graph, service_path
+from sim.law.referral import check_referral_plan, load_agencies, notified_agencies, providers, referral_graph, service_path
 
 
 @pytest.mark.parametrize("regime, notified, verifier", [("A", ["district_labour_office"], "district_police"), ("B", ["provincial_health_dept"], "provincial_police")])

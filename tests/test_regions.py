@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from sim.errors import SimError, UnknownIdError
-from sim.regions import load_region, pack_ids
+from sim.cases.regions import load_region, pack_ids
 
 
 def test_binh_thuan_districts_and_dated_units():

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from sim.errors import DataError, SimError
-from sim.loading import DATA
-from sim.rulebook import load_rulebook
+from sim.parsing import DATA
+from sim.law.rulebook import load_rulebook
 
 
 def test_both_regimes_with_effective_dates(book):
@@ -69,7 +69,7 @@ def test_the_worked_example_in_docs_rules_md_works(tmp_path):
     """docs/rules.md: a new decree sets the Regime B verification deadline from 1 Mar 2027."""
     import re
 
-    from sim.engine import assess
+    from sim.engine.assessment import assess
     from tests.conftest import make_case
 
     guide = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")

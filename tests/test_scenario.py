@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 
 from sim.errors import DataError, UnknownIdError
-from sim.scenario import load_exercise, load_exercises, load_scenario, load_scenarios
+from sim.cases.scenario import load_exercise, load_exercises, load_scenario, load_scenarios
 
 ROOT = Path(__file__).parent.parent
 
 
 def test_library_covers_both_regimes_and_every_profile():
-    from sim.generator import load_profiles
+    from sim.cases.generator import load_profiles
 
     scenarios = load_scenarios()
     assert len(scenarios) >= 10

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from sim.answer_key import answer_key, safe_interview
-from sim.answers import Action, Submission
-from sim.engine import assess
-from sim.generator import generate_case
-from sim.scenario import ALL_DECISION_POINTS, load_scenario, load_scenarios
-from sim.scoring import load_rubric, score
+from sim.training.answer_key import answer_key, safe_interview
+from sim.training.answers import Action, Submission
+from sim.engine.assessment import assess
+from sim.cases.generator import generate_case
+from sim.cases.scenario import ALL_DECISION_POINTS, load_scenario, load_scenarios
+from sim.training.scoring import load_rubric, score
 
 
 def perfect(case, book, **changes):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from sim.errors import UnknownIdError
-from sim.serve import ServeConfig, check, is_loopback
+from sim.workshop.serve import ServeConfig, check, is_loopback
 
 
 def test_localhost_needs_no_token_and_gets_the_leak_fixes():

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.session import CaseSession, InputError, Workshop, derive_seed
-from sim.store import Store
+from sim.app.trainee import CaseSession, InputError, Workshop, derive_seed
+from sim.workshop.sqlite_store import Store
 from tests.conftest import play_perfectly
 
 

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from sim.stats import critical_error_counts, item_statistics, point_biserial, score_histogram
+from sim.workshop.stats import critical_error_counts, item_statistics, point_biserial, score_histogram
 
 
 def report(percent, d1, d2):

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from sim.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from sim.workshop.sqlite_store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
 
 def test_fresh_file_is_at_the_latest_schema_in_wal_mode(tmp_path):
@@ -59,7 +59,7 @@ def test_store_errors_are_messages(tmp_path):
 
 @pytest.fixture
 def started(tmp_path):
-    from sim.session import Workshop
+    from sim.app.trainee import Workshop
 
     store = Store(tmp_path / "t.sqlite")
     workshop = Workshop(store, "w", exercises=["intake-basics"])

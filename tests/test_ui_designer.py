@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.session import Workshop
-from sim.store import Store
+from sim.app.trainee import Workshop
+from sim.workshop.sqlite_store import Store
 from sim.ui.designer import ExerciseBuilder, ScenarioDesigner, scenario_problems
 
 ROOT = Path(__file__).parent.parent

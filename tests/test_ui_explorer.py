@@ -7,9 +7,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from sim.engine import assess
-from sim.generator import generate_case
-from sim.scenario import load_scenario
+from sim.engine.assessment import assess
+from sim.cases.generator import generate_case
+from sim.cases.scenario import load_scenario
 from sim.ui.explorer import assessment_table, case_card, explorer, graph_png
 from sim.ui.i18n import catalog
 

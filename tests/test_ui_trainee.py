@@ -10,11 +10,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from sim.answer_key import answer_key, safe_interview
-from sim.answers import ANSWER_MODELS
-from sim.engine import assess
-from sim.session import Workshop
-from sim.store import Store
+from sim.training.answer_key import answer_key, safe_interview
+from sim.training.answers import ANSWER_MODELS
+from sim.engine.assessment import assess
+from sim.app.trainee import Workshop
+from sim.workshop.sqlite_store import Store
 from sim.ui.i18n import catalog
 from sim.ui.trainee import TraineeApp
 

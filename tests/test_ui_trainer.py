@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from sim.answer_key import answer_key, safe_interview
-from sim.debrief import choice_spread, replay
-from sim.engine import assess
-from sim.session import Workshop
-from sim.store import Store
+from sim.training.answer_key import answer_key, safe_interview
+from sim.workshop.debrief import choice_spread, replay
+from sim.engine.assessment import assess
+from sim.app.trainee import Workshop
+from sim.workshop.sqlite_store import Store
 from sim.ui.trainer import TrainerApp, show
 
 

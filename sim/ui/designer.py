@@ -6,77 +6,20 @@ same way. Saving writes only valid files, atomically, so a running workshop neve
 from __future__ import annotations
 
 import html
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as widgets
-import yaml
 
+from sim.app.trainer import DECISION_POINTS, TrainerDesk
 from sim.errors import Problem
-from sim.session import DEFAULT_WORKSHOP_ID
-from sim.store import Store
 from sim.ui.guard import guarded
 from sim.ui.i18n import t
 
-DECISION_POINTS = ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10")
 RANDOM_FACTS = ("name", "commune", "age", "sex", "household", "months_away", "threats", "needs", "accompanying_children", "documents",
                 "entry_route", "wishes_shelter", "refuses_protection", "can_write")
 FLAGS = ("trafficker_nearby", "family_suspected", "child_at_serious_risk", "wishes_shelter", "refuses_protection")
-
-
-def scenario_problems(text: str, name: str) -> tuple[Any, list[Problem]]:
-    """Parse and check scenario YAML text exactly as ``trove check`` does."""
-    from sim.errors import DataError
-    from sim.loading import parse_document
-    from sim.scenario import Scenario, check_scenario, validate_all
-
-    try:
-        doc = parse_document(text, name)
-    except DataError as exc:
-        return None, exc.problems
-    return validate_all(Scenario, doc, check_scenario(doc))
-
-
-def exercise_problems(text: str, name: str) -> tuple[Any, list[Problem]]:
-    from sim.errors import DataError
-    from sim.loading import parse_document
-    from sim.scenario import Exercise, check_exercise, valid_scenarios, validate_all
-
-    try:
-        doc = parse_document(text, name)
-    except DataError as exc:
-        return None, exc.problems
-    return validate_all(Exercise, doc, check_exercise(doc, list(valid_scenarios()[0])))
-
-
-def save_atomically(folder: Path, file_id: str, text: str) -> Path:
-    """Write ``<folder>/<id>.yaml`` via a temporary file and a rename: readers never see half a file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{file_id}.yaml"
-    temporary = folder / f".{file_id}.yaml.tmp"
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-    return path
-
-
-def bump_version(folder: Path, file_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    """A changed file gets a new version, so attempts record which version they played."""
-    path = folder / f"{file_id}.yaml"
-    if not path.exists():
-        return data
-    old = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if {k: v for k, v in old.items() if k != "version"} == {k: v for k, v in data.items() if k != "version"}:
-        return data | {"version": old.get("version", data.get("version", "1"))}
-    try:
-        return data | {"version": str(int(str(old.get("version", "0"))) + 1)}
-    except ValueError:
-        return data | {"version": f"{old.get('version')}.1"}
-
-
-def dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
 
 
 class _Form:
@@ -112,14 +55,9 @@ def _problems_html(problems: list[Problem], lang: str) -> str:
 
 
 class ScenarioDesigner:
-    def __init__(self, lang: str = "vi", folder: Path | None = None):
-        from sim.generator import load_profiles
-        from sim.regions import load_region, pack_ids
-        from sim.rulebook import load_rulebook
-        from sim.scenario import default_scenario_dir
-
-        self.lang, self.folder = lang, folder or default_scenario_dir()
-        L, book, profiles = lang, load_rulebook(), load_profiles().profiles
+    def __init__(self, desk: TrainerDesk, lang: str = "vi"):
+        self.desk, self.lang = desk, lang
+        L, choices = lang, desk.designer_choices(lang)
         wide = {"description_width": "initial"}
         f = self.form = _Form(L)
         self.id = f.field("id", widgets.Text(value="tinh-huong-moi", description=t("d_id", L), style=wide))
@@ -130,16 +68,15 @@ class ScenarioDesigner:
         self.desc_en = widgets.Textarea(description=t("d_description_en", L), style=wide, layout=widgets.Layout(width="90%"))
         f.rows.append(self.desc_en)
         self.date = f.field("date", widgets.DatePicker(value=date(2026, 6, 1), description=t("d_date", L), style=wide))
-        self.region = f.field("region", widgets.Dropdown(options=[(getattr(load_region(r), L), r) for r in pack_ids()], value="lam-dong-binh-thuan",
+        self.region = f.field("region", widgets.Dropdown(options=choices["regions"], value=choices["default_region"][0][1],
                                                              description=t("d_region", L), style=wide))
-        self.profile = f.field("fixed.profile", widgets.Dropdown(options=[("—", None)] + [(p.en if L == "en" else p.vi, k) for k, p in profiles.items()],
+        self.profile = f.field("fixed.profile", widgets.Dropdown(options=[("—", None)] + choices["profiles"],
                                                                 description=t("d_profile", L), style=wide, layout=widgets.Layout(width="90%")))
-        routes = ("self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police")
-        self.route = f.field("fixed.entry_route", widgets.Dropdown(options=[("—", None)] + [(t(f"route_{r}", L), r) for r in routes],
+        self.route = f.field("fixed.entry_route", widgets.Dropdown(options=[("—", None)] + [(t(f"route_{r}", L), r) for _, r in choices["entry_routes"]],
                                                                    description=t("d_entry_route", L), style=wide))
         self.age = f.field("fixed.age", widgets.BoundedIntText(value=0, min=0, max=100, description=t("d_age", L), style=wide))
         self.fix_documents = widgets.Checkbox(value=False, description=t("d_fix_documents", L), indent=False)
-        self.documents = f.field("fixed.documents", widgets.SelectMultiple(options=[(v.get(L), k) for k, v in book.vocabulary.documents.items()],
+        self.documents = f.field("fixed.documents", widgets.SelectMultiple(options=choices["documents"],
                                                                            description=t("d_documents", L), style=wide, rows=5), None)
         f.rows.insert(len(f.rows) - 2, self.fix_documents)
         self.threats = f.field("fixed.threats", widgets.SelectMultiple(options=[(t(f"threat_{k}", L), k) for k in ("to_person", "to_relatives")],
@@ -208,52 +145,42 @@ class ScenarioDesigner:
         return data
 
     def form_to_yaml(self) -> None:
-        self.yaml.value = dump(self.form_data())
+        self.yaml.value = self.desk.to_yaml(self.form_data())
 
     def check(self) -> list[Problem]:
-        _, problems = scenario_problems(self.yaml.value, f"{self.id.value or 'scenario'}.yaml")
+        _, problems = self.desk.check_scenario(self.yaml.value, f"{self.id.value or 'scenario'}.yaml")
         self.problems.value = _problems_html(problems, self.lang)
         self.form.show(problems)
         return problems
 
     def show_preview(self) -> None:
-        from sim.engine import assess
-        from sim.generator import generate_case
-        from sim.rulebook import load_rulebook
-        from sim.ui.explorer import assessment_table, case_card, graph_png
+        from sim.ui.explorer import assessment_table, case_card
 
-        scenario, problems = scenario_problems(self.yaml.value, "preview.yaml")
+        variants, problems = self.desk.preview(self.yaml.value, self.lang)
         if problems:
             self.check()
             return
-        book, items = load_rulebook(), []
-        for i, seed in enumerate((1, 2, 3), start=1):
-            case = generate_case(scenario, seed=seed)
-            truth = assess(case, book)
-            items += [widgets.HTML(f"<h4>{t('d_variant', self.lang, i=i, seed=seed)}</h4>{case_card(case, book, self.lang)}"
-                                   f"<details><summary>{t('ground_truth', self.lang)}</summary>{assessment_table(truth, book, self.lang)}</details>")]
+        items: list[widgets.Widget] = []
+        for i, v in enumerate(variants, start=1):
+            items.append(widgets.HTML(f"<h4>{t('d_variant', self.lang, i=i, seed=v.seed)}</h4>{case_card(v.case, self.desk, self.lang)}"
+                                      f"<details><summary>{t('ground_truth', self.lang)}</summary>{assessment_table(v.truth, self.lang)}</details>"))
             if i == 1:
-                items.append(widgets.Image(value=graph_png(truth, self.lang), format="png", layout=widgets.Layout(max_width="100%")))
+                items.append(widgets.Image(value=v.graph_png, format="png", layout=widgets.Layout(max_width="100%")))
         self.preview.children = items
 
     def save(self) -> Path | None:
-        problems = self.check()
+        path, problems = self.desk.save_scenario(self.yaml.value)
         if problems:
+            self.check()
             self.problems.value = f"<p class='trove-error'>{t('d_not_saved', self.lang, n=len(problems))}</p>" + self.problems.value
             return None
-        data = yaml.safe_load(self.yaml.value)
-        text = dump(bump_version(Path(self.folder), data["id"], data))
-        path = save_atomically(Path(self.folder), data["id"], text)
         self.problems.value = f"<p class='trove-ok'>{html.escape(t('d_saved', self.lang, path=path.name))}</p>"
         return path
 
 
 class ExerciseBuilder:
-    def __init__(self, store: Store | None, workshop_id: str, lang: str = "vi", folder: Path | None = None):
-        from sim.scenario import default_exercise_dir
-
-        self.store, self.workshop_id, self.lang = store, workshop_id, lang
-        self.folder = folder or default_exercise_dir()
+    def __init__(self, desk: TrainerDesk, lang: str = "vi"):
+        self.desk, self.lang = desk, lang
         L, wide = lang, {"description_width": "initial"}
         f = self.form = _Form(L)
         self.id = f.field("id", widgets.Text(value="bai-tap-moi", description=t("b_id", L), style=wide))
@@ -279,9 +206,7 @@ class ExerciseBuilder:
         guarded(action, self.problems, self.lang, "exercise builder")
 
     def add_row(self) -> None:
-        from sim.scenario import valid_scenarios
-
-        options = sorted(valid_scenarios()[0])
+        options = self.desk.scenario_options()
         scenario = widgets.Dropdown(options=options, layout=widgets.Layout(width="320px"))
         variants = widgets.BoundedIntText(value=1, min=1, max=20, description=t("b_variants", self.lang), style={"description_width": "initial"})
         remove = widgets.Button(description=t("b_remove", self.lang), layout=widgets.Layout(width="auto"))
@@ -291,9 +216,7 @@ class ExerciseBuilder:
 
     def refresh_options(self) -> None:
         """Offer scenarios saved since the builder opened (keeping each row's choice)."""
-        from sim.scenario import valid_scenarios
-
-        options = sorted(valid_scenarios()[0])
+        options = self.desk.scenario_options()
         for row in self.items.children:
             chosen = row.children[0].value
             row.children[0].options = options
@@ -315,33 +238,29 @@ class ExerciseBuilder:
 
     def save(self) -> Path | None:
         data = self.data()
-        _, problems = exercise_problems(dump(data), f"{data['id'] or 'exercise'}.yaml")
+        text = self.desk.to_yaml(data)
+        _, problems = self.desk.check_exercise(text, f"{data['id'] or 'exercise'}.yaml")
         self.form.show(problems)
         self.problems.value = _problems_html(problems, self.lang)
         if problems:
             return None
-        path = save_atomically(Path(self.folder), data["id"], dump(bump_version(Path(self.folder), data["id"], data)))
-        if self.in_workshop.value and self.store is not None:
-            current = (self.store.workshop(self.workshop_id) or {}).get("exercises") or []
-            if current and data["id"] not in current:
-                self.store.set_exercises(self.workshop_id, current + [data["id"]])
+        path, _ = self.desk.save_exercise(text, add_to_workshop=self.in_workshop.value)
         self.problems.value = f"<p class='trove-ok'>{html.escape(t('d_saved', self.lang, path=path.name))}</p>"
         return path
 
 
-def show(store: Store | None = None, workshop_id: str | None = None) -> widgets.Widget:
+def show(desk: TrainerDesk | None = None) -> widgets.Widget:
     """The designer notebook's only code cell: a secret prompt, then the scenario designer and exercise builder."""
     from sim.ui.trainer import secret_gate
 
-    store = store or Store()
-    workshop_id = workshop_id or os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID)
+    desk = desk or TrainerDesk.from_environment()
 
     def open_designer() -> widgets.Widget:
-        builder = ExerciseBuilder(store, workshop_id)
-        tabs = widgets.Tab(children=[ScenarioDesigner().widget, builder.widget])
+        builder = ExerciseBuilder(desk)
+        tabs = widgets.Tab(children=[ScenarioDesigner(desk).widget, builder.widget])
         tabs.set_title(0, t("tab_design"))
         tabs.set_title(1, t("tab_build"))
         tabs.observe(lambda change: builder.refresh_options() if change["new"] == 1 else None, names="selected_index")
         return tabs
 
-    return secret_gate(store, workshop_id, open_designer)
+    return secret_gate(desk, open_designer)

@@ -1,28 +1,28 @@
 """A trainer's explorer: pick a scenario and a seed, see the generated case, the rule engine's ground
-truth with citations, and the referral graph. Runs in JupyterLab (``notebooks/explore-cases.ipynb``)."""
+truth with citations, and the referral graph. Runs in JupyterLab (``notebooks/explore-cases.ipynb``)
+and, behind the trainer secret, under Voilà."""
+
 from __future__ import annotations
 
 import html
-import io
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from sim.case import Case
-from sim.engine import Assessment, assess
-from sim.generator import generate_case
-from sim.rulebook import Rulebook, load_rulebook
-from sim.scenario import load_scenarios
+from sim.app.trainer import TrainerDesk
 from sim.ui.i18n import t
+
+if TYPE_CHECKING:
+    from sim.cases.case import Case
 
 log = logging.getLogger(__name__)
 
 
-def case_card(case: Case, book: Rulebook, lang: str) -> str:
+def case_card(case: Case, desk: TrainerDesk, lang: str) -> str:
     """HTML of what the officer sees: the person, their first words, their papers."""
     p = case.primary
-    docs = ", ".join(book.vocabulary.label("documents", d, lang) for d in case.document_kinds) or t("no_documents", lang)
+    docs = ", ".join(desk.label("documents", d, lang) for d in case.document_kinds) or t("no_documents", lang)
     return (f"<div class='trove-card'><p class='trove-fictional'>⚠ {t('fictional_banner', lang)}</p>"
             f"<h3>{html.escape(p.full_name)} — {t('age_years', lang, age=p.age)}</h3>"
             f"<p><b>{t('first_statement', lang)}:</b> “{html.escape(case.observable.first_statement.get(lang))}”</p>"
@@ -30,14 +30,13 @@ def case_card(case: Case, book: Rulebook, lang: str) -> str:
             f"<p><b>{t('documents', lang)}:</b> {html.escape(docs)}</p></div>")
 
 
-def assessment_table(assessment: Assessment, book: Rulebook, lang: str) -> str:
-    """HTML table: decision point, determination, value, cited rules with their status."""
+def assessment_table(truth: dict[str, Any], lang: str) -> str:
+    """HTML table of the ground truth (``assessment_report`` data): decision point, determination, value, cited rules."""
     rows = []
-    for d in assessment.determinations.values():
-        cites = "<br>".join(f"{html.escape(c.render(book.texts, lang))} <i>({t('rule_status_' + r.status, lang)})</i>"
-                            for r in d.rules for c in r.basis)
-        rows.append(f"<tr><td>{d.decision_point}</td><td>{d.id}</td><td><code>{html.escape(_short(d.value))}</code></td><td>{cites}</td></tr>")
-    return f"<h3>{t('ground_truth', lang)} — {t('regime', lang)} {assessment.regime}</h3><table class='trove-table'>{''.join(rows)}</table>"
+    for key, d in truth["determinations"].items():
+        cites = "<br>".join(f"{html.escape(c)} <i>({t('rule_status_' + r['status'], lang)})</i>" for r in d["rules"] for c in r["cite_" + lang])
+        rows.append(f"<tr><td>{d['decision_point']}</td><td>{key}</td><td><code>{html.escape(_short(d['value']))}</code></td><td>{cites}</td></tr>")
+    return f"<h3>{t('ground_truth', lang)} — {t('regime', lang)} {truth['regime']}</h3><table class='trove-table'>{''.join(rows)}</table>"
 
 
 def _short(value: Any) -> str:
@@ -45,37 +44,17 @@ def _short(value: Any) -> str:
     return text if len(text) < 400 else text[:400] + "…"
 
 
-def graph_png(assessment: Assessment, lang: str) -> bytes:
-    from sim.drawing import draw_referral_graph
-    from sim.referral import referral_graph
-
-    import matplotlib.pyplot as plt
-
-    paths = [p for p in assessment.value("referral")["paths"].values() if p]
-    ax = draw_referral_graph(referral_graph(assessment.regime), lang=lang, correct=paths)
-    buffer = io.BytesIO()
-    ax.figure.tight_layout()
-    ax.figure.savefig(buffer, format="png", dpi=90)
-    plt.close(ax.figure)
-    return buffer.getvalue()
-
-
-def show() -> widgets.Widget:
+def show(desk: TrainerDesk | None = None) -> widgets.Widget:
     """The explorer shows what really happened in a case, so it opens only with the trainer secret."""
-    import os
-
-    from sim.session import DEFAULT_WORKSHOP_ID
-    from sim.store import Store
     from sim.ui.trainer import secret_gate
 
-    store = Store()
-    return secret_gate(store, os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID), explorer)
+    desk = desk or TrainerDesk.from_environment()
+    return secret_gate(desk, lambda: explorer(desk))
 
 
-def explorer() -> widgets.Widget:
+def explorer(desk: TrainerDesk) -> widgets.Widget:
     """Build the explorer (after the secret gate)."""
-    book = load_rulebook()
-    scenarios = load_scenarios()
+    scenarios = desk.scenarios()
     lang = widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value="vi")
     wide = {"description_width": "initial"}
     scenario = widgets.Dropdown(options=[(s.title.vi, sid) for sid, s in scenarios.items()], style=wide)
@@ -93,12 +72,11 @@ def explorer() -> widgets.Widget:
         try:
             if scenario.value not in scenarios or not 0 <= int(seed.value) <= 10**9:
                 return
-            case = generate_case(scenarios[scenario.value], seed=int(seed.value))
-            assessment = assess(case, book)
-            truth = html.escape(case.truth.story.get(lang.value))
-            out.value = (case_card(case, book, lang.value) + f"<h3>{t('truth', lang.value)}</h3><p>{truth}</p>"
-                         + assessment_table(assessment, book, lang.value) + f"<h3>{t('graph', lang.value)}</h3>")
-            picture.value = graph_png(assessment, lang.value)
+            variant = desk.explore(scenario.value, int(seed.value), lang.value)
+            story = html.escape(variant.case.truth.story.get(lang.value))
+            out.value = (case_card(variant.case, desk, lang.value) + f"<h3>{t('truth', lang.value)}</h3><p>{story}</p>"
+                         + assessment_table(variant.truth, lang.value) + f"<h3>{t('graph', lang.value)}</h3>")
+            picture.value = variant.graph_png
         except Exception:  # the UI's one broad except: show a friendly panel, log the details
             log.exception("explorer failed")
             out.value = f"<div class='trove-error'><b>{t('error_title', lang.value)}</b><p>{t('error_hint', lang.value)}</p></div>"

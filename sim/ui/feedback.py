@@ -1,13 +1,15 @@
-"""Rendering a score report for the trainee: HTML for the findings and timeline, a PNG of the referral
-graph with the trainee's paths over the correct ones. Only called after submission."""
+"""Rendering a score report for the trainee: HTML for the findings, the timeline and the correct answers.
+Only called after submission."""
+
 from __future__ import annotations
 
 import html
-import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.ui.answer_forms import fields_for
 from sim.ui.i18n import t
+
+if TYPE_CHECKING:
+    from sim.training.forms import FormField
 
 STATUS_KEYS = {"confirmed": "rule_status_confirmed", "inferred": "rule_status_inferred", "unconfirmed": "rule_status_unconfirmed"}
 
@@ -42,13 +44,14 @@ def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: s
     return "".join(parts)
 
 
-def answer_key_html(key: dict[str, Any], decision_points: list[str], regime: str, lang: str) -> str:
-    """The correct answers in words, per decision point."""
+def answer_key_html(key: dict[str, Any], forms: dict[str, list[FormField]], lang: str) -> str:
+    """The correct answers in words, per decision point (``forms``: each decision point's fields)."""
     rows = []
-    for dp in decision_points:
+    for dp, fields in forms.items():
         if not key.get(dp):
             continue
-        labels = {f.name: dict((k, o.get(lang)) for k, o in f.options) for f in fields_for(dp, regime)}
+        labels = {f.name: dict((k, o.get(lang)) for k, o in f.options) for f in fields}
+        headings = {f.name: f.label_key for f in fields}
         shown = []
         for name, value in key[dp].items():
             names = labels.get(name, {})
@@ -58,40 +61,6 @@ def answer_key_html(key: dict[str, Any], decision_points: list[str], regime: str
                 text = "✓" if value else "✗"
             else:
                 text = names.get(value, value) if value is not None else "—"
-            shown.append(f"{html.escape(t('f_' + ('agencies_plan' if name == 'agencies' and dp == 'D10' else 'agencies_notify' if name == 'agencies' else name), lang))}: {html.escape(str(text))}")
+            shown.append(f"{html.escape(t(headings.get(name, 'f_' + name), lang))}: {html.escape(str(text))}")
         rows.append(f"<li><b>{t('dp_' + dp, lang)}</b><br>{'<br>'.join(shown)}</li>")
     return f"<h3>{t('correct_answers', lang)}</h3><ul>{''.join(rows)}</ul>"
-
-
-def referral_png(report: dict[str, Any], regime: str, lang: str) -> bytes:
-    """The referral graph with the trainee's paths (blue) over the correct ones (green, dashed)."""
-    import matplotlib.pyplot as plt
-
-    from sim.drawing import draw_referral_graph
-    from sim.referral import referral_graph
-
-    services = report.get("referral", {}).get("services", {})
-    mine = [s["path"] for s in services.values() if s.get("path")]
-    correct = [s["correct_path"] for s in services.values() if s.get("correct_path")]
-    ax = draw_referral_graph(referral_graph(regime), lang=lang, highlight=mine, correct=correct)
-    buffer = io.BytesIO()
-    ax.figure.tight_layout()
-    ax.figure.savefig(buffer, format="png", dpi=80)
-    plt.close(ax.figure)
-    return buffer.getvalue()
-
-
-def plan_png(chosen: list[str], regime: str, lang: str) -> bytes:
-    """The graph with the paths a plan in progress reaches (no answer shown)."""
-    import matplotlib.pyplot as plt
-
-    from sim.drawing import draw_referral_graph
-    from sim.referral import plan_paths, referral_graph
-
-    G = referral_graph(regime)
-    ax = draw_referral_graph(G, lang=lang, highlight=plan_paths(G, chosen))
-    buffer = io.BytesIO()
-    ax.figure.tight_layout()
-    ax.figure.savefig(buffer, format="png", dpi=70)
-    plt.close(ax.figure)
-    return buffer.getvalue()

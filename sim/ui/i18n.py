@@ -1,22 +1,18 @@
-"""The UI message catalog (``messages.yaml``): ``t(key, lang, **values)``."""
+"""The UI's message lookup: ``t(key, lang, **values)`` over the apps' catalog (``sim/data/messages.yaml``)."""
+
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sim.law import Bilingual, Strict
-from sim.loading import read_document, validate
+from sim.app.texts import messages
 
-
-
-class Catalog(Strict):
-    schema_version: int
-    messages: dict[str, Bilingual]
+if TYPE_CHECKING:
+    from sim.law.primitives import Bilingual
 
 
-@cache
 def catalog() -> dict[str, Bilingual]:
-    return validate(Catalog, read_document(Path(__file__).with_name("messages.yaml"))).messages
+    """Message id → text in both languages."""
+    return messages()
 
 
 def t(key: str, lang: str = "vi", **values: object) -> str:
@@ -25,5 +21,5 @@ def t(key: str, lang: str = "vi", **values: object) -> str:
     >>> t("age_years", "en", age=17)
     '17 years old'
     """
-    text = catalog()[key].get(lang)
+    text = messages()[key].get(lang)
     return text.format(**values) if values else text

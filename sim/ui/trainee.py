@@ -14,10 +14,10 @@ from typing import Any, Callable
 
 import ipywidgets as widgets
 
+from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee, Workshop
 from sim.errors import SimError
-from sim.session import DEFAULT_WORKSHOP_ID, ROLES, CaseSession, InputError, Workshop
-from sim.store import Store, StoreError, Trainee
 from sim.ui.i18n import t
+
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +36,6 @@ CSS = """<style>
 .trove-app .widget-checkbox{width:auto !important}
 .trove-app .widget-checkbox label{white-space:normal;line-height:1.3}
 </style>"""
-
-
-def workshop_from_environment() -> Workshop:
-    """The workshop this server runs (``trove serve`` sets the environment for its kernels)."""
-    exercises = [e for e in os.environ.get("TROVE_WORKSHOP_EXERCISES", "").split(",") if e]
-    return Workshop(Store(), os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID), title=os.environ.get("TROVE_WORKSHOP_TITLE", "Trở về"),
-                    code=os.environ.get("TROVE_WORKSHOP_CODE") or None, exercises=exercises or None)
 
 
 class TraineeApp:
@@ -119,14 +112,8 @@ class TraineeApp:
 
     def _communes(self) -> list[str]:
         """The communes of the workshop's region, offered as the trainee types (better coverage data)."""
-        from datetime import date
-
-        from sim.coverage import commune_options
-        from sim.regions import load_region
-
         try:
-            region = (self.workshop.store.workshop(self.workshop.id) or {}).get("region") or "lam-dong-binh-thuan"
-            return commune_options(load_region(region), date.today())
+            return self.workshop.commune_options()
         except Exception:
             log.exception("no commune list for the join form")
             return []
@@ -189,7 +176,7 @@ class TraineeApp:
         interview = widgets.VBox([widgets.HTML(f"<h3>{t('interview', L)}</h3><p><small>{t('interview_help', L)}</small></p>"),
                                   self.questions, widgets.HTML(f"<h4>{t('interview_log', L)}</h4>"), self.log])
         self.forms = {}
-        self.active = [dp for dp in s.decision_points if dp != "D9" or any(p.age < 18 for p in s.case.persons)]
+        self.active = s.active_decision_points
         # Each form is built when its panel is first opened: a case opens with a few dozen widgets, not hundreds.
         decisions = self.decisions = widgets.Accordion(children=[widgets.VBox() for _ in self.active], selected_index=None)
         for i, dp in enumerate(self.active):
@@ -212,20 +199,17 @@ class TraineeApp:
             return
         dp = self.active[index]
         if dp not in self.forms:
-            form = AnswerForm(dp, self.session.regime, self.lang, self._answered)
+            form = AnswerForm(dp, self.session.form_fields(dp), self.lang, self._answered)
             form.load(self.session.answers.get(dp, {}))
             self.forms[dp] = form
             decisions.children[index].children = [form.widget]
 
     def _card_html(self) -> str:
-        from sim.referral import label_of
-        from sim.rulebook import load_rulebook
-
-        L, case = self.lang, self.session.case
+        L, s = self.lang, self.session
+        case = s.case
         p = case.primary
-        vocab = load_rulebook().vocabulary
-        docs = ", ".join(vocab.label("documents", d, L) for d in case.document_kinds) or t("no_documents", L)
-        arrival = t("brought_by", L, agency=label_of(case.observable.brought_by).get(L)) if case.observable.brought_by else t("came_alone", L)
+        docs = ", ".join(s.label("documents", d, L) for d in case.document_kinds) or t("no_documents", L)
+        arrival = t("brought_by", L, agency=s.label("agencies", case.observable.brought_by, L)) if case.observable.brought_by else t("came_alone", L)
         children = f"<p>{t('children_with', L, n=len(case.children))}</p>" if case.children else ""
         home = html.escape(p.home.commune) if p.home else html.escape(p.country)
         return (f"<div class='trove-card'><p class='trove-fictional'>{t('fictional_banner', L)}</p>"
@@ -272,9 +256,7 @@ class TraineeApp:
         self._guard(save)
 
     def _draw_plan(self) -> None:
-        from sim.ui.feedback import plan_png
-
-        self.plan.value = plan_png(self.session.answers.get("D10", {}).get("agencies", []), self.session.regime, self.lang)
+        self.plan.value = self.session.plan_png(self.lang)
         self.plan.layout.display = None
 
     def _ask_submit(self) -> None:
@@ -289,20 +271,20 @@ class TraineeApp:
         self._render(self.show_feedback)
 
     def show_feedback(self) -> None:
-        from sim.ui.feedback import answer_key_html, referral_png, report_html
+        from sim.ui.feedback import answer_key_html, report_html
 
         L, s = self.lang, self.session
         report = s.report()
         if report is None:  # never render feedback (or the key) for an unsubmitted case
             raise InputError("not_submitted")
         picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self._draw_later(picture, lambda: referral_png(report, s.regime, L))
+        self._draw_later(picture, lambda: s.feedback_png(L))
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         more = any(not p["submitted"] for p in progress)
         nav = self._button("next_case", lambda: self._open_exercise(self.exercise_id), "primary") if more else \
             self._button("back_to_exercises", lambda: self._render(self.show_summary), "primary")
         self.body.children = [widgets.HTML(report_html(report, s.overrides(), L)), widgets.HTML(f"<p>{t('referral_yours', L)}</p>"), picture,
-                              widgets.HTML(answer_key_html(s.answer_key(), s.decision_points, s.regime, L)), nav]
+                              widgets.HTML(answer_key_html(s.answer_key(), {dp: s.form_fields(dp) for dp in s.decision_points}, L)), nav]
 
     def _draw_later(self, picture: widgets.Image, draw: Callable[[], bytes]) -> None:
         """Draw a graph in the background: the feedback text shows at once, the picture follows (matplotlib is slow)."""
@@ -317,10 +299,8 @@ class TraineeApp:
         threading.Thread(target=work, daemon=True).start()
 
     def show_summary(self) -> None:
-        from sim.scenario import valid_exercises
-
         L = self.lang
-        exercise = valid_exercises()[0][self.exercise_id]
+        exercise = self.workshop.exercise(self.exercise_id)
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         average, passed = self.workshop.result(self.trainee, self.exercise_id)
         verdict = t("passed", L) if passed else t("not_passed", L)
@@ -361,7 +341,7 @@ def prefill_from_link(app: TraineeApp) -> None:
 WARM_UP_DELAY_SECONDS = 3
 
 
-def warm_up() -> None:
+def warm_up(workshop: Workshop) -> None:
     """Load the case machinery in the background while the trainee reads the join screen (in a preheated
     kernel: before anyone arrives), so the first case opens quickly. matplotlib stays lazy (memory)."""
     import threading
@@ -371,14 +351,9 @@ def warm_up() -> None:
 
         time.sleep(WARM_UP_DELAY_SECONDS)  # let the join screen reach the browser first
         try:
-            from sim.engine import load_needs
-            from sim.generator import load_interview, load_profiles
-            from sim.rulebook import load_rulebook
-            from sim.scenario import valid_exercises
-            from sim.scoring import feedback_texts, load_rubric
             from sim.ui import answer_forms, feedback  # noqa: F401
 
-            load_rulebook(), load_profiles(), load_interview(), load_needs(), load_rubric(), feedback_texts(), valid_exercises()
+            workshop.warm_up()
         except Exception:
             log.exception("warm-up failed (the case will load on demand)")
 
@@ -388,10 +363,10 @@ def warm_up() -> None:
 def show(workshop: Workshop | None = None) -> widgets.Widget:
     """Build the trainee app; the notebook's only code cell displays it."""
     try:
-        app = TraineeApp(workshop or workshop_from_environment())
+        app = TraineeApp(workshop or Workshop.from_environment())
         if os.environ.get("VOILA_KERNEL_ID"):  # served by Voilà: the page's link may carry the workshop code
             prefill_from_link(app)
-            warm_up()
+            warm_up(app.workshop)
         return app.widget
     except SimError as exc:  # a broken scenario file or store must not leave a blank page
         log.exception("cannot start the trainee app")

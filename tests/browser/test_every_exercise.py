@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from sim.answer_key import answer_key
-from sim.engine import assess
-from sim.rulebook import load_rulebook
-from sim.scenario import load_exercises
-from sim.session import exercise_positions
+from sim.training.answer_key import answer_key
+from sim.engine.assessment import assess
+from sim.law.rulebook import load_rulebook
+from sim.cases.scenario import load_exercises
+from sim.app.trainee import exercise_positions
 from sim.ui.i18n import t
 from tests.browser.conftest import Server
 from tests.browser.test_trainee_journeys import give_answer, join, stored_case

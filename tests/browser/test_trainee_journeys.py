@@ -7,10 +7,10 @@ import sqlite3
 
 import pytest
 
-from sim.answer_key import answer_key
-from sim.case import Case
-from sim.engine import assess
-from sim.rulebook import load_rulebook
+from sim.training.answer_key import answer_key
+from sim.cases.case import Case
+from sim.engine.assessment import assess
+from sim.law.rulebook import load_rulebook
 from sim.ui.answer_forms import field_label, fields_for
 from sim.ui.i18n import t
 

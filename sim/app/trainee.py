@@ -1,0 +1,390 @@
+"""The trainee's door: the only API the trainee UI calls. Plain Python, no widgets.
+
+``Workshop`` joins and finds trainees; ``CaseSession`` is one trainee's attempt at one case: it
+records every interview action and answer immediately (autosave), advances the simulated clock,
+submits, and returns the score report. Its state is rebuilt from the store, so a reload, a kernel
+restart or a server restart loses nothing. Every input is validated here, because a visitor can drive
+widgets from a script.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import sim
+from sim.errors import SimError
+from sim.workshop.store import (DEFAULT_WORKSHOP_ID, DEFAULT_WORKSHOP_TITLE, Attempt, ResultsStore, StoreError, Trainee, now,
+                                open_store)
+
+if TYPE_CHECKING:
+    from sim.cases.case import Question
+    from sim.cases.scenario import Exercise, Scenario
+    from sim.library import Library
+    from sim.training.answers import Submission
+    from sim.training.forms import FormField
+
+# The join screen needs only the store and the messages; the library (rulebook, generator, engine,
+# scoring: Faker, networkx, pydantic models) loads when first needed, so a trainee's page appears
+# sooner (docs/performance.md).
+
+__all__ = ["CaseSession", "InputError", "StoreError", "Trainee", "Workshop"]
+
+MAX_TEXT = 120
+ROLES = ("commune_pc", "commune_police", "womens_union", "other")
+
+
+def _packaged() -> Library:
+    from sim.library import packaged_library
+
+    return packaged_library()
+
+
+class InputError(SimError):
+    """Input the UI must refuse; ``key`` names the message in the UI catalog."""
+
+    def __init__(self, key: str, detail: str = ""):
+        self.key, self.detail = key, detail
+        super().__init__(f"{key}: {detail}" if detail else key)
+
+
+def clean_text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("required", field)
+    text = " ".join(value.split())
+    if len(text) > MAX_TEXT:
+        raise InputError("too_long", field)
+    return text
+
+
+def derive_seed(trainee_id: str, exercise_id: str, position: int) -> int:
+    """Each trainee gets their own variant of each case, stable across reloads and restarts."""
+    digest = hashlib.sha256(f"{trainee_id}:{exercise_id}:{position}".encode()).hexdigest()
+    return int(digest[:12], 16)
+
+
+def exercise_positions(exercise: Exercise) -> list[str]:
+    """The scenario id at each position of an exercise (variants repeat a scenario)."""
+    return [item.scenario for item in exercise.scenarios for _ in range(item.variants)]
+
+
+class Workshop:
+    """One workshop's trainees and exercises: joining, resuming, opening cases, progress.
+
+    Parameters
+    ----------
+    store : ResultsStore
+        Where trainees, attempts and answers are kept.
+    workshop_id : str
+        The workshop's id in the store (created on first use).
+    library : Library, optional
+        The law and data to train with; the packaged library (loaded on first need) if omitted.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sim.workshop.store import open_store
+    >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+    >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+    >>> workshop.resume(trainee.resume_code).full_name
+    'Lê Thị Lan'
+    >>> session = workshop.open_case(trainee, "intake-basics", 0)
+    >>> session.submitted, session.case.fictional
+    (False, True)
+    """
+
+    def __init__(self, store: ResultsStore, workshop_id: str = DEFAULT_WORKSHOP_ID, *, title: str = DEFAULT_WORKSHOP_TITLE,
+                 code: str | None = None, exercises: list[str] | None = None, library: Library | None = None):
+        self.store, self.id, self.code, self.title = store, workshop_id, code, title
+        self._library = library
+        store.ensure_workshop(workshop_id, title, code, list(exercises or []))
+
+    @classmethod
+    def from_environment(cls) -> Workshop:
+        """The workshop this server runs: ``trove serve`` sets ``TROVE_WORKSHOP_*`` and ``TROVE_DB`` for its kernels."""
+        exercises = [e for e in os.environ.get("TROVE_WORKSHOP_EXERCISES", "").split(",") if e]
+        return cls(open_store(), os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID),
+                   title=os.environ.get("TROVE_WORKSHOP_TITLE", DEFAULT_WORKSHOP_TITLE),
+                   code=os.environ.get("TROVE_WORKSHOP_CODE") or None, exercises=exercises or None)
+
+    @property
+    def library(self) -> Library:
+        """The library the workshop trains with (the packaged one unless given)."""
+        if self._library is None:
+            self._library = _packaged()
+        return self._library
+
+    @property
+    def exercise_ids(self) -> list[str]:
+        """The workshop's exercises, read from the store each time (a trainer may change them while it runs);
+        an empty list means every exercise. Exercises whose files are broken are left out, not fatal."""
+        available, _ = self.library.catalog.valid_exercises()
+        chosen = (self.store.workshop(self.id) or {}).get("exercises") or list(available)
+        return [e for e in chosen if e in available]
+
+    def exercises(self) -> list[Exercise]:
+        """The workshop's exercises, in order."""
+        available, _ = self.library.catalog.valid_exercises()
+        return [available[e] for e in self.exercise_ids if e in available]
+
+    def warm_up(self) -> None:
+        """Load the library and check the exercises now (in the background, while the join screen is read)."""
+        self.library.catalog.valid_exercises()
+
+    def commune_options(self) -> list[str]:
+        """The full names of the communes of the workshop's region today, offered as a trainee types."""
+        region = (self.store.workshop(self.id) or {}).get("region") or self.library.default_region
+        pack = self.library.region(region)
+        return sorted(c.full_name for c in pack.communes_on(pack.current_day(date.today())))
+
+    def join(self, *, full_name: object, commune: object, role: object, workshop_code: object = None) -> Trainee:
+        """Add a trainee; every field is checked (a visitor can drive widgets from a script)."""
+        if self.code and (not isinstance(workshop_code, str) or workshop_code.strip().upper() != self.code.upper()):
+            raise InputError("wrong_workshop_code")
+        if role not in ROLES:
+            raise InputError("required", "role")
+        return self.store.add_trainee(self.id, clean_text(full_name, "full_name"), clean_text(commune, "commune"), str(role))
+
+    def resume(self, resume_code: object) -> Trainee:
+        """The trainee with this resume code, in this workshop."""
+        if not isinstance(resume_code, str) or not resume_code.strip():
+            raise InputError("required", "resume_code")
+        trainee = self.store.trainee_by_code(resume_code)
+        if trainee is None or trainee.workshop_id != self.id:
+            raise InputError("unknown_resume_code")
+        return trainee
+
+    def resume_by_name(self, full_name: object, workshop_code: object) -> Trainee:
+        """Name + workshop code, for a trainee who lost the resume code (only when the name is unique)."""
+        if self.code and (not isinstance(workshop_code, str) or workshop_code.strip().upper() != self.code.upper()):
+            raise InputError("wrong_workshop_code")
+        found = self.store.trainees_by_name(self.id, clean_text(full_name, "full_name"))
+        if len(found) != 1:
+            raise InputError("name_not_unique" if found else "unknown_name")
+        return found[0]
+
+    def open_case(self, trainee: Trainee, exercise_id: str, position: int) -> CaseSession:
+        """The trainee's attempt at one case of an exercise, started now or resumed with every saved answer."""
+        if exercise_id not in self.exercise_ids:
+            raise InputError("unknown_exercise", exercise_id)
+        exercise = self.library.catalog.valid_exercises()[0][exercise_id]
+        positions = exercise_positions(exercise)
+        if not isinstance(position, int) or not 0 <= position < len(positions):
+            raise InputError("unknown_case", str(position))
+        return CaseSession.open(self.store, self.library, trainee, exercise, position)
+
+    def progress(self, trainee: Trainee, exercise_id: str) -> list[dict[str, Any]]:
+        """Per position: scenario id, started?, submitted?, percent."""
+        exercise = self.library.catalog.valid_exercises()[0][exercise_id]
+        attempts = {a.position: a for a in self.store.attempts_of(trainee.id) if a.exercise_id == exercise_id}
+        rows = []
+        for position, scenario_id in enumerate(exercise_positions(exercise)):
+            attempt = attempts.get(position)
+            report = self.store.report(attempt.id) if attempt and attempt.submitted_at else None
+            rows.append({"position": position, "scenario_id": scenario_id, "started": attempt is not None,
+                         "submitted": report is not None, "percent": report["percent"] if report else None})
+        return rows
+
+
+    def result(self, trainee: Trainee, exercise_id: str) -> tuple[float, bool]:
+        """The exercise's score (unsubmitted cases count as 0) and whether it reaches the pass mark."""
+        exercise = self.library.catalog.valid_exercises()[0][exercise_id]
+        progress = self.progress(trainee, exercise_id)
+        average = round(sum(p["percent"] or 0.0 for p in progress) / len(progress), 1) if progress else 0.0
+        return average, average >= exercise.pass_mark
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """One of the workshop's exercises."""
+        if exercise_id not in self.exercise_ids:
+            raise InputError("unknown_exercise", exercise_id)
+        return self.library.catalog.valid_exercises()[0][exercise_id]
+
+
+@dataclass
+class Revealed:
+    question: Question
+    at_minute: int
+
+
+class CaseSession:
+    """One attempt. Build with ``Workshop.open_case``; state is replayed from the store's events."""
+
+    def __init__(self, store: ResultsStore, library: Library, attempt: Attempt):
+        from sim.cases.case import Case
+
+        self.store, self.library, self.attempt = store, library, attempt
+        self.case = Case.model_validate_json(attempt.case_json)
+        self.asked: list[Revealed] = []
+        self.answers: dict[str, dict[str, Any]] = {}
+        self.answered_at: dict[str, int] = {}
+        self.clock = 0
+        self._questions = {q.id: q for q in self.case.interview}
+        for event in store.events(attempt.id):
+            self._apply(event["kind"], event["key"], event["payload"], event["clock_minutes"])
+
+    @classmethod
+    def open(cls, store: ResultsStore, library: Library, trainee: Trainee, exercise: Exercise, position: int) -> CaseSession:
+        """Start (or resume) the attempt: its case is generated once, from the trainee's own seed, and stored."""
+        from sim.cases.generator import generate_case
+
+        scenario_id = exercise_positions(exercise)[position]
+        scenario = library.catalog.valid_scenarios()[0][scenario_id]
+        seed = derive_seed(trainee.id, exercise.id, position)
+        case = generate_case(scenario, library, seed=seed)
+        attempt = Attempt(id=f"{trainee.id}-{exercise.id}-{position}", trainee_id=trainee.id, exercise_id=exercise.id,
+                          exercise_version=exercise.version, position=position, scenario_id=scenario.id, scenario_version=scenario.version,
+                          seed=seed, rulebook_version=library.version, app_version=sim.__version__,
+                          decision_points=list(scenario.decision_points), rubric={k: v.weight for k, v in scenario.rubric.items()},
+                          case_json=case.model_dump_json(), started_at=now(), submitted_at=None)
+        return cls(store, library, store.start_attempt(attempt))
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario the case was drawn from, if its file still loads."""
+        return self.library.catalog.valid_scenarios()[0].get(self.attempt.scenario_id)
+
+    @property
+    def submitted(self) -> bool:
+        return self.store.report(self.attempt.id) is not None
+
+    @property
+    def decision_points(self) -> list[str]:
+        """The decision points the scenario asks about."""
+        return self.attempt.decision_points
+
+    @property
+    def active_decision_points(self) -> list[str]:
+        """The decision points the trainee answers in this case (the child duties only when a child is involved)."""
+        from sim.engine.assessment import child_duties_apply
+
+        children = child_duties_apply(self.case)
+        return [dp for dp in self.decision_points if dp != "D9" or children]
+
+    def form_fields(self, decision_point: str) -> list[FormField]:
+        """The fields of a decision point's form, with their options in both languages (never the answer)."""
+        from sim.training.forms import form_fields
+
+        if decision_point not in self.decision_points:
+            raise InputError("unknown_decision_point", str(decision_point))
+        return form_fields(self.library, decision_point, self.regime)
+
+    def label(self, kind: str, key: str, lang: str) -> str:
+        """A label of the case's vocabulary: ``kind`` is "documents", "agencies" or another vocabulary kind."""
+        if kind == "agencies":
+            return self.library.agency_label(key).get(lang)
+        return self.library.rulebook.vocabulary.label(kind, key, lang)
+
+    def plan_png(self, lang: str) -> bytes:
+        """The referral graph with the paths that the plan in progress reaches (no correct answer shown)."""
+        from sim.drawing.referral import referral_png
+        from sim.law.referral import plan_paths
+
+        G = self.library.graph(self.regime)
+        chosen = (self.answers.get("D10") or {}).get("agencies", [])
+        return referral_png(G, title=self._graph_title(lang), lang=lang, highlight=plan_paths(G, chosen), dpi=70)
+
+    def feedback_png(self, lang: str) -> bytes:
+        """After submission: the trainee's referral paths (blue) over the correct ones (green, dashed)."""
+        from sim.drawing.referral import referral_png
+
+        report = self.report()
+        if report is None:
+            raise InputError("not_submitted")
+        services = report.get("referral", {}).get("services", {})
+        mine = [s["path"] for s in services.values() if s.get("path")]
+        correct = [s["correct_path"] for s in services.values() if s.get("correct_path")]
+        return referral_png(self.library.graph(self.regime), title=self._graph_title(lang), lang=lang, highlight=mine, correct=correct)
+
+    def _graph_title(self, lang: str) -> str:
+        return self.library.messages["graph_title"].get(lang).format(regime=self.regime)
+
+    def _apply(self, kind: str, key: str, payload: Any, clock: int) -> None:
+        if kind == "action":
+            self.asked.append(Revealed(self._questions[key], clock))
+            self.clock = clock + self._questions[key].minutes
+        else:
+            self.answers[key] = payload
+            self.answered_at[key] = clock
+
+    def ask(self, question_id: object) -> Question:
+        """Take an interview question or action: it is saved at once and the clock moves on."""
+        if not isinstance(question_id, str) or question_id not in self._questions:
+            raise InputError("unknown_question", str(question_id))
+        if any(r.question.id == question_id for r in self.asked):
+            raise InputError("already_asked", question_id)
+        self.store.record(self.attempt.id, "action", question_id, {}, self.clock)
+        self._apply("action", question_id, {}, self.clock)
+        return self._questions[question_id]
+
+    def answer(self, decision_point: object, payload: object) -> dict[str, Any]:
+        """Save the answer of one decision point (replacing an earlier one); returns it normalised."""
+        if decision_point not in self.decision_points:
+            raise InputError("unknown_decision_point", str(decision_point))
+        if not isinstance(payload, dict):
+            raise InputError("bad_answer", str(decision_point))
+        from pydantic import ValidationError
+
+        from sim.training.answers import ANSWER_MODELS
+
+        try:
+            normalised = ANSWER_MODELS[decision_point].model_validate(payload).model_dump()
+        except ValidationError as exc:
+            raise InputError("bad_answer", f"{decision_point}: {exc.errors()[0]['msg']}") from None
+        self._check_ids(decision_point, normalised)
+        self.store.record(self.attempt.id, "answer", decision_point, normalised, self.clock)
+        self._apply("answer", decision_point, normalised, self.clock)
+        return normalised
+
+    def _check_ids(self, dp: str, answer: dict[str, Any]) -> None:
+        vocab = self.library.rulebook.vocabulary
+        all_agencies = set(self.library.agencies.agencies)
+        allowed = {"form": set(vocab.intake_forms), "provide": set(self.library.needs), "acts": set(vocab.acts), "means": set(vocab.means),
+                   "purposes": set(vocab.purposes), "lawful_documents": set(vocab.documents), "measures": set(vocab.protection_measures),
+                   "duties": set(vocab.child_duties), "verifier": all_agencies,
+                   "agencies": set(self.library.graph(self.regime).nodes) if dp == "D10" else all_agencies}
+        for key, value in answer.items():
+            if key in allowed:
+                values = value if isinstance(value, list) else ([] if value is None else [value])
+                if not set(values) <= allowed[key]:
+                    raise InputError("bad_answer", f"{dp}.{key}")
+
+    @property
+    def regime(self) -> str:
+        """The regime in force on the case's date."""
+        return self.library.rules_on(self.case.date).regime
+
+    def submission(self) -> Submission:
+        from sim.training.answers import Action, Submission
+
+        return Submission(case=self.case, decision_points=self.decision_points, answers=self.answers,
+                          answered_at=self.answered_at, clock_minutes=self.clock, rubric=self.attempt.rubric,
+                          actions=[Action(question=r.question.id, at_minute=r.at_minute) for r in self.asked])
+
+    def submit(self) -> dict[str, Any]:
+        """Score and store the report (a second submit returns the first report)."""
+        existing = self.store.report(self.attempt.id)
+        if existing is not None:
+            return existing
+        from sim.engine.assessment import assess
+        from sim.training.scoring import score
+
+        report = score(self.submission(), assess(self.case, self.library), self.library).to_dict(self.library)
+        self.store.submit(self.attempt.id, report)
+        return self.store.report(self.attempt.id) or report
+
+    def report(self) -> dict[str, Any] | None:
+        return self.store.report(self.attempt.id)
+
+    def overrides(self) -> list[dict[str, Any]]:
+        return self.store.overrides(self.attempt.id)
+
+    def answer_key(self) -> dict[str, Any]:
+        """The correct answers, for feedback. Refused before submission: the key never leaves early."""
+        if not self.submitted:
+            raise InputError("not_submitted")
+        from sim.training.answer_key import answer_key
+        from sim.engine.assessment import assess
+
+        return answer_key(self.case, assess(self.case, self.library)).model_dump()

@@ -1,0 +1,137 @@
+"""The case format: what really happened (``truth``) and what an officer can observe.
+
+The generator writes it, ``trove assess`` reads it (YAML or JSON), and ``docs/case.schema.json``
+documents it. Every person in a case is fictional and says so (``fictional: true``).
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from sim.law.primitives import Bilingual, Strict
+
+CASE_SCHEMA_VERSION = 1
+Sex = Literal["female", "male"]
+Household = Literal["poor", "near_poor", "not_poor", "unknown"]
+EntryRoute = Literal["self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police"]
+Threat = Literal["to_person", "to_relatives"]
+
+
+class Place(Strict):
+    province: str
+    district: str | None = None
+    commune: str
+    commune_code: str
+    street: str = ""
+
+
+class Person(Strict):
+    """A fictional person in the case. ``fictional`` is always true."""
+
+    id: str
+    role: Literal["primary", "accompanying_child"]
+    fictional: Literal[True] = True
+    full_name: str
+    family_name: str
+    given_name: str
+    sex: Sex
+    age: int = Field(ge=0, le=100)
+    nationality: Literal["vietnamese", "stateless_resident", "foreign"] = "vietnamese"
+    country: str = "Việt Nam"
+    ethnicity: str = "Kinh"
+    language: str = "vi"
+    can_write: bool = True
+    phone: str | None = None
+    home: Place | None = None
+    household: Household = "unknown"
+
+
+class Document(Strict):
+    kind: str
+    note: Bilingual | None = None
+
+
+class Truth(Strict):
+    """What really happened. Hidden from the trainee until revealed or until feedback."""
+
+    profile: str
+    acts: list[str] = Field(default_factory=list)
+    means: list[str] = Field(default_factory=list)
+    purposes: list[str] = Field(default_factory=list)
+    destination: str = "domestic"
+    months_away: int = Field(default=0, ge=0)
+    recruiter: str = "stranger"
+    threats: list[Threat] = Field(default_factory=list)
+    trafficker_nearby: bool = False
+    family_suspected: bool = False
+    child_at_serious_risk: bool = False
+    needs: list[str] = Field(default_factory=list)
+    wishes_shelter: bool = False
+    has_home: bool = True
+    refuses_protection: bool = False
+    story: Bilingual
+
+
+class Question(Strict):
+    """One interview question or action, with what it reveals and its consequence."""
+
+    id: str
+    category: Literal["care", "journey", "work", "documents", "threats", "family", "needs", "child", "harmful"]
+    text: Bilingual
+    answer: Bilingual
+    reveals: list[str] = Field(default_factory=list)
+    minutes: int = Field(default=5, ge=0)
+    critical_error: str | None = None
+
+
+class Observable(Strict):
+    """What the officer sees and hears at first contact."""
+
+    first_statement: Bilingual
+    appearance: Bilingual
+    documents: list[Document] = Field(default_factory=list)
+    brought_by: str | None = None
+
+
+class Case(Strict):
+    schema_version: Literal[1] = CASE_SCHEMA_VERSION
+    case_id: str
+    fictional: Literal[True] = True
+    scenario_id: str | None = None
+    scenario_version: str | None = None
+    seed: int | None = None
+    date: date
+    region: str
+    commune: Place
+    entry_route: EntryRoute
+    persons: list[Person] = Field(min_length=1)
+    observable: Observable
+    truth: Truth
+    interview: list[Question] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_primary(self) -> "Case":
+        if [p.role for p in self.persons].count("primary") != 1:
+            raise ValueError("a case needs exactly one person with role 'primary'")
+        ids = [p.id for p in self.persons]
+        if len(set(ids)) != len(ids):
+            raise ValueError("person ids must be unique")
+        return self
+
+    @property
+    def primary(self) -> Person:
+        return next(p for p in self.persons if p.role == "primary")
+
+    @property
+    def children(self) -> list[Person]:
+        return [p for p in self.persons if p.role == "accompanying_child"]
+
+    @property
+    def document_kinds(self) -> list[str]:
+        return [d.kind for d in self.observable.documents]
+
+    @property
+    def returned_from_abroad(self) -> bool:
+        return self.truth.destination != "domestic"

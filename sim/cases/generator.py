@@ -1,0 +1,358 @@
+"""The case generator: Faker ``vi_VN`` plus our name provider, profiles and region packs.
+
+Same scenario and seed → the same case, byte for byte. Every person is marked fictional.
+
+>>> from sim.library import packaged_library
+>>> lib = packaged_library()
+>>> s = lib.catalog.scenario("scam-compound-2025")
+>>> generate_case(s, lib, seed=7) == generate_case(s, lib, seed=7)
+True
+"""
+from __future__ import annotations
+
+import random
+from string import Formatter
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from faker import Faker
+
+from sim.cases.case import Case, Document, Observable, Person, Place, Question, Truth
+from sim.cases.names import VietnameseNameProvider
+from sim.cases.profiles import BankQuestion, Profile, ProfilesFile
+from sim.cases.regions import Commune
+from sim.cases.scenario import Scenario
+from sim.errors import SeedError
+from sim.law.primitives import Bilingual
+
+if TYPE_CHECKING:
+    from sim.library import Library
+
+MAX_SEED = 2**63 - 1
+CHAM_SHARE = 0.05  # inferred: Chăm people live along coastal Bình Thuận; no share is sourced
+
+
+def check_seed(seed: object) -> int:
+    """A seed must be a non-negative integer; a clear error otherwise."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise SeedError(f"seed must be a whole number from 0 to {MAX_SEED}, got {seed!r} (e.g. --seed 7)")
+    return seed
+
+
+class CaseGenerator:
+    """Owns one ``Faker('vi_VN')`` and re-seeds it per case; cheap to reuse for many cases of one library.
+
+    ``Library.case_generator()`` keeps one per library; build your own only to generate in another thread.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.fake = Faker("vi_VN")
+        # Bind the vi_VN generator and our provider once: Faker's proxy lookup costs on every call.
+        self.faker = self.fake["vi_VN"]
+        self.names = VietnameseNameProvider(self.faker, library.names)
+        self.faker.add_provider(self.names)
+
+    def generate(self, scenario: Scenario, *, seed: int) -> Case:
+        """One case of ``scenario``; same seed, same case."""
+        seed = check_seed(seed)
+        self.faker.seed_instance(seed)
+        return _build(scenario, seed, self, self.faker.random)
+
+
+def generate_case(scenario: Scenario, library: Library, *, seed: int) -> Case:
+    """Generate one case of ``scenario`` from the profiles, regions and interview bank of ``library``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What the trainer fixed and what is drawn at random.
+    library : Library
+        The data the case is made from (profiles, region packs, names, interview bank, vocabulary).
+    seed : int
+        Keyword-only, a whole number from 0 to 2**63 − 1: same scenario, library and seed give the same case.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> lib = packaged_library()
+    >>> case = generate_case(lib.catalog.scenario("forced-marriage-2016"), lib, seed=7)
+    >>> case.case_id, case.fictional
+    ('forced-marriage-2016-7', True)
+    """
+    return library.case_generator().generate(scenario, seed=seed)
+
+
+def case_seed(seed: int, index: int) -> int:
+    """Seed of the ``index``-th case of a batch started from ``seed`` (stable across runs).
+
+    >>> case_seed(7, 0), case_seed(7, 1)
+    (7, 1000010)
+    """
+    return (check_seed(seed) + index * 1_000_003) % (MAX_SEED + 1)
+
+
+def generate_cases(scenario: Scenario, library: Library, count: int, *, seed: int) -> Iterator[Case]:
+    """``count`` cases; case i is ``generate_case(scenario, library, seed=case_seed(seed, i))``.
+
+    >>> from sim.library import packaged_library
+    >>> lib = packaged_library()
+    >>> [c.seed for c in generate_cases(lib.catalog.scenario("forced-marriage-2016"), lib, 2, seed=7)]
+    [7, 1000010]
+    """
+    generator = library.case_generator()
+    for index in range(count):
+        yield generator.generate(scenario, seed=case_seed(seed, index))
+
+
+def _weighted(rnd: random.Random, options: dict[str, float]) -> str:
+    keys = list(options)
+    return rnd.choices(keys, weights=[options[k] for k in keys])[0]
+
+
+def _typical(options: dict[str, float]) -> str:
+    return max(options, key=lambda k: options[k])
+
+
+def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Random) -> Case:
+    library = tools.library
+    data = library.profiles
+    fixed = scenario.fixed
+
+    def pick(fact: str, random_value: Callable[[], Any], typical_value: Callable[[], Any]) -> Any:
+        value = getattr(fixed, fact, None)
+        if value is not None:
+            return value
+        return random_value() if scenario.is_random(fact) else typical_value()
+
+    mix = scenario.profile_mix or {k: p.share for k, p in data.profiles.items()}
+    profile_id = pick("profile", lambda: _weighted(rnd, mix), lambda: _typical(mix))
+    profile = data.profiles[profile_id]
+    pack = library.region(scenario.region)
+    communes = pack.communes_on(scenario.date)
+    commune = _find_commune(communes, fixed.commune) if fixed.commune else (rnd.choice(communes) if scenario.is_random("commune") else communes[0])
+
+    sex = pick("sex", lambda: _weighted(rnd, profile.sex), lambda: _typical(profile.sex))
+    age = pick("age", lambda: rnd.randint(*profile.age), lambda: (profile.age[0] + profile.age[1]) // 2)
+    nationality = pick("nationality", lambda: profile.nationality, lambda: profile.nationality)
+    foreign = nationality == "foreign"
+    ethnicity = "Kinh" if foreign else pick("ethnicity", lambda: "Chăm" if rnd.random() < CHAM_SHARE else "Kinh", lambda: "Kinh")
+    household = pick("household", lambda: _weighted(rnd, {"poor": 3, "near_poor": 2, "not_poor": 5}), lambda: "poor")
+    destination = pick("destination", lambda: _weighted(rnd, profile.destinations), lambda: _typical(profile.destinations))
+    months = pick("months_away", lambda: rnd.randint(*profile.months_away), lambda: profile.months_away[0])
+    if fixed.age is None:  # nobody is trafficked younger than the profile's youngest age
+        age = max(age, profile.age[0] + months // 12)
+    entry_route = pick("entry_route", lambda: _weighted(rnd, profile.entry_routes), lambda: _typical(profile.entry_routes))
+    if destination == "domestic" and entry_route in ("official_repatriation", "via_mission", "border_guard_handover") and fixed.entry_route is None:
+        entry_route = "self_report"
+    threats = pick("threats", lambda: _draw_threats(rnd, profile.threat), lambda: [])
+    nearby = pick("trafficker_nearby", lambda: rnd.random() < profile.trafficker_nearby, lambda: False)
+    family_suspected = pick("family_suspected", lambda: rnd.random() < profile.family_suspected, lambda: False)
+    at_risk = pick("child_at_serious_risk", lambda: rnd.random() < profile.child_at_serious_risk, lambda: False) if age < 18 else bool(fixed.child_at_serious_risk)
+    n_children = pick("accompanying_children", lambda: (1 + (rnd.random() < 0.2)) if rnd.random() < profile.children else 0, lambda: 0)
+    has_home = pick("has_home", lambda: rnd.random() > 0.1, lambda: True)
+    wishes_shelter = pick("wishes_shelter", lambda: rnd.random() < profile.wishes_shelter or not has_home, lambda: not has_home)
+    refuses = pick("refuses_protection", lambda: rnd.random() < 0.25, lambda: False)
+    can_write = pick("can_write", lambda: age >= 12 and rnd.random() > (0.3 if ethnicity != "Kinh" else 0.05), lambda: True)
+    country = _weighted(rnd, profile.countries) if foreign and profile.countries else "Việt Nam"
+
+    acts = rnd.choice(profile.acts) if scenario.is_random("profile") else profile.acts[0]
+    means = rnd.choice(profile.means) if scenario.is_random("profile") else profile.means[0]
+    purposes = rnd.choice(profile.purposes) if scenario.is_random("profile") else profile.purposes[0]
+    recruiter = rnd.choice(profile.recruiters)
+
+    documents = pick("documents", lambda: _draw_documents(rnd, data, entry_route, foreign), lambda: data.entry_route_documents.get(entry_route, []))
+    needs = pick("needs", lambda: _draw_needs(rnd, profile), lambda: list(profile.needs.always))
+    needs = _needs_with_context(needs, foreign=foreign, wishes_shelter=wishes_shelter, has_home=has_home,
+                                fixed=fixed.needs is not None)
+
+    place = Place(province=pack.province, district=_district(commune), commune=commune.full_name, commune_code=commune.code,
+                  street=f"{rnd.randint(1, 250)} {tools.faker.street_name()}")
+    primary = _person(tools.names, rnd, "p1", "primary", sex, age, ethnicity, nationality, country, household, can_write, place, foreign, with_phone=age >= 14)
+    persons = [primary]
+    for i in range(n_children):
+        child_age = rnd.randint(0, min(6, max(0, months // 12)))
+        child_sex = rnd.choice(("female", "male"))
+        child = _person(tools.names, rnd, f"c{i + 1}", "accompanying_child", child_sex, child_age, ethnicity, "vietnamese", "Việt Nam", household,
+                        False, place, False, with_phone=False, family=primary.family_name)
+        persons.append(child)
+
+    fill = _fill(profile, data, destination, recruiter, country, months)
+    story = Bilingual(vi=" ".join(profile.answers[k].vi for k in ("journey", "work", "control")).format(**fill),
+                      en=" ".join(profile.answers[k].en for k in ("journey", "work", "control")).format(**fill))
+    truth = Truth(profile=profile_id, acts=acts, means=means, purposes=purposes, destination=destination, months_away=months,
+                  recruiter=recruiter, threats=threats, trafficker_nearby=nearby, family_suspected=family_suspected,
+                  child_at_serious_risk=at_risk, needs=needs, wishes_shelter=wishes_shelter, has_home=has_home,
+                  refuses_protection=refuses, story=story)
+    observable = Observable(first_statement=_format(profile.first_statement, fill), appearance=profile.appearance,
+                            documents=[Document(kind=k) for k in documents], brought_by=_brought_by(entry_route))
+    interview = _interview(library, profile, fill, truth, primary, documents, household)
+    return Case(case_id=f"{scenario.id}-{seed}", scenario_id=scenario.id, scenario_version=scenario.version, seed=seed,
+                date=scenario.date, region=scenario.region, commune=place, entry_route=entry_route, persons=persons,
+                observable=observable, truth=truth, interview=interview)
+
+
+def _find_commune(communes: list[Commune], name: str) -> Commune:
+    return next(c for c in communes if c.name == name)
+
+
+def _district(commune: Commune) -> str | None:
+    return f"{commune.district_type} {commune.district}" if commune.district else None
+
+
+def _draw_threats(rnd: random.Random, p: float) -> list[str]:
+    if rnd.random() >= p:
+        return []
+    return rnd.choice((["to_person"], ["to_relatives"], ["to_person", "to_relatives"]))
+
+
+def _draw_documents(rnd: random.Random, data: ProfilesFile, entry_route: str, foreign: bool) -> list[str]:
+    documents = list(data.entry_route_documents.get(entry_route, []))
+    if foreign:
+        if rnd.random() < 0.2:
+            documents.append("unlegalised_foreign_document")
+    elif rnd.random() < 0.25:
+        documents.append("national_id")
+    return documents
+
+
+def _draw_needs(rnd: random.Random, profile: Profile) -> list[str]:
+    return list(profile.needs.always) + [n for n, p in profile.needs.sometimes.items() if rnd.random() < p]
+
+
+def _needs_with_context(needs: list[str], *, foreign: bool, wishes_shelter: bool, has_home: bool, fixed: bool) -> list[str]:
+    if fixed:
+        return list(dict.fromkeys(needs))
+    out = list(needs)
+    if foreign:
+        out.append("interpreter")
+    if (wishes_shelter or not has_home) and "shelter" not in out:
+        out.append("shelter")
+    if not wishes_shelter and has_home and "shelter" in out:
+        out.remove("shelter")
+    return list(dict.fromkeys(out))
+
+
+def _person(names: VietnameseNameProvider, rnd: random.Random, pid: str, role: str, sex: str, age: int, ethnicity: str, nationality: str, country: str,
+            household: str, can_write: bool, home: Place, foreign: bool, *, with_phone: bool, family: str | None = None) -> Person:
+    if foreign:
+        given = rnd.choice(("Somchai", "Noy", "Dara", "Sophea", "Bounmy", "Mali", "Li Na", "Wang Fang"))
+        return Person(id=pid, role=role, full_name=given, family_name="", given_name=given, sex=sex, age=age, nationality="foreign",
+                      country=country, ethnicity="—", language={"Lào": "lo", "Campuchia": "km", "Trung Quốc": "zh"}.get(country, "other"),
+                      can_write=can_write, phone=None, home=None, household="unknown")
+    name = names.cham_name(sex) if ethnicity == "Chăm" else names.vietnamese_name(sex)
+    family_name = family or name.family
+    full = " ".join(x for x in (family_name, name.middle, name.given) if x)
+    return Person(id=pid, role=role, full_name=full, family_name=family_name, given_name=name.given, sex=sex, age=age,
+                  nationality=nationality, country=country, ethnicity=ethnicity, language="cjm" if ethnicity == "Chăm" and age >= 60 else "vi",
+                  can_write=can_write, phone=names.vietnamese_mobile() if with_phone else None, home=home, household=household)
+
+
+def _fill(profile: Profile, data: ProfilesFile, destination: str, recruiter: str, country: str, months: int) -> dict[str, str]:
+    place_vi = "thành phố" if destination == "domestic" else destination
+    place_en = "the city" if destination == "domestic" else {"Campuchia": "Cambodia", "Lào": "Laos", "Trung Quốc": "China",
+                                                             "Thái Lan": "Thailand"}.get(destination, destination)
+    who = data.recruiters[recruiter]
+    return {"destination": place_vi, "destination_en": place_en, "recruiter_vi": who.vi, "recruiter_en": who.en,
+            "job": profile.job.vi, "job_en": profile.job.en, "country": country, "months": str(months)}
+
+
+def _format(text: Bilingual, fill: dict[str, str]) -> Bilingual:
+    en_fill = fill | {"destination": fill["destination_en"], "job": fill["job_en"]}
+    return Bilingual(vi=_capital(text.vi.format(**fill)), en=_capital(text.en.format(**en_fill)))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _brought_by(entry_route: str) -> str | None:
+    return {"border_guard_handover": "border_guard_post", "brought_by_police": "commune_police", "rescued": "provincial_police",
+            "official_repatriation": "provincial_police"}.get(entry_route)
+
+
+def _title(person: Person) -> str:
+    if person.age < 18:
+        return "em"
+    return "chị" if person.sex == "female" else "anh"
+
+
+def _interview(library: Library, profile: Profile, fill: dict[str, str], truth: Truth, primary: Person, documents: list[str],
+               household: str) -> list[Question]:
+    bank = library.interview
+    doc_labels = library.rulebook.vocabulary.documents
+    memo = library.cache
+    needs_labels = _need_labels(library, tuple(truth.needs))
+    household_label = {"poor": ("thuộc hộ nghèo", "poor"), "near_poor": ("thuộc hộ cận nghèo", "near-poor"),
+                       "not_poor": ("không thuộc hộ nghèo", "not poor"), "unknown": ("không rõ", "unknown")}[household]
+    values = fill | {"title": _title(primary), "age": str(primary.age), "needs_vi": needs_labels.vi, "needs_en": needs_labels.en,
+                     "documents_vi": ", ".join(doc_labels[d].vi for d in documents), "documents_en": ", ".join(doc_labels[d].en for d in documents),
+                     "home": primary.home.commune if primary.home else "—", "household_vi": household_label[0], "household_en": household_label[1]}
+    questions = []
+    for qid, q in bank.questions.items():
+        answer = _answer(q.answer, profile, bank.answers, truth, primary, documents)
+        harmful = q.critical_error if q.critical_error and (q.harmful_when is None or truth.family_suspected or truth.trafficker_nearby) else None
+        used = _placeholders(memo, q.text.vi, q.text.en, answer.vi, answer.en)
+        key = ("question", qid, answer, harmful, tuple(values[k] for k in used))
+        question = memo.get(key)  # questions are immutable and repeat across cases: share them (generation speed)
+        if question is None:
+            question = memo[key] = _question(qid, q, answer, harmful, dict(zip(used, key[-1])))
+        questions.append(question)
+    return questions
+
+
+def _question(qid: str, q: BankQuestion, answer: Bilingual, critical_error: str | None, fill: dict[str, str]) -> Question:
+    return Question(id=qid, category=q.category, text=_fill_text(q.text, fill), answer=_fill_text(answer, fill),
+                    reveals=list(q.reveals), minutes=q.minutes, critical_error=critical_error)
+
+
+def _fill_text(text: Bilingual, fill: dict[str, str]) -> Bilingual:
+    en_fill = fill | {k: fill[f"{k}_en"] for k in ("destination", "job") if k in fill}
+    return Bilingual(vi=_capital(text.vi.format_map(fill)), en=_capital(text.en.format_map(en_fill)))
+
+
+def _placeholders(memo: dict, *templates: str) -> tuple[str, ...]:
+    key = ("placeholders", templates)
+    found = memo.get(key)
+    if found is None:
+        names = {name for t in templates for _, name, _, _ in Formatter().parse(t) if name}
+        names |= {f"{k}_en" for k in ("destination", "job") if k in names}  # the English text needs its own value
+        found = memo[key] = tuple(sorted(names))
+    return found
+
+
+def _answer(key: str, profile: Profile, answers: dict[str, dict[str, Bilingual]], truth: Truth, primary: Person, documents: list[str]) -> Bilingual:
+    if key.startswith("profile."):
+        return profile.answers[key.split(".", 1)[1]]
+    variants = answers[key]
+    if key == "documents":
+        return variants["some" if documents else "none"]
+    if key == "threats":
+        base = variants["to_relatives" if "to_relatives" in truth.threats else "to_person" if truth.threats else "none"]
+        return _join(base, variants["nearby"]) if truth.trafficker_nearby else base
+    if key == "family":
+        return variants["suspected" if truth.family_suspected else "no_home" if not truth.has_home else "safe"]
+    if key == "wishes":
+        base = variants["shelter" if truth.wishes_shelter else "home"]
+        return _join(base, variants["refuse"]) if truth.refuses_protection else base
+    if key == "child":
+        return variants["adult" if primary.age >= 18 else "at_risk" if truth.child_at_serious_risk else "minor"]
+    return variants["base"]
+
+
+def _join(a: Bilingual, b: Bilingual) -> Bilingual:
+    return Bilingual(vi=a.vi + b.vi, en=a.en + b.en)
+
+
+def _need_labels(library: Library, needs: tuple[str, ...]) -> Bilingual:
+    key = ("need_labels", needs)
+    found = library.cache.get(key)
+    if found is None:
+        found = library.cache[key] = _need_labels_of(library, needs)
+    return found
+
+
+def _need_labels_of(library: Library, needs: tuple[str, ...]) -> Bilingual:
+    catalogue = library.needs
+    known = [catalogue[n] for n in needs if n in catalogue]
+    return Bilingual(vi="Em cần: " + ", ".join(n.vi.lower() for n in known) if known else "Em không cần gì",
+                     en="I need: " + ", ".join(n.en.lower() for n in known) if known else "I do not need anything")

@@ -1,0 +1,68 @@
+"""The generator's calibrated profiles (``profiles.yaml``) and interview bank (``interview.yaml``).
+
+Data models only; ``sim.cases.generator`` draws cases from them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from sim.law.primitives import Bilingual, Strict
+
+
+class NeedsSpec(Strict):
+    always: list[str] = Field(default_factory=list)
+    sometimes: dict[str, float] = Field(default_factory=dict)
+
+
+class Profile(Strict):
+    vi: str
+    en: str
+    share: float = Field(ge=0)
+    sex: dict[Literal["female", "male"], float]
+    age: tuple[int, int]
+    destinations: dict[str, float]
+    nationality: Literal["vietnamese", "foreign"] = "vietnamese"
+    countries: dict[str, float] = Field(default_factory=dict)
+    months_away: tuple[int, int]
+    recruiters: list[str]
+    acts: list[list[str]]
+    means: list[list[str]]
+    purposes: list[list[str]]
+    entry_routes: dict[str, float]
+    threat: float = Field(ge=0, le=1)
+    trafficker_nearby: float = Field(ge=0, le=1)
+    family_suspected: float = Field(ge=0, le=1)
+    children: float = Field(ge=0, le=1)
+    child_at_serious_risk: float = Field(default=0.0, ge=0, le=1)
+    needs: NeedsSpec
+    wishes_shelter: float = Field(ge=0, le=1)
+    job: Bilingual
+    first_statement: Bilingual
+    appearance: Bilingual
+    answers: dict[Literal["journey", "work", "control"], Bilingual]
+
+
+class ProfilesFile(Strict):
+    schema_version: Literal[1]
+    entry_route_documents: dict[str, list[str]]
+    recruiters: dict[str, Bilingual]
+    profiles: dict[str, Profile]
+
+
+class BankQuestion(Strict):
+    category: str
+    minutes: int
+    text: Bilingual
+    reveals: list[str] = Field(default_factory=list)
+    answer: str
+    critical_error: str | None = None
+    harmful_when: Literal["family_suspected_or_trafficker_nearby"] | None = None
+
+
+class InterviewFile(Strict):
+    schema_version: Literal[1]
+    questions: dict[str, BankQuestion]
+    answers: dict[str, dict[str, Bilingual]]

@@ -1,0 +1,71 @@
+"""Workshop charts (matplotlib → PNG bytes), from plain rows and the texts to print on them.
+
+matplotlib is imported only when a chart is drawn. ``text`` is a function from a message id to the
+sentence in the reader's language (the façade passes its catalog lookup).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sim.drawing.png import figure_png, new_figure
+
+Text = Callable[[str], str]
+
+
+def _png(fig: Any) -> bytes:
+    return figure_png(fig, dpi=80)
+
+
+def _figure(width: float = 7, height: float = 3.2) -> tuple[Any, Any]:
+    return new_figure(width, height)
+
+
+def score_distribution(histogram: list[tuple[str, int]], text: Text) -> bytes:
+    """Bars of how many attempts scored in each band."""
+    fig, ax = _figure()
+    ax.bar([label for label, _ in histogram], [count for _, count in histogram], color="#2471a3")
+    ax.set_title(text("chart_scores"))
+    ax.set_ylabel(text("chart_count"))
+    ax.set_ylim(bottom=0, top=max([c for _, c in histogram] + [1]) + 0.5)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.tick_params(axis="x", labelsize=7)
+    return _png(fig)
+
+
+def item_statistics(stats: list[Any], text: Text) -> bytes:
+    """Difficulty and discrimination per decision point (``ItemStat`` rows)."""
+    fig, ax = _figure(8, 3.4)
+    items = [s.item if s.item != "process" else text("dp_process") for s in stats]
+    xs = range(len(stats))
+    ax.bar([x - 0.2 for x in xs], [s.difficulty for s in stats], width=0.4, label=text("chart_difficulty"), color="#27ae60")
+    ax.bar([x + 0.2 for x in xs], [s.discrimination or 0.0 for s in stats], width=0.4, label=text("chart_discrimination"), color="#8e44ad")
+    ax.set_xticks(list(xs), items, fontsize=8)
+    ax.set_ylim(-1, 1)
+    ax.axhline(0, color="#555", linewidth=0.8)
+    ax.set_title(text("chart_items"), fontsize=10)
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def critical_errors(counts: list[tuple[str, int]], labels: dict[str, str], text: Text) -> bytes:
+    """How often each critical error was made, most frequent on top."""
+    fig, ax = _figure(8, 0.6 + 0.35 * max(1, len(counts)))
+    names = [f"{code} {labels.get(code, '')[:60]}" for code, _ in counts][::-1]
+    ax.barh(names or ["—"], [c for _, c in counts][::-1] or [0], color="#c0392b")
+    ax.set_title(text("chart_errors"))
+    ax.tick_params(axis="y", labelsize=7)
+    return _png(fig)
+
+
+def coverage(rows: list[Any], text: Text) -> bytes:
+    """Share of communes with a trained officer per (former) district (``CoverageRow`` rows)."""
+    fig, ax = _figure(8, 3.4)
+    ax.bar([r.district for r in rows], [100 * r.share for r in rows], color="#f39c12")
+    for i, r in enumerate(rows):
+        ax.text(i, 100 * r.share + 2, f"{r.trained_communes}/{r.communes}", ha="center", fontsize=7)
+    ax.axhline(100, color="#27ae60", linestyle="--", linewidth=1)
+    ax.set_ylim(0, 110)
+    ax.set_title(text("chart_coverage"), fontsize=10)
+    ax.tick_params(axis="x", labelsize=7, rotation=30)
+    return _png(fig)

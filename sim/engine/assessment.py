@@ -1,0 +1,376 @@
+"""The rule engine: from a case's facts and its date, the ground truth with a trace of why.
+
+Pure functions, no I/O: ``assess(case, library)`` returns an ``Assessment`` whose every
+determination names the facts it used and the rules (with citations) it applied. Everything the
+engine knows comes from the library it is handed (rulebook, needs, referral graphs); derived values
+are memoised on that library, so two libraries never share answers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from sim.cases.case import Case, Person
+from sim.law.decision_points import DecisionPoint
+from sim.law.needs import Need
+from sim.law.primitives import Citation, Status
+from sim.law.rulebook import RegimeRules
+
+if TYPE_CHECKING:
+    from sim.library import Library
+
+ASSESSMENT_SCHEMA_VERSION = 1
+
+
+# The engine's output is produced, never parsed: plain frozen dataclasses (cheap to build).
+@dataclass(frozen=True, slots=True)
+class RuleUse:
+    """One rule applied: which part of the rulebook, its status and its legal basis."""
+
+    rule: str
+    status: Status
+    basis: list[Citation]
+
+
+@dataclass(frozen=True, slots=True)
+class Determination:
+    """One piece of ground truth with its trace."""
+
+    id: str
+    decision_point: DecisionPoint
+    value: dict[str, Any]
+    facts: list[tuple[str, Any]]  # (fact, value), rendered only when shown
+    rules: list[RuleUse]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    case_id: str
+    regime: Literal["A", "B"]
+    rulebook: str
+    determinations: dict[str, Determination]
+    critical_errors_at_risk: list[str]
+    schema_version: int = ASSESSMENT_SCHEMA_VERSION
+
+    def value(self, key: str) -> dict[str, Any]:
+        return self.determinations[key].value
+
+
+def _use(memo: dict, rule: str, cited: Any) -> RuleUse:
+    """The RuleUse of a rulebook entry, memoised on the library (its entries are immutable and live as long)."""
+    key = ("rule_use", rule, id(cited))
+    use = memo.get(key)
+    if use is None:
+        use = memo[key] = RuleUse(rule=rule, status=cited.status, basis=list(cited.basis))
+    return use
+
+
+def age_when_trafficked(person: Person, months_away: int) -> int:
+    """The person's age when the trafficking began (the under-18 rule looks at this age).
+
+    >>> from sim.cases.case import Person
+    >>> age_when_trafficked(Person(id="p", role="primary", full_name="A", family_name="A", given_name="A", sex="female", age=19), 18)
+    17
+    """
+    return max(0, person.age - (months_away + 11) // 12)
+
+
+def child_duties_apply(case: Case) -> bool:
+    """Whether the child duties (D9) apply: someone in the case is under 18.
+
+    >>> from sim.library import packaged_library
+    >>> from sim.cases.generator import generate_case
+    >>> lib = packaged_library()
+    >>> child_duties_apply(generate_case(lib.catalog.scenario("child-at-risk-2026"), lib, seed=1))
+    True
+    """
+    return any(p.age < 18 for p in case.persons)
+
+
+def assess(case: Case, library: Library) -> Assessment:
+    """Derive the ground truth of ``case`` under the rulebook in force on its date.
+
+    Parameters
+    ----------
+    case : Case
+        The facts: persons, documents, what really happened (``truth``) and the date.
+    library : Library
+        The law and data to judge by: its rulebook decides the regime and every rule used.
+
+    Returns
+    -------
+    Assessment
+        One ``Determination`` per piece of ground truth, each with the facts and rules behind it.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> from sim.cases.generator import generate_case
+    >>> lib = packaged_library()
+    >>> case = generate_case(lib.catalog.scenario("forced-marriage-2016"), lib, seed=7)
+    >>> a = assess(case, lib)
+    >>> a.regime, a.value("notification")["agencies"]
+    ('A', ['district_labour_office'])
+    """
+    rulebook = library.rulebook
+    rules = library.rules_on(case.date)
+    memo = library.cache
+    found: dict[str, Determination] = {}
+
+    def add(d: Determination) -> None:
+        found[d.id] = d
+
+    add(Determination(id="regime", decision_point="D4", value={"regime": rules.regime, "rulebook": rules.id, "version": rules.version},
+                      facts=[("date", case.date.isoformat())],
+                      rules=[RuleUse(rule=f"{rules.id}.effective", status="confirmed", basis=rules.notification[0].basis)]))
+    add(Determination(id="receive", decision_point="D1", value={"receive": True},
+                      facts=[("entry_route", case.entry_route)],
+                      rules=[RuleUse(rule="critical_errors.E01", status="confirmed", basis=rulebook.critical_errors["E01"].basis)]))
+    signs = _signs(case, rules, memo)
+    add(signs)
+    documents = _documents(case, rules, memo)
+    add(documents)
+    holds_lawful = bool(documents.value["lawful"])
+    add(_verification(case, rules, holds_lawful, memo))
+    add(_notification(rules, memo))
+    add(_intake(case, rules, memo))
+    groups = {p.id: _group(p, holds_lawful) for p in case.persons}
+    entitlements = _entitlements(case, rules, groups, signs.value["indicated"], memo)
+    add(entitlements)
+    add(_immediate_support(case, rules, entitlements.value, library.needs, memo))
+    add(_protection(case, rules, memo))
+    add(_confidentiality(case, rules, memo))
+    add(_children(case, rules, memo))
+    add(_referral(case, rules, entitlements.value, signs.value["indicated"], found, library))
+    return Assessment(case_id=case.case_id, regime=rules.regime, rulebook=rulebook.version, determinations=found,
+                      critical_errors_at_risk=_errors_at_risk(case, found))
+
+
+def _signs(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+    ident = rules.identification
+    truth = case.truth
+    acts = [a for a in truth.acts if a in ident.acts]
+    means = [m for m in truth.means if m in ident.means]
+    purposes = [p for p in truth.purposes if p in ident.purposes]
+    age = age_when_trafficked(case.primary, truth.months_away)
+    means_required = age >= ident.means_required_from_age
+    indicated = bool(acts) and bool(purposes) and (bool(means) or not means_required)
+    facts = [("truth.acts", truth.acts), ("truth.means", truth.means), ("truth.purposes", truth.purposes),
+             ("age when trafficked, means required from", (age, ident.means_required_from_age))]
+    return Determination(id="signs_of_trafficking", decision_point="D5",
+                         value={"acts": acts, "means": means, "purposes": purposes, "means_required": means_required,
+                                "indicated": indicated},
+                         facts=facts, rules=[_use(memo, "identification", ident)])
+
+
+def _documents(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+    lawful_rules = {d.document: d for d in rules.victim_documents.documents}
+    lawful = [k for k in case.document_kinds if k in lawful_rules]
+    other = [k for k in case.document_kinds if k not in lawful_rules]
+    used = [_use(memo, f"victim_documents.{k}", lawful_rules[k]) for k in lawful]
+    used.append(RuleUse(rule="victim_documents.commune_may_certify", status="confirmed", basis=rules.victim_documents.commune_basis))
+    return Determination(id="victim_documents", decision_point="D6",
+                         value={"lawful": lawful, "other": other, "commune_may_certify": rules.victim_documents.commune_may_certify,
+                                "own_statement_is_evidence": "own_statement" in rules.identification.evidence_sources.ids},
+                         facts=[("documents carried", case.document_kinds)],
+                         rules=used + [RuleUse(rule="identification.evidence_sources", status=rules.identification.evidence_sources.status,
+                                               basis=rules.identification.evidence_sources.basis)])
+
+
+def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, memo: dict) -> Determination:
+    verifier = rules.verifier_on(case.date)
+    return Determination(id="verification", decision_point="D6",
+                         value={"needed": not holds_lawful, "requested_by": rules.verification.requested_by,
+                                "verifier": verifier.agency, "deadline": verifier.deadline,
+                                "initial": {"agency": rules.initial_verification.agency, "partner": rules.initial_verification.partner,
+                                            "deadline": rules.initial_verification.deadline}},
+                         facts=[("holds a lawful victim document", holds_lawful), ("date", case.date.isoformat())],
+                         rules=[_use(memo, "verification.verifier", verifier), _use(memo, "initial_verification", rules.initial_verification)])
+
+
+def _notification(rules: RegimeRules, memo: dict) -> Determination:
+    return Determination(id="notification", decision_point="D4",
+                         value={"agencies": [n.agency for n in rules.notification],
+                                "deadlines": {n.agency: n.deadline for n in rules.notification}},
+                         facts=[("the commune received the person", True)],
+                         rules=[_use(memo, f"notification.{n.agency}", n) for n in rules.notification])
+
+
+def _intake(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+    form = rules.intake.forms.abroad if case.returned_from_abroad else rules.intake.forms.domestic
+    writes_for = [p.id for p in case.persons
+                  if (p.age < 18 and rules.intake.officer_writes_for_children) or (not p.can_write and rules.intake.officer_writes_for_unable_to_write)]
+    return Determination(id="intake", decision_point="D2",
+                         value={"form": form, "record": rules.intake.record, "officer_writes_for": writes_for},
+                         facts=[("returned from abroad", case.returned_from_abroad),
+                                *((f"{p.id}.age, can_write", (p.age, p.can_write)) for p in case.persons)],
+                         rules=[_use(memo, "intake", rules.intake)])
+
+
+def _group(person: Person, holds_lawful: bool) -> str:
+    if person.role == "accompanying_child":
+        return "M"
+    if person.nationality == "foreign":
+        return "F"
+    return "V" if holds_lawful else "W"
+
+
+def _entitled(rules: RegimeRules, person: Person, group: str, memo: dict) -> list[str]:
+    key = ("entitled", id(rules), group, person.age, person.household)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = [e.support for e in rules.entitlements
+                             if group in e.groups and (e.under_age is None or person.age < e.under_age)
+                             and (e.households is None or person.household in e.households)]
+    return list(found)
+
+
+def _entitlement_uses(rules: RegimeRules, memo: dict, supports: tuple[str, ...] | None = None) -> list[RuleUse]:
+    key = ("entitlement_uses", id(rules), supports)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = [_use(memo, f"entitlements.{e.support}", e) for e in rules.entitlements
+                             if supports is None or e.support in supports]
+    return found
+
+
+def _entitlements(case: Case, rules: RegimeRules, groups: dict[str, str], indicated: bool, memo: dict) -> Determination:
+    value: dict[str, Any] = {}
+    for person in case.persons:
+        group = groups[person.id]
+        identified_group = "V" if group == "W" and indicated else group
+        value[person.id] = {"group": group, "now": _entitled(rules, person, group, memo),
+                            "if_identified": _entitled(rules, person, identified_group, memo) if indicated or group != "W" else []}
+    used = _entitlement_uses(rules, memo)
+    facts = [(f"{p.id}.group, age, household, nationality", (groups[p.id], p.age, p.household, p.nationality)) for p in case.persons]
+    return Determination(id="entitlements", decision_point="D3", value=value, facts=facts, rules=used)
+
+
+def _immediate_support(case: Case, rules: RegimeRules, entitlements: dict[str, Any], needs: dict[str, Need], memo: dict) -> Determination:
+    primary = entitlements[case.primary.id]["now"]
+    due = [n for n in case.truth.needs if n in needs and needs[n].immediate and (needs[n].always or needs[n].service in primary)]
+    not_due = [n for n in case.truth.needs if n in needs and needs[n].immediate and n not in due]
+    return Determination(id="immediate_support", decision_point="D3",
+                         value={"provide": due, "not_entitled": not_due, "before_verification": True},
+                         facts=[("truth.needs", case.truth.needs), ("entitled now", primary)],
+                         rules=_entitlement_uses(rules, memo, ("essential_needs", "travel", "medical", "interpretation")))
+
+
+def _protection(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+    truth = case.truth
+    measures = list(rules.protection.indicated_when_threats) if truth.threats or truth.trafficker_nearby else []
+    if truth.trafficker_nearby:
+        measures += [m for m in rules.protection.indicated_when_trafficker_nearby if m not in measures]
+    indicated = bool(measures)
+    return Determination(id="protection", decision_point="D7",
+                         value={"indicated": indicated, "measures": measures, "consent_required": True,
+                                "refusal_allowed": rules.protection.refusal_allowed,
+                                "record_refusal": indicated and truth.refuses_protection},
+                         facts=[("truth.threats", truth.threats), ("truth.trafficker_nearby", truth.trafficker_nearby),
+                                ("truth.refuses_protection", truth.refuses_protection)],
+                         rules=[_use(memo, "protection", rules.protection)])
+
+
+def _confidentiality(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+    truth = case.truth
+    return Determination(id="confidentiality", decision_point="D8",
+                         value={"consent_required": rules.confidentiality.consent_required,
+                                "never_contact": ["suspected_trafficker"] + (["suspected_family"] if truth.family_suspected else [])},
+                         facts=[("truth.family_suspected", truth.family_suspected), ("truth.trafficker_nearby", truth.trafficker_nearby)],
+                         rules=[_use(memo, "confidentiality", rules.confidentiality)])
+
+
+def _children(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+    minors = [p.id for p in case.persons if p.age < 18]
+    duties: list[str] = []
+    if minors:
+        duties = [d for d in rules.children.duties if d != "escort_to_relatives" or case.primary.age < 18]
+        if case.truth.child_at_serious_risk:
+            duties.append("emergency_intervention_12h")
+    return Determination(id="child_duties", decision_point="D9",
+                         value={"applies": bool(minors), "children": minors, "duties": duties,
+                                "escort_by": rules.children.escort_by if minors else None,
+                                "emergency_within_hours": rules.children.emergency_intervention_hours if case.truth.child_at_serious_risk else None},
+                         facts=[("ages", [p.age for p in case.persons]), ("truth.child_at_serious_risk", case.truth.child_at_serious_risk)],
+                         rules=[_use(memo, "children", rules.children)])
+
+
+def _referral(case: Case, rules: RegimeRules, entitlements: dict[str, Any], indicated: bool,
+              found: dict[str, Determination], library: Library) -> Determination:
+    needs = library.needs
+    available = set()
+    for person_value in entitlements.values():
+        available |= set(person_value["now"]) | set(person_value["if_identified"])
+    services: list[str] = []
+    for need in case.truth.needs:
+        if need not in needs:
+            continue
+        service = needs[need].service
+        if service == "shelter":
+            if case.truth.wishes_shelter or not case.truth.has_home:
+                services.append(service)
+        elif needs[need].always or service in available:
+            services.append(service)
+    if found["verification"].value["needed"]:
+        services.append("verification")
+    if found["protection"].value["indicated"] and not case.truth.refuses_protection:
+        services.append("protection")
+    if found["child_duties"].value["applies"]:
+        services.append("child_protection")
+        if case.primary.age < 18:
+            services.append("escort")
+    if indicated:
+        services.append("follow_up")
+    if any(s in services for s in rules.reintegration.applies_to):
+        services.append("support_decision")
+    services = list(dict.fromkeys(services))
+    paths = {s: list(p) if (p := library.service_path(rules.regime, s)) else None for s in services}
+    shelters = library.providers(rules.regime, "shelter")
+    # A service reachable only through a shelter facility is delivered during a stay there: without the
+    # person's wish to stay (or no home) it is not referred, since placement must not be forced (E13).
+    stays = case.truth.wishes_shelter or not case.truth.has_home
+    facility_only = [s for s, p in paths.items() if p and s != "shelter" and p[-1] in shelters and not stays]
+    services = [s for s in services if s not in facility_only]
+    paths = {s: p for s, p in paths.items() if s not in facility_only}
+    agencies = sorted({a for p in paths.values() if p for a in p} - {"commune_pc"})
+    return Determination(id="referral", decision_point="D10",
+                         value={"services": services, "paths": paths, "agencies": agencies,
+                                "reintegration": {"applies_to": rules.reintegration.applies_to,
+                                                  "apply_within_months": rules.reintegration.apply_within_months,
+                                                  "steps": [{"agency": s.agency, "deadline": s.deadline} for s in rules.reintegration.steps]}},
+                         facts=[("truth.needs", case.truth.needs), ("only during a facility stay, not referred", facility_only),
+                                ("truth.wishes_shelter", case.truth.wishes_shelter),
+                                ("truth.has_home", case.truth.has_home), ("signs indicated", indicated)],
+                         rules=[_use(library.cache, "reintegration", rules.reintegration)])
+
+
+ERROR_ORDER = tuple(f"E{i:02d}" for i in range(1, 21))
+
+
+def _errors_at_risk(case: Case, found: dict[str, Determination]) -> list[str]:
+    """The critical errors this case gives a trainee the chance to make."""
+    truth = case.truth
+    risky = {"E01", "E02", "E04", "E06", "E07", "E17", "E19", "E20"}
+    if found["immediate_support"].value["provide"]:
+        risky.add("E03")
+    if found["verification"].value["needed"]:
+        risky.add("E05")
+    if found["signs_of_trafficking"].value["indicated"]:
+        risky.add("E08")
+    else:
+        risky.add("E18")
+    if found["child_duties"].value["applies"]:
+        risky |= {"E09", "E10"}
+    if truth.child_at_serious_risk:
+        risky.add("E11")
+    if found["protection"].value["indicated"]:
+        risky |= {"E12", "E13"}
+    if truth.wishes_shelter is False and "shelter" in truth.needs:
+        risky.add("E13")
+    if truth.family_suspected or truth.trafficker_nearby:
+        risky.add("E14")
+    if case.primary.nationality == "foreign" or case.primary.household != "poor":
+        risky.add("E15")
+    if any(s in found["referral"].value["services"] for s in ("education", "vocational", "hardship_allowance")):
+        risky.add("E16")
+    return [e for e in ERROR_ORDER if e in risky]

@@ -1,0 +1,200 @@
+"""The referral graph of agencies (networkx) and the queries over it.
+
+A MultiDiGraph keyed by purpose (two agencies may be joined for several purposes).
+Nodes are agency ids with level, sector, names and the services they deliver in the regime;
+edges are hand-overs and referrals with purpose, deadline and legal basis.
+
+>>> from sim.library import packaged_library
+>>> G = packaged_library().graph("B")
+>>> notified_agencies(G)
+['provincial_health_dept']
+>>> service_path(G, "legal_aid")
+['commune_pc', 'provincial_health_dept', 'legal_aid_centre']
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import networkx as nx
+from pydantic import Field
+
+from sim.errors import DataError, Problem
+from sim.law.primitives import Bilingual, Cited, Deadline, Regime, Strict
+from sim.parsing import read_document, unknown_id_problem, validate
+
+ROOT = "commune_pc"
+
+
+class Agency(Strict):
+    vi: str
+    en: str
+    level: Literal["commune", "local", "district", "province", "central"]
+    sector: str
+    regimes: list[Regime]
+    services: dict[Regime, list[str]] = Field(default_factory=dict)
+
+
+class Edge(Cited):
+    from_: str = Field(alias="from")
+    to: str
+    purpose: str
+    deadline: Deadline | None = None
+    regimes: list[Regime]
+
+
+class AgenciesFile(Strict):
+    schema_version: Literal[1]
+    agencies: dict[str, Agency]
+    edges: list[Edge]
+
+
+def read_agencies(path: Path) -> AgenciesFile:
+    """Read ``agencies.yaml`` and check that every edge joins two agencies of its regimes."""
+    doc = read_document(path)
+    data = validate(AgenciesFile, doc)
+    problems: list[Problem] = []
+    for i, edge in enumerate(data.edges):
+        for end, key in ((edge.from_, "from"), (edge.to, "to")):
+            if end not in data.agencies:
+                problems.append(unknown_id_problem(doc, ("edges", i, key), "agency", end, list(data.agencies)))
+            elif not set(edge.regimes) <= set(data.agencies[end].regimes):
+                problems.append(doc.problem(("edges", i, "regimes"), f"agency {end!r} does not exist in every regime of this edge",
+                                            f"{end} exists in {data.agencies[end].regimes}"))
+    if problems:
+        raise DataError(problems)
+    return data
+
+
+def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] | None = None) -> nx.MultiDiGraph:
+    """The frozen graph of one regime; ``names`` fills ``{commune}``, ``{district}``, ``{province}`` in labels.
+
+    Use ``Library.graph``, which builds each graph once; call ``.copy()`` for one you may change.
+    """
+    fill = {"commune": "xã", "district": "huyện", "province": ""} | dict(names or {})
+    G = nx.MultiDiGraph(regime=regime)
+    for agency_id, agency in data.agencies.items():
+        if regime in agency.regimes:
+            G.add_node(agency_id, vi=_tidy(agency.vi.format(**fill)), en=_tidy(agency.en.format(**fill)), level=agency.level,
+                       sector=agency.sector, services=tuple(agency.services.get(regime, ())))
+    for edge in data.edges:
+        if regime in edge.regimes:
+            G.add_edge(edge.from_, edge.to, key=edge.purpose, purpose=edge.purpose, deadline=edge.deadline, basis=tuple(edge.basis), status=edge.status)
+    return nx.freeze(G)
+
+
+def agency_label(agency: Agency) -> Bilingual:
+    """The bilingual name of an agency outside any region (placeholders filled with generic words)."""
+    return Bilingual(vi=_tidy(agency.vi.format(commune="xã", district="huyện", province="")),
+                     en=_tidy(agency.en.format(commune="commune", district="district", province="provincial")))
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
+
+
+def notified_agencies(G: nx.MultiDiGraph, source: str = ROOT) -> list[str]:
+    """Agencies the commune must notify (edges with purpose ``notify``)."""
+    return sorted(t for _, t, p in G.out_edges(source, data="purpose") if p == "notify")
+
+
+def providers(G: nx.MultiDiGraph, service: str) -> list[str]:
+    """Agencies that deliver ``service`` in this graph."""
+    return sorted(n for n, s in G.nodes(data="services") if service in s)
+
+
+def service_path(G: nx.MultiDiGraph, service: str, source: str = ROOT) -> list[str] | None:
+    """Shortest referral path from the commune to the nearest provider of ``service``.
+
+    The commune itself counts when it delivers the service. Returns None when unreachable.
+    """
+    targets = providers(G, service)
+    if source in targets:
+        return [source]
+    best: list[str] | None = None
+    paths = nx.single_source_shortest_path(G, source)
+    for target in targets:
+        if target in paths and (best is None or len(paths[target]) < len(best)):
+            best = paths[target]
+    return best
+
+
+def path_deadline_hours(G: nx.MultiDiGraph, path: list[str]) -> float | None:
+    """The time the law allows along a referral path: the sum of its hand-over deadlines, in simulated hours.
+
+    Hand-overs without a deadline count as 0; an unconfirmed deadline makes the total unknown (None).
+
+    >>> from sim.library import packaged_library
+    >>> path_deadline_hours(packaged_library().graph("A"), ["commune_pc", "district_labour_office", "district_police"])
+    480.0
+    """
+    total = 0.0
+    for u, v in zip(path, path[1:]):
+        known = [d.hours() for d in (data.get("deadline") for data in G.get_edge_data(u, v).values()) if d is not None]
+        if any(h is None for h in known):
+            return None
+        total += min((h for h in known if h is not None), default=0.0)
+    return total
+
+
+def check_referral_plan(G: nx.MultiDiGraph, chosen: list[str], needed: list[str], source: str = ROOT,
+                        elapsed_hours: dict[str, float] | None = None,
+                        correct_paths: dict[str, list[str] | None] | None = None) -> dict[str, dict]:
+    """Whether a plan (a set of chosen agencies) reaches every needed service, and in time.
+
+    A service counts as reached when a chosen agency (or the commune) delivers it and is reachable
+    from the commune through chosen agencies only. With ``elapsed_hours`` (simulated hours taken to
+    refer, per service), ``in_time`` compares them with the deadlines along the path. ``correct_paths``
+    (the rule engine's paths, per service) saves searching for the shortest path again.
+
+    >>> from sim.library import packaged_library
+    >>> G = packaged_library().graph("A")
+    >>> r = check_referral_plan(G, ["district_labour_office", "social_assistance_facility"], ["shelter", "loan"])
+    >>> r["shelter"]["reached"], r["loan"]["reached"]
+    (True, False)
+    """
+    parents = _reach(G, set(chosen) | {source}, source)
+    result: dict[str, dict] = {}
+    for service in needed:
+        via = sorted(a for a in parents if service in G.nodes[a]["services"])
+        path = _path_to(parents, via[0]) if via else None
+        taken = (elapsed_hours or {}).get(service)
+        allowed = path_deadline_hours(G, path) if path else None
+        in_time = None if path is None or allowed is None or taken is None else taken <= allowed
+        correct = correct_paths[service] if correct_paths and service in correct_paths else service_path(G, service, source)
+        result[service] = {"reached": bool(via), "via": via, "path": path, "correct_path": list(correct) if correct else None,
+                           "deadline_hours": allowed, "in_time": in_time}
+    return result
+
+
+def plan_paths(G: nx.MultiDiGraph, chosen: list[str], source: str = ROOT) -> list[list[str]]:
+    """The path from the commune to each chosen agency that the plan itself reaches.
+
+    >>> from sim.library import packaged_library
+    >>> plan_paths(packaged_library().graph("B"), ["provincial_health_dept", "legal_aid_centre", "district_police"])
+    [['commune_pc', 'provincial_health_dept'], ['commune_pc', 'provincial_health_dept', 'legal_aid_centre']]
+    """
+    parents = _reach(G, set(chosen) | {source}, source)
+    return [_path_to(parents, a) for a in chosen if a in parents]
+
+
+def _reach(G: nx.MultiDiGraph, allowed: set[str], source: str) -> dict[str, str | None]:
+    """Breadth-first search from ``source`` through ``allowed`` nodes only; returns each reached node's parent."""
+    parents: dict[str, str | None] = {source: None}
+    frontier = [source]
+    while frontier:
+        nxt = []
+        for node in frontier:
+            for succ in G.succ[node]:
+                if succ in allowed and succ not in parents:
+                    parents[succ] = node
+                    nxt.append(succ)
+        frontier = nxt
+    return parents
+
+
+def _path_to(parents: dict[str, str | None], node: str) -> list[str]:
+    path = [node]
+    while (parent := parents[path[-1]]) is not None:
+        path.append(parent)
+    return path[::-1]

@@ -1,0 +1,360 @@
+"""The legal rulebook as versioned data: one file per regime, with effective dates.
+
+Code never branches on the regime: it asks the rulebook in force on a date.
+
+>>> from datetime import date
+>>> from sim.library import packaged_library
+>>> book = packaged_library().rulebook
+>>> book.for_date(date(2016, 5, 1)).regime, book.for_date(date(2025, 7, 1)).regime
+('A', 'B')
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from sim.errors import DataError, Problem, SimError
+from sim.law.primitives import Bilingual, Cited, Citation, Deadline, LegalText, Regime, Status, Strict
+from sim.law.decision_points import DecisionPoint
+from sim.parsing import SourceDoc, read_document, unknown_id_problem, validate
+
+VOCABULARY_KINDS = ("acts", "means", "purposes", "person_groups", "supports", "services", "documents",
+                    "protection_measures", "intake_forms", "child_duties")
+
+
+class Vocabulary(Strict):
+    schema_version: Literal[1]
+    acts: dict[str, Bilingual]
+    means: dict[str, Bilingual]
+    purposes: dict[str, Bilingual]
+    person_groups: dict[str, Bilingual]
+    supports: dict[str, Bilingual]
+    services: dict[str, Bilingual]
+    documents: dict[str, Bilingual]
+    protection_measures: dict[str, Bilingual]
+    intake_forms: dict[str, Bilingual]
+    child_duties: dict[str, Bilingual]
+
+    def label(self, kind: str, key: str, lang: str = "vi") -> str:
+        return getattr(self, kind)[key].get(lang)
+
+
+class TextsFile(Strict):
+    schema_version: Literal[1]
+    texts: dict[str, LegalText]
+
+
+class EvidenceSources(Strict):
+    ids: list[str]
+    basis: list[Citation]
+    status: Status
+
+
+class Identification(Cited):
+    acts: list[str]
+    means: list[str]
+    purposes: list[str]
+    means_required_from_age: int = Field(ge=0, le=21)
+    evidence_sources: EvidenceSources
+
+
+class VictimDocumentRule(Cited):
+    document: str
+
+
+class VictimDocuments(Strict):
+    commune_may_certify: bool
+    commune_basis: list[Citation]
+    documents: list[VictimDocumentRule]
+
+
+class IntakeForms(Strict):
+    domestic: str
+    abroad: str
+
+
+class Intake(Cited):
+    forms: IntakeForms
+    record: str
+    officer_writes_for_children: bool
+    officer_writes_for_unable_to_write: bool
+
+
+class Notification(Cited):
+    agency: str
+    deadline: Deadline
+
+
+class InitialVerification(Cited):
+    agency: str
+    partner: str
+    deadline: Deadline
+
+
+class Verifier(Cited):
+    agency: str
+    deadline: Deadline
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+    def applies_on(self, day: date) -> bool:
+        return (self.from_ is None or day >= self.from_) and (self.until is None or day <= self.until)
+
+
+class Verification(Strict):
+    requested_by: str
+    request_when: str
+    verifiers: list[Verifier]
+
+
+class Entitlement(Cited):
+    support: str
+    groups: list[Literal["V", "F", "M", "W"]]
+    under_age: int | None = None
+    households: list[Literal["poor", "near_poor", "not_poor", "unknown"]] | None = None
+    detail: Bilingual | None = None
+    condition: Bilingual | None = None
+
+
+class Protection(Cited):
+    measures: list[str]
+    indicated_when_threats: list[str]
+    indicated_when_trafficker_nearby: list[str]
+    refusal_allowed: bool
+
+
+class Confidentiality(Cited):
+    consent_required: bool
+
+
+class Children(Cited):
+    duties: list[str]
+    escort_by: str
+    emergency_intervention_hours: int
+
+
+class ReintegrationStep(Cited):
+    agency: str
+    deadline: Deadline
+    vi: str
+    en: str
+
+
+class Reintegration(Cited):
+    applies_to: list[str]
+    apply_within_months: int | None
+    form: Bilingual
+    steps: list[ReintegrationStep]
+
+
+class Amount(Cited):
+    amount: int
+
+
+class RegimeRules(Strict):
+    """One regime's rulebook file."""
+
+    schema_version: Literal[1]
+    id: str
+    regime: Regime
+    version: str
+    title: Bilingual
+    effective_from: date
+    effective_to: date | None = None
+    identification: Identification
+    victim_documents: VictimDocuments
+    intake: Intake
+    notification: list[Notification]
+    initial_verification: InitialVerification
+    verification: Verification
+    entitlements: list[Entitlement]
+    protection: Protection
+    confidentiality: Confidentiality
+    children: Children
+    reintegration: Reintegration
+    essential_needs_max_days: Amount
+
+    def in_force_on(self, day: date) -> bool:
+        return day >= self.effective_from and (self.effective_to is None or day <= self.effective_to)
+
+    def verifier_on(self, day: date) -> Verifier:
+        for verifier in self.verification.verifiers:
+            if verifier.applies_on(day):
+                return verifier
+        raise SimError(f"{self.id}: no verifier applies on {day.isoformat()} (check the verifiers' from/until dates)")
+
+
+class CriticalError(Strict):
+    decision_point: DecisionPoint
+    kind: Literal["L", "P"]
+    caps_score: bool
+    vi: str
+    en: str
+    basis: list[Citation]
+
+
+class CriticalErrorsFile(Strict):
+    schema_version: Literal[1]
+    errors: dict[str, CriticalError]
+
+
+class MoneyAmount(Strict):
+    id: str
+    regime: Regime
+    support: str
+    vnd: int | None
+    per: Literal["day", "once", "month"]
+    status: Literal["confirmed", "draft", "provincial_example", "unconfirmed"]
+    province: str | None = None
+    vi: str
+    en: str
+    basis: list[Citation]
+    note: str = ""
+
+    @property
+    def is_law(self) -> bool:
+        """Only a confirmed amount may be presented as law."""
+        return self.status == "confirmed"
+
+
+class MoneyFile(Strict):
+    schema_version: Literal[1]
+    amounts: list[MoneyAmount]
+
+
+class Rulebook:
+    """All regimes plus the shared vocabulary, texts, critical errors and money amounts."""
+
+    def __init__(self, regimes: list[RegimeRules], vocabulary: Vocabulary, texts: dict[str, LegalText],
+                 critical_errors: dict[str, CriticalError], money: list[MoneyAmount]):
+        self.regimes = sorted(regimes, key=lambda r: r.effective_from)
+        self.vocabulary, self.texts = vocabulary, texts
+        self.critical_errors, self.money = critical_errors, money
+
+    @property
+    def version(self) -> str:
+        """One string naming every regime file's version, stored with each attempt."""
+        return "+".join(f"{r.id}@{r.version}" for r in self.regimes)
+
+    def for_date(self, day: date) -> RegimeRules:
+        for regime in self.regimes:
+            if regime.in_force_on(day):
+                return regime
+        first = self.regimes[0].effective_from.isoformat()
+        raise SimError(f"no rulebook is in force on {day.isoformat()} (the first regime starts {first}; pick a later date)")
+
+    def with_regime(self, rules: RegimeRules) -> "Rulebook":
+        """A new rulebook in which ``rules`` replaces the regime of the same id (for "what if" studies).
+
+        >>> from sim.library import packaged_library
+        >>> book = packaged_library().rulebook
+        >>> a = book.for_regime("A")
+        >>> changed = book.with_regime(a.model_copy(update={"version": "what-if"}))
+        >>> changed.for_regime("A").version, book.for_regime("A").version != "what-if"
+        ('what-if', True)
+        """
+        if rules.id not in {r.id for r in self.regimes}:
+            raise SimError(f"no regime {rules.id!r} to replace (known: {', '.join(r.id for r in self.regimes)})")
+        regimes = [rules if r.id == rules.id else r for r in self.regimes]
+        return Rulebook(regimes, self.vocabulary, self.texts, self.critical_errors, self.money)
+
+    def for_regime(self, regime: str) -> RegimeRules:
+        for rules in self.regimes:
+            if rules.regime == regime:
+                return rules
+        raise SimError(f"unknown regime {regime!r} (use A or B)")
+
+    def cite(self, citations: list[Citation], lang: str = "vi") -> str:
+        return "; ".join(c.render(self.texts, lang) for c in citations)
+
+    def amounts_for(self, regime: str, support: str) -> list[MoneyAmount]:
+        return [m for m in self.money if m.regime == regime and m.support == support]
+
+
+def read_rulebook(base: Path, agency_ids: set[str]) -> Rulebook:
+    """Read and cross-check the rulebook files of a folder; ids are checked against ``agency_ids``."""
+    vocabulary = validate(Vocabulary, read_document(base / "vocabulary.yaml"))
+    texts = validate(TextsFile, read_document(base / "texts.yaml")).texts
+    errors = validate(CriticalErrorsFile, read_document(base / "critical-errors.yaml"))
+    money = validate(MoneyFile, read_document(base / "money.yaml"))
+    regimes, problems = [], []
+    for path in sorted(base.glob("regime-*.yaml")):
+        doc = read_document(path)
+        rules = validate(RegimeRules, doc)
+        problems += check_regime_refs(doc, rules, vocabulary, set(texts), agency_ids)
+        regimes.append(rules)
+    problems += _citation_problems(read_document(base / "critical-errors.yaml"), errors, set(texts))
+    problems += _overlap_problems(regimes, str(base))
+    if problems:
+        raise DataError(problems)
+    return Rulebook(regimes, vocabulary, texts, errors.errors, money.amounts)
+
+
+def check_regime_refs(doc: SourceDoc, rules: RegimeRules, vocab: Vocabulary, text_ids: set[str], agency_ids: set[str]) -> list[Problem]:
+    """Every id a regime file uses must exist in the vocabulary, texts or agencies."""
+    problems: list[Problem] = []
+
+    def need(loc: tuple, value: str, known: set[str] | dict, kind: str) -> None:
+        if value not in known:
+            problems.append(unknown_id_problem(doc, loc, kind, value, list(known)))
+
+    ident = rules.identification
+    for kind in ("acts", "means", "purposes"):
+        for i, value in enumerate(getattr(ident, kind)):
+            need(("identification", kind, i), value, getattr(vocab, kind), kind[:-1])
+    for i, d in enumerate(rules.victim_documents.documents):
+        need(("victim_documents", "documents", i, "document"), d.document, vocab.documents, "document")
+    for i, n in enumerate(rules.notification):
+        need(("notification", i, "agency"), n.agency, agency_ids, "agency")
+    need(("initial_verification", "agency"), rules.initial_verification.agency, agency_ids, "agency")
+    need(("initial_verification", "partner"), rules.initial_verification.partner, agency_ids, "agency")
+    for i, v in enumerate(rules.verification.verifiers):
+        need(("verification", "verifiers", i, "agency"), v.agency, agency_ids, "agency")
+    for i, e in enumerate(rules.entitlements):
+        need(("entitlements", i, "support"), e.support, vocab.supports, "support")
+    for key in ("measures", "indicated_when_threats", "indicated_when_trafficker_nearby"):
+        for i, m in enumerate(getattr(rules.protection, key)):
+            need(("protection", key, i), m, vocab.protection_measures, "protection measure")
+    for i, duty in enumerate(rules.children.duties):
+        need(("children", "duties", i), duty, vocab.child_duties, "child duty")
+    need(("children", "escort_by"), rules.children.escort_by, agency_ids, "agency")
+    for key in ("domestic", "abroad"):
+        need(("intake", "forms", key), getattr(rules.intake.forms, key), vocab.intake_forms, "intake form")
+    problems += _citation_problems(doc, rules, text_ids)
+    return problems
+
+
+def _citation_problems(doc: SourceDoc, model: Strict, text_ids: set[str]) -> list[Problem]:
+    """Walk a model for Citation objects whose text id is unknown."""
+    found: list[Problem] = []
+
+    def walk(value: object, loc: tuple) -> None:
+        if isinstance(value, Citation):
+            if value.text not in text_ids:
+                found.append(unknown_id_problem(doc, loc + ("text",), "legal text", value.text, list(text_ids)))
+        elif isinstance(value, Strict):
+            for name in type(value).model_fields:
+                alias = type(value).model_fields[name].alias or name
+                walk(getattr(value, name), loc + (alias,))
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                walk(item, loc + (i,))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, loc + (key,))
+
+    walk(model, ())
+    return found
+
+
+def _overlap_problems(regimes: list[RegimeRules], folder: str) -> list[Problem]:
+    problems = []
+    ordered = sorted(regimes, key=lambda r: r.effective_from)
+    for earlier, later in zip(ordered, ordered[1:]):
+        if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+            problems.append(Problem(folder, None, None, f"{earlier.id}.effective_to",
+                                    f"{earlier.id} overlaps {later.id}", f"end {earlier.id} before {later.effective_from}"))
+    return problems

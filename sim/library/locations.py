@@ -1,0 +1,30 @@
+"""Where Trở về finds its files on disk: packaged data, bundled scenarios and exercises, the results file.
+
+Environment variables let a trainer point at their own folders (``TROVE_SCENARIO_DIR``,
+``TROVE_EXERCISE_DIR``) and results file (``TROVE_DB``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1]
+PACKAGED_DATA = PACKAGE / "data"
+VOILA_TEMPLATES = PACKAGE / "ui" / "share"
+PROJECT_ROOT = PACKAGE.parent
+
+
+def scenario_dir() -> Path:
+    """The folder of scenario files (bundled ``scenarios/`` unless ``TROVE_SCENARIO_DIR`` is set)."""
+    return Path(os.environ.get("TROVE_SCENARIO_DIR", PROJECT_ROOT / "scenarios"))
+
+
+def exercise_dir() -> Path:
+    """The folder of exercise files (bundled ``exercises/`` unless ``TROVE_EXERCISE_DIR`` is set)."""
+    return Path(os.environ.get("TROVE_EXERCISE_DIR", PROJECT_ROOT / "exercises"))
+
+
+def results_path() -> Path:
+    """The SQLite results file (``var/trove.sqlite`` unless ``TROVE_DB`` is set)."""
+    return Path(os.environ.get("TROVE_DB", PROJECT_ROOT / "var" / "trove.sqlite"))

@@ -1,0 +1,110 @@
+"""The answer forms of the decision points: which fields a trainee fills in and which options each offers.
+
+The layout is data (``forms.yaml``); this module turns it into ``FormField`` values with bilingual
+option labels for a regime. The UI renders them; no form knows the correct answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from sim.law.decision_points import DecisionPoint
+from sim.law.primitives import Bilingual, Strict
+from sim.law.referral import ROOT
+from sim.training.answers import ANSWER_MODELS
+
+if TYPE_CHECKING:
+    from sim.library import Library
+
+FieldKind = Literal["radio", "checks", "check", "dropdown"]
+
+
+class OptionSource(Strict):
+    """Options named in the data: a vocabulary kind (optionally only some ids) or a list of agencies."""
+
+    vocabulary: str | None = None
+    only: list[str] | None = None
+    agencies: list[str] | None = None
+
+
+class FieldSpec(Strict):
+    """One field of a decision point's form, as written in ``forms.yaml``."""
+
+    field: str
+    kind: FieldKind
+    label: str | None = None
+    options: Literal["choices", "immediate_needs", "referral_plan"] | OptionSource | None = None
+
+    @property
+    def label_key(self) -> str:
+        """The message id of the field's heading."""
+        return self.label or f"f_{self.field}"
+
+
+class FormsFile(Strict):
+    """The ``forms.yaml`` document."""
+
+    schema_version: Literal[1]
+    decision_points: dict[DecisionPoint, list[FieldSpec]]
+
+
+@dataclass(frozen=True)
+class FormField:
+    """A field ready to render: its name, kind, heading (message id) and labelled options."""
+
+    name: str
+    kind: FieldKind
+    label_key: str
+    options: tuple[tuple[str, Bilingual], ...] = ()
+
+
+def choices(dp: str, field: str) -> tuple[str, ...]:
+    """The values the answer format allows for a field of fixed choices.
+
+    >>> choices("D1", "receive")
+    ('receive', 'send_to_district', 'come_back_with_papers')
+    """
+    return ANSWER_MODELS[dp].model_fields[field].annotation.__args__
+
+
+def form_fields(library: Library, dp: str, regime: str) -> list[FormField]:
+    """The fields of one decision point's form under ``regime``, memoised on the library.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> fields = form_fields(packaged_library(), "D1", "A")
+    >>> [(f.name, f.kind, [k for k, _ in f.options]) for f in fields]
+    [('receive', 'radio', ['receive', 'send_to_district', 'come_back_with_papers'])]
+    """
+    key = ("form_fields", dp, regime)
+    found = library.cache.get(key)
+    if found is None:
+        found = library.cache[key] = [_field(library, dp, regime, spec) for spec in library.forms.decision_points[dp]]
+    return found
+
+
+def _field(library: Library, dp: str, regime: str, spec: FieldSpec) -> FormField:
+    return FormField(spec.field, spec.kind, spec.label_key, _options(library, dp, regime, spec))
+
+
+def _options(library: Library, dp: str, regime: str, spec: FieldSpec) -> tuple[tuple[str, Bilingual], ...]:
+    source = spec.options
+    if source is None:
+        return ()
+    if source == "choices":
+        return tuple((v, library.messages[f"opt_{spec.field}_{v}"]) for v in choices(dp, spec.field))
+    if source == "immediate_needs":
+        return tuple((k, Bilingual(vi=n.vi, en=n.en)) for k, n in library.needs.items() if n.immediate)
+    if source == "referral_plan":
+        return tuple((a, library.agency_label(a)) for a in sorted(library.graph(regime).nodes) if a != ROOT)
+    if source.agencies is not None:
+        return tuple((a, library.agency_label(a)) for a in source.agencies)
+    table = getattr(library.rulebook.vocabulary, source.vocabulary or "")
+    return tuple((k, table[k]) for k in (source.only or table))
+
+
+def field_label(library: Library, dp: str, field: str) -> str:
+    """The message id of a field's heading (a field name in D1–D10 may repeat with another heading)."""
+    return next((s.label_key for s in library.forms.decision_points[dp] if s.field == field), f"f_{field}")

@@ -1,0 +1,424 @@
+"""The scoring engine: a pure function of (submission, ground truth, rulebook, rubric) → score report.
+
+Per decision point: points with partial credit; every lost point names the rule and its legal basis.
+Harm-weighted (missing a real victim costs more than an extra referral), critical errors E01–E20 are
+detected from answers *and* interview actions and cap the case score, deadlines are judged on the
+simulated clock, and the interview process counts beside the outcome. Deterministic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sim.engine.assessment import Assessment
+from sim.law.primitives import Citation
+from sim.law.referral import check_referral_plan
+from sim.training.answers import Submission
+from sim.training.rubric import Rubric
+
+if TYPE_CHECKING:
+    from sim.library import Library
+
+SCORING_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reason points were lost (or one critical error): the rule, its basis and a message."""
+
+    decision_point: str
+    rule: str
+    lost: float
+    message: tuple[str, str]  # (vi, en)
+    basis: tuple[Citation, ...]
+    status: str = "confirmed"
+
+
+@dataclass(slots=True)
+class PointScore:
+    decision_point: str
+    points: float
+    max_points: float
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    label: tuple[str, str]
+    deadline: tuple[str, str]
+    due_minute: int | None
+    done_minute: int | None
+    met: bool | None  # None: a later step by another body, shown for information
+    status: str = "confirmed"
+
+
+@dataclass(slots=True)
+class ScoreReport:
+    case_id: str
+    total: float
+    max_points: float
+    percent: float
+    capped: bool
+    critical_errors: list[Finding]
+    points: list[PointScore]
+    timeline: list[TimelineEvent]
+    referral: dict[str, Any]
+    rulebook: str
+    scoring_version: str = SCORING_VERSION
+
+    def to_dict(self, library: Library) -> dict[str, Any]:
+        """JSON-ready, citations rendered in both languages."""
+        book = library.rulebook
+        def finding(f: Finding) -> dict[str, Any]:
+            return {"decision_point": f.decision_point, "rule": f.rule, "lost": round(f.lost, 2), "vi": f.message[0], "en": f.message[1],
+                    "status": f.status, "cite_vi": [c.render(book.texts, "vi") for c in f.basis],
+                    "cite_en": [c.render(book.texts, "en") for c in f.basis]}
+        cap = library.feedback["capped"]
+        cap_percent = int(library.rubric.critical_cap_percent)
+        return {"case_id": self.case_id, "total": round(self.total, 2), "max_points": self.max_points, "percent": round(self.percent, 1),
+                "capped": self.capped, "cap_vi": cap.vi.format(percent=cap_percent) if self.capped else "",
+                "cap_en": cap.en.format(percent=cap_percent) if self.capped else "", "rulebook": self.rulebook, "scoring_version": self.scoring_version,
+                "critical_errors": [finding(f) for f in self.critical_errors],
+                "points": [{"decision_point": p.decision_point, "points": round(p.points, 2), "max_points": p.max_points,
+                            "findings": [finding(f) for f in p.findings]} for p in self.points],
+                "timeline": [{"vi": e.label[0], "en": e.label[1], "deadline_vi": e.deadline[0], "deadline_en": e.deadline[1],
+                              "due_minute": e.due_minute, "done_minute": e.done_minute, "met": e.met, "status": e.status}
+                             for e in self.timeline],
+                "referral": self.referral}
+
+
+class _Scorer:
+    """Collects findings for one submission. Private: ``score`` is the public contract."""
+
+    def __init__(self, submission: Submission, truth: Assessment, library: Library):
+        self.s, self.truth, self.library = submission, truth, library
+        self.book, self.rubric = library.rulebook, library.rubric
+        self.graph = library.graph(truth.regime)
+        self.case = submission.case
+        self.a = submission.answers
+        self.texts = library.feedback
+        self.actions = {a.question for a in submission.actions}
+        self.errors: dict[str, Finding] = {}
+
+    # helpers ---------------------------------------------------------------------------------
+    def msg(self, key: str, **values: Any) -> tuple[str, str]:
+        text = self.texts[key]
+        vi = {k: (v[0] if isinstance(v, tuple) else v) for k, v in values.items()}
+        en = {k: (v[1] if isinstance(v, tuple) else v) for k, v in values.items()}
+        return text.vi.format(**vi), text.en.format(**en)
+
+    def basis(self, determination: str) -> tuple[tuple[Citation, ...], str]:
+        rules = self.truth.determinations[determination].rules
+        citations = tuple(c for r in rules[:2] for c in r.basis)
+        status = "unconfirmed" if any(r.status == "unconfirmed" for r in rules[:1]) else ("inferred" if any(r.status == "inferred" for r in rules[:1]) else "confirmed")
+        return citations, status
+
+    def lose(self, ps: PointScore, rule: str, fraction: float, message: tuple[str, str], determination: str | None = None,
+             error: str | None = None) -> None:
+        if error:
+            citations, status = self.in_force(self.book.critical_errors[error].basis), "confirmed"
+        else:
+            citations, status = self.basis(determination or "receive")
+        lost = min(ps.points, ps.max_points * fraction)
+        ps.points -= lost
+        ps.findings.append(Finding(ps.decision_point, error or rule, lost, message, citations, status))
+
+    def in_force(self, citations: list[Citation]) -> tuple[Citation, ...]:
+        """Only the texts in force on the case's date (a 2016 case is not judged under the 2024 law)."""
+        day = self.case.date
+
+        def applies(c: Citation) -> bool:
+            span = self.book.texts[c.text].in_force
+            return ("from" not in span or span["from"] <= day) and ("to" not in span or day <= span["to"])
+
+        return tuple(c for c in citations if applies(c)) or tuple(citations)
+
+    def flag(self, code: str) -> None:
+        if code not in self.errors:
+            e = self.book.critical_errors[code]
+            self.errors[code] = Finding(e.decision_point, code, 0.0, (e.vi, e.en), self.in_force(e.basis), "confirmed" if e.kind == "L" else "inferred")
+
+    def labels(self, kind: str, ids: list[str] | set[str]) -> tuple[str, str]:
+        vocab = self.book.vocabulary
+        if kind == "agencies":
+            G = self.graph
+            vi = [G.nodes[i]["vi"] if i in G else i for i in ids]
+            en = [G.nodes[i]["en"] if i in G else i for i in ids]
+        elif kind == "needs":
+            needs = self.library.needs
+            vi, en = [needs[i].vi for i in ids], [needs[i].en for i in ids]
+        else:
+            vi = [vocab.label(kind, i, "vi") for i in ids]
+            en = [vocab.label(kind, i, "en") for i in ids]
+        return ", ".join(sorted(vi)) or "—", ", ".join(sorted(en)) or "—"
+
+    # decision points -------------------------------------------------------------------------
+    def d1(self, ps: PointScore) -> None:
+        if self.a.D1.receive != "receive":
+            self.lose(ps, "receive", 1.0, self.msg("receive"), error="E01")
+            self.flag("E01")
+
+    def d2(self, ps: PointScore) -> None:
+        ans, truth = self.a.D2, self.truth.value("intake")
+        if ans.form != truth["form"]:
+            self.lose(ps, "intake.form", 0.4, self.msg("form", expected=self.labels("intake_forms", [truth["form"]])), "intake")
+        if not ans.record:
+            self.lose(ps, "intake.record", 0.3, self.msg("record"), "intake")
+            self.flag("E19")
+        if truth["officer_writes_for"] and ans.statement != "officer_writes":
+            self.lose(ps, "intake.officer_writes", 0.3, self.msg("officer_writes"), "intake")
+            if any(p.age < 18 for p in self.case.persons if p.id in truth["officer_writes_for"]):
+                self.flag("E09")
+
+    def d3(self, ps: PointScore) -> None:
+        ans, truth = self.a.D3, self.truth.value("immediate_support")
+        due, not_due = set(truth["provide"]), set(truth["not_entitled"])
+        given = set(ans.provide)
+        missing = due - given
+        if missing:
+            self.lose(ps, "immediate_support", 0.7 * len(missing) / len(due), self.msg("support_missing", items=self.labels("needs", missing)), "immediate_support")
+            if not given & due:
+                self.flag("E03")
+        extra = given & not_due
+        if extra:
+            self.lose(ps, "immediate_support.extra", 0.1, self.msg("support_extra", items=self.labels("needs", extra)), "immediate_support")
+        if ans.message != "support_now":
+            self.lose(ps, "immediate_support.message", 0.2, self.msg("support_message"), "entitlements")
+            if ans.message == "wait_for_verification":
+                self.flag("E03")
+            elif ans.message == "only_for_poor" or (ans.message == "none_for_foreigners" and self.case.primary.nationality == "foreign"):
+                self.flag("E15")
+        if ans.fee:
+            self.flag("E17")
+
+    def d4(self, ps: PointScore) -> None:
+        ans, truth = self.a.D4, self.truth.value("notification")
+        expected = set(truth["agencies"])
+        chosen = set(ans.agencies)
+        if not expected <= chosen:
+            self.lose(ps, "notification", 0.6, self.msg("notify_agency", expected=self.labels("agencies", expected)), "notification")
+            if not chosen:
+                self.flag("E02")
+        wrong_regime = chosen & {"district_labour_office", "provincial_health_dept", "district_police", "provincial_labour_dept"} - expected
+        if wrong_regime:
+            self.lose(ps, "notification.regime", 0.2, self.msg("notify_wrong_regime", items=self.labels("agencies", wrong_regime)), "regime")
+            self.flag("E20")
+        at = self.s.answered_at.get("D4", self.s.clock_minutes)
+        if ans.timing != "immediately" or at > self.rubric.immediately_minutes:
+            self.lose(ps, "notification.timing", 0.4, self.msg("notify_timing", minutes=self.rubric.immediately_minutes), "notification")
+            self.flag("E02")
+
+    def d5(self, ps: PointScore) -> None:
+        ans, truth = self.a.D5, self.truth.value("signs_of_trafficking")
+        for kind, weight in (("acts", 0.15), ("means", 0.15), ("purposes", 0.15)):
+            expected, given = set(truth[kind]), set(getattr(ans, kind))
+            if kind == "means" and not truth["means_required"] and not expected:
+                continue
+            if expected != given:
+                overlap = len(expected & given) / len(expected | given) if expected | given else 1.0
+                key = "signs_means_child" if kind == "means" and not truth["means_required"] else f"signs_{kind}"
+                label = self.labels(kind, expected) if expected else ("—", "—")
+                self.lose(ps, f"signs_of_trafficking.{kind}", weight * (1 - overlap), self.msg(key, expected=label), "signs_of_trafficking")
+        indicated = truth["indicated"]
+        conclusion = ans.conclusion
+        if conclusion in ("commune_declares_victim", "not_victim_close"):
+            self.lose(ps, "signs_of_trafficking.conclusion", 0.55, self.msg("conclusion_decides"), "victim_documents")
+            self.flag("E04")
+            if conclusion == "commune_declares_victim" and not indicated:
+                self.flag("E18")
+        if indicated and conclusion in ("no_clear_signs_refer", "not_victim_close", "treat_as_offender"):
+            self.lose(ps, "signs_of_trafficking.missed", 0.55 * self.rubric.missed_victim_loss, self.msg("conclusion_missed"), "signs_of_trafficking")
+            if conclusion == "treat_as_offender":
+                self.flag("E08")
+        if not indicated and conclusion in ("possible_victim_refer", "commune_declares_victim"):
+            self.lose(ps, "signs_of_trafficking.false_alarm", 0.55 * self.rubric.false_alarm_loss, self.msg("conclusion_false_alarm"), "signs_of_trafficking")
+        if conclusion == "treat_as_offender" and not indicated:
+            self.lose(ps, "signs_of_trafficking.offender", 0.3, self.msg("conclusion_decides"), "victim_documents")
+
+    def d6(self, ps: PointScore) -> None:
+        ans = self.a.D6
+        docs, verification = self.truth.value("victim_documents"), self.truth.value("verification")
+        if set(ans.lawful_documents) != set(docs["lawful"]):
+            expected = self.labels("documents", docs["lawful"]) if docs["lawful"] else ("không có", "none")
+            self.lose(ps, "victim_documents", 0.4, self.msg("documents", expected=expected), "victim_documents")
+        needed = "needed" if verification["needed"] else "not_needed"
+        if ans.verification != needed:
+            text = ("cần đề nghị xác minh", "verification must be requested") if verification["needed"] else ("không cần, đã có giấy tờ", "not needed: a document already proves status")
+            self.lose(ps, "verification.needed", 0.4, self.msg("verification", expected=text), "verification")
+            if ans.verification == "reject_no_papers":
+                self.flag("E05")
+        if verification["needed"] and ans.verifier != verification["verifier"]:
+            self.lose(ps, "verification.verifier", 0.2, self.msg("verifier", expected=self.labels("agencies", [verification["verifier"]])), "verification")
+        if ans.commune_certificate:
+            self.lose(ps, "victim_documents.commune_may_certify", 0.4, self.msg("commune_certificate"), "victim_documents")
+            self.flag("E04")
+
+    def d7(self, ps: PointScore) -> None:
+        ans, truth = self.a.D7, self.truth.value("protection")
+        if truth["indicated"]:
+            missing = set(truth["measures"]) - set(ans.measures)
+            if missing:
+                self.lose(ps, "protection.measures", 0.6 * len(missing) / len(truth["measures"]),
+                          self.msg("protection_missing", expected=self.labels("protection_measures", truth["measures"])), "protection")
+                if not ans.measures:
+                    self.flag("E12")
+        if ans.consent != "with_consent" or ans.if_refused == "apply_anyway":
+            self.lose(ps, "protection.consent", 0.4 if truth["indicated"] else 1.0, self.msg("protection_consent"), "protection")
+            self.flag("E13")
+
+    def d8(self, ps: PointScore) -> None:
+        ans = self.a.D8
+        if ans.share != "only_with_consent":
+            self.lose(ps, "confidentiality", 0.6, self.msg("share"), "confidentiality")
+            if ans.share in ("tell_neighbours", "announce", "post_online") or (ans.share == "tell_family" and self.case.truth.family_suspected):
+                self.flag("E06")
+        if ans.contact_suspect:
+            self.lose(ps, "confidentiality.never_contact", 0.4, self.msg("contact_suspect"), "confidentiality")
+            self.flag("E14")
+
+    def d9(self, ps: PointScore) -> None:
+        ans, truth = self.a.D9, self.truth.value("child_duties")
+        expected = set(truth["duties"]) - {"emergency_intervention_12h"}
+        missing = expected - set(ans.duties)
+        if missing:
+            self.lose(ps, "child_duties", 0.5 * len(missing) / len(expected), self.msg("child_duties", items=self.labels("child_duties", missing)), "child_duties")
+            if "guardian_present" in missing or "officer_writes_statement" in missing:
+                self.flag("E09")
+        if "escort_to_relatives" in truth["duties"] and ans.return_home != "escort":
+            self.lose(ps, "child_duties.escort", 0.3, self.msg("child_return"), "child_duties")
+            if ans.return_home in ("alone", "unverified_relative"):
+                self.flag("E10")
+        if truth["emergency_within_hours"] is not None:
+            at = self.s.answered_at.get("D9", self.s.clock_minutes)
+            if not ans.emergency or at > truth["emergency_within_hours"] * 60:
+                self.lose(ps, "child_duties.emergency", 0.2, self.msg("child_emergency", hours=truth["emergency_within_hours"]), "child_duties")
+                self.flag("E11")
+
+    def d10(self, ps: PointScore) -> dict[str, Any]:
+        truth = self.truth.value("referral")
+        G = self.graph
+        chosen = [a for a in self.a.D10.agencies if a in G]
+        needed = [s for s in truth["services"] if s not in ("essential_needs",)]
+        result = check_referral_plan(G, chosen, needed, correct_paths=truth["paths"])
+        missing = [s for s, r in result.items() if not r["reached"]]
+        if missing:
+            labels = (", ".join(self.book.vocabulary.label("supports" if m in self.book.vocabulary.supports else "services", m, "vi") for m in missing),
+                      ", ".join(self.book.vocabulary.label("supports" if m in self.book.vocabulary.supports else "services", m, "en") for m in missing))
+            self.lose(ps, "referral", 0.8 * len(missing) / max(1, len(needed)), self.msg("referral_missing", items=labels), "referral")
+        facilities = self.library.providers(self.truth.regime, "shelter")
+        if facilities & set(chosen) and not (self.case.truth.wishes_shelter or not self.case.truth.has_home):
+            self.lose(ps, "referral.forced_shelter", 0.2, self.msg("referral_forced_shelter"), "protection")
+            self.flag("E13")
+        if not self.truth.value("signs_of_trafficking")["indicated"] and {"vocational_school", "social_policy_bank"} & set(chosen):
+            self.flag("E18")
+        return {"chosen": chosen, "services": {s: {"reached": r["reached"], "path": r["path"], "correct_path": r["correct_path"]} for s, r in result.items()}}
+
+    def process(self, ps: PointScore) -> None:
+        order = [a.question for a in sorted(self.s.actions, key=lambda a: a.at_minute)]
+        if not order or order[0] != "care_first":
+            self.lose(ps, "process.care_first", 0.3, self.msg("process_care_first"), "confidentiality")
+        key = {"ask_journey", "ask_work_pay", "ask_freedom"} - self.actions
+        if key:
+            labels = tuple(", ".join(self.case_question(q, lang) for q in sorted(key)) for lang in ("vi", "en"))
+            self.lose(ps, "process.key_questions", 0.4 * len(key) / 3, self.msg("process_key_questions", items=labels), "signs_of_trafficking")
+        harmful = [q for q in self.case.interview if q.id in self.actions and q.critical_error]
+        if harmful:
+            labels = tuple(", ".join(q.text.get(lang) for q in harmful) for lang in ("vi", "en"))
+            self.lose(ps, "process.harmful", 1.0, self.msg("process_harmful", items=labels), "confidentiality")
+            for q in harmful:
+                self.flag(q.critical_error)
+
+    def case_question(self, qid: str, lang: str) -> str:
+        return next((q.text.get(lang) for q in self.case.interview if q.id == qid), qid)
+
+    def timeline(self) -> list[TimelineEvent]:
+        events = []
+        G = self.graph
+        notify = self.truth.value("notification")
+        done = self.s.answered_at.get("D4") if self.a.D4 and set(notify["agencies"]) <= set(self.a.D4.agencies) and self.a.D4.timing == "immediately" else None
+        for agency in notify["agencies"]:
+            label = self.msg("timeline_notify", agency=(G.nodes[agency]["vi"], G.nodes[agency]["en"]))
+            deadline = notify["deadlines"][agency]
+            events.append(TimelineEvent(label, (deadline.label("vi"), deadline.label("en")), self.rubric.immediately_minutes, done,
+                                        done is not None and done <= self.rubric.immediately_minutes))
+        child = self.truth.value("child_duties")
+        if child["emergency_within_hours"] is not None:
+            at = self.s.answered_at.get("D9") if self.a.D9 and self.a.D9.emergency else None
+            due = child["emergency_within_hours"] * 60
+            events.append(TimelineEvent(self.msg("timeline_child"), (f"trong {child['emergency_within_hours']} giờ", f"within {child['emergency_within_hours']} hours"),
+                                        due, at, at is not None and at <= due))
+        verification = self.truth.value("verification")
+        initial = verification["initial"]
+        events.append(TimelineEvent(self.msg("timeline_initial", agency=(G.nodes[initial["agency"]]["vi"], G.nodes[initial["agency"]]["en"])),
+                                    (initial["deadline"].label("vi"), initial["deadline"].label("en")), None, None, None))
+        if verification["needed"]:
+            rule = self.truth.determinations["verification"].rules[0]
+            events.append(TimelineEvent(self.msg("timeline_verification", agency=(G.nodes[verification["verifier"]]["vi"], G.nodes[verification["verifier"]]["en"])),
+                                        (verification["deadline"].label("vi"), verification["deadline"].label("en")), None, None, None, rule.status))
+        return events
+
+
+SCORERS = {"D1": _Scorer.d1, "D2": _Scorer.d2, "D3": _Scorer.d3, "D4": _Scorer.d4, "D5": _Scorer.d5, "D6": _Scorer.d6,
+           "D7": _Scorer.d7, "D8": _Scorer.d8, "D9": _Scorer.d9}
+
+
+def score(submission: Submission, truth: Assessment, library: Library) -> ScoreReport:
+    """Score a submission against the rule engine's ground truth, by the rubric and law of ``library``.
+
+    Parameters
+    ----------
+    submission : Submission
+        The case, the trainee's answers and interview actions, and when each was given.
+    truth : Assessment
+        ``assess(submission.case, library)``: what the law requires in this case.
+    library : Library
+        Supplies the rubric (weights, partial credit, cap), the feedback texts, the rulebook and graphs.
+
+    Returns
+    -------
+    ScoreReport
+        Points per decision point and for the process; every point lost names its rule and citations.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> from sim.engine.assessment import assess
+    >>> from sim.cases.generator import generate_case
+    >>> lib = packaged_library()
+    >>> case = generate_case(lib.catalog.scenario("forced-marriage-2016"), lib, seed=7)
+    >>> submission = Submission(case=case, decision_points=["D1"], answers={"D1": {"receive": "receive"}})
+    >>> report = score(submission, assess(case, lib), lib)
+    >>> report.percent < 100, [p.decision_point for p in report.points]
+    (True, ['D1', 'process'])
+    """
+    book, rubric = library.rulebook, library.rubric
+    scorer = _Scorer(submission, truth, library)
+    weights = rubric.weights | submission.rubric
+    points: list[PointScore] = []
+    referral: dict[str, Any] = {}
+    child_applies = truth.value("child_duties")["applies"]
+    for dp in submission.decision_points:
+        if dp == "D9" and not child_applies:
+            continue
+        ps = PointScore(dp, float(weights[dp]), float(weights[dp]))
+        if getattr(submission.answers, dp) is None:
+            ps.points = 0.0
+            ps.findings.append(Finding(dp, "not_answered", ps.max_points, scorer.msg("not_answered"), ()))
+        elif dp == "D10":
+            referral = scorer.d10(ps)
+        else:
+            SCORERS[dp](scorer, ps)
+        points.append(ps)
+    process = PointScore("process", float(rubric.process_weight), float(rubric.process_weight))
+    scorer.process(process)
+    points.append(process)
+    max_points = sum(p.max_points for p in points)
+    total = sum(max(0.0, p.points) for p in points)
+    critical = [scorer.errors[k] for k in sorted(scorer.errors, key=lambda e: int(e[1:]))]
+    capped = any(book.critical_errors[f.rule].caps_score for f in critical)
+    cap = max_points * rubric.critical_cap_percent / 100
+    if capped and total > cap:
+        total = cap
+    return ScoreReport(case_id=submission.case.case_id, total=total, max_points=max_points,
+                       percent=100 * total / max_points if max_points else 0.0, capped=capped, critical_errors=critical,
+                       points=points, timeline=scorer.timeline(), referral=referral, rulebook=truth.rulebook)

@@ -1,0 +1,272 @@
+"""The SQLite results store: one file, WAL mode, a versioned schema with an upgrade chain.
+
+Attempts are immutable once started (seed, scenario id and version, the case itself, rulebook and app
+versions); answers and interview actions are append-only events with timestamps; score reports and
+trainer overrides sit beside them. Every connection is short-lived and every write is its own
+transaction, so many trainee kernels can write at once without losing anything.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterator
+
+from sim.library.locations import results_path
+from sim.workshop.store import (RESUME_ALPHABET, SCHEMA_VERSION, Attempt, StoreError, Trainee, check_secret_hash, now,
+                                secret_hash)
+
+# The upgrade chain: MIGRATIONS[n] takes a database from user_version n to n + 1.
+MIGRATIONS: list[list[str]] = [
+    [  # 0 → 1: the first schema
+        """CREATE TABLE workshops (id TEXT PRIMARY KEY, title TEXT NOT NULL, code TEXT, exercises TEXT NOT NULL, created_at TEXT NOT NULL)""",
+        """CREATE TABLE trainees (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), full_name TEXT NOT NULL,
+               commune TEXT NOT NULL, role TEXT NOT NULL, resume_code TEXT NOT NULL UNIQUE, joined_at TEXT NOT NULL)""",
+        """CREATE TABLE attempts (id TEXT PRIMARY KEY, trainee_id TEXT NOT NULL REFERENCES trainees(id), exercise_id TEXT NOT NULL,
+               exercise_version TEXT NOT NULL, position INTEGER NOT NULL, scenario_id TEXT NOT NULL, scenario_version TEXT NOT NULL,
+               seed INTEGER NOT NULL, rulebook_version TEXT NOT NULL, app_version TEXT NOT NULL, decision_points TEXT NOT NULL,
+               rubric TEXT NOT NULL, case_json TEXT NOT NULL, started_at TEXT NOT NULL, submitted_at TEXT,
+               UNIQUE (trainee_id, exercise_id, position))""",
+        """CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id TEXT NOT NULL REFERENCES attempts(id),
+               kind TEXT NOT NULL CHECK (kind IN ('action', 'answer')), key TEXT NOT NULL, payload TEXT NOT NULL,
+               clock_minutes INTEGER NOT NULL, created_at TEXT NOT NULL)""",
+        "CREATE INDEX events_by_attempt ON events (attempt_id, id)",
+        """CREATE TABLE reports (attempt_id TEXT PRIMARY KEY REFERENCES attempts(id), total REAL NOT NULL, max_points REAL NOT NULL,
+               percent REAL NOT NULL, report TEXT NOT NULL, scored_at TEXT NOT NULL)""",
+        """CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
+        """CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
+        """CREATE TRIGGER attempts_immutable BEFORE UPDATE OF id, trainee_id, exercise_id, exercise_version, position, scenario_id,
+               scenario_version, seed, rulebook_version, app_version, decision_points, rubric, case_json, started_at ON attempts
+               BEGIN SELECT RAISE(ABORT, 'attempt records are immutable'); END""",
+    ],
+    [  # 1 → 2: trainer overrides and comments, kept beside the automatic score
+        """CREATE TABLE overrides (id INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id TEXT NOT NULL REFERENCES attempts(id),
+               decision_point TEXT NOT NULL, points REAL, comment TEXT NOT NULL, trainer TEXT NOT NULL, created_at TEXT NOT NULL)""",
+        "CREATE INDEX overrides_by_attempt ON overrides (attempt_id, id)",
+    ],
+    [  # 2 → 3: the trainer secret (salted hash only) and the workshop's region pack
+        "ALTER TABLE workshops ADD COLUMN trainer_secret_hash TEXT",
+        "ALTER TABLE workshops ADD COLUMN region TEXT NOT NULL DEFAULT 'lam-dong-binh-thuan'",
+    ],
+]
+
+
+class SQLiteStore:
+    """The results store in one SQLite file (the embedded default). Cheap to create; opens a connection per operation."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else results_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the results file {self.path} ({exc.strerror}); "
+                             "set TROVE_DB to a writable path") from None
+        self.upgrade()
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the results file {self.path}: {exc} (check the path and its permissions)") from None
+        try:
+            con.row_factory = sqlite3.Row
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA foreign_keys=ON")
+            con.execute("PRAGMA busy_timeout=30000")
+            yield con
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"the results file {self.path} refused a change: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the results file {self.path} could not be used: {exc} "
+                             "(if the disk is full, free space; if the file is damaged, restore it from a backup)") from None
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def upgrade(self) -> int:
+        """Bring the schema to ``SCHEMA_VERSION`` through the upgrade chain; returns the version."""
+        with self.transaction() as con:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} was written by a newer Trở về (schema {version} > {SCHEMA_VERSION}); "
+                                 "update the app, or back up the file and point TROVE_DB elsewhere")
+            for step in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[step]:
+                    con.execute(statement)
+                con.execute(f"PRAGMA user_version={step + 1}")
+            return SCHEMA_VERSION
+
+    # workshops and trainees ------------------------------------------------------------------
+    def ensure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str]) -> None:
+        """Create the workshop if it is new; an existing one keeps its settings (a trainer may have changed them)."""
+        with self.transaction() as con:
+            con.execute("INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                        (workshop_id, title, code, json.dumps(exercises), now()))
+
+    def configure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str], region: str) -> None:
+        """Set a workshop's settings (``trove serve`` does this at start)."""
+        self.ensure_workshop(workshop_id, title, code, exercises)
+        with self.transaction() as con:
+            con.execute("UPDATE workshops SET title=?, code=?, exercises=?, region=? WHERE id=?",
+                        (title, code, json.dumps(exercises), region, workshop_id))
+
+    def set_trainer_secret(self, workshop_id: str, secret: str) -> None:
+        """Keep only a salted hash of the trainer's secret."""
+        with self.transaction() as con:
+            con.execute("UPDATE workshops SET trainer_secret_hash=? WHERE id=?", (secret_hash(secret), workshop_id))
+
+    def check_trainer_secret(self, workshop_id: str, secret: object) -> bool:
+        if not isinstance(secret, str) or not secret:
+            return False
+        with self.connect() as con:
+            row = con.execute("SELECT trainer_secret_hash FROM workshops WHERE id=?", (workshop_id,)).fetchone()
+        return row is not None and check_secret_hash(row[0], secret)
+
+    def set_exercises(self, workshop_id: str, exercises: list[str]) -> None:
+        with self.transaction() as con:
+            con.execute("UPDATE workshops SET exercises=? WHERE id=?", (json.dumps(exercises), workshop_id))
+
+    def workshop_ids(self) -> list[str]:
+        with self.connect() as con:
+            return [r[0] for r in con.execute("SELECT id FROM workshops ORDER BY created_at")]
+
+    def only_workshop(self) -> str:
+        """The workshop id when the file holds exactly one; a clear error otherwise."""
+        ids = self.workshop_ids()
+        if len(ids) == 1:
+            return ids[0]
+        raise StoreError(f"{self.path} holds {len(ids)} workshops ({', '.join(ids) or 'none'}); choose one with --workshop")
+
+    def workshop(self, workshop_id: str) -> dict[str, Any] | None:
+        with self.connect() as con:
+            row = con.execute("SELECT * FROM workshops WHERE id=?", (workshop_id,)).fetchone()
+        return None if row is None else dict(row) | {"exercises": json.loads(row["exercises"])}
+
+    def add_trainee(self, workshop_id: str, full_name: str, commune: str, role: str) -> Trainee:
+        for _ in range(20):
+            code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(6))
+            trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code)
+            try:
+                with self.transaction() as con:
+                    con.execute("INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) VALUES (?,?,?,?,?,?,?)",
+                                (trainee.id, workshop_id, full_name, commune, role, code, now()))
+                return trainee
+            except sqlite3.IntegrityError:
+                continue  # resume code collision: draw another
+        raise StoreError("could not allocate a resume code; try again")
+
+    def trainee_by_code(self, resume_code: str) -> Trainee | None:
+        with self.connect() as con:
+            row = con.execute("SELECT * FROM trainees WHERE resume_code=?", (resume_code.strip().upper(),)).fetchone()
+        return None if row is None else _trainee(row)
+
+    def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:
+        with self.connect() as con:
+            rows = con.execute("SELECT * FROM trainees WHERE workshop_id=? AND lower(full_name)=lower(?)", (workshop_id, full_name.strip())).fetchall()
+        return [_trainee(r) for r in rows]
+
+    def trainees(self, workshop_id: str) -> list[Trainee]:
+        with self.connect() as con:
+            return [_trainee(r) for r in con.execute("SELECT * FROM trainees WHERE workshop_id=? ORDER BY joined_at", (workshop_id,))]
+
+    # attempts ---------------------------------------------------------------------------------
+    def start_attempt(self, attempt: Attempt) -> Attempt:
+        """Create the attempt, or return the one already started for (trainee, exercise, position)."""
+        with self.transaction() as con:
+            row = con.execute("SELECT * FROM attempts WHERE trainee_id=? AND exercise_id=? AND position=?",
+                              (attempt.trainee_id, attempt.exercise_id, attempt.position)).fetchone()
+            if row is not None:
+                return _attempt(row)
+            con.execute("INSERT INTO attempts VALUES (:id, :trainee_id, :exercise_id, :exercise_version, :position, :scenario_id, "
+                        ":scenario_version, :seed, :rulebook_version, :app_version, :decision_points, :rubric, :case_json, :started_at, NULL)",
+                        asdict(attempt) | {"decision_points": json.dumps(attempt.decision_points), "rubric": json.dumps(attempt.rubric)})
+            return attempt
+
+    def attempt(self, attempt_id: str) -> Attempt:
+        with self.connect() as con:
+            row = con.execute("SELECT * FROM attempts WHERE id=?", (attempt_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no attempt {attempt_id!r} in {self.path}")
+        return _attempt(row)
+
+    def attempts_of(self, trainee_id: str) -> list[Attempt]:
+        with self.connect() as con:
+            return [_attempt(r) for r in con.execute("SELECT * FROM attempts WHERE trainee_id=? ORDER BY exercise_id, position", (trainee_id,))]
+
+    def record(self, attempt_id: str, kind: str, key: str, payload: Any, clock_minutes: int) -> int:
+        """Append one event (autosave). Refused once the attempt is submitted."""
+        with self.transaction() as con:
+            submitted = con.execute("SELECT submitted_at FROM attempts WHERE id=?", (attempt_id,)).fetchone()
+            if submitted is None:
+                raise StoreError(f"no attempt {attempt_id!r}")
+            if submitted[0] is not None:
+                raise StoreError("this case was already submitted; its answers can no longer change")
+            cur = con.execute("INSERT INTO events (attempt_id, kind, key, payload, clock_minutes, created_at) VALUES (?,?,?,?,?,?)",
+                              (attempt_id, kind, key, json.dumps(payload, ensure_ascii=False, sort_keys=True), clock_minutes, now()))
+            return int(cur.lastrowid)
+
+    def events(self, attempt_id: str) -> list[dict[str, Any]]:
+        with self.connect() as con:
+            rows = con.execute("SELECT * FROM events WHERE attempt_id=? ORDER BY id", (attempt_id,)).fetchall()
+        return [dict(r) | {"payload": json.loads(r["payload"])} for r in rows]
+
+    def submit(self, attempt_id: str, report: dict[str, Any]) -> None:
+        with self.transaction() as con:
+            row = con.execute("SELECT submitted_at FROM attempts WHERE id=?", (attempt_id,)).fetchone()
+            if row is None or row[0] is not None:
+                return  # already submitted (a double click): keep the first report
+            at = now()
+            con.execute("UPDATE attempts SET submitted_at=? WHERE id=?", (at, attempt_id))
+            con.execute("INSERT INTO reports VALUES (?,?,?,?,?,?)",
+                        (attempt_id, report["total"], report["max_points"], report["percent"], json.dumps(report, ensure_ascii=False), at))
+
+    def report(self, attempt_id: str) -> dict[str, Any] | None:
+        with self.connect() as con:
+            row = con.execute("SELECT report FROM reports WHERE attempt_id=?", (attempt_id,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def submitted_rows(self, workshop_id: str) -> list[dict[str, Any]]:
+        """Every attempt of a workshop with its trainee and (if submitted) its report, oldest first."""
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT t.id AS trainee_id, t.full_name, t.commune, t.role, t.joined_at, a.id AS attempt_id, a.exercise_id, "
+                "a.exercise_version, a.position, a.scenario_id, a.scenario_version, a.seed, a.rulebook_version, a.started_at, "
+                "a.submitted_at, r.report, (SELECT max(e.created_at) FROM events e WHERE e.attempt_id = a.id) AS last_event_at "
+                "FROM trainees t LEFT JOIN attempts a ON a.trainee_id = t.id "
+                "LEFT JOIN reports r ON r.attempt_id = a.id WHERE t.workshop_id = ? ORDER BY t.joined_at, a.exercise_id, a.position",
+                (workshop_id,)).fetchall()
+        return [dict(r) | {"report": json.loads(r["report"]) if r["report"] else None} for r in rows]
+
+    def add_override(self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str) -> None:
+        with self.transaction() as con:
+            con.execute("INSERT INTO overrides (attempt_id, decision_point, points, comment, trainer, created_at) VALUES (?,?,?,?,?,?)",
+                        (attempt_id, decision_point, points, comment, trainer, now()))
+
+    def overrides(self, attempt_id: str) -> list[dict[str, Any]]:
+        with self.connect() as con:
+            return [dict(r) for r in con.execute("SELECT * FROM overrides WHERE attempt_id=? ORDER BY id", (attempt_id,))]
+
+
+def _trainee(row: sqlite3.Row) -> Trainee:
+    return Trainee(row["id"], row["workshop_id"], row["full_name"], row["commune"], row["role"], row["resume_code"])
+
+
+def _attempt(row: sqlite3.Row) -> Attempt:
+    data = dict(row)
+    data["decision_points"] = json.loads(data["decision_points"])
+    data["rubric"] = json.loads(data["rubric"])
+    return Attempt(**data)

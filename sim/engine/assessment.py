@@ -8,7 +8,7 @@ are memoised on that library, so two libraries never share answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from sim.cases.case import Case, Person
 from sim.law.decision_points import DecisionPoint
@@ -125,7 +125,8 @@ def assess(case: Case, library: Library) -> Assessment:
                       rules=[RuleUse(rule=f"{rules.id}.effective", status="confirmed", basis=rules.notification[0].basis)]))
     add(Determination(id="receive", decision_point="D1", value={"receive": True},
                       facts=[("entry_route", case.entry_route)],
-                      rules=[RuleUse(rule="critical_errors.E01", status="confirmed", basis=rulebook.critical_errors["E01"].basis)]))
+                      rules=[RuleUse(rule=f"critical_errors.{refused}", status="confirmed", basis=rulebook.critical_errors[refused].basis)
+                             for refused in rulebook.errors_flagged_by("refused_intake")]))
     signs = _signs(case, rules, memo)
     add(signs)
     documents = _documents(case, rules, memo)
@@ -143,7 +144,7 @@ def assess(case: Case, library: Library) -> Assessment:
     add(_children(case, rules, memo))
     add(_referral(case, rules, entitlements.value, signs.value["indicated"], found, library))
     return Assessment(case_id=case.case_id, regime=rules.regime, rulebook=rulebook.version, determinations=found,
-                      critical_errors_at_risk=_errors_at_risk(case, found))
+                      critical_errors_at_risk=_errors_at_risk(case, found, rulebook.critical_errors))
 
 
 def _signs(case: Case, rules: RegimeRules, memo: dict) -> Determination:
@@ -344,33 +345,25 @@ def _referral(case: Case, rules: RegimeRules, entitlements: dict[str, Any], indi
                          rules=[_use(library.cache, "reintegration", rules.reintegration)])
 
 
-ERROR_ORDER = tuple(f"E{i:02d}" for i in range(1, 21))
+# The conditions ``at_risk_when`` in critical-errors.yaml names: each asks the case and its ground truth.
+RISK_CONDITIONS: dict[str, Callable[[Case, dict[str, Determination]], bool]] = {
+    "always": lambda case, found: True,
+    "immediate_support_due": lambda case, found: bool(found["immediate_support"].value["provide"]),
+    "verification_needed": lambda case, found: found["verification"].value["needed"],
+    "signs_indicated": lambda case, found: found["signs_of_trafficking"].value["indicated"],
+    "no_signs": lambda case, found: not found["signs_of_trafficking"].value["indicated"],
+    "child_duties_apply": lambda case, found: found["child_duties"].value["applies"],
+    "child_at_serious_risk": lambda case, found: case.truth.child_at_serious_risk,
+    "protection_indicated": lambda case, found: found["protection"].value["indicated"],
+    "declines_shelter": lambda case, found: case.truth.wishes_shelter is False and "shelter" in case.truth.needs,
+    "suspects_close": lambda case, found: case.truth.family_suspected or case.truth.trafficker_nearby,
+    "foreign_or_not_poor": lambda case, found: case.primary.nationality == "foreign" or case.primary.household != "poor",
+    "reintegration_support_referred": lambda case, found: any(
+        s in found["referral"].value["services"] for s in found["referral"].value["reintegration"]["applies_to"]),
+}
 
 
-def _errors_at_risk(case: Case, found: dict[str, Determination]) -> list[str]:
-    """The critical errors this case gives a trainee the chance to make."""
-    truth = case.truth
-    risky = {"E01", "E02", "E04", "E06", "E07", "E17", "E19", "E20"}
-    if found["immediate_support"].value["provide"]:
-        risky.add("E03")
-    if found["verification"].value["needed"]:
-        risky.add("E05")
-    if found["signs_of_trafficking"].value["indicated"]:
-        risky.add("E08")
-    else:
-        risky.add("E18")
-    if found["child_duties"].value["applies"]:
-        risky |= {"E09", "E10"}
-    if truth.child_at_serious_risk:
-        risky.add("E11")
-    if found["protection"].value["indicated"]:
-        risky |= {"E12", "E13"}
-    if truth.wishes_shelter is False and "shelter" in truth.needs:
-        risky.add("E13")
-    if truth.family_suspected or truth.trafficker_nearby:
-        risky.add("E14")
-    if case.primary.nationality == "foreign" or case.primary.household != "poor":
-        risky.add("E15")
-    if any(s in found["referral"].value["services"] for s in ("education", "vocational", "hardship_allowance")):
-        risky.add("E16")
-    return [e for e in ERROR_ORDER if e in risky]
+def _errors_at_risk(case: Case, found: dict[str, Determination], errors: dict[str, Any]) -> list[str]:
+    """The critical errors this case gives a trainee the chance to make, in order E01, E02, …"""
+    return [code for code in sorted(errors, key=lambda c: int(c[1:]))
+            if any(RISK_CONDITIONS[condition](case, found) for condition in errors[code].at_risk_when)]

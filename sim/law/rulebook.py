@@ -187,10 +187,19 @@ class RegimeRules(Strict):
         raise SimError(f"{self.id}: no verifier applies on {day.isoformat()} (check the verifiers' from/until dates)")
 
 
+RiskCondition = Literal["always", "immediate_support_due", "verification_needed", "signs_indicated", "no_signs",
+                        "child_duties_apply", "child_at_serious_risk", "protection_indicated", "declines_shelter", "suspects_close",
+                        "foreign_or_not_poor", "reintegration_support_referred"]
+
+
 class CriticalError(Strict):
+    """A critical error: what it is, its basis, when a case puts it at risk and which findings make it."""
+
     decision_point: DecisionPoint
     kind: Literal["L", "P"]
     caps_score: bool
+    at_risk_when: list[RiskCondition]
+    flagged_when: list[str]
     vi: str
     en: str
     basis: list[Citation]
@@ -233,6 +242,21 @@ class Rulebook:
         self.regimes = sorted(regimes, key=lambda r: r.effective_from)
         self.vocabulary, self.texts = vocabulary, texts
         self.critical_errors, self.money = critical_errors, money
+        self._flagged_by: dict[str, list[str]] = {}
+        for code, error in sorted(critical_errors.items(), key=lambda kv: int(kv[0][1:])):
+            for trigger in error.flagged_when:
+                self._flagged_by.setdefault(trigger, []).append(code)
+
+    def errors_flagged_by(self, finding: str) -> list[str]:
+        """The critical errors a scorer's finding makes (``flagged_when`` in ``critical-errors.yaml``).
+
+        >>> from sim.library import packaged_library
+        >>> packaged_library().rulebook.errors_flagged_by("refused_intake")
+        ['E01']
+        """
+        if finding not in self._flagged_by:
+            raise SimError(f"no critical error is flagged when {finding!r} (add it to flagged_when in critical-errors.yaml)")
+        return self._flagged_by[finding]
 
     @property
     def version(self) -> str:

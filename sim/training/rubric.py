@@ -8,6 +8,8 @@ from sim.law.primitives import Bilingual, Strict
 
 
 class Rubric(Strict):
+    """Points, partial credit and the simulator's conventions for scoring (see the comments in ``rubric.yaml``)."""
+
     schema_version: Literal[1]
     weights: dict[str, float]
     process_weight: float
@@ -15,8 +17,21 @@ class Rubric(Strict):
     critical_cap_percent: float
     missed_victim_loss: float
     false_alarm_loss: float
+    deductions: dict[str, float]
+    first_action: str
+    key_questions: list[str]
+    notification_confusions: list[str]
+    victim_support_agencies: list[str]
+
+    def deduction(self, rule: str) -> float:
+        """The share of a decision point's points that breaking ``rule`` costs."""
+        if rule not in self.deductions:
+            raise KeyError(f"rubric.yaml has no deduction for {rule!r}: add one under deductions")
+        return self.deductions[rule]
 
 
 class FeedbackFile(Strict):
+    """The ``feedback.yaml`` document: the scorer's sentences, Vietnamese first."""
+
     schema_version: Literal[1]
     messages: dict[str, Bilingual]

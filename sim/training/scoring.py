@@ -113,15 +113,18 @@ class _Scorer:
         status = "unconfirmed" if any(r.status == "unconfirmed" for r in rules[:1]) else ("inferred" if any(r.status == "inferred" for r in rules[:1]) else "confirmed")
         return citations, status
 
-    def lose(self, ps: PointScore, rule: str, fraction: float, message: tuple[str, str], determination: str | None = None,
-             error: str | None = None) -> None:
+    def lose(self, ps: PointScore, rule: str, message: tuple[str, str], determination: str | None = None, *, share: float = 1.0,
+             deduction: str | None = None, error: str | None = None) -> None:
+        """Take the rubric's deduction for ``rule`` (× ``share`` when partly wrong), citing the determination's rules
+        or, with ``error`` (a finding named in critical-errors.yaml), that critical error's basis."""
         if error:
-            citations, status = self.in_force(self.book.critical_errors[error].basis), "confirmed"
+            code = self.book.errors_flagged_by(error)[0]
+            citations, status = self.in_force(self.book.critical_errors[code].basis), "confirmed"
         else:
             citations, status = self.basis(determination or "receive")
-        lost = min(ps.points, ps.max_points * fraction)
+        lost = min(ps.points, ps.max_points * self.rubric.deduction(deduction or rule) * share)
         ps.points -= lost
-        ps.findings.append(Finding(ps.decision_point, error or rule, lost, message, citations, status))
+        ps.findings.append(Finding(ps.decision_point, code if error else rule, lost, message, citations, status))
 
     def in_force(self, citations: list[Citation]) -> tuple[Citation, ...]:
         """Only the texts in force on the case's date (a 2016 case is not judged under the 2024 law)."""
@@ -133,7 +136,13 @@ class _Scorer:
 
         return tuple(c for c in citations if applies(c)) or tuple(citations)
 
-    def flag(self, code: str) -> None:
+    def flag(self, finding: str) -> None:
+        """Record the critical errors that ``finding`` makes (``flagged_when`` in critical-errors.yaml)."""
+        for code in self.book.errors_flagged_by(finding):
+            self.flag_code(code)
+
+    def flag_code(self, code: str) -> None:
+        """Record one critical error by its code (a harmful interview action names its own in interview.yaml)."""
         if code not in self.errors:
             e = self.book.critical_errors[code]
             self.errors[code] = Finding(e.decision_point, code, 0.0, (e.vi, e.en), self.in_force(e.basis), "confirmed" if e.kind == "L" else "inferred")
@@ -155,20 +164,20 @@ class _Scorer:
     # decision points -------------------------------------------------------------------------
     def d1(self, ps: PointScore) -> None:
         if self.a.D1.receive != "receive":
-            self.lose(ps, "receive", 1.0, self.msg("receive"), error="E01")
-            self.flag("E01")
+            self.lose(ps, "receive", self.msg("receive"), error="refused_intake")
+            self.flag("refused_intake")
 
     def d2(self, ps: PointScore) -> None:
         ans, truth = self.a.D2, self.truth.value("intake")
         if ans.form != truth["form"]:
-            self.lose(ps, "intake.form", 0.4, self.msg("form", expected=self.labels("intake_forms", [truth["form"]])), "intake")
+            self.lose(ps, "intake.form", self.msg("form", expected=self.labels("intake_forms", [truth["form"]])), "intake")
         if not ans.record:
-            self.lose(ps, "intake.record", 0.3, self.msg("record"), "intake")
-            self.flag("E19")
+            self.lose(ps, "intake.record", self.msg("record"), "intake")
+            self.flag("no_intake_record")
         if truth["officer_writes_for"] and ans.statement != "officer_writes":
-            self.lose(ps, "intake.officer_writes", 0.3, self.msg("officer_writes"), "intake")
+            self.lose(ps, "intake.officer_writes", self.msg("officer_writes"), "intake")
             if any(p.age < 18 for p in self.case.persons if p.id in truth["officer_writes_for"]):
-                self.flag("E09")
+                self.flag("child_statement_not_written")
 
     def d3(self, ps: PointScore) -> None:
         ans, truth = self.a.D3, self.truth.value("immediate_support")
@@ -176,41 +185,42 @@ class _Scorer:
         given = set(ans.provide)
         missing = due - given
         if missing:
-            self.lose(ps, "immediate_support", 0.7 * len(missing) / len(due), self.msg("support_missing", items=self.labels("needs", missing)), "immediate_support")
+            self.lose(ps, "immediate_support", self.msg("support_missing", items=self.labels("needs", missing)), "immediate_support",
+                      share=len(missing) / len(due))
             if not given & due:
-                self.flag("E03")
+                self.flag("no_immediate_support")
         extra = given & not_due
         if extra:
-            self.lose(ps, "immediate_support.extra", 0.1, self.msg("support_extra", items=self.labels("needs", extra)), "immediate_support")
+            self.lose(ps, "immediate_support.extra", self.msg("support_extra", items=self.labels("needs", extra)), "immediate_support")
         if ans.message != "support_now":
-            self.lose(ps, "immediate_support.message", 0.2, self.msg("support_message"), "entitlements")
+            self.lose(ps, "immediate_support.message", self.msg("support_message"), "entitlements")
             if ans.message == "wait_for_verification":
-                self.flag("E03")
+                self.flag("support_delayed_for_verification")
             elif ans.message == "only_for_poor" or (ans.message == "none_for_foreigners" and self.case.primary.nationality == "foreign"):
-                self.flag("E15")
+                self.flag("support_denied_by_status")
         if ans.fee:
-            self.flag("E17")
+            self.flag("fee_charged")
 
     def d4(self, ps: PointScore) -> None:
         ans, truth = self.a.D4, self.truth.value("notification")
         expected = set(truth["agencies"])
         chosen = set(ans.agencies)
         if not expected <= chosen:
-            self.lose(ps, "notification", 0.6, self.msg("notify_agency", expected=self.labels("agencies", expected)), "notification")
+            self.lose(ps, "notification", self.msg("notify_agency", expected=self.labels("agencies", expected)), "notification")
             if not chosen:
-                self.flag("E02")
-        wrong_regime = chosen & {"district_labour_office", "provincial_health_dept", "district_police", "provincial_labour_dept"} - expected
+                self.flag("nobody_notified")
+        wrong_regime = chosen & set(self.rubric.notification_confusions) - expected
         if wrong_regime:
-            self.lose(ps, "notification.regime", 0.2, self.msg("notify_wrong_regime", items=self.labels("agencies", wrong_regime)), "regime")
-            self.flag("E20")
+            self.lose(ps, "notification.regime", self.msg("notify_wrong_regime", items=self.labels("agencies", wrong_regime)), "regime")
+            self.flag("wrong_regime_body_notified")
         at = self.s.answered_at.get("D4", self.s.clock_minutes)
         if ans.timing != "immediately" or at > self.rubric.immediately_minutes:
-            self.lose(ps, "notification.timing", 0.4, self.msg("notify_timing", minutes=self.rubric.immediately_minutes), "notification")
-            self.flag("E02")
+            self.lose(ps, "notification.timing", self.msg("notify_timing", minutes=self.rubric.immediately_minutes), "notification")
+            self.flag("notified_late")
 
     def d5(self, ps: PointScore) -> None:
         ans, truth = self.a.D5, self.truth.value("signs_of_trafficking")
-        for kind, weight in (("acts", 0.15), ("means", 0.15), ("purposes", 0.15)):
+        for kind in ("acts", "means", "purposes"):
             expected, given = set(truth[kind]), set(getattr(ans, kind))
             if kind == "means" and not truth["means_required"] and not expected:
                 continue
@@ -218,81 +228,85 @@ class _Scorer:
                 overlap = len(expected & given) / len(expected | given) if expected | given else 1.0
                 key = "signs_means_child" if kind == "means" and not truth["means_required"] else f"signs_{kind}"
                 label = self.labels(kind, expected) if expected else ("—", "—")
-                self.lose(ps, f"signs_of_trafficking.{kind}", weight * (1 - overlap), self.msg(key, expected=label), "signs_of_trafficking")
+                self.lose(ps, f"signs_of_trafficking.{kind}", self.msg(key, expected=label), "signs_of_trafficking", share=1 - overlap)
         indicated = truth["indicated"]
         conclusion = ans.conclusion
         if conclusion in ("commune_declares_victim", "not_victim_close"):
-            self.lose(ps, "signs_of_trafficking.conclusion", 0.55, self.msg("conclusion_decides"), "victim_documents")
-            self.flag("E04")
+            self.lose(ps, "signs_of_trafficking.conclusion", self.msg("conclusion_decides"), "victim_documents")
+            self.flag("commune_decided_status")
             if conclusion == "commune_declares_victim" and not indicated:
-                self.flag("E18")
+                self.flag("victim_support_without_signs")
         if indicated and conclusion in ("no_clear_signs_refer", "not_victim_close", "treat_as_offender"):
-            self.lose(ps, "signs_of_trafficking.missed", 0.55 * self.rubric.missed_victim_loss, self.msg("conclusion_missed"), "signs_of_trafficking")
+            self.lose(ps, "signs_of_trafficking.missed", self.msg("conclusion_missed"), "signs_of_trafficking",
+                      share=self.rubric.missed_victim_loss)
             if conclusion == "treat_as_offender":
-                self.flag("E08")
+                self.flag("treated_as_offender")
         if not indicated and conclusion in ("possible_victim_refer", "commune_declares_victim"):
-            self.lose(ps, "signs_of_trafficking.false_alarm", 0.55 * self.rubric.false_alarm_loss, self.msg("conclusion_false_alarm"), "signs_of_trafficking")
+            self.lose(ps, "signs_of_trafficking.false_alarm", self.msg("conclusion_false_alarm"), "signs_of_trafficking",
+                      share=self.rubric.false_alarm_loss)
         if conclusion == "treat_as_offender" and not indicated:
-            self.lose(ps, "signs_of_trafficking.offender", 0.3, self.msg("conclusion_decides"), "victim_documents")
+            self.lose(ps, "signs_of_trafficking.offender", self.msg("conclusion_decides"), "victim_documents")
 
     def d6(self, ps: PointScore) -> None:
         ans = self.a.D6
         docs, verification = self.truth.value("victim_documents"), self.truth.value("verification")
         if set(ans.lawful_documents) != set(docs["lawful"]):
-            expected = self.labels("documents", docs["lawful"]) if docs["lawful"] else ("không có", "none")
-            self.lose(ps, "victim_documents", 0.4, self.msg("documents", expected=expected), "victim_documents")
+            expected = self.labels("documents", docs["lawful"]) if docs["lawful"] else self.msg("no_documents")
+            self.lose(ps, "victim_documents", self.msg("documents", expected=expected), "victim_documents")
         needed = "needed" if verification["needed"] else "not_needed"
         if ans.verification != needed:
-            text = ("cần đề nghị xác minh", "verification must be requested") if verification["needed"] else ("không cần, đã có giấy tờ", "not needed: a document already proves status")
-            self.lose(ps, "verification.needed", 0.4, self.msg("verification", expected=text), "verification")
+            text = self.msg("verification_needed" if verification["needed"] else "verification_not_needed")
+            self.lose(ps, "verification.needed", self.msg("verification", expected=text), "verification")
             if ans.verification == "reject_no_papers":
-                self.flag("E05")
+                self.flag("turned_away_without_papers")
         if verification["needed"] and ans.verifier != verification["verifier"]:
-            self.lose(ps, "verification.verifier", 0.2, self.msg("verifier", expected=self.labels("agencies", [verification["verifier"]])), "verification")
+            self.lose(ps, "verification.verifier", self.msg("verifier", expected=self.labels("agencies", [verification["verifier"]])), "verification")
         if ans.commune_certificate:
-            self.lose(ps, "victim_documents.commune_may_certify", 0.4, self.msg("commune_certificate"), "victim_documents")
-            self.flag("E04")
+            self.lose(ps, "victim_documents.commune_may_certify", self.msg("commune_certificate"), "victim_documents")
+            self.flag("commune_certified")
 
     def d7(self, ps: PointScore) -> None:
         ans, truth = self.a.D7, self.truth.value("protection")
         if truth["indicated"]:
             missing = set(truth["measures"]) - set(ans.measures)
             if missing:
-                self.lose(ps, "protection.measures", 0.6 * len(missing) / len(truth["measures"]),
-                          self.msg("protection_missing", expected=self.labels("protection_measures", truth["measures"])), "protection")
+                self.lose(ps, "protection.measures", self.msg("protection_missing", expected=self.labels("protection_measures", truth["measures"])),
+                          "protection", share=len(missing) / len(truth["measures"]))
                 if not ans.measures:
-                    self.flag("E12")
+                    self.flag("no_protection_measure")
         if ans.consent != "with_consent" or ans.if_refused == "apply_anyway":
-            self.lose(ps, "protection.consent", 0.4 if truth["indicated"] else 1.0, self.msg("protection_consent"), "protection")
-            self.flag("E13")
+            self.lose(ps, "protection.consent", self.msg("protection_consent"), "protection",
+                      deduction="protection.consent" if truth["indicated"] else "protection.consent_alone")
+            self.flag("protection_forced")
 
     def d8(self, ps: PointScore) -> None:
         ans = self.a.D8
         if ans.share != "only_with_consent":
-            self.lose(ps, "confidentiality", 0.6, self.msg("share"), "confidentiality")
+            self.lose(ps, "confidentiality", self.msg("share"), "confidentiality")
             if ans.share in ("tell_neighbours", "announce", "post_online") or (ans.share == "tell_family" and self.case.truth.family_suspected):
-                self.flag("E06")
+                self.flag("shared_without_consent")
         if ans.contact_suspect:
-            self.lose(ps, "confidentiality.never_contact", 0.4, self.msg("contact_suspect"), "confidentiality")
-            self.flag("E14")
+            self.lose(ps, "confidentiality.never_contact", self.msg("contact_suspect"), "confidentiality")
+            self.flag("contacted_suspect")
 
     def d9(self, ps: PointScore) -> None:
         ans, truth = self.a.D9, self.truth.value("child_duties")
         expected = set(truth["duties"]) - {"emergency_intervention_12h"}
         missing = expected - set(ans.duties)
         if missing:
-            self.lose(ps, "child_duties", 0.5 * len(missing) / len(expected), self.msg("child_duties", items=self.labels("child_duties", missing)), "child_duties")
+            self.lose(ps, "child_duties", self.msg("child_duties", items=self.labels("child_duties", missing)), "child_duties",
+                      share=len(missing) / len(expected))
             if "guardian_present" in missing or "officer_writes_statement" in missing:
-                self.flag("E09")
+                self.flag("child_interview_duty_missed")
         if "escort_to_relatives" in truth["duties"] and ans.return_home != "escort":
-            self.lose(ps, "child_duties.escort", 0.3, self.msg("child_return"), "child_duties")
+            self.lose(ps, "child_duties.escort", self.msg("child_return"), "child_duties")
             if ans.return_home in ("alone", "unverified_relative"):
-                self.flag("E10")
+                self.flag("child_sent_home_unescorted")
         if truth["emergency_within_hours"] is not None:
             at = self.s.answered_at.get("D9", self.s.clock_minutes)
             if not ans.emergency or at > truth["emergency_within_hours"] * 60:
-                self.lose(ps, "child_duties.emergency", 0.2, self.msg("child_emergency", hours=truth["emergency_within_hours"]), "child_duties")
-                self.flag("E11")
+                self.lose(ps, "child_duties.emergency", self.msg("child_emergency", hours=truth["emergency_within_hours"]), "child_duties")
+                self.flag("child_emergency_missed")
 
     def d10(self, ps: PointScore) -> dict[str, Any]:
         truth = self.truth.value("referral")
@@ -304,29 +318,30 @@ class _Scorer:
         if missing:
             labels = (", ".join(self.book.vocabulary.label("supports" if m in self.book.vocabulary.supports else "services", m, "vi") for m in missing),
                       ", ".join(self.book.vocabulary.label("supports" if m in self.book.vocabulary.supports else "services", m, "en") for m in missing))
-            self.lose(ps, "referral", 0.8 * len(missing) / max(1, len(needed)), self.msg("referral_missing", items=labels), "referral")
+            self.lose(ps, "referral", self.msg("referral_missing", items=labels), "referral", share=len(missing) / max(1, len(needed)))
         facilities = self.library.providers(self.truth.regime, "shelter")
         if facilities & set(chosen) and not (self.case.truth.wishes_shelter or not self.case.truth.has_home):
-            self.lose(ps, "referral.forced_shelter", 0.2, self.msg("referral_forced_shelter"), "protection")
-            self.flag("E13")
-        if not self.truth.value("signs_of_trafficking")["indicated"] and {"vocational_school", "social_policy_bank"} & set(chosen):
-            self.flag("E18")
+            self.lose(ps, "referral.forced_shelter", self.msg("referral_forced_shelter"), "protection")
+            self.flag("shelter_forced")
+        if not self.truth.value("signs_of_trafficking")["indicated"] and set(self.rubric.victim_support_agencies) & set(chosen):
+            self.flag("victim_support_without_signs")
         return {"chosen": chosen, "services": {s: {"reached": r["reached"], "path": r["path"], "correct_path": r["correct_path"]} for s, r in result.items()}}
 
     def process(self, ps: PointScore) -> None:
         order = [a.question for a in sorted(self.s.actions, key=lambda a: a.at_minute)]
-        if not order or order[0] != "care_first":
-            self.lose(ps, "process.care_first", 0.3, self.msg("process_care_first"), "confidentiality")
-        key = {"ask_journey", "ask_work_pay", "ask_freedom"} - self.actions
+        if not order or order[0] != self.rubric.first_action:
+            self.lose(ps, "process.care_first", self.msg("process_care_first"), "confidentiality")
+        key = set(self.rubric.key_questions) - self.actions
         if key:
             labels = tuple(", ".join(self.case_question(q, lang) for q in sorted(key)) for lang in ("vi", "en"))
-            self.lose(ps, "process.key_questions", 0.4 * len(key) / 3, self.msg("process_key_questions", items=labels), "signs_of_trafficking")
+            self.lose(ps, "process.key_questions", self.msg("process_key_questions", items=labels), "signs_of_trafficking",
+                      share=len(key) / len(self.rubric.key_questions))
         harmful = [q for q in self.case.interview if q.id in self.actions and q.critical_error]
         if harmful:
             labels = tuple(", ".join(q.text.get(lang) for q in harmful) for lang in ("vi", "en"))
-            self.lose(ps, "process.harmful", 1.0, self.msg("process_harmful", items=labels), "confidentiality")
+            self.lose(ps, "process.harmful", self.msg("process_harmful", items=labels), "confidentiality")
             for q in harmful:
-                self.flag(q.critical_error)
+                self.flag_code(q.critical_error)
 
     def case_question(self, qid: str, lang: str) -> str:
         return next((q.text.get(lang) for q in self.case.interview if q.id == qid), qid)
@@ -345,7 +360,7 @@ class _Scorer:
         if child["emergency_within_hours"] is not None:
             at = self.s.answered_at.get("D9") if self.a.D9 and self.a.D9.emergency else None
             due = child["emergency_within_hours"] * 60
-            events.append(TimelineEvent(self.msg("timeline_child"), (f"trong {child['emergency_within_hours']} giờ", f"within {child['emergency_within_hours']} hours"),
+            events.append(TimelineEvent(self.msg("timeline_child"), self.msg("within_hours", hours=child["emergency_within_hours"]),
                                         due, at, at is not None and at <= due))
         verification = self.truth.value("verification")
         initial = verification["initial"]

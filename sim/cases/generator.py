@@ -18,7 +18,7 @@ from faker import Faker
 
 from sim.cases.case import Case, Document, Observable, Person, Place, Question, Truth
 from sim.cases.names import VietnameseNameProvider
-from sim.cases.profiles import BankQuestion, Profile, ProfilesFile
+from sim.cases.profiles import BankQuestion, Generation, Profile, ProfilesFile
 from sim.cases.regions import Commune
 from sim.cases.scenario import Scenario
 from sim.errors import SeedError
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from sim.library import Library
 
 MAX_SEED = 2**63 - 1
-CHAM_SHARE = 0.05  # inferred: Chăm people live along coastal Bình Thuận; no share is sourced
 
 
 def check_seed(seed: object) -> int:
@@ -116,6 +115,7 @@ def _typical(options: dict[str, float]) -> str:
 def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Random) -> Case:
     library = tools.library
     data = library.profiles
+    g = data.generation
     fixed = scenario.fixed
 
     def pick(fact: str, random_value: Callable[[], Any], typical_value: Callable[[], Any]) -> Any:
@@ -135,24 +135,24 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
     age = pick("age", lambda: rnd.randint(*profile.age), lambda: (profile.age[0] + profile.age[1]) // 2)
     nationality = pick("nationality", lambda: profile.nationality, lambda: profile.nationality)
     foreign = nationality == "foreign"
-    ethnicity = "Kinh" if foreign else pick("ethnicity", lambda: "Chăm" if rnd.random() < CHAM_SHARE else "Kinh", lambda: "Kinh")
-    household = pick("household", lambda: _weighted(rnd, {"poor": 3, "near_poor": 2, "not_poor": 5}), lambda: "poor")
+    ethnicity = "Kinh" if foreign else pick("ethnicity", lambda: "Chăm" if rnd.random() < g.cham_share else "Kinh", lambda: "Kinh")
+    household = pick("household", lambda: _weighted(rnd, g.household_weights), lambda: "poor")
     destination = pick("destination", lambda: _weighted(rnd, profile.destinations), lambda: _typical(profile.destinations))
     months = pick("months_away", lambda: rnd.randint(*profile.months_away), lambda: profile.months_away[0])
     if fixed.age is None:  # nobody is trafficked younger than the profile's youngest age
         age = max(age, profile.age[0] + months // 12)
     entry_route = pick("entry_route", lambda: _weighted(rnd, profile.entry_routes), lambda: _typical(profile.entry_routes))
-    if destination == "domestic" and entry_route in ("official_repatriation", "via_mission", "border_guard_handover") and fixed.entry_route is None:
+    if destination == "domestic" and entry_route in g.abroad_only_routes and fixed.entry_route is None:
         entry_route = "self_report"
-    threats = pick("threats", lambda: _draw_threats(rnd, profile.threat), lambda: [])
+    threats = pick("threats", lambda: _draw_threats(rnd, profile.threat, g.threats), lambda: [])
     nearby = pick("trafficker_nearby", lambda: rnd.random() < profile.trafficker_nearby, lambda: False)
     family_suspected = pick("family_suspected", lambda: rnd.random() < profile.family_suspected, lambda: False)
     at_risk = pick("child_at_serious_risk", lambda: rnd.random() < profile.child_at_serious_risk, lambda: False) if age < 18 else bool(fixed.child_at_serious_risk)
-    n_children = pick("accompanying_children", lambda: (1 + (rnd.random() < 0.2)) if rnd.random() < profile.children else 0, lambda: 0)
-    has_home = pick("has_home", lambda: rnd.random() > 0.1, lambda: True)
+    n_children = pick("accompanying_children", lambda: (1 + (rnd.random() < g.second_child)) if rnd.random() < profile.children else 0, lambda: 0)
+    has_home = pick("has_home", lambda: rnd.random() > g.homeless, lambda: True)
     wishes_shelter = pick("wishes_shelter", lambda: rnd.random() < profile.wishes_shelter or not has_home, lambda: not has_home)
-    refuses = pick("refuses_protection", lambda: rnd.random() < 0.25, lambda: False)
-    can_write = pick("can_write", lambda: age >= 12 and rnd.random() > (0.3 if ethnicity != "Kinh" else 0.05), lambda: True)
+    refuses = pick("refuses_protection", lambda: rnd.random() < g.refuses_protection, lambda: False)
+    can_write = pick("can_write", lambda: age >= g.writes_from_age and rnd.random() > g.cannot_write["Kinh" if ethnicity == "Kinh" else "other"], lambda: True)
     country = _weighted(rnd, profile.countries) if foreign and profile.countries else "Việt Nam"
 
     acts = rnd.choice(profile.acts) if scenario.is_random("profile") else profile.acts[0]
@@ -167,12 +167,13 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
 
     place = Place(province=pack.province, district=_district(commune), commune=commune.full_name, commune_code=commune.code,
                   street=f"{rnd.randint(1, 250)} {tools.faker.street_name()}")
-    primary = _person(tools.names, rnd, "p1", "primary", sex, age, ethnicity, nationality, country, household, can_write, place, foreign, with_phone=age >= 14)
+    primary = _person(tools.names, g, rnd, "p1", "primary", sex, age, ethnicity, nationality, country, household, can_write, place, foreign,
+                      with_phone=age >= g.phone_from_age)
     persons = [primary]
     for i in range(n_children):
-        child_age = rnd.randint(0, min(6, max(0, months // 12)))
+        child_age = rnd.randint(0, min(g.max_child_age, max(0, months // 12)))
         child_sex = rnd.choice(("female", "male"))
-        child = _person(tools.names, rnd, f"c{i + 1}", "accompanying_child", child_sex, child_age, ethnicity, "vietnamese", "Việt Nam", household,
+        child = _person(tools.names, g, rnd, f"c{i + 1}", "accompanying_child", child_sex, child_age, ethnicity, "vietnamese", "Việt Nam", household,
                         False, place, False, with_phone=False, family=primary.family_name)
         persons.append(child)
 
@@ -184,7 +185,7 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
                   child_at_serious_risk=at_risk, needs=needs, wishes_shelter=wishes_shelter, has_home=has_home,
                   refuses_protection=refuses, story=story)
     observable = Observable(first_statement=_format(profile.first_statement, fill), appearance=profile.appearance,
-                            documents=[Document(kind=k) for k in documents], brought_by=_brought_by(entry_route))
+                            documents=[Document(kind=k) for k in documents], brought_by=g.brought_by.get(entry_route))
     interview = _interview(library, profile, fill, truth, primary, documents, household)
     return Case(case_id=f"{scenario.id}-{seed}", scenario_id=scenario.id, scenario_version=scenario.version, seed=seed,
                 date=scenario.date, region=scenario.region, commune=place, entry_route=entry_route, persons=persons,
@@ -199,18 +200,18 @@ def _district(commune: Commune) -> str | None:
     return f"{commune.district_type} {commune.district}" if commune.district else None
 
 
-def _draw_threats(rnd: random.Random, p: float) -> list[str]:
+def _draw_threats(rnd: random.Random, p: float, choices: list[list[str]]) -> list[str]:
     if rnd.random() >= p:
         return []
-    return rnd.choice((["to_person"], ["to_relatives"], ["to_person", "to_relatives"]))
+    return list(rnd.choice(choices))
 
 
 def _draw_documents(rnd: random.Random, data: ProfilesFile, entry_route: str, foreign: bool) -> list[str]:
     documents = list(data.entry_route_documents.get(entry_route, []))
     if foreign:
-        if rnd.random() < 0.2:
+        if rnd.random() < data.generation.foreign_document:
             documents.append("unlegalised_foreign_document")
-    elif rnd.random() < 0.25:
+    elif rnd.random() < data.generation.national_id:
         documents.append("national_id")
     return documents
 
@@ -232,25 +233,25 @@ def _needs_with_context(needs: list[str], *, foreign: bool, wishes_shelter: bool
     return list(dict.fromkeys(out))
 
 
-def _person(names: VietnameseNameProvider, rnd: random.Random, pid: str, role: str, sex: str, age: int, ethnicity: str, nationality: str, country: str,
+def _person(names: VietnameseNameProvider, g: Generation, rnd: random.Random, pid: str, role: str, sex: str, age: int, ethnicity: str, nationality: str, country: str,
             household: str, can_write: bool, home: Place, foreign: bool, *, with_phone: bool, family: str | None = None) -> Person:
     if foreign:
-        given = rnd.choice(("Somchai", "Noy", "Dara", "Sophea", "Bounmy", "Mali", "Li Na", "Wang Fang"))
+        given = rnd.choice(g.foreign_given_names)
         return Person(id=pid, role=role, full_name=given, family_name="", given_name=given, sex=sex, age=age, nationality="foreign",
-                      country=country, ethnicity="—", language={"Lào": "lo", "Campuchia": "km", "Trung Quốc": "zh"}.get(country, "other"),
+                      country=country, ethnicity="—", language=g.languages.get(country, "other"),
                       can_write=can_write, phone=None, home=None, household="unknown")
     name = names.cham_name(sex) if ethnicity == "Chăm" else names.vietnamese_name(sex)
     family_name = family or name.family
     full = " ".join(x for x in (family_name, name.middle, name.given) if x)
     return Person(id=pid, role=role, full_name=full, family_name=family_name, given_name=name.given, sex=sex, age=age,
-                  nationality=nationality, country=country, ethnicity=ethnicity, language="cjm" if ethnicity == "Chăm" and age >= 60 else "vi",
+                  nationality=nationality, country=country, ethnicity=ethnicity, language=g.elder_language.get(ethnicity, "vi") if age >= g.elder_from_age else "vi",
                   can_write=can_write, phone=names.vietnamese_mobile() if with_phone else None, home=home, household=household)
 
 
 def _fill(profile: Profile, data: ProfilesFile, destination: str, recruiter: str, country: str, months: int) -> dict[str, str]:
-    place_vi = "thành phố" if destination == "domestic" else destination
-    place_en = "the city" if destination == "domestic" else {"Campuchia": "Cambodia", "Lào": "Laos", "Trung Quốc": "China",
-                                                             "Thái Lan": "Thailand"}.get(destination, destination)
+    g = data.generation
+    place_vi = g.domestic_destination.vi if destination == "domestic" else destination
+    place_en = g.domestic_destination.en if destination == "domestic" else g.country_names_en.get(destination, destination)
     who = data.recruiters[recruiter]
     return {"destination": place_vi, "destination_en": place_en, "recruiter_vi": who.vi, "recruiter_en": who.en,
             "job": profile.job.vi, "job_en": profile.job.en, "country": country, "months": str(months)}
@@ -265,15 +266,9 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _brought_by(entry_route: str) -> str | None:
-    return {"border_guard_handover": "border_guard_post", "brought_by_police": "commune_police", "rescued": "provincial_police",
-            "official_repatriation": "provincial_police"}.get(entry_route)
-
-
-def _title(person: Person) -> str:
-    if person.age < 18:
-        return "em"
-    return "chị" if person.sex == "female" else "anh"
+def _title(person: Person, address: dict[str, str]) -> str:
+    """How the officer addresses the person."""
+    return address["child"] if person.age < 18 else address[person.sex]
 
 
 def _interview(library: Library, profile: Profile, fill: dict[str, str], truth: Truth, primary: Person, documents: list[str],
@@ -282,11 +277,11 @@ def _interview(library: Library, profile: Profile, fill: dict[str, str], truth: 
     doc_labels = library.rulebook.vocabulary.documents
     memo = library.cache
     needs_labels = _need_labels(library, tuple(truth.needs))
-    household_label = {"poor": ("thuộc hộ nghèo", "poor"), "near_poor": ("thuộc hộ cận nghèo", "near-poor"),
-                       "not_poor": ("không thuộc hộ nghèo", "not poor"), "unknown": ("không rõ", "unknown")}[household]
-    values = fill | {"title": _title(primary), "age": str(primary.age), "needs_vi": needs_labels.vi, "needs_en": needs_labels.en,
+    g = library.profiles.generation
+    household_label = g.household_labels[household]
+    values = fill | {"title": _title(primary, g.address), "age": str(primary.age), "needs_vi": needs_labels.vi, "needs_en": needs_labels.en,
                      "documents_vi": ", ".join(doc_labels[d].vi for d in documents), "documents_en": ", ".join(doc_labels[d].en for d in documents),
-                     "home": primary.home.commune if primary.home else "—", "household_vi": household_label[0], "household_en": household_label[1]}
+                     "home": primary.home.commune if primary.home else "—", "household_vi": household_label.vi, "household_en": household_label.en}
     questions = []
     for qid, q in bank.questions.items():
         answer = _answer(q.answer, profile, bank.answers, truth, primary, documents)
@@ -354,5 +349,8 @@ def _need_labels(library: Library, needs: tuple[str, ...]) -> Bilingual:
 def _need_labels_of(library: Library, needs: tuple[str, ...]) -> Bilingual:
     catalogue = library.needs
     known = [catalogue[n] for n in needs if n in catalogue]
-    return Bilingual(vi="Em cần: " + ", ".join(n.vi.lower() for n in known) if known else "Em không cần gì",
-                     en="I need: " + ", ".join(n.en.lower() for n in known) if known else "I do not need anything")
+    g = library.profiles.generation
+    if not known:
+        return g.no_needs
+    return Bilingual(vi=g.need_list.vi.format(items=", ".join(n.vi.lower() for n in known)),
+                     en=g.need_list.en.format(items=", ".join(n.en.lower() for n in known)))

@@ -45,8 +45,38 @@ class Profile(Strict):
     answers: dict[Literal["journey", "work", "control"], Bilingual]
 
 
+class Generation(Strict):
+    """Draws shared by every profile (``generation`` in ``profiles.yaml``; each value's status is noted there)."""
+
+    cham_share: float = Field(ge=0, le=1)
+    household_weights: dict[Literal["poor", "near_poor", "not_poor"], float]
+    second_child: float = Field(ge=0, le=1)
+    max_child_age: int = Field(ge=0)
+    homeless: float = Field(ge=0, le=1)
+    refuses_protection: float = Field(ge=0, le=1)
+    writes_from_age: int = Field(ge=0)
+    cannot_write: dict[Literal["Kinh", "other"], float]
+    phone_from_age: int = Field(ge=0)
+    foreign_document: float = Field(ge=0, le=1)
+    national_id: float = Field(ge=0, le=1)
+    threats: list[list[Literal["to_person", "to_relatives"]]]
+    abroad_only_routes: list[str]
+    brought_by: dict[str, str]
+    foreign_given_names: list[str]
+    languages: dict[str, str]
+    elder_language: dict[str, str]
+    elder_from_age: int
+    country_names_en: dict[str, str]
+    domestic_destination: Bilingual
+    address: dict[Literal["child", "female", "male"], str]
+    household_labels: dict[Literal["poor", "near_poor", "not_poor", "unknown"], Bilingual]
+    need_list: Bilingual
+    no_needs: Bilingual
+
+
 class ProfilesFile(Strict):
     schema_version: Literal[1]
+    generation: Generation
     entry_route_documents: dict[str, list[str]]
     recruiters: dict[str, Bilingual]
     profiles: dict[str, Profile]

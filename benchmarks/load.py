@@ -9,6 +9,7 @@ Run: ``.venv/bin/python benchmarks/load.py --trainees 10 20 40`` (numbers in doc
 Reports per N: completed, answers lost, median and 95th-percentile response time per action, the
 page-load times, and peak memory of the server plus its kernels.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,17 +26,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.trainee_app import _descends_from  # noqa: E402
-from tests.browser.conftest import Server  # noqa: E402
-
-from sim.ui.i18n import t  # noqa: E402
+from benchmarks.trainee_app import _descends_from
+from sim.ui.i18n import t
+from tests.browser.conftest import Server
 
 V1 = "v1.kernel.websocket.jupyter.org"
 # The radio choices that complete each decision point's form (a form saves once every radio is chosen).
-DP_CHOICES = [("D1", ["opt_receive_receive"]), ("D2", ["opt_statement_officer_writes"]), ("D3", ["opt_message_support_now"]),
-              ("D4", ["opt_timing_immediately"]), ("D5", ["opt_conclusion_possible_victim_refer"]), ("D6", ["opt_verification_needed"]),
-              ("D7", ["opt_consent_with_consent", "opt_if_refused_record_refusal"]), ("D8", ["opt_share_only_with_consent"]),
-              ("D9", ["opt_return_home_escort"])]
+DP_CHOICES = [
+    ("D1", ["opt_receive_receive"]),
+    ("D2", ["opt_statement_officer_writes"]),
+    ("D3", ["opt_message_support_now"]),
+    ("D4", ["opt_timing_immediately"]),
+    ("D5", ["opt_conclusion_possible_victim_refer"]),
+    ("D6", ["opt_verification_needed"]),
+    ("D7", ["opt_consent_with_consent", "opt_if_refused_record_refusal"]),
+    ("D8", ["opt_share_only_with_consent"]),
+    ("D9", ["opt_return_home_escort"]),
+]
 
 
 class WidgetClient:
@@ -57,18 +64,27 @@ class WidgetClient:
 
         start = time.perf_counter()
         AsyncHTTPClient.configure(None, max_clients=500)  # every trainee loads its page at once, as in a room
-        page = (await AsyncHTTPClient().fetch(f"http://{self.base}/voila/render/trainee.ipynb", request_timeout=300,
-                                              connect_timeout=300)).body.decode()
+        page = (
+            await AsyncHTTPClient().fetch(
+                f"http://{self.base}/voila/render/trainee.ipynb", request_timeout=300, connect_timeout=300
+            )
+        ).body.decode()
         self.page_seconds = time.perf_counter() - start
-        kernel, root = re.search(r'"kernelId": "([^"]+)"', page), re.search(r'widget-view\+json": \{"model_id": "([0-9a-f]+)"', page)
+        kernel, root = (
+            re.search(r'"kernelId": "([^"]+)"', page),
+            re.search(r'widget-view\+json": \{"model_id": "([0-9a-f]+)"', page),
+        )
         if not (kernel and root):
             dump = Path(tempfile.gettempdir()) / f"trove-load-page-{uuid.uuid4().hex[:8]}.html"
             dump.write_text(page, encoding="utf-8")
             raise RuntimeError(f"the page has no running app (saved to {dump})")
         kernel, root = kernel.group(1), root.group(1)
         # The binary v1 protocol, as browsers speak it (the legacy JSON protocol stalled under a burst of widgets).
-        self.ws = await websocket_connect(f"ws://{self.base}/api/kernels/{kernel}/channels?session_id={self.session}",
-                                          max_message_size=64 << 20, subprotocols=[V1])
+        self.ws = await websocket_connect(
+            f"ws://{self.base}/api/kernels/{kernel}/channels?session_id={self.session}",
+            max_message_size=64 << 20,
+            subprotocols=[V1],
+        )
         self.reader = asyncio.ensure_future(self._read())
         reply = await self._shell("comm_info_request", {"target_name": "jupyter.widget"}, want_reply=True)
         await asyncio.gather(*(self._request_state(comm) for comm in reply["content"]["comms"]))
@@ -119,9 +135,22 @@ class WidgetClient:
             self.replies[msg_id] = reply
         from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
-        message = {"header": {"msg_id": msg_id, "msg_type": kind, "session": self.session, "username": self.name, "date": "",
-                              "version": "5.3"}, "parent_header": {}, "metadata": {}, "content": content}
-        await self.ws.write_message(serialize_msg_to_ws_v1(message, "shell", lambda part: json.dumps(part).encode()), binary=True)
+        message = {
+            "header": {
+                "msg_id": msg_id,
+                "msg_type": kind,
+                "session": self.session,
+                "username": self.name,
+                "date": "",
+                "version": "5.3",
+            },
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+        }
+        await self.ws.write_message(
+            serialize_msg_to_ws_v1(message, "shell", lambda part: json.dumps(part).encode()), binary=True
+        )
         await asyncio.wait_for(done, timeout=120)
         return await asyncio.wait_for(reply, timeout=120) if want_reply else {}
 
@@ -148,8 +177,11 @@ class WidgetClient:
         await self.act(comm_id, {"method": "update", "state": state, "buffer_paths": []})
 
     async def click(self, description: str) -> None:
-        await self.act(self.find("ButtonModel", description=description), {"method": "custom", "content": {"event": "click"}},
-                       f"click {description[:25]}")
+        await self.act(
+            self.find("ButtonModel", description=description),
+            {"method": "custom", "content": {"event": "click"}},
+            f"click {description[:25]}",
+        )
 
     async def choose(self, label: str) -> None:
         for comm_id, state in self.models.items():
@@ -167,14 +199,20 @@ async def one_trainee(base: str, index: int, results: dict, think: float) -> Non
         await client.set(client.find("TextModel", description=t("full_name")), value=name)
         await client.set(client.find("ComboboxModel", description=t("commune_field")), value="xã Phan Sơn")
         await client.click(t("join_button"))
-        questions = [s["description"] for s in client.models.values()
-                     if s.get("_model_name") == "ButtonModel" and s.get("description", "").startswith(("Mời", "Hỏi"))][:4]
+        questions = [
+            s["description"]
+            for s in client.models.values()
+            if s.get("_model_name") == "ButtonModel" and s.get("description", "").startswith(("Mời", "Hỏi"))
+        ][:4]
         for question in questions:
             await client.click(question)
         expected = []
         for index, (dp, labels) in enumerate(DP_CHOICES):
             accordion = client.find("AccordionModel")
-            if index >= len(client.models[accordion].get("titles", [])) or t(f"dp_{dp}") not in client.models[accordion]["titles"]:
+            if (
+                index >= len(client.models[accordion].get("titles", []))
+                or t(f"dp_{dp}") not in client.models[accordion]["titles"]
+            ):
                 continue  # that decision point is not active in this scenario
             await client.set(accordion, selected_index=client.models[accordion]["titles"].index(t(f"dp_{dp}")))
             for label in labels:
@@ -183,7 +221,14 @@ async def one_trainee(base: str, index: int, results: dict, think: float) -> Non
         await client.click(t("submit"))
         await client.click(t("submit_yes"))
         scored = any("trove-score" in str(s.get("value", "")) for s in client.models.values())
-        results[name] = {"ok": scored, "timings": client.timings, "labels": client.labels, "page": client.page_seconds, "questions": questions, "answers": expected}
+        results[name] = {
+            "ok": scored,
+            "timings": client.timings,
+            "labels": client.labels,
+            "page": client.page_seconds,
+            "questions": questions,
+            "answers": expected,
+        }
     except Exception as exc:  # a failed trainee is counted, not hidden
         results[name] = {"ok": False, "error": repr(exc)[:200], "timings": client.timings, "page": client.page_seconds}
     finally:
@@ -198,8 +243,11 @@ def lost_answers(db: Path, results: dict) -> int:
     con = sqlite3.connect(db)
     lost = 0
     for name, r in results.items():
-        rows = con.execute("SELECT e.kind, e.key FROM events e JOIN attempts a ON a.id = e.attempt_id JOIN trainees t ON t.id = a.trainee_id "
-                           "WHERE t.full_name = ?", (name,)).fetchall()
+        rows = con.execute(
+            "SELECT e.kind, e.key FROM events e JOIN attempts a ON a.id = e.attempt_id JOIN trainees t ON t.id = a.trainee_id "
+            "WHERE t.full_name = ?",
+            (name,),
+        ).fetchall()
         asked = {key for kind, key in rows if kind == "action"}
         answered = {key for kind, key in rows if kind == "answer"}
         lost += max(0, len(r.get("questions", [])) - len(asked)) + len(set(r.get("answers", [])) - answered)
@@ -212,7 +260,11 @@ def tree_rss_mib(pid: int) -> float:
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit() and (int(proc.name) == pid or _descends_from(int(proc.name), pid)):
             try:
-                total += next(int(line.split()[1]) for line in (proc / "status").read_text().splitlines() if line.startswith("VmRSS:"))
+                total += next(
+                    int(line.split()[1])
+                    for line in (proc / "status").read_text().splitlines()
+                    if line.startswith("VmRSS:")
+                )
             except (OSError, StopIteration):
                 pass
     return round(total / 1024, 1)
@@ -243,18 +295,34 @@ async def run_load(n: int, pool: int, think: float) -> dict:
     slowest = sorted(((round(statistics.median(v), 2), k) for k, v in by_label.items()), reverse=True)[:5]
     pages = sorted(r["page"] for r in results.values())
     p95 = timings[max(0, int(0.95 * len(timings)) - 1)] if timings else None
-    return {"trainees": n, "pool": pool, "think_s": think, "completed": sum(r["ok"] for r in results.values()), "answers_lost": lost_answers(server.db, results),
-            "actions": len(timings), "action_median_s": round(statistics.median(timings), 3) if timings else None,
-            "action_p95_s": round(p95, 3) if p95 is not None else None, "page_median_s": round(statistics.median(pages), 2),
-            "page_max_s": round(max(pages), 2), "wall_s": round(wall, 1), "peak_memory_mib": peak,
-            "slowest_actions_median_s": slowest, "errors": sorted({r["error"] for r in results.values() if "error" in r})[:3]}
+    return {
+        "trainees": n,
+        "pool": pool,
+        "think_s": think,
+        "completed": sum(r["ok"] for r in results.values()),
+        "answers_lost": lost_answers(server.db, results),
+        "actions": len(timings),
+        "action_median_s": round(statistics.median(timings), 3) if timings else None,
+        "action_p95_s": round(p95, 3) if p95 is not None else None,
+        "page_median_s": round(statistics.median(pages), 2),
+        "page_max_s": round(max(pages), 2),
+        "wall_s": round(wall, 1),
+        "peak_memory_mib": peak,
+        "slowest_actions_median_s": slowest,
+        "errors": sorted({r["error"] for r in results.values() if "error" in r})[:3],
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, nargs="+", default=[10, 20, 40])
     parser.add_argument("--pool", type=int, default=4)
-    parser.add_argument("--think", type=float, default=1.0, help="seconds a simulated person takes before each action (±50 %%); 0 = stress")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="seconds a simulated person takes before each action (±50 %%); 0 = stress",
+    )
     args = parser.parse_args()
     for n in args.trainees:
         print(json.dumps(asyncio.run(run_load(n, args.pool, args.think))), flush=True)

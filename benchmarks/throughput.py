@@ -3,6 +3,7 @@
 Run: ``make benchmark`` (or ``.venv/bin/python benchmarks/throughput.py [--cases N] [--repeats R]``).
 Reports the median of R runs after a warm-up; numbers are recorded in docs/performance.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,10 +13,10 @@ import platform
 import statistics
 import time
 
-from sim.engine.assessment import assess
 from sim.cases.generator import generate_cases
-from sim.law.rulebook import load_rulebook
 from sim.cases.scenario import load_scenario
+from sim.engine.assessment import assess
+from sim.law.rulebook import load_rulebook
 
 
 def rate(work, n: int) -> float:
@@ -34,7 +35,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=5000)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--scenario", default="mixed-practice-2026", help="default: every profile in the calibrated mix")
+    parser.add_argument(
+        "--scenario", default="mixed-practice-2026", help="default: every profile in the calibrated mix"
+    )
     args = parser.parse_args()
     book, scenario = load_rulebook(), load_scenario(args.scenario)
     for case in generate_cases(scenario, 200, seed=1):  # warm caches and imports
@@ -45,11 +48,19 @@ def main() -> None:
     results = {
         "generate": [rate(lambda: consume(generate_cases(scenario, n, seed=3)), n) for _ in range(args.repeats)],
         "assess": [rate(lambda: consume(assess(c, book) for c in cases), n) for _ in range(args.repeats)],
-        "generate_and_assess": [rate(lambda: consume(assess(c, book) for c in generate_cases(scenario, n, seed=3)), n)
-                                for _ in range(args.repeats)],
+        "generate_and_assess": [
+            rate(lambda: consume(assess(c, book) for c in generate_cases(scenario, n, seed=3)), n)
+            for _ in range(args.repeats)
+        ],
     }
-    report = {"python": platform.python_version(), "machine": platform.machine(), "cases": n, "repeats": args.repeats,
-              "scenario": args.scenario, **{k: round(statistics.median(v)) for k, v in results.items()}}
+    report = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cases": n,
+        "repeats": args.repeats,
+        "scenario": args.scenario,
+        **{k: round(statistics.median(v)) for k, v in results.items()},
+    }
     print(json.dumps(report, indent=2))
 
 

@@ -8,6 +8,7 @@ Measures (numbers recorded in docs/performance.md):
 
 Run: ``.venv/bin/python benchmarks/trainee_app.py [--runs 5]`` (needs ``chromium`` on PATH).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser.conftest import CHROMIUM_ARGS, Server  # noqa: E402  (the same server harness as the browser tests)
+from tests.browser.conftest import CHROMIUM_ARGS, Server
 
 
 def _parent(pid: int) -> int:
@@ -58,12 +59,12 @@ def kernel_rss_mib(server_pid: int) -> list[float]:
 
 
 def scoring_rate(n: int = 2000) -> float:
+    from sim.cases.generator import generate_cases
+    from sim.cases.scenario import ALL_DECISION_POINTS, load_scenario
+    from sim.engine.assessment import assess
+    from sim.law.rulebook import load_rulebook
     from sim.training.answer_key import answer_key, safe_interview
     from sim.training.answers import Submission
-    from sim.engine.assessment import assess
-    from sim.cases.generator import generate_cases
-    from sim.law.rulebook import load_rulebook
-    from sim.cases.scenario import ALL_DECISION_POINTS, load_scenario
     from sim.training.scoring import score
 
     book = load_rulebook()
@@ -73,8 +74,18 @@ def scoring_rate(n: int = 2000) -> float:
         answers = answer_key(case, truth).model_dump()
         answers["D3"]["provide"] = answers["D3"]["provide"][:1]  # imperfect answers: findings to build
         answers["D4"]["timing"] = "next_week"
-        items.append((Submission(case=case, decision_points=list(ALL_DECISION_POINTS), answers=answers, actions=safe_interview(case),
-                                 answered_at={dp: 60 for dp in ALL_DECISION_POINTS}), truth))
+        items.append(
+            (
+                Submission(
+                    case=case,
+                    decision_points=list(ALL_DECISION_POINTS),
+                    answers=answers,
+                    actions=safe_interview(case),
+                    answered_at=dict.fromkeys(ALL_DECISION_POINTS, 60),
+                ),
+                truth,
+            )
+        )
     for submission, truth in items[:100]:
         score(submission, truth, book)
     start = time.perf_counter()
@@ -116,9 +127,21 @@ def main() -> None:
             browser.close()
     finally:
         server.stop()
-    print(json.dumps({"pool": args.pool, "join_screen_seconds": {"median": round(statistics.median(times), 2), "max": round(max(times), 2),
-                                              "runs": [round(t, 2) for t in times]},
-                      "kernel_rss_mib_after_first_case": memory, "scoring_submissions_per_second": round(scoring_rate())}, indent=2))
+    print(
+        json.dumps(
+            {
+                "pool": args.pool,
+                "join_screen_seconds": {
+                    "median": round(statistics.median(times), 2),
+                    "max": round(max(times), 2),
+                    "runs": [round(t, 2) for t in times],
+                },
+                "kernel_rss_mib_after_first_case": memory,
+                "scoring_submissions_per_second": round(scoring_rate()),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Run: ``.venv/bin/python docs/make_screenshots.py`` (needs chromium). Every person shown is fictional.
 """
+
 from __future__ import annotations
 
 import shutil

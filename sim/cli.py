@@ -1,11 +1,12 @@
 """``trove``: the command line of Trở về (also ``python -m sim``)."""
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
 
 from sim.errors import DataError, SimError
 
@@ -33,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="trove", description="Trở về — training simulator for receiving returned victims of trafficking.")
+    parser = argparse.ArgumentParser(
+        prog="trove", description="Trở về — training simulator for receiving returned victims of trafficking."
+    )
     sub = parser.add_subparsers(dest="command")
 
     check = sub.add_parser("check", help="validate scenario and exercise files; print every problem as file:line:col")
@@ -47,35 +50,55 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", help="output file (default: standard output)")
     gen.set_defaults(run=cmd_generate)
 
-    assess = sub.add_parser("assess", help="the rule engine's ground truth for a case file (YAML or JSON), with citations")
+    assess = sub.add_parser(
+        "assess", help="the rule engine's ground truth for a case file (YAML or JSON), with citations"
+    )
     assess.add_argument("case", help="case file in the format of docs/case.schema.json")
     assess.set_defaults(run=cmd_assess)
 
-    score = sub.add_parser("score", help="score a saved submission (its case, answers, actions and clock) and print the report as JSON")
-    score.add_argument("submission", help="submission file (YAML or JSON): case, decision_points, answers, answered_at, actions, clock_minutes")
+    score = sub.add_parser(
+        "score", help="score a saved submission (its case, answers, actions and clock) and print the report as JSON"
+    )
+    score.add_argument(
+        "submission",
+        help="submission file (YAML or JSON): case, decision_points, answers, answered_at, actions, clock_minutes",
+    )
     score.set_defaults(run=cmd_score)
 
     graph = sub.add_parser("graph", help="draw the referral graph with matplotlib")
     graph.add_argument("--regime", required=True, choices=["A", "B"])
     graph.add_argument("--out", required=True, help="image file, e.g. graph.png")
     graph.add_argument("--lang", choices=["vi", "en"], default="vi")
-    graph.add_argument("--region", help="region pack whose names fill the labels (default: the default region, or the pack covering the regime's dates)")
+    graph.add_argument(
+        "--region",
+        help="region pack whose names fill the labels (default: the default region, or the pack covering the regime's dates)",
+    )
     graph.set_defaults(run=cmd_graph)
 
     serve = sub.add_parser("serve", help="serve the trainee app with Voilà (localhost by default)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on; anything but loopback requires a token (made if not given)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; anything but loopback requires a token (made if not given)",
+    )
     serve.add_argument("--port", type=int, default=8866)
     serve.add_argument("--workshop", help="workshop title (default: Trở về)")
     serve.add_argument("--exercises", default="", help="comma-separated exercise ids (default: all)")
     serve.add_argument("--code", help="workshop code trainees must type to join")
     serve.add_argument("--token", help="access token (required beyond localhost; generated if omitted)")
     serve.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
-    serve.add_argument("--pool", type=int, help="preheated trainee kernels (default: 4 for a workshop on the network, 0 on localhost)")
-    serve.add_argument("--region", help="region pack of the trainees' communes (coverage chart; default: the library's default region)")
+    serve.add_argument(
+        "--pool", type=int, help="preheated trainee kernels (default: 4 for a workshop on the network, 0 on localhost)"
+    )
+    serve.add_argument(
+        "--region", help="region pack of the trainees' communes (coverage chart; default: the library's default region)"
+    )
     serve.add_argument("--trainer-secret", help="secret for the trainer pages (generated and printed if omitted)")
     serve.set_defaults(run=cmd_serve)
 
-    export = sub.add_parser("export", help="export workshop results as CSV or XLSX (one sheet per exercise + item statistics)")
+    export = sub.add_parser(
+        "export", help="export workshop results as CSV or XLSX (one sheet per exercise + item statistics)"
+    )
     export.add_argument("--out", required=True, help="results.csv or results.xlsx")
     export.add_argument("--workshop", help="workshop id (default: the only one in the file, or 'default')")
     export.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
@@ -140,7 +163,11 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
     case = load(Case, args.case)
     library = packaged_library()
-    print(json.dumps(assessment_report(assess(case, library), library), ensure_ascii=False, indent=2, default=json_default))
+    print(
+        json.dumps(
+            assessment_report(assess(case, library), library), ensure_ascii=False, indent=2, default=json_default
+        )
+    )
     return EXIT_OK
 
 
@@ -166,7 +193,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
     rules = library.rulebook.for_regime(args.regime)
     pack = library.region(args.region) if args.region else library.region_on(rules.effective_to or rules.effective_from)
     title = library.messages["graph_title"].get(args.lang).format(regime=args.regime)
-    referral_png(library.graph(args.regime, {"province": pack.province}), title=title, lang=args.lang, dpi=120, path=args.out)
+    referral_png(
+        library.graph(args.regime, {"province": pack.province}), title=title, lang=args.lang, dpi=120, path=args.out
+    )
     print(f"wrote {args.out}", file=sys.stderr)
     return EXIT_OK
 
@@ -179,8 +208,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     on_network = not is_loopback(args.host)
     code = args.code if args.code is not None else (workshop_code() if on_network or args.workshop else None)
     pool = args.pool if args.pool is not None else (4 if on_network else 0)
-    return run(ServeConfig(host=args.host, port=args.port, workshop=args.workshop or DEFAULT_WORKSHOP_TITLE, exercises=exercises, code=code or None,
-                           token=args.token, db=args.db, pool=pool, region=args.region, trainer_secret=args.trainer_secret))
+    return run(
+        ServeConfig(
+            host=args.host,
+            port=args.port,
+            workshop=args.workshop or DEFAULT_WORKSHOP_TITLE,
+            exercises=exercises,
+            code=code or None,
+            token=args.token,
+            db=args.db,
+            pool=pool,
+            region=args.region,
+            trainer_secret=args.trainer_secret,
+        )
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
 """The exception tree of Trở về: one root, narrow subclasses (as in networkx)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

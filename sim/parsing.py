@@ -3,6 +3,7 @@
 Every problem in a file is reported at once, located as ``file:line:col field.path``. Past this
 module, code sees validated objects only.
 """
+
 from __future__ import annotations
 
 import json
@@ -81,8 +82,18 @@ def read_document(path: str | Path, *, display_name: str | None = None) -> Sourc
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError([Problem(name, None, None, "", f"not a UTF-8 text file (byte {exc.start})",
-                                 "save the file as UTF-8 (Vietnamese text needs it)")]) from None
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "",
+                    f"not a UTF-8 text file (byte {exc.start})",
+                    "save the file as UTF-8 (Vietnamese text needs it)",
+                )
+            ]
+        ) from None
     return parse_document(text, name)
 
 
@@ -100,7 +111,13 @@ def parse_document(text: str, name: str) -> SourceDoc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = f"YAML syntax error: {exc.problem or exc.context}"
-        raise DataError([Problem(name, line, col, "", message, "check indentation, colons and quotes on this line or the one before")]) from None
+        raise DataError(
+            [
+                Problem(
+                    name, line, col, "", message, "check indentation, colons and quotes on this line or the one before"
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(name, None, None, "", f"YAML error: {exc}", "")]) from None
     finally:
@@ -113,15 +130,27 @@ def validate(model: type[M], doc: SourceDoc, *, context: dict[str, Any] | None =
     if doc.data is None:
         raise DataError([Problem(doc.name, 1, 1, "", "the file is empty", f"expected a {model.__name__} document")])
     if not isinstance(doc.data, dict):
-        raise DataError([Problem(doc.name, 1, 1, "", f"expected a mapping of fields (key: value), found a {type(doc.data).__name__}",
-                                 f"a {model.__name__} file starts with fields such as schema_version: 1")])
+        raise DataError(
+            [
+                Problem(
+                    doc.name,
+                    1,
+                    1,
+                    "",
+                    f"expected a mapping of fields (key: value), found a {type(doc.data).__name__}",
+                    f"a {model.__name__} file starts with fields such as schema_version: 1",
+                )
+            ]
+        )
     try:
         return model.model_validate(doc.data, context=context)
     except ValidationError as exc:
         raise DataError([_problem_from_error(doc, model, err) for err in exc.errors()]) from None
 
 
-def load(model: type[M], path: str | Path, *, display_name: str | None = None, context: dict[str, Any] | None = None) -> M:
+def load(
+    model: type[M], path: str | Path, *, display_name: str | None = None, context: dict[str, Any] | None = None
+) -> M:
     """Read and validate one file."""
     return validate(model, read_document(path, display_name=display_name), context=context)
 

@@ -6,6 +6,7 @@ submits, and returns the score report. Its state is rebuilt from the store, so a
 restart or a server restart loses nothing. Every input is validated here, because a visitor can drive
 widgets from a script.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 import sim
 from sim.errors import SimError
-from sim.workshop.store import (DEFAULT_WORKSHOP_ID, DEFAULT_WORKSHOP_TITLE, Attempt, ResultsStore, StoreError, Trainee, now,
-                                open_store)
+from sim.workshop.store import (
+    DEFAULT_WORKSHOP_ID,
+    DEFAULT_WORKSHOP_TITLE,
+    Attempt,
+    ResultsStore,
+    StoreError,
+    Trainee,
+    now,
+    open_store,
+)
 
 if TYPE_CHECKING:
     from sim.cases.case import Question
@@ -95,8 +104,16 @@ class Workshop:
     (False, True)
     """
 
-    def __init__(self, store: ResultsStore, workshop_id: str = DEFAULT_WORKSHOP_ID, *, title: str = DEFAULT_WORKSHOP_TITLE,
-                 code: str | None = None, exercises: list[str] | None = None, library: Library | None = None):
+    def __init__(
+        self,
+        store: ResultsStore,
+        workshop_id: str = DEFAULT_WORKSHOP_ID,
+        *,
+        title: str = DEFAULT_WORKSHOP_TITLE,
+        code: str | None = None,
+        exercises: list[str] | None = None,
+        library: Library | None = None,
+    ):
         self.store, self.id, self.code, self.title = store, workshop_id, code, title
         self._library = library
         store.ensure_workshop(workshop_id, title, code, list(exercises or []))
@@ -105,9 +122,13 @@ class Workshop:
     def from_environment(cls) -> Workshop:
         """The workshop this server runs: ``trove serve`` sets ``TROVE_WORKSHOP_*`` and ``TROVE_DB`` for its kernels."""
         exercises = [e for e in os.environ.get("TROVE_WORKSHOP_EXERCISES", "").split(",") if e]
-        return cls(open_store(), os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID),
-                   title=os.environ.get("TROVE_WORKSHOP_TITLE", DEFAULT_WORKSHOP_TITLE),
-                   code=os.environ.get("TROVE_WORKSHOP_CODE") or None, exercises=exercises or None)
+        return cls(
+            open_store(),
+            os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID),
+            title=os.environ.get("TROVE_WORKSHOP_TITLE", DEFAULT_WORKSHOP_TITLE),
+            code=os.environ.get("TROVE_WORKSHOP_CODE") or None,
+            exercises=exercises or None,
+        )
 
     @property
     def library(self) -> Library:
@@ -145,7 +166,9 @@ class Workshop:
             raise InputError("wrong_workshop_code")
         if role not in ROLES:
             raise InputError("required", "role")
-        return self.store.add_trainee(self.id, clean_text(full_name, "full_name"), clean_text(commune, "commune"), str(role))
+        return self.store.add_trainee(
+            self.id, clean_text(full_name, "full_name"), clean_text(commune, "commune"), str(role)
+        )
 
     def resume(self, resume_code: object) -> Trainee:
         """The trainee with this resume code, in this workshop."""
@@ -183,10 +206,16 @@ class Workshop:
         for position, scenario_id in enumerate(exercise_positions(exercise)):
             attempt = attempts.get(position)
             report = self.store.report(attempt.id) if attempt and attempt.submitted_at else None
-            rows.append({"position": position, "scenario_id": scenario_id, "started": attempt is not None,
-                         "submitted": report is not None, "percent": report["percent"] if report else None})
+            rows.append(
+                {
+                    "position": position,
+                    "scenario_id": scenario_id,
+                    "started": attempt is not None,
+                    "submitted": report is not None,
+                    "percent": report["percent"] if report else None,
+                }
+            )
         return rows
-
 
     def result(self, trainee: Trainee, exercise_id: str) -> tuple[float, bool]:
         """The exercise's score (unsubmitted cases count as 0) and whether it reaches the pass mark."""
@@ -225,7 +254,9 @@ class CaseSession:
             self._apply(event["kind"], event["key"], event["payload"], event["clock_minutes"])
 
     @classmethod
-    def open(cls, store: ResultsStore, library: Library, trainee: Trainee, exercise: Exercise, position: int) -> CaseSession:
+    def open(
+        cls, store: ResultsStore, library: Library, trainee: Trainee, exercise: Exercise, position: int
+    ) -> CaseSession:
         """Start (or resume) the attempt: its case is generated once, from the trainee's own seed, and stored."""
         from sim.cases.generator import generate_case
 
@@ -233,11 +264,23 @@ class CaseSession:
         scenario = library.catalog.valid_scenarios()[0][scenario_id]
         seed = derive_seed(trainee.id, exercise.id, position)
         case = generate_case(scenario, library, seed=seed)
-        attempt = Attempt(id=f"{trainee.id}-{exercise.id}-{position}", trainee_id=trainee.id, exercise_id=exercise.id,
-                          exercise_version=exercise.version, position=position, scenario_id=scenario.id, scenario_version=scenario.version,
-                          seed=seed, rulebook_version=library.version, app_version=sim.__version__,
-                          decision_points=list(scenario.decision_points), rubric={k: v.weight for k, v in scenario.rubric.items()},
-                          case_json=case.model_dump_json(), started_at=now(), submitted_at=None)
+        attempt = Attempt(
+            id=f"{trainee.id}-{exercise.id}-{position}",
+            trainee_id=trainee.id,
+            exercise_id=exercise.id,
+            exercise_version=exercise.version,
+            position=position,
+            scenario_id=scenario.id,
+            scenario_version=scenario.version,
+            seed=seed,
+            rulebook_version=library.version,
+            app_version=sim.__version__,
+            decision_points=list(scenario.decision_points),
+            rubric={k: v.weight for k, v in scenario.rubric.items()},
+            case_json=case.model_dump_json(),
+            started_at=now(),
+            submitted_at=None,
+        )
         return cls(store, library, store.start_attempt(attempt))
 
     @property
@@ -295,7 +338,9 @@ class CaseSession:
         services = report.get("referral", {}).get("services", {})
         mine = [s["path"] for s in services.values() if s.get("path")]
         correct = [s["correct_path"] for s in services.values() if s.get("correct_path")]
-        return referral_png(self.library.graph(self.regime), title=self._graph_title(lang), lang=lang, highlight=mine, correct=correct)
+        return referral_png(
+            self.library.graph(self.regime), title=self._graph_title(lang), lang=lang, highlight=mine, correct=correct
+        )
 
     def _graph_title(self, lang: str) -> str:
         return self.library.messages["graph_title"].get(lang).format(regime=self.regime)
@@ -340,10 +385,18 @@ class CaseSession:
     def _check_ids(self, dp: str, answer: dict[str, Any]) -> None:
         vocab = self.library.rulebook.vocabulary
         all_agencies = set(self.library.agencies.agencies)
-        allowed = {"form": set(vocab.intake_forms), "provide": set(self.library.needs), "acts": set(vocab.acts), "means": set(vocab.means),
-                   "purposes": set(vocab.purposes), "lawful_documents": set(vocab.documents), "measures": set(vocab.protection_measures),
-                   "duties": set(vocab.child_duties), "verifier": all_agencies,
-                   "agencies": set(self.library.graph(self.regime).nodes) if dp == "D10" else all_agencies}
+        allowed = {
+            "form": set(vocab.intake_forms),
+            "provide": set(self.library.needs),
+            "acts": set(vocab.acts),
+            "means": set(vocab.means),
+            "purposes": set(vocab.purposes),
+            "lawful_documents": set(vocab.documents),
+            "measures": set(vocab.protection_measures),
+            "duties": set(vocab.child_duties),
+            "verifier": all_agencies,
+            "agencies": set(self.library.graph(self.regime).nodes) if dp == "D10" else all_agencies,
+        }
         for key, value in answer.items():
             if key in allowed:
                 values = value if isinstance(value, list) else ([] if value is None else [value])
@@ -358,9 +411,15 @@ class CaseSession:
     def submission(self) -> Submission:
         from sim.training.answers import Action, Submission
 
-        return Submission(case=self.case, decision_points=self.decision_points, answers=self.answers,
-                          answered_at=self.answered_at, clock_minutes=self.clock, rubric=self.attempt.rubric,
-                          actions=[Action(question=r.question.id, at_minute=r.at_minute) for r in self.asked])
+        return Submission(
+            case=self.case,
+            decision_points=self.decision_points,
+            answers=self.answers,
+            answered_at=self.answered_at,
+            clock_minutes=self.clock,
+            rubric=self.attempt.rubric,
+            actions=[Action(question=r.question.id, at_minute=r.at_minute) for r in self.asked],
+        )
 
     def submit(self) -> dict[str, Any]:
         """Score and store the report (a second submit returns the first report)."""
@@ -384,7 +443,7 @@ class CaseSession:
         """The correct answers, for feedback. Refused before submission: the key never leaves early."""
         if not self.submitted:
             raise InputError("not_submitted")
-        from sim.training.answer_key import answer_key
         from sim.engine.assessment import assess
+        from sim.training.answer_key import answer_key
 
         return answer_key(self.case, assess(self.case, self.library)).model_dump()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -114,7 +114,7 @@ class TrainerDesk:
         from sim.workshop.results import live_status
 
         rows = self.rows()
-        return live_status(self.store.trainees(self.workshop_id), rows, datetime.now(timezone.utc), stuck_after)
+        return live_status(self.store.trainees(self.workshop_id), rows, datetime.now(UTC), stuck_after)
 
     def dashboard_charts(self, lang: str) -> tuple[list[bytes], list[str]]:
         """The charts (scores, item statistics, critical errors, coverage) as PNGs, and trainees' communes matching no unit."""
@@ -124,20 +124,26 @@ class TrainerDesk:
 
         reports = [r.report for r in self.rows() if r.report]
         region = (self.store.workshop(self.workshop_id) or {}).get("region") or self.library.default_region
-        cover, unmatched = coverage([tr.commune for tr in self.store.trainees(self.workshop_id)], self.library.region(region), date.today())
+        cover, unmatched = coverage(
+            [tr.commune for tr in self.store.trainees(self.workshop_id)], self.library.region(region), date.today()
+        )
         errors = {k: e.en if lang == "en" else e.vi for k, e in self.library.rulebook.critical_errors.items()}
 
         def text(key: str) -> str:
             return self.library.messages[key].get(lang)
 
-        images = [charts.score_distribution(score_histogram([r["percent"] for r in reports]), text),
-                  charts.item_statistics(item_statistics(reports), text),
-                  charts.critical_errors(critical_error_counts(reports), errors, text),
-                  charts.coverage(cover, text)]
+        images = [
+            charts.score_distribution(score_histogram([r["percent"] for r in reports]), text),
+            charts.item_statistics(item_statistics(reports), text),
+            charts.critical_errors(critical_error_counts(reports), errors, text),
+            charts.coverage(cover, text),
+        ]
         return images, sorted(set(unmatched))
 
     # debrief and replay ------------------------------------------------------------------------
-    def choice_spread(self, scenario_id: str, decision_point: str, lang: str) -> tuple[list[FieldSpread], dict[str, dict[Any, str]], list[str]]:
+    def choice_spread(
+        self, scenario_id: str, decision_point: str, lang: str
+    ) -> tuple[list[FieldSpread], dict[str, dict[Any, str]], list[str]]:
         """The room's choices at a decision point beside what was right for each case: spreads, option labels, citations."""
         from sim.training.forms import form_fields
         from sim.workshop.debrief import choice_spread
@@ -211,7 +217,9 @@ class TrainerDesk:
 
         self._require()
         folder = Path(tempfile.mkdtemp())
-        return export(self.store, self.workshop_id, folder / f"tro-ve-{self.workshop_id}-{date.today().isoformat()}{suffix}")
+        return export(
+            self.store, self.workshop_id, folder / f"tro-ve-{self.workshop_id}-{date.today().isoformat()}{suffix}"
+        )
 
     # the workshop's exercises ------------------------------------------------------------------
     def exercises(self) -> tuple[dict[str, Exercise], list[str]]:
@@ -322,8 +330,10 @@ class TrainerDesk:
         """The options the scenario form offers: regions, profiles, documents (label, id)."""
         self._require()
         lib = self.library
-        return {"regions": [(getattr(p, lang if lang == "en" else "vi"), pid) for pid, p in sorted(lib.regions.items())],
-                "profiles": [(p.en if lang == "en" else p.vi, k) for k, p in lib.profiles.profiles.items()],
-                "documents": [(v.get(lang), k) for k, v in lib.rulebook.vocabulary.documents.items()],
-                "entry_routes": [(r, r) for r in get_args(EntryRoute)],
-                "default_region": [(lib.default_region, lib.default_region)]}
+        return {
+            "regions": [(getattr(p, lang if lang == "en" else "vi"), pid) for pid, p in sorted(lib.regions.items())],
+            "profiles": [(p.en if lang == "en" else p.vi, k) for k, p in lib.profiles.profiles.items()],
+            "documents": [(v.get(lang), k) for k, v in lib.rulebook.vocabulary.documents.items()],
+            "entry_routes": [(r, r) for r in get_args(EntryRoute)],
+            "default_region": [(lib.default_region, lib.default_region)],
+        }

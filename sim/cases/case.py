@@ -3,6 +3,7 @@
 The generator writes it, ``trove assess`` reads it (YAML or JSON), and ``docs/case.schema.json``
 documents it. Every person in a case is fictional and says so (``fictional: true``).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,7 +16,9 @@ from sim.law.primitives import Bilingual, Strict
 CASE_SCHEMA_VERSION = 1
 Sex = Literal["female", "male"]
 Household = Literal["poor", "near_poor", "not_poor", "unknown"]
-EntryRoute = Literal["self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police"]
+EntryRoute = Literal[
+    "self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police"
+]
 Threat = Literal["to_person", "to_relatives"]
 
 
@@ -112,7 +115,7 @@ class Case(Strict):
     interview: list[Question] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _one_primary(self) -> "Case":
+    def _one_primary(self) -> Case:
         if [p.role for p in self.persons].count("primary") != 1:
             raise ValueError("a case needs exactly one person with role 'primary'")
         ids = [p.id for p in self.persons]

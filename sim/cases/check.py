@@ -1,9 +1,9 @@
 """``trove check``: validate scenario and exercise files, collecting every problem in every file."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sim.cases.scenario import Exercise, Scenario, check_exercise, check_scenario, validate_all
@@ -52,8 +52,13 @@ def check_paths(paths: list[Path], library: Library) -> tuple[list[Problem], int
         problems += found
         if scenario is not None:
             if scenario.id in scenario_ids:
-                problems.append(doc.problem(("id",), f"scenario id {scenario.id!r} is also used by {scenario_ids[scenario.id]}",
-                                            "give each scenario its own id"))
+                problems.append(
+                    doc.problem(
+                        ("id",),
+                        f"scenario id {scenario.id!r} is also used by {scenario_ids[scenario.id]}",
+                        "give each scenario its own id",
+                    )
+                )
             scenario_ids[scenario.id] = doc.name
     known = sorted(set(scenario_ids) | set(library.catalog.valid_scenarios()[0]))
     for doc in exercises:

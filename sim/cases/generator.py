@@ -8,11 +8,13 @@ Same scenario and seed → the same case, byte for byte. Every person is marked 
 >>> generate_case(s, lib, seed=7) == generate_case(s, lib, seed=7)
 True
 """
+
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from string import Formatter
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from faker import Faker
 
@@ -129,30 +131,56 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
     profile = data.profiles[profile_id]
     pack = library.region(scenario.region)
     communes = pack.communes_on(scenario.date)
-    commune = _find_commune(communes, fixed.commune) if fixed.commune else (rnd.choice(communes) if scenario.is_random("commune") else communes[0])
+    commune = (
+        _find_commune(communes, fixed.commune)
+        if fixed.commune
+        else (rnd.choice(communes) if scenario.is_random("commune") else communes[0])
+    )
 
     sex = pick("sex", lambda: _weighted(rnd, profile.sex), lambda: _typical(profile.sex))
     age = pick("age", lambda: rnd.randint(*profile.age), lambda: (profile.age[0] + profile.age[1]) // 2)
     nationality = pick("nationality", lambda: profile.nationality, lambda: profile.nationality)
     foreign = nationality == "foreign"
-    ethnicity = "Kinh" if foreign else pick("ethnicity", lambda: "Chăm" if rnd.random() < g.cham_share else "Kinh", lambda: "Kinh")
+    ethnicity = (
+        "Kinh"
+        if foreign
+        else pick("ethnicity", lambda: "Chăm" if rnd.random() < g.cham_share else "Kinh", lambda: "Kinh")
+    )
     household = pick("household", lambda: _weighted(rnd, g.household_weights), lambda: "poor")
-    destination = pick("destination", lambda: _weighted(rnd, profile.destinations), lambda: _typical(profile.destinations))
+    destination = pick(
+        "destination", lambda: _weighted(rnd, profile.destinations), lambda: _typical(profile.destinations)
+    )
     months = pick("months_away", lambda: rnd.randint(*profile.months_away), lambda: profile.months_away[0])
     if fixed.age is None:  # nobody is trafficked younger than the profile's youngest age
         age = max(age, profile.age[0] + months // 12)
-    entry_route = pick("entry_route", lambda: _weighted(rnd, profile.entry_routes), lambda: _typical(profile.entry_routes))
+    entry_route = pick(
+        "entry_route", lambda: _weighted(rnd, profile.entry_routes), lambda: _typical(profile.entry_routes)
+    )
     if destination == "domestic" and entry_route in g.abroad_only_routes and fixed.entry_route is None:
         entry_route = "self_report"
     threats = pick("threats", lambda: _draw_threats(rnd, profile.threat, g.threats), lambda: [])
     nearby = pick("trafficker_nearby", lambda: rnd.random() < profile.trafficker_nearby, lambda: False)
     family_suspected = pick("family_suspected", lambda: rnd.random() < profile.family_suspected, lambda: False)
-    at_risk = pick("child_at_serious_risk", lambda: rnd.random() < profile.child_at_serious_risk, lambda: False) if age < 18 else bool(fixed.child_at_serious_risk)
-    n_children = pick("accompanying_children", lambda: (1 + (rnd.random() < g.second_child)) if rnd.random() < profile.children else 0, lambda: 0)
+    at_risk = (
+        pick("child_at_serious_risk", lambda: rnd.random() < profile.child_at_serious_risk, lambda: False)
+        if age < 18
+        else bool(fixed.child_at_serious_risk)
+    )
+    n_children = pick(
+        "accompanying_children",
+        lambda: (1 + (rnd.random() < g.second_child)) if rnd.random() < profile.children else 0,
+        lambda: 0,
+    )
     has_home = pick("has_home", lambda: rnd.random() > g.homeless, lambda: True)
-    wishes_shelter = pick("wishes_shelter", lambda: rnd.random() < profile.wishes_shelter or not has_home, lambda: not has_home)
+    wishes_shelter = pick(
+        "wishes_shelter", lambda: rnd.random() < profile.wishes_shelter or not has_home, lambda: not has_home
+    )
     refuses = pick("refuses_protection", lambda: rnd.random() < g.refuses_protection, lambda: False)
-    can_write = pick("can_write", lambda: age >= g.writes_from_age and rnd.random() > g.cannot_write["Kinh" if ethnicity == "Kinh" else "other"], lambda: True)
+    can_write = pick(
+        "can_write",
+        lambda: age >= g.writes_from_age and rnd.random() > g.cannot_write["Kinh" if ethnicity == "Kinh" else "other"],
+        lambda: True,
+    )
     country = _weighted(rnd, profile.countries) if foreign and profile.countries else "Việt Nam"
 
     acts = rnd.choice(profile.acts) if scenario.is_random("profile") else profile.acts[0]
@@ -160,36 +188,108 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
     purposes = rnd.choice(profile.purposes) if scenario.is_random("profile") else profile.purposes[0]
     recruiter = rnd.choice(profile.recruiters)
 
-    documents = pick("documents", lambda: _draw_documents(rnd, data, entry_route, foreign), lambda: data.entry_route_documents.get(entry_route, []))
+    documents = pick(
+        "documents",
+        lambda: _draw_documents(rnd, data, entry_route, foreign),
+        lambda: data.entry_route_documents.get(entry_route, []),
+    )
     needs = pick("needs", lambda: _draw_needs(rnd, profile), lambda: list(profile.needs.always))
-    needs = _needs_with_context(needs, foreign=foreign, wishes_shelter=wishes_shelter, has_home=has_home,
-                                fixed=fixed.needs is not None)
+    needs = _needs_with_context(
+        needs, foreign=foreign, wishes_shelter=wishes_shelter, has_home=has_home, fixed=fixed.needs is not None
+    )
 
-    place = Place(province=pack.province, district=_district(commune), commune=commune.full_name, commune_code=commune.code,
-                  street=f"{rnd.randint(1, 250)} {tools.faker.street_name()}")
-    primary = _person(tools.names, g, rnd, "p1", "primary", sex, age, ethnicity, nationality, country, household, can_write, place, foreign,
-                      with_phone=age >= g.phone_from_age)
+    place = Place(
+        province=pack.province,
+        district=_district(commune),
+        commune=commune.full_name,
+        commune_code=commune.code,
+        street=f"{rnd.randint(1, 250)} {tools.faker.street_name()}",
+    )
+    primary = _person(
+        tools.names,
+        g,
+        rnd,
+        "p1",
+        "primary",
+        sex,
+        age,
+        ethnicity,
+        nationality,
+        country,
+        household,
+        can_write,
+        place,
+        foreign,
+        with_phone=age >= g.phone_from_age,
+    )
     persons = [primary]
     for i in range(n_children):
         child_age = rnd.randint(0, min(g.max_child_age, max(0, months // 12)))
         child_sex = rnd.choice(("female", "male"))
-        child = _person(tools.names, g, rnd, f"c{i + 1}", "accompanying_child", child_sex, child_age, ethnicity, "vietnamese", "Việt Nam", household,
-                        False, place, False, with_phone=False, family=primary.family_name)
+        child = _person(
+            tools.names,
+            g,
+            rnd,
+            f"c{i + 1}",
+            "accompanying_child",
+            child_sex,
+            child_age,
+            ethnicity,
+            "vietnamese",
+            "Việt Nam",
+            household,
+            False,
+            place,
+            False,
+            with_phone=False,
+            family=primary.family_name,
+        )
         persons.append(child)
 
     fill = _fill(profile, data, destination, recruiter, country, months)
-    story = Bilingual(vi=" ".join(profile.answers[k].vi for k in ("journey", "work", "control")).format(**fill),
-                      en=" ".join(profile.answers[k].en for k in ("journey", "work", "control")).format(**fill))
-    truth = Truth(profile=profile_id, acts=acts, means=means, purposes=purposes, destination=destination, months_away=months,
-                  recruiter=recruiter, threats=threats, trafficker_nearby=nearby, family_suspected=family_suspected,
-                  child_at_serious_risk=at_risk, needs=needs, wishes_shelter=wishes_shelter, has_home=has_home,
-                  refuses_protection=refuses, story=story)
-    observable = Observable(first_statement=_format(profile.first_statement, fill), appearance=profile.appearance,
-                            documents=[Document(kind=k) for k in documents], brought_by=g.brought_by.get(entry_route))
+    story = Bilingual(
+        vi=" ".join(profile.answers[k].vi for k in ("journey", "work", "control")).format(**fill),
+        en=" ".join(profile.answers[k].en for k in ("journey", "work", "control")).format(**fill),
+    )
+    truth = Truth(
+        profile=profile_id,
+        acts=acts,
+        means=means,
+        purposes=purposes,
+        destination=destination,
+        months_away=months,
+        recruiter=recruiter,
+        threats=threats,
+        trafficker_nearby=nearby,
+        family_suspected=family_suspected,
+        child_at_serious_risk=at_risk,
+        needs=needs,
+        wishes_shelter=wishes_shelter,
+        has_home=has_home,
+        refuses_protection=refuses,
+        story=story,
+    )
+    observable = Observable(
+        first_statement=_format(profile.first_statement, fill),
+        appearance=profile.appearance,
+        documents=[Document(kind=k) for k in documents],
+        brought_by=g.brought_by.get(entry_route),
+    )
     interview = _interview(library, profile, fill, truth, primary, documents, household)
-    return Case(case_id=f"{scenario.id}-{seed}", scenario_id=scenario.id, scenario_version=scenario.version, seed=seed,
-                date=scenario.date, region=scenario.region, commune=place, entry_route=entry_route, persons=persons,
-                observable=observable, truth=truth, interview=interview)
+    return Case(
+        case_id=f"{scenario.id}-{seed}",
+        scenario_id=scenario.id,
+        scenario_version=scenario.version,
+        seed=seed,
+        date=scenario.date,
+        region=scenario.region,
+        commune=place,
+        entry_route=entry_route,
+        persons=persons,
+        observable=observable,
+        truth=truth,
+        interview=interview,
+    )
 
 
 def _find_commune(communes: list[Commune], name: str) -> Commune:
@@ -220,7 +320,9 @@ def _draw_needs(rnd: random.Random, profile: Profile) -> list[str]:
     return list(profile.needs.always) + [n for n, p in profile.needs.sometimes.items() if rnd.random() < p]
 
 
-def _needs_with_context(needs: list[str], *, foreign: bool, wishes_shelter: bool, has_home: bool, fixed: bool) -> list[str]:
+def _needs_with_context(
+    needs: list[str], *, foreign: bool, wishes_shelter: bool, has_home: bool, fixed: bool
+) -> list[str]:
     if fixed:
         return list(dict.fromkeys(needs))
     out = list(needs)
@@ -233,28 +335,85 @@ def _needs_with_context(needs: list[str], *, foreign: bool, wishes_shelter: bool
     return list(dict.fromkeys(out))
 
 
-def _person(names: VietnameseNameProvider, g: Generation, rnd: random.Random, pid: str, role: str, sex: str, age: int, ethnicity: str, nationality: str, country: str,
-            household: str, can_write: bool, home: Place, foreign: bool, *, with_phone: bool, family: str | None = None) -> Person:
+def _person(
+    names: VietnameseNameProvider,
+    g: Generation,
+    rnd: random.Random,
+    pid: str,
+    role: str,
+    sex: str,
+    age: int,
+    ethnicity: str,
+    nationality: str,
+    country: str,
+    household: str,
+    can_write: bool,
+    home: Place,
+    foreign: bool,
+    *,
+    with_phone: bool,
+    family: str | None = None,
+) -> Person:
     if foreign:
         given = rnd.choice(g.foreign_given_names)
-        return Person(id=pid, role=role, full_name=given, family_name="", given_name=given, sex=sex, age=age, nationality="foreign",
-                      country=country, ethnicity="—", language=g.languages.get(country, "other"),
-                      can_write=can_write, phone=None, home=None, household="unknown")
+        return Person(
+            id=pid,
+            role=role,
+            full_name=given,
+            family_name="",
+            given_name=given,
+            sex=sex,
+            age=age,
+            nationality="foreign",
+            country=country,
+            ethnicity="—",
+            language=g.languages.get(country, "other"),
+            can_write=can_write,
+            phone=None,
+            home=None,
+            household="unknown",
+        )
     name = names.cham_name(sex) if ethnicity == "Chăm" else names.vietnamese_name(sex)
     family_name = family or name.family
     full = " ".join(x for x in (family_name, name.middle, name.given) if x)
-    return Person(id=pid, role=role, full_name=full, family_name=family_name, given_name=name.given, sex=sex, age=age,
-                  nationality=nationality, country=country, ethnicity=ethnicity, language=g.elder_language.get(ethnicity, "vi") if age >= g.elder_from_age else "vi",
-                  can_write=can_write, phone=names.vietnamese_mobile() if with_phone else None, home=home, household=household)
+    return Person(
+        id=pid,
+        role=role,
+        full_name=full,
+        family_name=family_name,
+        given_name=name.given,
+        sex=sex,
+        age=age,
+        nationality=nationality,
+        country=country,
+        ethnicity=ethnicity,
+        language=g.elder_language.get(ethnicity, "vi") if age >= g.elder_from_age else "vi",
+        can_write=can_write,
+        phone=names.vietnamese_mobile() if with_phone else None,
+        home=home,
+        household=household,
+    )
 
 
-def _fill(profile: Profile, data: ProfilesFile, destination: str, recruiter: str, country: str, months: int) -> dict[str, str]:
+def _fill(
+    profile: Profile, data: ProfilesFile, destination: str, recruiter: str, country: str, months: int
+) -> dict[str, str]:
     g = data.generation
     place_vi = g.domestic_destination.vi if destination == "domestic" else destination
-    place_en = g.domestic_destination.en if destination == "domestic" else g.country_names_en.get(destination, destination)
+    place_en = (
+        g.domestic_destination.en if destination == "domestic" else g.country_names_en.get(destination, destination)
+    )
     who = data.recruiters[recruiter]
-    return {"destination": place_vi, "destination_en": place_en, "recruiter_vi": who.vi, "recruiter_en": who.en,
-            "job": profile.job.vi, "job_en": profile.job.en, "country": country, "months": str(months)}
+    return {
+        "destination": place_vi,
+        "destination_en": place_en,
+        "recruiter_vi": who.vi,
+        "recruiter_en": who.en,
+        "job": profile.job.vi,
+        "job_en": profile.job.en,
+        "country": country,
+        "months": str(months),
+    }
 
 
 def _format(text: Bilingual, fill: dict[str, str]) -> Bilingual:
@@ -271,21 +430,40 @@ def _title(person: Person, address: dict[str, str]) -> str:
     return address["child"] if person.age < 18 else address[person.sex]
 
 
-def _interview(library: Library, profile: Profile, fill: dict[str, str], truth: Truth, primary: Person, documents: list[str],
-               household: str) -> list[Question]:
+def _interview(
+    library: Library,
+    profile: Profile,
+    fill: dict[str, str],
+    truth: Truth,
+    primary: Person,
+    documents: list[str],
+    household: str,
+) -> list[Question]:
     bank = library.interview
     doc_labels = library.rulebook.vocabulary.documents
     memo = library.cache
     needs_labels = _need_labels(library, tuple(truth.needs))
     g = library.profiles.generation
     household_label = g.household_labels[household]
-    values = fill | {"title": _title(primary, g.address), "age": str(primary.age), "needs_vi": needs_labels.vi, "needs_en": needs_labels.en,
-                     "documents_vi": ", ".join(doc_labels[d].vi for d in documents), "documents_en": ", ".join(doc_labels[d].en for d in documents),
-                     "home": primary.home.commune if primary.home else "—", "household_vi": household_label.vi, "household_en": household_label.en}
+    values = fill | {
+        "title": _title(primary, g.address),
+        "age": str(primary.age),
+        "needs_vi": needs_labels.vi,
+        "needs_en": needs_labels.en,
+        "documents_vi": ", ".join(doc_labels[d].vi for d in documents),
+        "documents_en": ", ".join(doc_labels[d].en for d in documents),
+        "home": primary.home.commune if primary.home else "—",
+        "household_vi": household_label.vi,
+        "household_en": household_label.en,
+    }
     questions = []
     for qid, q in bank.questions.items():
         answer = _answer(q.answer, profile, bank.answers, truth, primary, documents)
-        harmful = q.critical_error if q.critical_error and (q.harmful_when is None or truth.family_suspected or truth.trafficker_nearby) else None
+        harmful = (
+            q.critical_error
+            if q.critical_error and (q.harmful_when is None or truth.family_suspected or truth.trafficker_nearby)
+            else None
+        )
         used = _placeholders(memo, q.text.vi, q.text.en, answer.vi, answer.en)
         key = ("question", qid, answer, harmful, tuple(values[k] for k in used))
         question = memo.get(key)  # questions are immutable and repeat across cases: share them (generation speed)
@@ -295,9 +473,18 @@ def _interview(library: Library, profile: Profile, fill: dict[str, str], truth: 
     return questions
 
 
-def _question(qid: str, q: BankQuestion, answer: Bilingual, critical_error: str | None, fill: dict[str, str]) -> Question:
-    return Question(id=qid, category=q.category, text=_fill_text(q.text, fill), answer=_fill_text(answer, fill),
-                    reveals=list(q.reveals), minutes=q.minutes, critical_error=critical_error)
+def _question(
+    qid: str, q: BankQuestion, answer: Bilingual, critical_error: str | None, fill: dict[str, str]
+) -> Question:
+    return Question(
+        id=qid,
+        category=q.category,
+        text=_fill_text(q.text, fill),
+        answer=_fill_text(answer, fill),
+        reveals=list(q.reveals),
+        minutes=q.minutes,
+        critical_error=critical_error,
+    )
 
 
 def _fill_text(text: Bilingual, fill: dict[str, str]) -> Bilingual:
@@ -315,7 +502,14 @@ def _placeholders(memo: dict, *templates: str) -> tuple[str, ...]:
     return found
 
 
-def _answer(key: str, profile: Profile, answers: dict[str, dict[str, Bilingual]], truth: Truth, primary: Person, documents: list[str]) -> Bilingual:
+def _answer(
+    key: str,
+    profile: Profile,
+    answers: dict[str, dict[str, Bilingual]],
+    truth: Truth,
+    primary: Person,
+    documents: list[str],
+) -> Bilingual:
     if key.startswith("profile."):
         return profile.answers[key.split(".", 1)[1]]
     variants = answers[key]
@@ -352,5 +546,7 @@ def _need_labels_of(library: Library, needs: tuple[str, ...]) -> Bilingual:
     g = library.profiles.generation
     if not known:
         return g.no_needs
-    return Bilingual(vi=g.need_list.vi.format(items=", ".join(n.vi.lower() for n in known)),
-                     en=g.need_list.en.format(items=", ".join(n.en.lower() for n in known)))
+    return Bilingual(
+        vi=g.need_list.vi.format(items=", ".join(n.vi.lower() for n in known)),
+        en=g.need_list.en.format(items=", ".join(n.en.lower() for n in known)),
+    )

@@ -15,11 +15,11 @@ True
 >>> len(fake.vietnamese_mobile())
 10
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import accumulate
-
 from typing import Any
 
 from faker.providers import BaseProvider
@@ -64,11 +64,18 @@ def name_data(raw: dict[str, Any]) -> NameData:
         family += [(v, item["share_percent"] / len(variants)) for v in variants]
     structure = raw["name_structure"]["words_in_full_name_percent"]
     two_middle = {sex: structure[sex]["4"] / (structure[sex]["3"] + structure[sex]["4"]) for sex in ("male", "female")}
-    middle = {"female": tuple(raw["middle_names"]["female"]["common"]), "male": tuple(raw["middle_names"]["male"]["common"])}
-    given = {"female": _pool([(n["name"], n["share_percent"]) for n in raw["given_names"]["female"]["names"]]),
-             "male": _pool([(n["name"], n["share_percent"]) for n in raw["given_names"]["male"]["names"]])}
+    middle = {
+        "female": tuple(raw["middle_names"]["female"]["common"]),
+        "male": tuple(raw["middle_names"]["male"]["common"]),
+    }
+    given = {
+        "female": _pool([(n["name"], n["share_percent"]) for n in raw["given_names"]["female"]["names"]]),
+        "male": _pool([(n["name"], n["share_percent"]) for n in raw["given_names"]["male"]["names"]]),
+    }
     prefixes = tuple(p for ops in raw["mobile_numbers"]["valid_prefixes"].values() for p in ops)
-    return NameData(_pool(family), middle, given, two_middle, prefixes, tuple(raw["ethnic_minorities"]["cham"]["family_names"]))
+    return NameData(
+        _pool(family), middle, given, two_middle, prefixes, tuple(raw["ethnic_minorities"]["cham"]["family_names"])
+    )
 
 
 class VietnameseNameProvider(BaseProvider):

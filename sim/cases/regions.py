@@ -8,6 +8,7 @@
 >>> len(packaged_library().region("lam-dong-binh-thuan").communes_on(date(2025, 8, 1)))
 45
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -73,7 +74,9 @@ class RegionPack(Strict):
     def communes_on(self, day: date) -> list[Commune]:
         """Units that exist on ``day`` (units dissolved on or before it are left out)."""
         if not self.covers(day):
-            raise SimError(f"region {self.id!r} covers {self.valid_from}–{self.valid_to or '…'}, not {day} (pick a date in range or another region)")
+            raise SimError(
+                f"region {self.id!r} covers {self.valid_from}–{self.valid_to or '…'}, not {day} (pick a date in range or another region)"
+            )
         found = self._on_day.get(day)
         if found is None:
             found = self._on_day[day] = tuple(c for c in self.communes if c.dissolved is None or day < c.dissolved)
@@ -88,7 +91,7 @@ def _bare_district(name: str) -> str:
     """``"huyện Bắc Bình"`` → ``"Bắc Bình"`` (the district-level unit's type dropped)."""
     for prefix in ("thành phố ", "thị xã ", "huyện "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
@@ -105,17 +108,49 @@ def read_region_packs(folder: Path) -> tuple[dict[str, RegionPack], str]:
 def _pack(pack_id: str, entry: PackEntry, raw: dict) -> RegionPack:
     if entry.layout == "districts":
         province = raw["province"]["name"]
-        communes = [Commune(name=u["name"], type=u["type"], code=u["code"], district=d["name"], district_type=d["type"],
-                            dissolved=u.get("dissolved"))
-                    for d in raw["districts"] for u in d["units"]]
+        communes = [
+            Commune(
+                name=u["name"],
+                type=u["type"],
+                code=u["code"],
+                district=d["name"],
+                district_type=d["type"],
+                dissolved=u.get("dissolved"),
+            )
+            for d in raw["districts"]
+            for u in d["units"]
+        ]
         types = {d["name"]: d["type"] for d in raw["districts"]}
-        communes += [Commune(name=u["name"], type=u["type"], code=u["code"], district=u["district"],
-                             district_type=types[u["district"]], dissolved=u["dissolved"])
-                     for u in raw.get("dissolved_before_2020", [])]
+        communes += [
+            Commune(
+                name=u["name"],
+                type=u["type"],
+                code=u["code"],
+                district=u["district"],
+                district_type=types[u["district"]],
+                dissolved=u["dissolved"],
+            )
+            for u in raw.get("dissolved_before_2020", [])
+        ]
     else:
         province = raw["province"]["name"]
-        communes = [Commune(name=u["name"], type=u["type"], code=u["code"],
-                            former_districts=tuple(dict.fromkeys(_bare_district(f["district"]) for f in u["formed_from"])))
-                    for u in raw["units"] if entry.former_province is None or u["former_province"] == entry.former_province]
-    return RegionPack(id=pack_id, vi=entry.vi, en=entry.en, province=province, valid_from=entry.valid_from,
-                      valid_to=entry.valid_to, communes=communes, note=entry.note)
+        communes = [
+            Commune(
+                name=u["name"],
+                type=u["type"],
+                code=u["code"],
+                former_districts=tuple(dict.fromkeys(_bare_district(f["district"]) for f in u["formed_from"])),
+            )
+            for u in raw["units"]
+            if entry.former_province is None or u["former_province"] == entry.former_province
+        ]
+    return RegionPack(
+        id=pack_id,
+        vi=entry.vi,
+        en=entry.en,
+        province=province,
+        valid_from=entry.valid_from,
+        valid_to=entry.valid_to,
+        communes=communes,
+        note=entry.note,
+    )

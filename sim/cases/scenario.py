@@ -6,6 +6,7 @@
 >>> lib.rules_on(s.date).regime, s.region
 ('A', 'binh-thuan')
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -51,9 +52,30 @@ class FixedFacts(Strict):
     refuses_protection: bool | None = None
 
 
-FactName = Literal["profile", "commune", "entry_route", "sex", "age", "nationality", "ethnicity", "household", "can_write",
-                   "destination", "months_away", "documents", "threats", "trafficker_nearby", "family_suspected",
-                   "child_at_serious_risk", "accompanying_children", "needs", "wishes_shelter", "has_home", "refuses_protection", "name"]
+FactName = Literal[
+    "profile",
+    "commune",
+    "entry_route",
+    "sex",
+    "age",
+    "nationality",
+    "ethnicity",
+    "household",
+    "can_write",
+    "destination",
+    "months_away",
+    "documents",
+    "threats",
+    "trafficker_nearby",
+    "family_suspected",
+    "child_at_serious_risk",
+    "accompanying_children",
+    "needs",
+    "wishes_shelter",
+    "has_home",
+    "refuses_protection",
+    "name",
+]
 
 
 class RubricWeight(Strict):
@@ -116,7 +138,10 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
     for key in raw.get("profile_mix") or {} if isinstance(raw.get("profile_mix"), dict) else {}:
         unknown(("profile_mix", key), "profile", key, profiles)
     unknown(("fixed", "profile"), "profile", fixed.get("profile"), profiles)
-    for key, kind, known in (("documents", "document", list(book.vocabulary.documents)), ("needs", "need", list(library.needs))):
+    for key, kind, known in (
+        ("documents", "document", list(book.vocabulary.documents)),
+        ("needs", "need", list(library.needs)),
+    ):
         for i, value in enumerate(fixed.get(key) or [] if isinstance(fixed.get(key), list) else []):
             unknown(("fixed", key, i), kind, value, known)
     day, region = raw.get("date"), raw.get("region")
@@ -127,17 +152,32 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
     except SimError as exc:
         return problems + [doc.problem(("date",), str(exc))]
     if raw.get("regime") in ("A", "B") and raw["regime"] != rules.regime:
-        problems.append(doc.problem(("regime",), f"the date {day} falls under regime {rules.regime}, not {raw['regime']}",
-                                    f"change the date or set regime: {rules.regime}"))
+        problems.append(
+            doc.problem(
+                ("regime",),
+                f"the date {day} falls under regime {rules.regime}, not {raw['regime']}",
+                f"change the date or set regime: {rules.regime}",
+            )
+        )
     if isinstance(region, str):
         if region not in pack_ids:
             unknown(("region",), "region", region, pack_ids)
         elif not library.region(region).covers(day):
             pack = library.region(region)
-            problems.append(doc.problem(("region",), f"region {region!r} covers {pack.valid_from}–{pack.valid_to or '…'}, not {day}",
-                                        "use binh-thuan before 1 Jul 2025, lam-dong or lam-dong-binh-thuan from then"))
+            problems.append(
+                doc.problem(
+                    ("region",),
+                    f"region {region!r} covers {pack.valid_from}–{pack.valid_to or '…'}, not {day}",
+                    "use binh-thuan before 1 Jul 2025, lam-dong or lam-dong-binh-thuan from then",
+                )
+            )
         else:
-            unknown(("fixed", "commune"), "commune", fixed.get("commune"), [c.name for c in library.region(region).communes_on(day)])
+            unknown(
+                ("fixed", "commune"),
+                "commune",
+                fixed.get("commune"),
+                [c.name for c in library.region(region).communes_on(day)],
+            )
     return problems
 
 

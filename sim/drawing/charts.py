@@ -6,7 +6,8 @@ sentence in the reader's language (the façade passes its catalog lookup).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sim.drawing.png import figure_png, new_figure
 
@@ -38,8 +39,16 @@ def item_statistics(stats: list[Any], text: Text) -> bytes:
     fig, ax = _figure(8, 3.4)
     items = [s.item if s.item != "process" else text("dp_process") for s in stats]
     xs = range(len(stats))
-    ax.bar([x - 0.2 for x in xs], [s.difficulty for s in stats], width=0.4, label=text("chart_difficulty"), color="#27ae60")
-    ax.bar([x + 0.2 for x in xs], [s.discrimination or 0.0 for s in stats], width=0.4, label=text("chart_discrimination"), color="#8e44ad")
+    ax.bar(
+        [x - 0.2 for x in xs], [s.difficulty for s in stats], width=0.4, label=text("chart_difficulty"), color="#27ae60"
+    )
+    ax.bar(
+        [x + 0.2 for x in xs],
+        [s.discrimination or 0.0 for s in stats],
+        width=0.4,
+        label=text("chart_discrimination"),
+        color="#8e44ad",
+    )
     ax.set_xticks(list(xs), items, fontsize=8)
     ax.set_ylim(-1, 1)
     ax.axhline(0, color="#555", linewidth=0.8)

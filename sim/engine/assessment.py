@@ -5,10 +5,12 @@ determination names the facts it used and the rules (with citations) it applied.
 engine knows comes from the library it is handed (rulebook, needs, referral graphs); derived values
 are memoised on that library, so two libraries never share answers.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sim.cases.case import Case, Person
 from sim.law.decision_points import DecisionPoint
@@ -120,13 +122,29 @@ def assess(case: Case, library: Library) -> Assessment:
     def add(d: Determination) -> None:
         found[d.id] = d
 
-    add(Determination(id="regime", decision_point="D4", value={"regime": rules.regime, "rulebook": rules.id, "version": rules.version},
-                      facts=[("date", case.date.isoformat())],
-                      rules=[RuleUse(rule=f"{rules.id}.effective", status="confirmed", basis=rules.notification[0].basis)]))
-    add(Determination(id="receive", decision_point="D1", value={"receive": True},
-                      facts=[("entry_route", case.entry_route)],
-                      rules=[RuleUse(rule=f"critical_errors.{refused}", status="confirmed", basis=rulebook.critical_errors[refused].basis)
-                             for refused in rulebook.errors_flagged_by("refused_intake")]))
+    add(
+        Determination(
+            id="regime",
+            decision_point="D4",
+            value={"regime": rules.regime, "rulebook": rules.id, "version": rules.version},
+            facts=[("date", case.date.isoformat())],
+            rules=[RuleUse(rule=f"{rules.id}.effective", status="confirmed", basis=rules.notification[0].basis)],
+        )
+    )
+    add(
+        Determination(
+            id="receive",
+            decision_point="D1",
+            value={"receive": True},
+            facts=[("entry_route", case.entry_route)],
+            rules=[
+                RuleUse(
+                    rule=f"critical_errors.{refused}", status="confirmed", basis=rulebook.critical_errors[refused].basis
+                )
+                for refused in rulebook.errors_flagged_by("refused_intake")
+            ],
+        )
+    )
     signs = _signs(case, rules, memo)
     add(signs)
     documents = _documents(case, rules, memo)
@@ -143,8 +161,13 @@ def assess(case: Case, library: Library) -> Assessment:
     add(_confidentiality(case, rules, memo))
     add(_children(case, rules, memo))
     add(_referral(case, rules, entitlements.value, signs.value["indicated"], found, library))
-    return Assessment(case_id=case.case_id, regime=rules.regime, rulebook=rulebook.version, determinations=found,
-                      critical_errors_at_risk=_errors_at_risk(case, found, rulebook.critical_errors))
+    return Assessment(
+        case_id=case.case_id,
+        regime=rules.regime,
+        rulebook=rulebook.version,
+        determinations=found,
+        critical_errors_at_risk=_errors_at_risk(case, found, rulebook.critical_errors),
+    )
 
 
 def _signs(case: Case, rules: RegimeRules, memo: dict) -> Determination:
@@ -156,12 +179,25 @@ def _signs(case: Case, rules: RegimeRules, memo: dict) -> Determination:
     age = age_when_trafficked(case.primary, truth.months_away)
     means_required = age >= ident.means_required_from_age
     indicated = bool(acts) and bool(purposes) and (bool(means) or not means_required)
-    facts = [("truth.acts", truth.acts), ("truth.means", truth.means), ("truth.purposes", truth.purposes),
-             ("age when trafficked, means required from", (age, ident.means_required_from_age))]
-    return Determination(id="signs_of_trafficking", decision_point="D5",
-                         value={"acts": acts, "means": means, "purposes": purposes, "means_required": means_required,
-                                "indicated": indicated},
-                         facts=facts, rules=[_use(memo, "identification", ident)])
+    facts = [
+        ("truth.acts", truth.acts),
+        ("truth.means", truth.means),
+        ("truth.purposes", truth.purposes),
+        ("age when trafficked, means required from", (age, ident.means_required_from_age)),
+    ]
+    return Determination(
+        id="signs_of_trafficking",
+        decision_point="D5",
+        value={
+            "acts": acts,
+            "means": means,
+            "purposes": purposes,
+            "means_required": means_required,
+            "indicated": indicated,
+        },
+        facts=facts,
+        rules=[_use(memo, "identification", ident)],
+    )
 
 
 def _documents(case: Case, rules: RegimeRules, memo: dict) -> Determination:
@@ -169,43 +205,87 @@ def _documents(case: Case, rules: RegimeRules, memo: dict) -> Determination:
     lawful = [k for k in case.document_kinds if k in lawful_rules]
     other = [k for k in case.document_kinds if k not in lawful_rules]
     used = [_use(memo, f"victim_documents.{k}", lawful_rules[k]) for k in lawful]
-    used.append(RuleUse(rule="victim_documents.commune_may_certify", status="confirmed", basis=rules.victim_documents.commune_basis))
-    return Determination(id="victim_documents", decision_point="D6",
-                         value={"lawful": lawful, "other": other, "commune_may_certify": rules.victim_documents.commune_may_certify,
-                                "own_statement_is_evidence": "own_statement" in rules.identification.evidence_sources.ids},
-                         facts=[("documents carried", case.document_kinds)],
-                         rules=used + [RuleUse(rule="identification.evidence_sources", status=rules.identification.evidence_sources.status,
-                                               basis=rules.identification.evidence_sources.basis)])
+    used.append(
+        RuleUse(
+            rule="victim_documents.commune_may_certify", status="confirmed", basis=rules.victim_documents.commune_basis
+        )
+    )
+    return Determination(
+        id="victim_documents",
+        decision_point="D6",
+        value={
+            "lawful": lawful,
+            "other": other,
+            "commune_may_certify": rules.victim_documents.commune_may_certify,
+            "own_statement_is_evidence": "own_statement" in rules.identification.evidence_sources.ids,
+        },
+        facts=[("documents carried", case.document_kinds)],
+        rules=used
+        + [
+            RuleUse(
+                rule="identification.evidence_sources",
+                status=rules.identification.evidence_sources.status,
+                basis=rules.identification.evidence_sources.basis,
+            )
+        ],
+    )
 
 
 def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, memo: dict) -> Determination:
     verifier = rules.verifier_on(case.date)
-    return Determination(id="verification", decision_point="D6",
-                         value={"needed": not holds_lawful, "requested_by": rules.verification.requested_by,
-                                "verifier": verifier.agency, "deadline": verifier.deadline,
-                                "initial": {"agency": rules.initial_verification.agency, "partner": rules.initial_verification.partner,
-                                            "deadline": rules.initial_verification.deadline}},
-                         facts=[("holds a lawful victim document", holds_lawful), ("date", case.date.isoformat())],
-                         rules=[_use(memo, "verification.verifier", verifier), _use(memo, "initial_verification", rules.initial_verification)])
+    return Determination(
+        id="verification",
+        decision_point="D6",
+        value={
+            "needed": not holds_lawful,
+            "requested_by": rules.verification.requested_by,
+            "verifier": verifier.agency,
+            "deadline": verifier.deadline,
+            "initial": {
+                "agency": rules.initial_verification.agency,
+                "partner": rules.initial_verification.partner,
+                "deadline": rules.initial_verification.deadline,
+            },
+        },
+        facts=[("holds a lawful victim document", holds_lawful), ("date", case.date.isoformat())],
+        rules=[
+            _use(memo, "verification.verifier", verifier),
+            _use(memo, "initial_verification", rules.initial_verification),
+        ],
+    )
 
 
 def _notification(rules: RegimeRules, memo: dict) -> Determination:
-    return Determination(id="notification", decision_point="D4",
-                         value={"agencies": [n.agency for n in rules.notification],
-                                "deadlines": {n.agency: n.deadline for n in rules.notification}},
-                         facts=[("the commune received the person", True)],
-                         rules=[_use(memo, f"notification.{n.agency}", n) for n in rules.notification])
+    return Determination(
+        id="notification",
+        decision_point="D4",
+        value={
+            "agencies": [n.agency for n in rules.notification],
+            "deadlines": {n.agency: n.deadline for n in rules.notification},
+        },
+        facts=[("the commune received the person", True)],
+        rules=[_use(memo, f"notification.{n.agency}", n) for n in rules.notification],
+    )
 
 
 def _intake(case: Case, rules: RegimeRules, memo: dict) -> Determination:
     form = rules.intake.forms.abroad if case.returned_from_abroad else rules.intake.forms.domestic
-    writes_for = [p.id for p in case.persons
-                  if (p.age < 18 and rules.intake.officer_writes_for_children) or (not p.can_write and rules.intake.officer_writes_for_unable_to_write)]
-    return Determination(id="intake", decision_point="D2",
-                         value={"form": form, "record": rules.intake.record, "officer_writes_for": writes_for},
-                         facts=[("returned from abroad", case.returned_from_abroad),
-                                *((f"{p.id}.age, can_write", (p.age, p.can_write)) for p in case.persons)],
-                         rules=[_use(memo, "intake", rules.intake)])
+    writes_for = [
+        p.id
+        for p in case.persons
+        if (p.age < 18 and rules.intake.officer_writes_for_children)
+        or (not p.can_write and rules.intake.officer_writes_for_unable_to_write)
+    ]
+    return Determination(
+        id="intake",
+        decision_point="D2",
+        value={"form": form, "record": rules.intake.record, "officer_writes_for": writes_for},
+        facts=[
+            ("returned from abroad", case.returned_from_abroad),
+            *((f"{p.id}.age, can_write", (p.age, p.can_write)) for p in case.persons),
+        ],
+        rules=[_use(memo, "intake", rules.intake)],
+    )
 
 
 def _group(person: Person, holds_lawful: bool) -> str:
@@ -220,9 +300,13 @@ def _entitled(rules: RegimeRules, person: Person, group: str, memo: dict) -> lis
     key = ("entitled", id(rules), group, person.age, person.household)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = [e.support for e in rules.entitlements
-                             if group in e.groups and (e.under_age is None or person.age < e.under_age)
-                             and (e.households is None or person.household in e.households)]
+        found = memo[key] = [
+            e.support
+            for e in rules.entitlements
+            if group in e.groups
+            and (e.under_age is None or person.age < e.under_age)
+            and (e.households is None or person.household in e.households)
+        ]
     return list(found)
 
 
@@ -230,8 +314,11 @@ def _entitlement_uses(rules: RegimeRules, memo: dict, supports: tuple[str, ...] 
     key = ("entitlement_uses", id(rules), supports)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = [_use(memo, f"entitlements.{e.support}", e) for e in rules.entitlements
-                             if supports is None or e.support in supports]
+        found = memo[key] = [
+            _use(memo, f"entitlements.{e.support}", e)
+            for e in rules.entitlements
+            if supports is None or e.support in supports
+        ]
     return found
 
 
@@ -240,21 +327,36 @@ def _entitlements(case: Case, rules: RegimeRules, groups: dict[str, str], indica
     for person in case.persons:
         group = groups[person.id]
         identified_group = "V" if group == "W" and indicated else group
-        value[person.id] = {"group": group, "now": _entitled(rules, person, group, memo),
-                            "if_identified": _entitled(rules, person, identified_group, memo) if indicated or group != "W" else []}
+        value[person.id] = {
+            "group": group,
+            "now": _entitled(rules, person, group, memo),
+            "if_identified": _entitled(rules, person, identified_group, memo) if indicated or group != "W" else [],
+        }
     used = _entitlement_uses(rules, memo)
-    facts = [(f"{p.id}.group, age, household, nationality", (groups[p.id], p.age, p.household, p.nationality)) for p in case.persons]
+    facts = [
+        (f"{p.id}.group, age, household, nationality", (groups[p.id], p.age, p.household, p.nationality))
+        for p in case.persons
+    ]
     return Determination(id="entitlements", decision_point="D3", value=value, facts=facts, rules=used)
 
 
-def _immediate_support(case: Case, rules: RegimeRules, entitlements: dict[str, Any], needs: dict[str, Need], memo: dict) -> Determination:
+def _immediate_support(
+    case: Case, rules: RegimeRules, entitlements: dict[str, Any], needs: dict[str, Need], memo: dict
+) -> Determination:
     primary = entitlements[case.primary.id]["now"]
-    due = [n for n in case.truth.needs if n in needs and needs[n].immediate and (needs[n].always or needs[n].service in primary)]
+    due = [
+        n
+        for n in case.truth.needs
+        if n in needs and needs[n].immediate and (needs[n].always or needs[n].service in primary)
+    ]
     not_due = [n for n in case.truth.needs if n in needs and needs[n].immediate and n not in due]
-    return Determination(id="immediate_support", decision_point="D3",
-                         value={"provide": due, "not_entitled": not_due, "before_verification": True},
-                         facts=[("truth.needs", case.truth.needs), ("entitled now", primary)],
-                         rules=_entitlement_uses(rules, memo, ("essential_needs", "travel", "medical", "interpretation")))
+    return Determination(
+        id="immediate_support",
+        decision_point="D3",
+        value={"provide": due, "not_entitled": not_due, "before_verification": True},
+        facts=[("truth.needs", case.truth.needs), ("entitled now", primary)],
+        rules=_entitlement_uses(rules, memo, ("essential_needs", "travel", "medical", "interpretation")),
+    )
 
 
 def _protection(case: Case, rules: RegimeRules, memo: dict) -> Determination:
@@ -263,22 +365,40 @@ def _protection(case: Case, rules: RegimeRules, memo: dict) -> Determination:
     if truth.trafficker_nearby:
         measures += [m for m in rules.protection.indicated_when_trafficker_nearby if m not in measures]
     indicated = bool(measures)
-    return Determination(id="protection", decision_point="D7",
-                         value={"indicated": indicated, "measures": measures, "consent_required": True,
-                                "refusal_allowed": rules.protection.refusal_allowed,
-                                "record_refusal": indicated and truth.refuses_protection},
-                         facts=[("truth.threats", truth.threats), ("truth.trafficker_nearby", truth.trafficker_nearby),
-                                ("truth.refuses_protection", truth.refuses_protection)],
-                         rules=[_use(memo, "protection", rules.protection)])
+    return Determination(
+        id="protection",
+        decision_point="D7",
+        value={
+            "indicated": indicated,
+            "measures": measures,
+            "consent_required": True,
+            "refusal_allowed": rules.protection.refusal_allowed,
+            "record_refusal": indicated and truth.refuses_protection,
+        },
+        facts=[
+            ("truth.threats", truth.threats),
+            ("truth.trafficker_nearby", truth.trafficker_nearby),
+            ("truth.refuses_protection", truth.refuses_protection),
+        ],
+        rules=[_use(memo, "protection", rules.protection)],
+    )
 
 
 def _confidentiality(case: Case, rules: RegimeRules, memo: dict) -> Determination:
     truth = case.truth
-    return Determination(id="confidentiality", decision_point="D8",
-                         value={"consent_required": rules.confidentiality.consent_required,
-                                "never_contact": ["suspected_trafficker"] + (["suspected_family"] if truth.family_suspected else [])},
-                         facts=[("truth.family_suspected", truth.family_suspected), ("truth.trafficker_nearby", truth.trafficker_nearby)],
-                         rules=[_use(memo, "confidentiality", rules.confidentiality)])
+    return Determination(
+        id="confidentiality",
+        decision_point="D8",
+        value={
+            "consent_required": rules.confidentiality.consent_required,
+            "never_contact": ["suspected_trafficker"] + (["suspected_family"] if truth.family_suspected else []),
+        },
+        facts=[
+            ("truth.family_suspected", truth.family_suspected),
+            ("truth.trafficker_nearby", truth.trafficker_nearby),
+        ],
+        rules=[_use(memo, "confidentiality", rules.confidentiality)],
+    )
 
 
 def _children(case: Case, rules: RegimeRules, memo: dict) -> Determination:
@@ -288,16 +408,34 @@ def _children(case: Case, rules: RegimeRules, memo: dict) -> Determination:
         duties = [d for d in rules.children.duties if d != "escort_to_relatives" or case.primary.age < 18]
         if case.truth.child_at_serious_risk:
             duties.append("emergency_intervention_12h")
-    return Determination(id="child_duties", decision_point="D9",
-                         value={"applies": bool(minors), "children": minors, "duties": duties,
-                                "escort_by": rules.children.escort_by if minors else None,
-                                "emergency_within_hours": rules.children.emergency_intervention_hours if case.truth.child_at_serious_risk else None},
-                         facts=[("ages", [p.age for p in case.persons]), ("truth.child_at_serious_risk", case.truth.child_at_serious_risk)],
-                         rules=[_use(memo, "children", rules.children)])
+    return Determination(
+        id="child_duties",
+        decision_point="D9",
+        value={
+            "applies": bool(minors),
+            "children": minors,
+            "duties": duties,
+            "escort_by": rules.children.escort_by if minors else None,
+            "emergency_within_hours": rules.children.emergency_intervention_hours
+            if case.truth.child_at_serious_risk
+            else None,
+        },
+        facts=[
+            ("ages", [p.age for p in case.persons]),
+            ("truth.child_at_serious_risk", case.truth.child_at_serious_risk),
+        ],
+        rules=[_use(memo, "children", rules.children)],
+    )
 
 
-def _referral(case: Case, rules: RegimeRules, entitlements: dict[str, Any], indicated: bool,
-              found: dict[str, Determination], library: Library) -> Determination:
+def _referral(
+    case: Case,
+    rules: RegimeRules,
+    entitlements: dict[str, Any],
+    indicated: bool,
+    found: dict[str, Determination],
+    library: Library,
+) -> Determination:
     needs = library.needs
     available = set()
     for person_value in entitlements.values():
@@ -334,15 +472,28 @@ def _referral(case: Case, rules: RegimeRules, entitlements: dict[str, Any], indi
     services = [s for s in services if s not in facility_only]
     paths = {s: p for s, p in paths.items() if s not in facility_only}
     agencies = sorted({a for p in paths.values() if p for a in p} - {"commune_pc"})
-    return Determination(id="referral", decision_point="D10",
-                         value={"services": services, "paths": paths, "agencies": agencies,
-                                "reintegration": {"applies_to": rules.reintegration.applies_to,
-                                                  "apply_within_months": rules.reintegration.apply_within_months,
-                                                  "steps": [{"agency": s.agency, "deadline": s.deadline} for s in rules.reintegration.steps]}},
-                         facts=[("truth.needs", case.truth.needs), ("only during a facility stay, not referred", facility_only),
-                                ("truth.wishes_shelter", case.truth.wishes_shelter),
-                                ("truth.has_home", case.truth.has_home), ("signs indicated", indicated)],
-                         rules=[_use(library.cache, "reintegration", rules.reintegration)])
+    return Determination(
+        id="referral",
+        decision_point="D10",
+        value={
+            "services": services,
+            "paths": paths,
+            "agencies": agencies,
+            "reintegration": {
+                "applies_to": rules.reintegration.applies_to,
+                "apply_within_months": rules.reintegration.apply_within_months,
+                "steps": [{"agency": s.agency, "deadline": s.deadline} for s in rules.reintegration.steps],
+            },
+        },
+        facts=[
+            ("truth.needs", case.truth.needs),
+            ("only during a facility stay, not referred", facility_only),
+            ("truth.wishes_shelter", case.truth.wishes_shelter),
+            ("truth.has_home", case.truth.has_home),
+            ("signs indicated", indicated),
+        ],
+        rules=[_use(library.cache, "reintegration", rules.reintegration)],
+    )
 
 
 # The conditions ``at_risk_when`` in critical-errors.yaml names: each asks the case and its ground truth.
@@ -357,13 +508,19 @@ RISK_CONDITIONS: dict[str, Callable[[Case, dict[str, Determination]], bool]] = {
     "protection_indicated": lambda case, found: found["protection"].value["indicated"],
     "declines_shelter": lambda case, found: case.truth.wishes_shelter is False and "shelter" in case.truth.needs,
     "suspects_close": lambda case, found: case.truth.family_suspected or case.truth.trafficker_nearby,
-    "foreign_or_not_poor": lambda case, found: case.primary.nationality == "foreign" or case.primary.household != "poor",
+    "foreign_or_not_poor": lambda case, found: (
+        case.primary.nationality == "foreign" or case.primary.household != "poor"
+    ),
     "reintegration_support_referred": lambda case, found: any(
-        s in found["referral"].value["services"] for s in found["referral"].value["reintegration"]["applies_to"]),
+        s in found["referral"].value["services"] for s in found["referral"].value["reintegration"]["applies_to"]
+    ),
 }
 
 
 def _errors_at_risk(case: Case, found: dict[str, Determination], errors: dict[str, Any]) -> list[str]:
     """The critical errors this case gives a trainee the chance to make, in order E01, E02, …"""
-    return [code for code in sorted(errors, key=lambda c: int(c[1:]))
-            if any(RISK_CONDITIONS[condition](case, found) for condition in errors[code].at_risk_when)]
+    return [
+        code
+        for code in sorted(errors, key=lambda c: int(c[1:]))
+        if any(RISK_CONDITIONS[condition](case, found) for condition in errors[code].at_risk_when)
+    ]

@@ -25,15 +25,32 @@ def assessment_report(assessment: Assessment, library: Library) -> dict[str, Any
     ('A', 'D4')
     """
     book = library.rulebook
-    out: dict[str, Any] = {"schema_version": assessment.schema_version, "case_id": assessment.case_id,
-                           "regime": assessment.regime, "rulebook": assessment.rulebook, "determinations": {}}
+    out: dict[str, Any] = {
+        "schema_version": assessment.schema_version,
+        "case_id": assessment.case_id,
+        "regime": assessment.regime,
+        "rulebook": assessment.rulebook,
+        "determinations": {},
+    }
     for key, d in assessment.determinations.items():
         out["determinations"][key] = {
-            "decision_point": d.decision_point, "value": d.value, "facts": [f"{name} = {value}" for name, value in d.facts],
-            "rules": [{"rule": r.rule, "status": r.status, "cite_vi": [c.render(book.texts, "vi") for c in r.basis],
-                       "cite_en": [c.render(book.texts, "en") for c in r.basis]} for r in d.rules]}
-    out["critical_errors_at_risk"] = [{"id": e, "vi": book.critical_errors[e].vi, "en": book.critical_errors[e].en}
-                                      for e in assessment.critical_errors_at_risk]
+            "decision_point": d.decision_point,
+            "value": d.value,
+            "facts": [f"{name} = {value}" for name, value in d.facts],
+            "rules": [
+                {
+                    "rule": r.rule,
+                    "status": r.status,
+                    "cite_vi": [c.render(book.texts, "vi") for c in r.basis],
+                    "cite_en": [c.render(book.texts, "en") for c in r.basis],
+                }
+                for r in d.rules
+            ],
+        }
+    out["critical_errors_at_risk"] = [
+        {"id": e, "vi": book.critical_errors[e].vi, "en": book.critical_errors[e].en}
+        for e in assessment.critical_errors_at_risk
+    ]
     return out
 
 

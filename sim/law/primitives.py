@@ -1,4 +1,5 @@
 """Legal primitives that rules are made of: bilingual text, citations, status, deadlines."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,7 +34,7 @@ class Citation(Strict):
     article: str
     sources: list[str] = Field(default_factory=list)
 
-    def render(self, texts: dict[str, "LegalText"], lang: str = "vi") -> str:
+    def render(self, texts: dict[str, LegalText], lang: str = "vi") -> str:
         """E.g. ``Luật PCMBN 2011 (66/2011/QH12), Điều 24.3 [S1]``.
 
         >>> Citation(text="x", article="24.3", sources=["S1"]).render({"x": LegalText(vi="Luật X", en="Law X")}, "en")
@@ -66,10 +67,22 @@ class Deadline(Strict):
         >>> Deadline(kind="immediately").label()
         'ngay lập tức'
         """
-        vi = {"immediately": "ngay lập tức", "hours": "trong {n} giờ", "days": "trong {n} ngày",
-              "working_days": "trong {n} ngày làm việc", "months": "trong {n} tháng", "unconfirmed": "thời hạn chưa được xác nhận"}
-        en = {"immediately": "immediately", "hours": "within {n} hours", "days": "within {n} days",
-              "working_days": "within {n} working days", "months": "within {n} months", "unconfirmed": "deadline unconfirmed"}
+        vi = {
+            "immediately": "ngay lập tức",
+            "hours": "trong {n} giờ",
+            "days": "trong {n} ngày",
+            "working_days": "trong {n} ngày làm việc",
+            "months": "trong {n} tháng",
+            "unconfirmed": "thời hạn chưa được xác nhận",
+        }
+        en = {
+            "immediately": "immediately",
+            "hours": "within {n} hours",
+            "days": "within {n} days",
+            "working_days": "within {n} working days",
+            "months": "within {n} months",
+            "unconfirmed": "deadline unconfirmed",
+        }
         return (en if lang == "en" else vi)[self.kind].format(n=self.amount)
 
     def hours(self) -> float | None:

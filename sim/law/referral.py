@@ -11,6 +11,7 @@ edges are hand-overs and referrals with purpose, deadline and legal basis.
 >>> service_path(G, "legal_aid")
 ['commune_pc', 'provincial_health_dept', 'legal_aid_centre']
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -59,8 +60,13 @@ def read_agencies(path: Path) -> AgenciesFile:
             if end not in data.agencies:
                 problems.append(unknown_id_problem(doc, ("edges", i, key), "agency", end, list(data.agencies)))
             elif not set(edge.regimes) <= set(data.agencies[end].regimes):
-                problems.append(doc.problem(("edges", i, "regimes"), f"agency {end!r} does not exist in every regime of this edge",
-                                            f"{end} exists in {data.agencies[end].regimes}"))
+                problems.append(
+                    doc.problem(
+                        ("edges", i, "regimes"),
+                        f"agency {end!r} does not exist in every regime of this edge",
+                        f"{end} exists in {data.agencies[end].regimes}",
+                    )
+                )
     if problems:
         raise DataError(problems)
     return data
@@ -75,18 +81,34 @@ def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] 
     G = nx.MultiDiGraph(regime=regime)
     for agency_id, agency in data.agencies.items():
         if regime in agency.regimes:
-            G.add_node(agency_id, vi=_tidy(agency.vi.format(**fill)), en=_tidy(agency.en.format(**fill)), level=agency.level,
-                       sector=agency.sector, services=tuple(agency.services.get(regime, ())))
+            G.add_node(
+                agency_id,
+                vi=_tidy(agency.vi.format(**fill)),
+                en=_tidy(agency.en.format(**fill)),
+                level=agency.level,
+                sector=agency.sector,
+                services=tuple(agency.services.get(regime, ())),
+            )
     for edge in data.edges:
         if regime in edge.regimes:
-            G.add_edge(edge.from_, edge.to, key=edge.purpose, purpose=edge.purpose, deadline=edge.deadline, basis=tuple(edge.basis), status=edge.status)
+            G.add_edge(
+                edge.from_,
+                edge.to,
+                key=edge.purpose,
+                purpose=edge.purpose,
+                deadline=edge.deadline,
+                basis=tuple(edge.basis),
+                status=edge.status,
+            )
     return nx.freeze(G)
 
 
 def agency_label(agency: Agency) -> Bilingual:
     """The bilingual name of an agency outside any region (placeholders filled with generic words)."""
-    return Bilingual(vi=_tidy(agency.vi.format(commune="xã", district="huyện", province="")),
-                     en=_tidy(agency.en.format(commune="commune", district="district", province="provincial")))
+    return Bilingual(
+        vi=_tidy(agency.vi.format(commune="xã", district="huyện", province="")),
+        en=_tidy(agency.en.format(commune="commune", district="district", province="provincial")),
+    )
 
 
 def _tidy(text: str) -> str:
@@ -137,9 +159,14 @@ def path_deadline_hours(G: nx.MultiDiGraph, path: list[str]) -> float | None:
     return total
 
 
-def check_referral_plan(G: nx.MultiDiGraph, chosen: list[str], needed: list[str], source: str = ROOT,
-                        elapsed_hours: dict[str, float] | None = None,
-                        correct_paths: dict[str, list[str] | None] | None = None) -> dict[str, dict]:
+def check_referral_plan(
+    G: nx.MultiDiGraph,
+    chosen: list[str],
+    needed: list[str],
+    source: str = ROOT,
+    elapsed_hours: dict[str, float] | None = None,
+    correct_paths: dict[str, list[str] | None] | None = None,
+) -> dict[str, dict]:
     """Whether a plan (a set of chosen agencies) reaches every needed service, and in time.
 
     A service counts as reached when a chosen agency (or the commune) delivers it and is reachable
@@ -161,9 +188,17 @@ def check_referral_plan(G: nx.MultiDiGraph, chosen: list[str], needed: list[str]
         taken = (elapsed_hours or {}).get(service)
         allowed = path_deadline_hours(G, path) if path else None
         in_time = None if path is None or allowed is None or taken is None else taken <= allowed
-        correct = correct_paths[service] if correct_paths and service in correct_paths else service_path(G, service, source)
-        result[service] = {"reached": bool(via), "via": via, "path": path, "correct_path": list(correct) if correct else None,
-                           "deadline_hours": allowed, "in_time": in_time}
+        correct = (
+            correct_paths[service] if correct_paths and service in correct_paths else service_path(G, service, source)
+        )
+        result[service] = {
+            "reached": bool(via),
+            "via": via,
+            "path": path,
+            "correct_path": list(correct) if correct else None,
+            "deadline_hours": allowed,
+            "in_time": in_time,
+        }
     return result
 
 

@@ -8,6 +8,7 @@ Code never branches on the regime: it asks the rulebook in force on a date.
 >>> book.for_date(date(2016, 5, 1)).regime, book.for_date(date(2025, 7, 1)).regime
 ('A', 'B')
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,12 +18,22 @@ from typing import Literal
 from pydantic import Field
 
 from sim.errors import DataError, Problem, SimError
-from sim.law.primitives import Bilingual, Cited, Citation, Deadline, LegalText, Regime, Status, Strict
 from sim.law.decision_points import DecisionPoint
+from sim.law.primitives import Bilingual, Citation, Cited, Deadline, LegalText, Regime, Status, Strict
 from sim.parsing import SourceDoc, read_document, unknown_id_problem, validate
 
-VOCABULARY_KINDS = ("acts", "means", "purposes", "person_groups", "supports", "services", "documents",
-                    "protection_measures", "intake_forms", "child_duties")
+VOCABULARY_KINDS = (
+    "acts",
+    "means",
+    "purposes",
+    "person_groups",
+    "supports",
+    "services",
+    "documents",
+    "protection_measures",
+    "intake_forms",
+    "child_duties",
+)
 
 
 class Vocabulary(Strict):
@@ -187,9 +198,20 @@ class RegimeRules(Strict):
         raise SimError(f"{self.id}: no verifier applies on {day.isoformat()} (check the verifiers' from/until dates)")
 
 
-RiskCondition = Literal["always", "immediate_support_due", "verification_needed", "signs_indicated", "no_signs",
-                        "child_duties_apply", "child_at_serious_risk", "protection_indicated", "declines_shelter", "suspects_close",
-                        "foreign_or_not_poor", "reintegration_support_referred"]
+RiskCondition = Literal[
+    "always",
+    "immediate_support_due",
+    "verification_needed",
+    "signs_indicated",
+    "no_signs",
+    "child_duties_apply",
+    "child_at_serious_risk",
+    "protection_indicated",
+    "declines_shelter",
+    "suspects_close",
+    "foreign_or_not_poor",
+    "reintegration_support_referred",
+]
 
 
 class CriticalError(Strict):
@@ -237,8 +259,14 @@ class MoneyFile(Strict):
 class Rulebook:
     """All regimes plus the shared vocabulary, texts, critical errors and money amounts."""
 
-    def __init__(self, regimes: list[RegimeRules], vocabulary: Vocabulary, texts: dict[str, LegalText],
-                 critical_errors: dict[str, CriticalError], money: list[MoneyAmount]):
+    def __init__(
+        self,
+        regimes: list[RegimeRules],
+        vocabulary: Vocabulary,
+        texts: dict[str, LegalText],
+        critical_errors: dict[str, CriticalError],
+        money: list[MoneyAmount],
+    ):
         self.regimes = sorted(regimes, key=lambda r: r.effective_from)
         self.vocabulary, self.texts = vocabulary, texts
         self.critical_errors, self.money = critical_errors, money
@@ -255,7 +283,9 @@ class Rulebook:
         ['E01']
         """
         if finding not in self._flagged_by:
-            raise SimError(f"no critical error is flagged when {finding!r} (add it to flagged_when in critical-errors.yaml)")
+            raise SimError(
+                f"no critical error is flagged when {finding!r} (add it to flagged_when in critical-errors.yaml)"
+            )
         return self._flagged_by[finding]
 
     @property
@@ -268,9 +298,11 @@ class Rulebook:
             if regime.in_force_on(day):
                 return regime
         first = self.regimes[0].effective_from.isoformat()
-        raise SimError(f"no rulebook is in force on {day.isoformat()} (the first regime starts {first}; pick a later date)")
+        raise SimError(
+            f"no rulebook is in force on {day.isoformat()} (the first regime starts {first}; pick a later date)"
+        )
 
-    def with_regime(self, rules: RegimeRules) -> "Rulebook":
+    def with_regime(self, rules: RegimeRules) -> Rulebook:
         """A new rulebook in which ``rules`` replaces the regime of the same id (for "what if" studies).
 
         >>> from sim.library import packaged_library
@@ -317,7 +349,9 @@ def read_rulebook(base: Path, agency_ids: set[str]) -> Rulebook:
     return Rulebook(regimes, vocabulary, texts, errors.errors, money.amounts)
 
 
-def check_regime_refs(doc: SourceDoc, rules: RegimeRules, vocab: Vocabulary, text_ids: set[str], agency_ids: set[str]) -> list[Problem]:
+def check_regime_refs(
+    doc: SourceDoc, rules: RegimeRules, vocab: Vocabulary, text_ids: set[str], agency_ids: set[str]
+) -> list[Problem]:
     """Every id a regime file uses must exist in the vocabulary, texts or agencies."""
     problems: list[Problem] = []
 
@@ -379,6 +413,14 @@ def _overlap_problems(regimes: list[RegimeRules], folder: str) -> list[Problem]:
     ordered = sorted(regimes, key=lambda r: r.effective_from)
     for earlier, later in zip(ordered, ordered[1:]):
         if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
-            problems.append(Problem(folder, None, None, f"{earlier.id}.effective_to",
-                                    f"{earlier.id} overlaps {later.id}", f"end {earlier.id} before {later.effective_from}"))
+            problems.append(
+                Problem(
+                    folder,
+                    None,
+                    None,
+                    f"{earlier.id}.effective_to",
+                    f"{earlier.id} overlaps {later.id}",
+                    f"end {earlier.id} before {later.effective_from}",
+                )
+            )
     return problems

@@ -77,8 +77,13 @@ class Library:
 
     # building ----------------------------------------------------------------------------------
     @classmethod
-    def from_folder(cls, data: str | Path = PACKAGED_DATA, *, scenarios: str | Path | None = None,
-                    exercises: str | Path | None = None) -> Library:
+    def from_folder(
+        cls,
+        data: str | Path = PACKAGED_DATA,
+        *,
+        scenarios: str | Path | None = None,
+        exercises: str | Path | None = None,
+    ) -> Library:
         """Read a data folder laid out like ``sim/data`` (a trainer's own copy, or a test's changed one).
 
         Parameters
@@ -224,41 +229,92 @@ def _cross_check(library: Library) -> list[Problem]:
     book = library.rulebook
     problems: list[Problem] = []
     if library.default_region not in library.regions:
-        problems.append(Problem("regions/packs.yaml", None, None, "default", f"unknown region {library.default_region!r}",
-                                f"use one of {', '.join(sorted(library.regions))}"))
+        problems.append(
+            Problem(
+                "regions/packs.yaml",
+                None,
+                None,
+                "default",
+                f"unknown region {library.default_region!r}",
+                f"use one of {', '.join(sorted(library.regions))}",
+            )
+        )
     for qid, question in library.interview.questions.items():
         if question.critical_error and question.critical_error not in book.critical_errors:
-            problems.append(Problem("interview.yaml", None, None, f"questions.{qid}.critical_error",
-                                    f"unknown critical error {question.critical_error!r}", "use an id of rulebook/critical-errors.yaml"))
+            problems.append(
+                Problem(
+                    "interview.yaml",
+                    None,
+                    None,
+                    f"questions.{qid}.critical_error",
+                    f"unknown critical error {question.critical_error!r}",
+                    "use an id of rulebook/critical-errors.yaml",
+                )
+            )
     vocabulary = book.vocabulary
     for pid, profile in library.profiles.profiles.items():
         for kind in ("acts", "means", "purposes"):
             for group in getattr(profile, kind):
                 for value in group:
                     if value not in getattr(vocabulary, kind):
-                        problems.append(Problem("profiles.yaml", None, None, f"profiles.{pid}.{kind}", f"unknown {kind[:-1]} {value!r}",
-                                                "use an id of rulebook/vocabulary.yaml"))
+                        problems.append(
+                            Problem(
+                                "profiles.yaml",
+                                None,
+                                None,
+                                f"profiles.{pid}.{kind}",
+                                f"unknown {kind[:-1]} {value!r}",
+                                "use an id of rulebook/vocabulary.yaml",
+                            )
+                        )
     missing = [dp for dp in DECISION_POINTS if dp not in library.forms.decision_points]
     if missing:
-        problems.append(Problem("forms.yaml", None, None, "decision_points", f"no form for {', '.join(missing)}", "add a form for each"))
+        problems.append(
+            Problem(
+                "forms.yaml", None, None, "decision_points", f"no form for {', '.join(missing)}", "add a form for each"
+            )
+        )
     for dp, specs in library.forms.decision_points.items():
         model_fields = ANSWER_MODELS[dp].model_fields
         for i, spec in enumerate(specs):
             where = f"decision_points.{dp}[{i}]"
             if spec.field not in model_fields:
-                problems.append(Problem("forms.yaml", None, None, f"{where}.field", f"{dp} answers have no field {spec.field!r}",
-                                        f"use one of {', '.join(model_fields)}"))
+                problems.append(
+                    Problem(
+                        "forms.yaml",
+                        None,
+                        None,
+                        f"{where}.field",
+                        f"{dp} answers have no field {spec.field!r}",
+                        f"use one of {', '.join(model_fields)}",
+                    )
+                )
             if spec.options == "choices" and spec.field in model_fields:
                 for value in choices(dp, spec.field):
                     if f"opt_{spec.field}_{value}" not in library.messages:
-                        problems.append(Problem("messages.yaml", None, None, f"messages.opt_{spec.field}_{value}", "missing label",
-                                                f"add opt_{spec.field}_{value}: {{vi: …, en: …}}"))
+                        problems.append(
+                            Problem(
+                                "messages.yaml",
+                                None,
+                                None,
+                                f"messages.opt_{spec.field}_{value}",
+                                "missing label",
+                                f"add opt_{spec.field}_{value}: {{vi: …, en: …}}",
+                            )
+                        )
             if isinstance(spec.options, OptionSource):
                 for agency in spec.options.agencies or []:
                     if agency not in library.agencies.agencies:
-                        problems.append(Problem("forms.yaml", None, None, f"{where}.options.agencies", f"unknown agency {agency!r}", ""))
+                        problems.append(
+                            Problem(
+                                "forms.yaml", None, None, f"{where}.options.agencies", f"unknown agency {agency!r}", ""
+                            )
+                        )
                 kind = spec.options.vocabulary
                 if kind is not None and not hasattr(vocabulary, kind):
-                    problems.append(Problem("forms.yaml", None, None, f"{where}.options.vocabulary", f"unknown vocabulary {kind!r}", ""))
+                    problems.append(
+                        Problem(
+                            "forms.yaml", None, None, f"{where}.options.vocabulary", f"unknown vocabulary {kind!r}", ""
+                        )
+                    )
     return problems
-

@@ -3,35 +3,64 @@
 Derived, never typed by hand. Shown to the trainee only after submission, and used by tests to prove
 that a lawful answer scores full marks.
 """
+
 from __future__ import annotations
 
-from sim.training.answers import Action, Answers
 from sim.cases.case import Case
 from sim.engine.assessment import Assessment
+from sim.training.answers import Action, Answers
 
-SAFE_INTERVIEW = ("care_first", "ask_journey", "ask_work_pay", "ask_freedom", "check_papers", "ask_who_knows", "ask_family", "ask_wishes")
+SAFE_INTERVIEW = (
+    "care_first",
+    "ask_journey",
+    "ask_work_pay",
+    "ask_freedom",
+    "check_papers",
+    "ask_who_knows",
+    "ask_family",
+    "ask_wishes",
+)
 
 
 def answer_key(case: Case, truth: Assessment) -> Answers:
-    signs, docs, verification = truth.value("signs_of_trafficking"), truth.value("victim_documents"), truth.value("verification")
+    signs, docs, verification = (
+        truth.value("signs_of_trafficking"),
+        truth.value("victim_documents"),
+        truth.value("verification"),
+    )
     protection, children, referral = truth.value("protection"), truth.value("child_duties"), truth.value("referral")
     intake = truth.value("intake")
-    return Answers.model_validate({
-        "D1": {"receive": "receive"},
-        "D2": {"form": intake["form"], "record": True, "statement": "officer_writes" if intake["officer_writes_for"] else "person_writes"},
-        "D3": {"provide": truth.value("immediate_support")["provide"], "message": "support_now"},
-        "D4": {"agencies": truth.value("notification")["agencies"], "timing": "immediately"},
-        "D5": {"acts": signs["acts"], "means": signs["means"], "purposes": signs["purposes"],
-               "conclusion": "possible_victim_refer" if signs["indicated"] else "no_clear_signs_refer"},
-        "D6": {"lawful_documents": docs["lawful"], "verification": "needed" if verification["needed"] else "not_needed",
-               "verifier": verification["verifier"] if verification["needed"] else None},
-        "D7": {"measures": protection["measures"], "consent": "with_consent", "if_refused": "record_refusal"},
-        "D8": {"share": "only_with_consent", "contact_suspect": False},
-        "D9": {"duties": [d for d in children["duties"] if d != "emergency_intervention_12h"],
-               "return_home": "escort" if "escort_to_relatives" in children["duties"] else "not_applicable",
-               "emergency": children["emergency_within_hours"] is not None},
-        "D10": {"agencies": referral["agencies"]},
-    })
+    return Answers.model_validate(
+        {
+            "D1": {"receive": "receive"},
+            "D2": {
+                "form": intake["form"],
+                "record": True,
+                "statement": "officer_writes" if intake["officer_writes_for"] else "person_writes",
+            },
+            "D3": {"provide": truth.value("immediate_support")["provide"], "message": "support_now"},
+            "D4": {"agencies": truth.value("notification")["agencies"], "timing": "immediately"},
+            "D5": {
+                "acts": signs["acts"],
+                "means": signs["means"],
+                "purposes": signs["purposes"],
+                "conclusion": "possible_victim_refer" if signs["indicated"] else "no_clear_signs_refer",
+            },
+            "D6": {
+                "lawful_documents": docs["lawful"],
+                "verification": "needed" if verification["needed"] else "not_needed",
+                "verifier": verification["verifier"] if verification["needed"] else None,
+            },
+            "D7": {"measures": protection["measures"], "consent": "with_consent", "if_refused": "record_refusal"},
+            "D8": {"share": "only_with_consent", "contact_suspect": False},
+            "D9": {
+                "duties": [d for d in children["duties"] if d != "emergency_intervention_12h"],
+                "return_home": "escort" if "escort_to_relatives" in children["duties"] else "not_applicable",
+                "emergency": children["emergency_within_hours"] is not None,
+            },
+            "D10": {"agencies": referral["agencies"]},
+        }
+    )
 
 
 def safe_interview(case: Case) -> list[Action]:

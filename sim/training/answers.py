@@ -4,6 +4,7 @@ Every field is optional while the trainee works (answers are autosaved one by on
 a missing answer as no credit for that decision point. Ids are checked against the rulebook and graph
 by ``sim.app.trainee`` before they are stored, because widgets can be driven by a script.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -40,8 +41,13 @@ class D5Answer(Strict):
     acts: list[str] = Field(default_factory=list)
     means: list[str] = Field(default_factory=list)
     purposes: list[str] = Field(default_factory=list)
-    conclusion: Literal["possible_victim_refer", "no_clear_signs_refer", "commune_declares_victim", "not_victim_close",
-                        "treat_as_offender"] = "possible_victim_refer"
+    conclusion: Literal[
+        "possible_victim_refer",
+        "no_clear_signs_refer",
+        "commune_declares_victim",
+        "not_victim_close",
+        "treat_as_offender",
+    ] = "possible_victim_refer"
 
 
 class D6Answer(Strict):
@@ -58,7 +64,9 @@ class D7Answer(Strict):
 
 
 class D8Answer(Strict):
-    share: Literal["only_with_consent", "tell_family", "tell_neighbours", "announce", "post_online"] = "only_with_consent"
+    share: Literal["only_with_consent", "tell_family", "tell_neighbours", "announce", "post_online"] = (
+        "only_with_consent"
+    )
     contact_suspect: bool = False
 
 
@@ -73,7 +81,11 @@ class D10Answer(Strict):
 
 
 ANSWER_MODELS: dict[str, type[Strict]] = dict(
-    zip(DECISION_POINTS, (D1Answer, D2Answer, D3Answer, D4Answer, D5Answer, D6Answer, D7Answer, D8Answer, D9Answer, D10Answer), strict=True)
+    zip(
+        DECISION_POINTS,
+        (D1Answer, D2Answer, D3Answer, D4Answer, D5Answer, D6Answer, D7Answer, D8Answer, D9Answer, D10Answer),
+        strict=True,
+    )
 )
 
 # One optional field per decision point, named after it (``answers.D4``), built from the list above.

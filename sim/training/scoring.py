@@ -5,6 +5,7 @@ Harm-weighted (missing a real victim costs more than an extra referral), critica
 detected from answers *and* interview actions and cap the case score, deadlines are judged on the
 simulated clock, and the interview process counts beside the outcome. Deterministic.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from sim.engine.assessment import Assessment
 from sim.law.primitives import Citation
 from sim.law.referral import check_referral_plan
 from sim.training.answers import Submission
-from sim.training.rubric import Rubric
 
 if TYPE_CHECKING:
     from sim.library import Library
@@ -69,22 +69,56 @@ class ScoreReport:
     def to_dict(self, library: Library) -> dict[str, Any]:
         """JSON-ready, citations rendered in both languages."""
         book = library.rulebook
+
         def finding(f: Finding) -> dict[str, Any]:
-            return {"decision_point": f.decision_point, "rule": f.rule, "lost": round(f.lost, 2), "vi": f.message[0], "en": f.message[1],
-                    "status": f.status, "cite_vi": [c.render(book.texts, "vi") for c in f.basis],
-                    "cite_en": [c.render(book.texts, "en") for c in f.basis]}
+            return {
+                "decision_point": f.decision_point,
+                "rule": f.rule,
+                "lost": round(f.lost, 2),
+                "vi": f.message[0],
+                "en": f.message[1],
+                "status": f.status,
+                "cite_vi": [c.render(book.texts, "vi") for c in f.basis],
+                "cite_en": [c.render(book.texts, "en") for c in f.basis],
+            }
+
         cap = library.feedback["capped"]
         cap_percent = int(library.rubric.critical_cap_percent)
-        return {"case_id": self.case_id, "total": round(self.total, 2), "max_points": self.max_points, "percent": round(self.percent, 1),
-                "capped": self.capped, "cap_vi": cap.vi.format(percent=cap_percent) if self.capped else "",
-                "cap_en": cap.en.format(percent=cap_percent) if self.capped else "", "rulebook": self.rulebook, "scoring_version": self.scoring_version,
-                "critical_errors": [finding(f) for f in self.critical_errors],
-                "points": [{"decision_point": p.decision_point, "points": round(p.points, 2), "max_points": p.max_points,
-                            "findings": [finding(f) for f in p.findings]} for p in self.points],
-                "timeline": [{"vi": e.label[0], "en": e.label[1], "deadline_vi": e.deadline[0], "deadline_en": e.deadline[1],
-                              "due_minute": e.due_minute, "done_minute": e.done_minute, "met": e.met, "status": e.status}
-                             for e in self.timeline],
-                "referral": self.referral}
+        return {
+            "case_id": self.case_id,
+            "total": round(self.total, 2),
+            "max_points": self.max_points,
+            "percent": round(self.percent, 1),
+            "capped": self.capped,
+            "cap_vi": cap.vi.format(percent=cap_percent) if self.capped else "",
+            "cap_en": cap.en.format(percent=cap_percent) if self.capped else "",
+            "rulebook": self.rulebook,
+            "scoring_version": self.scoring_version,
+            "critical_errors": [finding(f) for f in self.critical_errors],
+            "points": [
+                {
+                    "decision_point": p.decision_point,
+                    "points": round(p.points, 2),
+                    "max_points": p.max_points,
+                    "findings": [finding(f) for f in p.findings],
+                }
+                for p in self.points
+            ],
+            "timeline": [
+                {
+                    "vi": e.label[0],
+                    "en": e.label[1],
+                    "deadline_vi": e.deadline[0],
+                    "deadline_en": e.deadline[1],
+                    "due_minute": e.due_minute,
+                    "done_minute": e.done_minute,
+                    "met": e.met,
+                    "status": e.status,
+                }
+                for e in self.timeline
+            ],
+            "referral": self.referral,
+        }
 
 
 class _Scorer:
@@ -110,11 +144,24 @@ class _Scorer:
     def basis(self, determination: str) -> tuple[tuple[Citation, ...], str]:
         rules = self.truth.determinations[determination].rules
         citations = tuple(c for r in rules[:2] for c in r.basis)
-        status = "unconfirmed" if any(r.status == "unconfirmed" for r in rules[:1]) else ("inferred" if any(r.status == "inferred" for r in rules[:1]) else "confirmed")
+        status = (
+            "unconfirmed"
+            if any(r.status == "unconfirmed" for r in rules[:1])
+            else ("inferred" if any(r.status == "inferred" for r in rules[:1]) else "confirmed")
+        )
         return citations, status
 
-    def lose(self, ps: PointScore, rule: str, message: tuple[str, str], determination: str | None = None, *, share: float = 1.0,
-             deduction: str | None = None, error: str | None = None) -> None:
+    def lose(
+        self,
+        ps: PointScore,
+        rule: str,
+        message: tuple[str, str],
+        determination: str | None = None,
+        *,
+        share: float = 1.0,
+        deduction: str | None = None,
+        error: str | None = None,
+    ) -> None:
         """Take the rubric's deduction for ``rule`` (× ``share`` when partly wrong), citing the determination's rules
         or, with ``error`` (a finding named in critical-errors.yaml), that critical error's basis."""
         if error:
@@ -145,7 +192,14 @@ class _Scorer:
         """Record one critical error by its code (a harmful interview action names its own in interview.yaml)."""
         if code not in self.errors:
             e = self.book.critical_errors[code]
-            self.errors[code] = Finding(e.decision_point, code, 0.0, (e.vi, e.en), self.in_force(e.basis), "confirmed" if e.kind == "L" else "inferred")
+            self.errors[code] = Finding(
+                e.decision_point,
+                code,
+                0.0,
+                (e.vi, e.en),
+                self.in_force(e.basis),
+                "confirmed" if e.kind == "L" else "inferred",
+            )
 
     def labels(self, kind: str, ids: list[str] | set[str]) -> tuple[str, str]:
         vocab = self.book.vocabulary
@@ -170,7 +224,9 @@ class _Scorer:
     def d2(self, ps: PointScore) -> None:
         ans, truth = self.a.D2, self.truth.value("intake")
         if ans.form != truth["form"]:
-            self.lose(ps, "intake.form", self.msg("form", expected=self.labels("intake_forms", [truth["form"]])), "intake")
+            self.lose(
+                ps, "intake.form", self.msg("form", expected=self.labels("intake_forms", [truth["form"]])), "intake"
+            )
         if not ans.record:
             self.lose(ps, "intake.record", self.msg("record"), "intake")
             self.flag("no_intake_record")
@@ -185,18 +241,30 @@ class _Scorer:
         given = set(ans.provide)
         missing = due - given
         if missing:
-            self.lose(ps, "immediate_support", self.msg("support_missing", items=self.labels("needs", missing)), "immediate_support",
-                      share=len(missing) / len(due))
+            self.lose(
+                ps,
+                "immediate_support",
+                self.msg("support_missing", items=self.labels("needs", missing)),
+                "immediate_support",
+                share=len(missing) / len(due),
+            )
             if not given & due:
                 self.flag("no_immediate_support")
         extra = given & not_due
         if extra:
-            self.lose(ps, "immediate_support.extra", self.msg("support_extra", items=self.labels("needs", extra)), "immediate_support")
+            self.lose(
+                ps,
+                "immediate_support.extra",
+                self.msg("support_extra", items=self.labels("needs", extra)),
+                "immediate_support",
+            )
         if ans.message != "support_now":
             self.lose(ps, "immediate_support.message", self.msg("support_message"), "entitlements")
             if ans.message == "wait_for_verification":
                 self.flag("support_delayed_for_verification")
-            elif ans.message == "only_for_poor" or (ans.message == "none_for_foreigners" and self.case.primary.nationality == "foreign"):
+            elif ans.message == "only_for_poor" or (
+                ans.message == "none_for_foreigners" and self.case.primary.nationality == "foreign"
+            ):
                 self.flag("support_denied_by_status")
         if ans.fee:
             self.flag("fee_charged")
@@ -206,16 +274,31 @@ class _Scorer:
         expected = set(truth["agencies"])
         chosen = set(ans.agencies)
         if not expected <= chosen:
-            self.lose(ps, "notification", self.msg("notify_agency", expected=self.labels("agencies", expected)), "notification")
+            self.lose(
+                ps,
+                "notification",
+                self.msg("notify_agency", expected=self.labels("agencies", expected)),
+                "notification",
+            )
             if not chosen:
                 self.flag("nobody_notified")
         wrong_regime = chosen & set(self.rubric.notification_confusions) - expected
         if wrong_regime:
-            self.lose(ps, "notification.regime", self.msg("notify_wrong_regime", items=self.labels("agencies", wrong_regime)), "regime")
+            self.lose(
+                ps,
+                "notification.regime",
+                self.msg("notify_wrong_regime", items=self.labels("agencies", wrong_regime)),
+                "regime",
+            )
             self.flag("wrong_regime_body_notified")
         at = self.s.answered_at.get("D4", self.s.clock_minutes)
         if ans.timing != "immediately" or at > self.rubric.immediately_minutes:
-            self.lose(ps, "notification.timing", self.msg("notify_timing", minutes=self.rubric.immediately_minutes), "notification")
+            self.lose(
+                ps,
+                "notification.timing",
+                self.msg("notify_timing", minutes=self.rubric.immediately_minutes),
+                "notification",
+            )
             self.flag("notified_late")
 
     def d5(self, ps: PointScore) -> None:
@@ -228,7 +311,13 @@ class _Scorer:
                 overlap = len(expected & given) / len(expected | given) if expected | given else 1.0
                 key = "signs_means_child" if kind == "means" and not truth["means_required"] else f"signs_{kind}"
                 label = self.labels(kind, expected) if expected else ("—", "—")
-                self.lose(ps, f"signs_of_trafficking.{kind}", self.msg(key, expected=label), "signs_of_trafficking", share=1 - overlap)
+                self.lose(
+                    ps,
+                    f"signs_of_trafficking.{kind}",
+                    self.msg(key, expected=label),
+                    "signs_of_trafficking",
+                    share=1 - overlap,
+                )
         indicated = truth["indicated"]
         conclusion = ans.conclusion
         if conclusion in ("commune_declares_victim", "not_victim_close"):
@@ -237,13 +326,23 @@ class _Scorer:
             if conclusion == "commune_declares_victim" and not indicated:
                 self.flag("victim_support_without_signs")
         if indicated and conclusion in ("no_clear_signs_refer", "not_victim_close", "treat_as_offender"):
-            self.lose(ps, "signs_of_trafficking.missed", self.msg("conclusion_missed"), "signs_of_trafficking",
-                      share=self.rubric.missed_victim_loss)
+            self.lose(
+                ps,
+                "signs_of_trafficking.missed",
+                self.msg("conclusion_missed"),
+                "signs_of_trafficking",
+                share=self.rubric.missed_victim_loss,
+            )
             if conclusion == "treat_as_offender":
                 self.flag("treated_as_offender")
         if not indicated and conclusion in ("possible_victim_refer", "commune_declares_victim"):
-            self.lose(ps, "signs_of_trafficking.false_alarm", self.msg("conclusion_false_alarm"), "signs_of_trafficking",
-                      share=self.rubric.false_alarm_loss)
+            self.lose(
+                ps,
+                "signs_of_trafficking.false_alarm",
+                self.msg("conclusion_false_alarm"),
+                "signs_of_trafficking",
+                share=self.rubric.false_alarm_loss,
+            )
         if conclusion == "treat_as_offender" and not indicated:
             self.lose(ps, "signs_of_trafficking.offender", self.msg("conclusion_decides"), "victim_documents")
 
@@ -260,7 +359,12 @@ class _Scorer:
             if ans.verification == "reject_no_papers":
                 self.flag("turned_away_without_papers")
         if verification["needed"] and ans.verifier != verification["verifier"]:
-            self.lose(ps, "verification.verifier", self.msg("verifier", expected=self.labels("agencies", [verification["verifier"]])), "verification")
+            self.lose(
+                ps,
+                "verification.verifier",
+                self.msg("verifier", expected=self.labels("agencies", [verification["verifier"]])),
+                "verification",
+            )
         if ans.commune_certificate:
             self.lose(ps, "victim_documents.commune_may_certify", self.msg("commune_certificate"), "victim_documents")
             self.flag("commune_certified")
@@ -270,20 +374,32 @@ class _Scorer:
         if truth["indicated"]:
             missing = set(truth["measures"]) - set(ans.measures)
             if missing:
-                self.lose(ps, "protection.measures", self.msg("protection_missing", expected=self.labels("protection_measures", truth["measures"])),
-                          "protection", share=len(missing) / len(truth["measures"]))
+                self.lose(
+                    ps,
+                    "protection.measures",
+                    self.msg("protection_missing", expected=self.labels("protection_measures", truth["measures"])),
+                    "protection",
+                    share=len(missing) / len(truth["measures"]),
+                )
                 if not ans.measures:
                     self.flag("no_protection_measure")
         if ans.consent != "with_consent" or ans.if_refused == "apply_anyway":
-            self.lose(ps, "protection.consent", self.msg("protection_consent"), "protection",
-                      deduction="protection.consent" if truth["indicated"] else "protection.consent_alone")
+            self.lose(
+                ps,
+                "protection.consent",
+                self.msg("protection_consent"),
+                "protection",
+                deduction="protection.consent" if truth["indicated"] else "protection.consent_alone",
+            )
             self.flag("protection_forced")
 
     def d8(self, ps: PointScore) -> None:
         ans = self.a.D8
         if ans.share != "only_with_consent":
             self.lose(ps, "confidentiality", self.msg("share"), "confidentiality")
-            if ans.share in ("tell_neighbours", "announce", "post_online") or (ans.share == "tell_family" and self.case.truth.family_suspected):
+            if ans.share in ("tell_neighbours", "announce", "post_online") or (
+                ans.share == "tell_family" and self.case.truth.family_suspected
+            ):
                 self.flag("shared_without_consent")
         if ans.contact_suspect:
             self.lose(ps, "confidentiality.never_contact", self.msg("contact_suspect"), "confidentiality")
@@ -294,8 +410,13 @@ class _Scorer:
         expected = set(truth["duties"]) - {"emergency_intervention_12h"}
         missing = expected - set(ans.duties)
         if missing:
-            self.lose(ps, "child_duties", self.msg("child_duties", items=self.labels("child_duties", missing)), "child_duties",
-                      share=len(missing) / len(expected))
+            self.lose(
+                ps,
+                "child_duties",
+                self.msg("child_duties", items=self.labels("child_duties", missing)),
+                "child_duties",
+                share=len(missing) / len(expected),
+            )
             if "guardian_present" in missing or "officer_writes_statement" in missing:
                 self.flag("child_interview_duty_missed")
         if "escort_to_relatives" in truth["duties"] and ans.return_home != "escort":
@@ -305,7 +426,12 @@ class _Scorer:
         if truth["emergency_within_hours"] is not None:
             at = self.s.answered_at.get("D9", self.s.clock_minutes)
             if not ans.emergency or at > truth["emergency_within_hours"] * 60:
-                self.lose(ps, "child_duties.emergency", self.msg("child_emergency", hours=truth["emergency_within_hours"]), "child_duties")
+                self.lose(
+                    ps,
+                    "child_duties.emergency",
+                    self.msg("child_emergency", hours=truth["emergency_within_hours"]),
+                    "child_duties",
+                )
                 self.flag("child_emergency_missed")
 
     def d10(self, ps: PointScore) -> dict[str, Any]:
@@ -316,16 +442,42 @@ class _Scorer:
         result = check_referral_plan(G, chosen, needed, correct_paths=truth["paths"])
         missing = [s for s, r in result.items() if not r["reached"]]
         if missing:
-            labels = (", ".join(self.book.vocabulary.label("supports" if m in self.book.vocabulary.supports else "services", m, "vi") for m in missing),
-                      ", ".join(self.book.vocabulary.label("supports" if m in self.book.vocabulary.supports else "services", m, "en") for m in missing))
-            self.lose(ps, "referral", self.msg("referral_missing", items=labels), "referral", share=len(missing) / max(1, len(needed)))
+            labels = (
+                ", ".join(
+                    self.book.vocabulary.label(
+                        "supports" if m in self.book.vocabulary.supports else "services", m, "vi"
+                    )
+                    for m in missing
+                ),
+                ", ".join(
+                    self.book.vocabulary.label(
+                        "supports" if m in self.book.vocabulary.supports else "services", m, "en"
+                    )
+                    for m in missing
+                ),
+            )
+            self.lose(
+                ps,
+                "referral",
+                self.msg("referral_missing", items=labels),
+                "referral",
+                share=len(missing) / max(1, len(needed)),
+            )
         facilities = self.library.providers(self.truth.regime, "shelter")
         if facilities & set(chosen) and not (self.case.truth.wishes_shelter or not self.case.truth.has_home):
             self.lose(ps, "referral.forced_shelter", self.msg("referral_forced_shelter"), "protection")
             self.flag("shelter_forced")
-        if not self.truth.value("signs_of_trafficking")["indicated"] and set(self.rubric.victim_support_agencies) & set(chosen):
+        if not self.truth.value("signs_of_trafficking")["indicated"] and set(self.rubric.victim_support_agencies) & set(
+            chosen
+        ):
             self.flag("victim_support_without_signs")
-        return {"chosen": chosen, "services": {s: {"reached": r["reached"], "path": r["path"], "correct_path": r["correct_path"]} for s, r in result.items()}}
+        return {
+            "chosen": chosen,
+            "services": {
+                s: {"reached": r["reached"], "path": r["path"], "correct_path": r["correct_path"]}
+                for s, r in result.items()
+            },
+        }
 
     def process(self, ps: PointScore) -> None:
         order = [a.question for a in sorted(self.s.actions, key=lambda a: a.at_minute)]
@@ -334,8 +486,13 @@ class _Scorer:
         key = set(self.rubric.key_questions) - self.actions
         if key:
             labels = tuple(", ".join(self.case_question(q, lang) for q in sorted(key)) for lang in ("vi", "en"))
-            self.lose(ps, "process.key_questions", self.msg("process_key_questions", items=labels), "signs_of_trafficking",
-                      share=len(key) / len(self.rubric.key_questions))
+            self.lose(
+                ps,
+                "process.key_questions",
+                self.msg("process_key_questions", items=labels),
+                "signs_of_trafficking",
+                share=len(key) / len(self.rubric.key_questions),
+            )
         harmful = [q for q in self.case.interview if q.id in self.actions and q.critical_error]
         if harmful:
             labels = tuple(", ".join(q.text.get(lang) for q in harmful) for lang in ("vi", "en"))
@@ -350,31 +507,78 @@ class _Scorer:
         events = []
         G = self.graph
         notify = self.truth.value("notification")
-        done = self.s.answered_at.get("D4") if self.a.D4 and set(notify["agencies"]) <= set(self.a.D4.agencies) and self.a.D4.timing == "immediately" else None
+        done = (
+            self.s.answered_at.get("D4")
+            if self.a.D4 and set(notify["agencies"]) <= set(self.a.D4.agencies) and self.a.D4.timing == "immediately"
+            else None
+        )
         for agency in notify["agencies"]:
             label = self.msg("timeline_notify", agency=(G.nodes[agency]["vi"], G.nodes[agency]["en"]))
             deadline = notify["deadlines"][agency]
-            events.append(TimelineEvent(label, (deadline.label("vi"), deadline.label("en")), self.rubric.immediately_minutes, done,
-                                        done is not None and done <= self.rubric.immediately_minutes))
+            events.append(
+                TimelineEvent(
+                    label,
+                    (deadline.label("vi"), deadline.label("en")),
+                    self.rubric.immediately_minutes,
+                    done,
+                    done is not None and done <= self.rubric.immediately_minutes,
+                )
+            )
         child = self.truth.value("child_duties")
         if child["emergency_within_hours"] is not None:
             at = self.s.answered_at.get("D9") if self.a.D9 and self.a.D9.emergency else None
             due = child["emergency_within_hours"] * 60
-            events.append(TimelineEvent(self.msg("timeline_child"), self.msg("within_hours", hours=child["emergency_within_hours"]),
-                                        due, at, at is not None and at <= due))
+            events.append(
+                TimelineEvent(
+                    self.msg("timeline_child"),
+                    self.msg("within_hours", hours=child["emergency_within_hours"]),
+                    due,
+                    at,
+                    at is not None and at <= due,
+                )
+            )
         verification = self.truth.value("verification")
         initial = verification["initial"]
-        events.append(TimelineEvent(self.msg("timeline_initial", agency=(G.nodes[initial["agency"]]["vi"], G.nodes[initial["agency"]]["en"])),
-                                    (initial["deadline"].label("vi"), initial["deadline"].label("en")), None, None, None))
+        events.append(
+            TimelineEvent(
+                self.msg(
+                    "timeline_initial", agency=(G.nodes[initial["agency"]]["vi"], G.nodes[initial["agency"]]["en"])
+                ),
+                (initial["deadline"].label("vi"), initial["deadline"].label("en")),
+                None,
+                None,
+                None,
+            )
+        )
         if verification["needed"]:
             rule = self.truth.determinations["verification"].rules[0]
-            events.append(TimelineEvent(self.msg("timeline_verification", agency=(G.nodes[verification["verifier"]]["vi"], G.nodes[verification["verifier"]]["en"])),
-                                        (verification["deadline"].label("vi"), verification["deadline"].label("en")), None, None, None, rule.status))
+            events.append(
+                TimelineEvent(
+                    self.msg(
+                        "timeline_verification",
+                        agency=(G.nodes[verification["verifier"]]["vi"], G.nodes[verification["verifier"]]["en"]),
+                    ),
+                    (verification["deadline"].label("vi"), verification["deadline"].label("en")),
+                    None,
+                    None,
+                    None,
+                    rule.status,
+                )
+            )
         return events
 
 
-SCORERS = {"D1": _Scorer.d1, "D2": _Scorer.d2, "D3": _Scorer.d3, "D4": _Scorer.d4, "D5": _Scorer.d5, "D6": _Scorer.d6,
-           "D7": _Scorer.d7, "D8": _Scorer.d8, "D9": _Scorer.d9}
+SCORERS = {
+    "D1": _Scorer.d1,
+    "D2": _Scorer.d2,
+    "D3": _Scorer.d3,
+    "D4": _Scorer.d4,
+    "D5": _Scorer.d5,
+    "D6": _Scorer.d6,
+    "D7": _Scorer.d7,
+    "D8": _Scorer.d8,
+    "D9": _Scorer.d9,
+}
 
 
 def score(submission: Submission, truth: Assessment, library: Library) -> ScoreReport:
@@ -434,6 +638,15 @@ def score(submission: Submission, truth: Assessment, library: Library) -> ScoreR
     cap = max_points * rubric.critical_cap_percent / 100
     if capped and total > cap:
         total = cap
-    return ScoreReport(case_id=submission.case.case_id, total=total, max_points=max_points,
-                       percent=100 * total / max_points if max_points else 0.0, capped=capped, critical_errors=critical,
-                       points=points, timeline=scorer.timeline(), referral=referral, rulebook=truth.rulebook)
+    return ScoreReport(
+        case_id=submission.case.case_id,
+        total=total,
+        max_points=max_points,
+        percent=100 * total / max_points if max_points else 0.0,
+        capped=capped,
+        critical_errors=critical,
+        points=points,
+        timeline=scorer.timeline(),
+        referral=referral,
+        rulebook=truth.rulebook,
+    )

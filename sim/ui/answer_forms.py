@@ -3,9 +3,11 @@
 A form only renders and forwards: every change calls ``on_change(decision_point, values)``, which the
 app passes to ``CaseSession.answer`` (autosave). No form knows the correct answer.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
@@ -27,7 +29,9 @@ class AnswerForm:
         for f in self.fields:
             label = t(f.label_key, lang)
             if f.kind == "radio":
-                w = widgets.RadioButtons(options=[(o.get(lang), k) for k, o in f.options], value=None, layout=widgets.Layout(width="auto"))
+                w = widgets.RadioButtons(
+                    options=[(o.get(lang), k) for k, o in f.options], value=None, layout=widgets.Layout(width="auto")
+                )
                 rows += [widgets.HTML(f"<b>{label}</b>"), w]
             elif f.kind == "dropdown":
                 w = widgets.Dropdown(options=[("—", None)] + [(o.get(lang), k) for k, o in f.options], value=None)
@@ -36,8 +40,12 @@ class AnswerForm:
                 w = widgets.Checkbox(value=False, description=label, indent=False, layout=widgets.Layout(width="auto"))
                 rows.append(w)
             else:
-                boxes = {k: widgets.Checkbox(value=False, description=o.get(lang), indent=False, layout=widgets.Layout(width="auto"))
-                         for k, o in f.options}
+                boxes = {
+                    k: widgets.Checkbox(
+                        value=False, description=o.get(lang), indent=False, layout=widgets.Layout(width="auto")
+                    )
+                    for k, o in f.options
+                }
                 for box in boxes.values():
                     box.observe(self._changed, names="value")
                 w = boxes

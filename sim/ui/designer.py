@@ -3,12 +3,14 @@ YAML, see every problem as ``trove check`` reports it (beside the form field, an
 three generated variants with their ground truth and referral graph, and save; build exercises the
 same way. Saving writes only valid files, atomically, so a running workshop never reads a broken one.
 """
+
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -17,8 +19,22 @@ from sim.errors import Problem
 from sim.ui.guard import guarded
 from sim.ui.i18n import t
 
-RANDOM_FACTS = ("name", "commune", "age", "sex", "household", "months_away", "threats", "needs", "accompanying_children", "documents",
-                "entry_route", "wishes_shelter", "refuses_protection", "can_write")
+RANDOM_FACTS = (
+    "name",
+    "commune",
+    "age",
+    "sex",
+    "household",
+    "months_away",
+    "threats",
+    "needs",
+    "accompanying_children",
+    "documents",
+    "entry_route",
+    "wishes_shelter",
+    "refuses_protection",
+    "can_write",
+)
 FLAGS = ("trafficker_nearby", "family_suspected", "child_at_serious_risk", "wishes_shelter", "refuses_protection")
 
 
@@ -41,16 +57,28 @@ class _Form:
         for error in self.errors.values():
             error.value = ""
         for p in problems:
-            key = next((k for k in sorted(self.errors, key=len, reverse=True) if p.path == k or p.path.startswith(k + ".") or p.path.startswith(k + "[")), None)
+            key = next(
+                (
+                    k
+                    for k in sorted(self.errors, key=len, reverse=True)
+                    if p.path == k or p.path.startswith(k + ".") or p.path.startswith(k + "[")
+                ),
+                None,
+            )
             if key:
-                self.errors[key].value += f"<div class='trove-error'>{html.escape(p.message)}{' (' + html.escape(p.hint) + ')' if p.hint else ''}</div>"
+                self.errors[
+                    key
+                ].value += f"<div class='trove-error'>{html.escape(p.message)}{' (' + html.escape(p.hint) + ')' if p.hint else ''}</div>"
 
 
 def _problems_html(problems: list[Problem], lang: str) -> str:
     if not problems:
         return f"<p class='trove-ok'>{t('d_ok', lang)}</p>"
-    items = "".join(f"<li>{t('d_problem_line', lang, line=p.line) + ': ' if p.line else ''}<code>{html.escape(p.path)}</code> "
-                    f"{html.escape(p.message)}{' (' + html.escape(p.hint) + ')' if p.hint else ''}</li>" for p in problems)
+    items = "".join(
+        f"<li>{t('d_problem_line', lang, line=p.line) + ': ' if p.line else ''}<code>{html.escape(p.path)}</code> "
+        f"{html.escape(p.message)}{' (' + html.escape(p.hint) + ')' if p.hint else ''}</li>"
+        for p in problems
+    )
     return f"<ul class='trove-error'>{items}</ul>"
 
 
@@ -61,50 +89,139 @@ class ScenarioDesigner:
         wide = {"description_width": "initial"}
         f = self.form = _Form(L)
         self.id = f.field("id", widgets.Text(value="tinh-huong-moi", description=t("d_id", L), style=wide))
-        self.title_vi = f.field("title", widgets.Text(description=t("d_title_vi", L), style=wide, layout=widgets.Layout(width="90%")))
+        self.title_vi = f.field(
+            "title", widgets.Text(description=t("d_title_vi", L), style=wide, layout=widgets.Layout(width="90%"))
+        )
         self.title_en = widgets.Text(description=t("d_title_en", L), style=wide, layout=widgets.Layout(width="90%"))
         f.rows.append(self.title_en)
-        self.desc_vi = f.field("description", widgets.Textarea(description=t("d_description_vi", L), style=wide, layout=widgets.Layout(width="90%")))
-        self.desc_en = widgets.Textarea(description=t("d_description_en", L), style=wide, layout=widgets.Layout(width="90%"))
+        self.desc_vi = f.field(
+            "description",
+            widgets.Textarea(description=t("d_description_vi", L), style=wide, layout=widgets.Layout(width="90%")),
+        )
+        self.desc_en = widgets.Textarea(
+            description=t("d_description_en", L), style=wide, layout=widgets.Layout(width="90%")
+        )
         f.rows.append(self.desc_en)
         self.date = f.field("date", widgets.DatePicker(value=date(2026, 6, 1), description=t("d_date", L), style=wide))
-        self.region = f.field("region", widgets.Dropdown(options=choices["regions"], value=choices["default_region"][0][1],
-                                                             description=t("d_region", L), style=wide))
-        self.profile = f.field("fixed.profile", widgets.Dropdown(options=[("—", None)] + choices["profiles"],
-                                                                description=t("d_profile", L), style=wide, layout=widgets.Layout(width="90%")))
-        self.route = f.field("fixed.entry_route", widgets.Dropdown(options=[("—", None)] + [(t(f"route_{r}", L), r) for _, r in choices["entry_routes"]],
-                                                                   description=t("d_entry_route", L), style=wide))
-        self.age = f.field("fixed.age", widgets.BoundedIntText(value=0, min=0, max=100, description=t("d_age", L), style=wide))
+        self.region = f.field(
+            "region",
+            widgets.Dropdown(
+                options=choices["regions"],
+                value=choices["default_region"][0][1],
+                description=t("d_region", L),
+                style=wide,
+            ),
+        )
+        self.profile = f.field(
+            "fixed.profile",
+            widgets.Dropdown(
+                options=[("—", None)] + choices["profiles"],
+                description=t("d_profile", L),
+                style=wide,
+                layout=widgets.Layout(width="90%"),
+            ),
+        )
+        self.route = f.field(
+            "fixed.entry_route",
+            widgets.Dropdown(
+                options=[("—", None)] + [(t(f"route_{r}", L), r) for _, r in choices["entry_routes"]],
+                description=t("d_entry_route", L),
+                style=wide,
+            ),
+        )
+        self.age = f.field(
+            "fixed.age", widgets.BoundedIntText(value=0, min=0, max=100, description=t("d_age", L), style=wide)
+        )
         self.fix_documents = widgets.Checkbox(value=False, description=t("d_fix_documents", L), indent=False)
-        self.documents = f.field("fixed.documents", widgets.SelectMultiple(options=choices["documents"],
-                                                                           description=t("d_documents", L), style=wide, rows=5), None)
+        self.documents = f.field(
+            "fixed.documents",
+            widgets.SelectMultiple(options=choices["documents"], description=t("d_documents", L), style=wide, rows=5),
+            None,
+        )
         f.rows.insert(len(f.rows) - 2, self.fix_documents)
-        self.threats = f.field("fixed.threats", widgets.SelectMultiple(options=[(t(f"threat_{k}", L), k) for k in ("to_person", "to_relatives")],
-                                                                       description=t("d_threats", L), style=wide, rows=2))
+        self.threats = f.field(
+            "fixed.threats",
+            widgets.SelectMultiple(
+                options=[(t(f"threat_{k}", L), k) for k in ("to_person", "to_relatives")],
+                description=t("d_threats", L),
+                style=wide,
+                rows=2,
+            ),
+        )
         self.flags = {k: widgets.Checkbox(value=False, description=t(f"fact_{k}", L), indent=False) for k in FLAGS}
         f.field("fixed", widgets.VBox(list(self.flags.values())), t("d_flags", L))
-        self.children = f.field("fixed.accompanying_children", widgets.BoundedIntText(value=-1, min=-1, max=4, description=t("d_children", L), style=wide))
-        self.random = {k: widgets.Checkbox(value=False, description=t(f"fact_{k}", L), indent=False, layout=widgets.Layout(width="auto"))
-                       for k in RANDOM_FACTS}
-        f.field("random_facts", widgets.HBox(list(self.random.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_random_facts", L))
-        self.points = {dp: widgets.Checkbox(value=True, description=dp, indent=False, layout=widgets.Layout(width="70px")) for dp in DECISION_POINTS}
-        f.field("decision_points", widgets.HBox(list(self.points.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_points", L))
-        self.weights = {dp: widgets.BoundedFloatText(value=0, min=0, max=100, description=dp, layout=widgets.Layout(width="120px")) for dp in DECISION_POINTS}
-        f.field("rubric", widgets.HBox(list(self.weights.values()), layout=widgets.Layout(flex_flow="row wrap")), t("d_weights", L))
-        self.difficulty = f.field("difficulty", widgets.Dropdown(options=[(t(f"difficulty_{d}", L), d) for d in ("basic", "intermediate", "advanced")],
-                                                                     value="basic", description=t("d_difficulty", L), style=wide))
-        self.objectives = f.field("objectives", widgets.Textarea(description=t("d_objectives", L), style=wide, layout=widgets.Layout(width="90%")))
+        self.children = f.field(
+            "fixed.accompanying_children",
+            widgets.BoundedIntText(value=-1, min=-1, max=4, description=t("d_children", L), style=wide),
+        )
+        self.random = {
+            k: widgets.Checkbox(
+                value=False, description=t(f"fact_{k}", L), indent=False, layout=widgets.Layout(width="auto")
+            )
+            for k in RANDOM_FACTS
+        }
+        f.field(
+            "random_facts",
+            widgets.HBox(list(self.random.values()), layout=widgets.Layout(flex_flow="row wrap")),
+            t("d_random_facts", L),
+        )
+        self.points = {
+            dp: widgets.Checkbox(value=True, description=dp, indent=False, layout=widgets.Layout(width="70px"))
+            for dp in DECISION_POINTS
+        }
+        f.field(
+            "decision_points",
+            widgets.HBox(list(self.points.values()), layout=widgets.Layout(flex_flow="row wrap")),
+            t("d_points", L),
+        )
+        self.weights = {
+            dp: widgets.BoundedFloatText(value=0, min=0, max=100, description=dp, layout=widgets.Layout(width="120px"))
+            for dp in DECISION_POINTS
+        }
+        f.field(
+            "rubric",
+            widgets.HBox(list(self.weights.values()), layout=widgets.Layout(flex_flow="row wrap")),
+            t("d_weights", L),
+        )
+        self.difficulty = f.field(
+            "difficulty",
+            widgets.Dropdown(
+                options=[(t(f"difficulty_{d}", L), d) for d in ("basic", "intermediate", "advanced")],
+                value="basic",
+                description=t("d_difficulty", L),
+                style=wide,
+            ),
+        )
+        self.objectives = f.field(
+            "objectives",
+            widgets.Textarea(description=t("d_objectives", L), style=wide, layout=widgets.Layout(width="90%")),
+        )
         self.yaml = widgets.Textarea(layout=widgets.Layout(width="95%", height="320px"))
         self.problems = widgets.HTML()
         self.preview = widgets.VBox()
-        buttons = [(t("d_to_yaml", L), self.form_to_yaml), (t("d_check", L), self.check), (t("d_preview", L), self.show_preview), (t("d_save", L), self.save)]
+        buttons = [
+            (t("d_to_yaml", L), self.form_to_yaml),
+            (t("d_check", L), self.check),
+            (t("d_preview", L), self.show_preview),
+            (t("d_save", L), self.save),
+        ]
         self.buttons = []
         for label, action in buttons:
             b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
             b.on_click(lambda _, a=action: self._guard(a))
             self.buttons.append(b)
-        self.widget = widgets.VBox([widgets.HTML(f"<p>{t('design_help', L)}</p>"), *f.rows, widgets.HBox(self.buttons[:1]),
-                                    widgets.HTML(f"<b>{t('d_yaml', L)}</b>"), self.yaml, widgets.HBox(self.buttons[1:]), self.problems, self.preview])
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"<p>{t('design_help', L)}</p>"),
+                *f.rows,
+                widgets.HBox(self.buttons[:1]),
+                widgets.HTML(f"<b>{t('d_yaml', L)}</b>"),
+                self.yaml,
+                widgets.HBox(self.buttons[1:]),
+                self.problems,
+                self.preview,
+            ]
+        )
         self.form_to_yaml()
 
     def _guard(self, action: Callable[[], Any]) -> None:
@@ -131,13 +248,24 @@ class ScenarioDesigner:
                 vi, _, en = line.partition("|")
                 objectives.append({"vi": vi.strip(), "en": (en or vi).strip()})
         data: dict[str, Any] = {
-            "schema_version": 1, "id": self.id.value.strip(), "version": "1",
-            "title": {"vi": self.title_vi.value.strip(), "en": self.title_en.value.strip() or self.title_vi.value.strip()},
-            "description": {"vi": self.desc_vi.value.strip(), "en": self.desc_en.value.strip() or self.desc_vi.value.strip()},
-            "date": self.date.value, "region": self.region.value, "fixed": fixed,
+            "schema_version": 1,
+            "id": self.id.value.strip(),
+            "version": "1",
+            "title": {
+                "vi": self.title_vi.value.strip(),
+                "en": self.title_en.value.strip() or self.title_vi.value.strip(),
+            },
+            "description": {
+                "vi": self.desc_vi.value.strip(),
+                "en": self.desc_en.value.strip() or self.desc_vi.value.strip(),
+            },
+            "date": self.date.value,
+            "region": self.region.value,
+            "fixed": fixed,
             "random_facts": [k for k, b in self.random.items() if b.value] or "all",
             "decision_points": [dp for dp, b in self.points.items() if b.value],
-            "difficulty": self.difficulty.value, "objectives": objectives,
+            "difficulty": self.difficulty.value,
+            "objectives": objectives,
         }
         weights = {dp: {"weight": w.value} for dp, w in self.weights.items() if w.value}
         if weights:
@@ -162,8 +290,12 @@ class ScenarioDesigner:
             return
         items: list[widgets.Widget] = []
         for i, v in enumerate(variants, start=1):
-            items.append(widgets.HTML(f"<h4>{t('d_variant', self.lang, i=i, seed=v.seed)}</h4>{case_card(v.case, self.desk, self.lang)}"
-                                      f"<details><summary>{t('ground_truth', self.lang)}</summary>{assessment_table(v.truth, self.lang)}</details>"))
+            items.append(
+                widgets.HTML(
+                    f"<h4>{t('d_variant', self.lang, i=i, seed=v.seed)}</h4>{case_card(v.case, self.desk, self.lang)}"
+                    f"<details><summary>{t('ground_truth', self.lang)}</summary>{assessment_table(v.truth, self.lang)}</details>"
+                )
+            )
             if i == 1:
                 items.append(widgets.Image(value=v.graph_png, format="png", layout=widgets.Layout(max_width="100%")))
         self.preview.children = items
@@ -172,7 +304,9 @@ class ScenarioDesigner:
         path, problems = self.desk.save_scenario(self.yaml.value)
         if problems:
             self.check()
-            self.problems.value = f"<p class='trove-error'>{t('d_not_saved', self.lang, n=len(problems))}</p>" + self.problems.value
+            self.problems.value = (
+                f"<p class='trove-error'>{t('d_not_saved', self.lang, n=len(problems))}</p>" + self.problems.value
+            )
             return None
         self.problems.value = f"<p class='trove-ok'>{html.escape(t('d_saved', self.lang, path=path.name))}</p>"
         return path
@@ -184,17 +318,27 @@ class ExerciseBuilder:
         L, wide = lang, {"description_width": "initial"}
         f = self.form = _Form(L)
         self.id = f.field("id", widgets.Text(value="bai-tap-moi", description=t("b_id", L), style=wide))
-        self.title_vi = f.field("title", widgets.Text(description=t("d_title_vi", L), style=wide, layout=widgets.Layout(width="90%")))
+        self.title_vi = f.field(
+            "title", widgets.Text(description=t("d_title_vi", L), style=wide, layout=widgets.Layout(width="90%"))
+        )
         self.title_en = widgets.Text(description=t("d_title_en", L), style=wide, layout=widgets.Layout(width="90%"))
         f.rows.append(self.title_en)
-        self.desc_vi = f.field("description", widgets.Textarea(description=t("d_description_vi", L), style=wide, layout=widgets.Layout(width="90%")))
+        self.desc_vi = f.field(
+            "description",
+            widgets.Textarea(description=t("d_description_vi", L), style=wide, layout=widgets.Layout(width="90%")),
+        )
         self.items = widgets.VBox()
         f.field("scenarios", self.items, t("b_scenarios", L))
         add = widgets.Button(description=t("b_add", L))
         add.on_click(lambda _: self.add_row())
         f.rows.append(add)
-        self.time = f.field("time_limit_minutes", widgets.BoundedIntText(value=45, min=0, max=600, description=t("b_time", L), style=wide))
-        self.pass_mark = f.field("pass_mark", widgets.BoundedFloatText(value=70, min=0, max=100, description=t("b_pass", L), style=wide))
+        self.time = f.field(
+            "time_limit_minutes",
+            widgets.BoundedIntText(value=45, min=0, max=600, description=t("b_time", L), style=wide),
+        )
+        self.pass_mark = f.field(
+            "pass_mark", widgets.BoundedFloatText(value=70, min=0, max=100, description=t("b_pass", L), style=wide)
+        )
         self.in_workshop = widgets.Checkbox(value=True, description=t("b_add_to_workshop", L), indent=False)
         self.problems = widgets.HTML()
         save = widgets.Button(description=t("d_save", L), button_style="primary")
@@ -208,10 +352,14 @@ class ExerciseBuilder:
     def add_row(self) -> None:
         options = self.desk.scenario_options()
         scenario = widgets.Dropdown(options=options, layout=widgets.Layout(width="320px"))
-        variants = widgets.BoundedIntText(value=1, min=1, max=20, description=t("b_variants", self.lang), style={"description_width": "initial"})
+        variants = widgets.BoundedIntText(
+            value=1, min=1, max=20, description=t("b_variants", self.lang), style={"description_width": "initial"}
+        )
         remove = widgets.Button(description=t("b_remove", self.lang), layout=widgets.Layout(width="auto"))
         row = widgets.HBox([scenario, variants, remove])
-        remove.on_click(lambda _: setattr(self.items, "children", tuple(c for c in self.items.children if c is not row)))
+        remove.on_click(
+            lambda _: setattr(self.items, "children", tuple(c for c in self.items.children if c is not row))
+        )
         self.items.children = (*self.items.children, row)
 
     def refresh_options(self) -> None:
@@ -226,10 +374,14 @@ class ExerciseBuilder:
     def data(self) -> dict[str, Any]:
         title_vi = self.title_vi.value.strip()
         data: dict[str, Any] = {
-            "schema_version": 1, "id": self.id.value.strip(), "version": "1",
+            "schema_version": 1,
+            "id": self.id.value.strip(),
+            "version": "1",
             "title": {"vi": title_vi, "en": self.title_en.value.strip() or title_vi},
             "description": {"vi": self.desc_vi.value.strip(), "en": self.desc_vi.value.strip()},
-            "scenarios": [{"scenario": row.children[0].value, "variants": row.children[1].value} for row in self.items.children],
+            "scenarios": [
+                {"scenario": row.children[0].value, "variants": row.children[1].value} for row in self.items.children
+            ],
             "pass_mark": self.pass_mark.value,
         }
         if self.time.value:

@@ -23,19 +23,27 @@ def case_card(case: Case, desk: TrainerDesk, lang: str) -> str:
     """HTML of what the officer sees: the person, their first words, their papers."""
     p = case.primary
     docs = ", ".join(desk.label("documents", d, lang) for d in case.document_kinds) or t("no_documents", lang)
-    return (f"<div class='trove-card'><p class='trove-fictional'>⚠ {t('fictional_banner', lang)}</p>"
-            f"<h3>{html.escape(p.full_name)} — {t('age_years', lang, age=p.age)}</h3>"
-            f"<p><b>{t('first_statement', lang)}:</b> “{html.escape(case.observable.first_statement.get(lang))}”</p>"
-            f"<p><b>{t('appearance', lang)}:</b> {html.escape(case.observable.appearance.get(lang))}</p>"
-            f"<p><b>{t('documents', lang)}:</b> {html.escape(docs)}</p></div>")
+    return (
+        f"<div class='trove-card'><p class='trove-fictional'>⚠ {t('fictional_banner', lang)}</p>"
+        f"<h3>{html.escape(p.full_name)} — {t('age_years', lang, age=p.age)}</h3>"
+        f"<p><b>{t('first_statement', lang)}:</b> “{html.escape(case.observable.first_statement.get(lang))}”</p>"
+        f"<p><b>{t('appearance', lang)}:</b> {html.escape(case.observable.appearance.get(lang))}</p>"
+        f"<p><b>{t('documents', lang)}:</b> {html.escape(docs)}</p></div>"
+    )
 
 
 def assessment_table(truth: dict[str, Any], lang: str) -> str:
     """HTML table of the ground truth (``assessment_report`` data): decision point, determination, value, cited rules."""
     rows = []
     for key, d in truth["determinations"].items():
-        cites = "<br>".join(f"{html.escape(c)} <i>({t('rule_status_' + r['status'], lang)})</i>" for r in d["rules"] for c in r["cite_" + lang])
-        rows.append(f"<tr><td>{d['decision_point']}</td><td>{key}</td><td><code>{html.escape(_short(d['value']))}</code></td><td>{cites}</td></tr>")
+        cites = "<br>".join(
+            f"{html.escape(c)} <i>({t('rule_status_' + r['status'], lang)})</i>"
+            for r in d["rules"]
+            for c in r["cite_" + lang]
+        )
+        rows.append(
+            f"<tr><td>{d['decision_point']}</td><td>{key}</td><td><code>{html.escape(_short(d['value']))}</code></td><td>{cites}</td></tr>"
+        )
     return f"<h3>{t('ground_truth', lang)} — {t('regime', lang)} {truth['regime']}</h3><table class='trove-table'>{''.join(rows)}</table>"
 
 
@@ -74,8 +82,12 @@ def explorer(desk: TrainerDesk) -> widgets.Widget:
                 return
             variant = desk.explore(scenario.value, int(seed.value), lang.value)
             story = html.escape(variant.case.truth.story.get(lang.value))
-            out.value = (case_card(variant.case, desk, lang.value) + f"<h3>{t('truth', lang.value)}</h3><p>{story}</p>"
-                         + assessment_table(variant.truth, lang.value) + f"<h3>{t('graph', lang.value)}</h3>")
+            out.value = (
+                case_card(variant.case, desk, lang.value)
+                + f"<h3>{t('truth', lang.value)}</h3><p>{story}</p>"
+                + assessment_table(variant.truth, lang.value)
+                + f"<h3>{t('graph', lang.value)}</h3>"
+            )
             picture.value = variant.graph_png
         except Exception:  # the UI's one broad except: show a friendly panel, log the details
             log.exception("explorer failed")
@@ -84,6 +96,10 @@ def explorer(desk: TrainerDesk) -> widgets.Widget:
     lang.observe(lambda _: (relabel(), render()), names="value")
     button.on_click(render)
     relabel()
-    style = widgets.HTML("<style>.trove-fictional{color:#b03a2e;font-weight:bold}.trove-table td{vertical-align:top;padding:4px;"
-                         "border-bottom:1px solid #ddd}.trove-card{border:1px solid #aaa;padding:8px;border-radius:6px}</style>")
-    return widgets.VBox([style, widgets.HTML(f"<h2>{t('app_title')}</h2>"), lang, widgets.HBox([scenario, seed, button]), out, picture])
+    style = widgets.HTML(
+        "<style>.trove-fictional{color:#b03a2e;font-weight:bold}.trove-table td{vertical-align:top;padding:4px;"
+        "border-bottom:1px solid #ddd}.trove-card{border:1px solid #aaa;padding:8px;border-radius:6px}</style>"
+    )
+    return widgets.VBox(
+        [style, widgets.HTML(f"<h2>{t('app_title')}</h2>"), lang, widgets.HBox([scenario, seed, button]), out, picture]
+    )

@@ -11,35 +11,57 @@ from sim.ui.i18n import t
 if TYPE_CHECKING:
     from sim.training.forms import FormField
 
-STATUS_KEYS = {"confirmed": "rule_status_confirmed", "inferred": "rule_status_inferred", "unconfirmed": "rule_status_unconfirmed"}
+STATUS_KEYS = {
+    "confirmed": "rule_status_confirmed",
+    "inferred": "rule_status_inferred",
+    "unconfirmed": "rule_status_unconfirmed",
+}
 
 
 def _finding(f: dict[str, Any], lang: str) -> str:
     cites = "; ".join(html.escape(c) for c in f["cite_" + lang])
-    status = "" if f["status"] == "confirmed" else f" <i>({t('status_label', lang, status=t(STATUS_KEYS[f['status']], lang))})</i>"
+    status = (
+        ""
+        if f["status"] == "confirmed"
+        else f" <i>({t('status_label', lang, status=t(STATUS_KEYS[f['status']], lang))})</i>"
+    )
     lost = f" — {t('feedback_lost', lang, points=f['lost'])}" if f["lost"] else ""
     return f"<li>{html.escape(f[lang])}{lost}<br><small>{cites}{status}</small></li>"
 
 
 def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: str) -> str:
     """Score, critical errors in red at the top, each decision point with what was lost and why, deadlines."""
-    parts = [f"<h2 class='trove-score'>{t('score', lang, total=round(report['total'], 1), max=report['max_points'], percent=report['percent'])}</h2>"]
+    parts = [
+        f"<h2 class='trove-score'>{t('score', lang, total=round(report['total'], 1), max=report['max_points'], percent=report['percent'])}</h2>"
+    ]
     if report["critical_errors"]:
-        items = "".join(f"<li><b>{f['rule']}</b> {html.escape(f[lang])}<br><small>{'; '.join(html.escape(c) for c in f['cite_' + lang])}</small></li>"
-                        for f in report["critical_errors"])
+        items = "".join(
+            f"<li><b>{f['rule']}</b> {html.escape(f[lang])}<br><small>{'; '.join(html.escape(c) for c in f['cite_' + lang])}</small></li>"
+            for f in report["critical_errors"]
+        )
         cap = f"<p><b>{html.escape(report.get('cap_' + lang, ''))}</b></p>" if report.get("capped") else ""
         parts.append(f"<div class='trove-critical'><h3>{t('critical_errors', lang)}</h3>{cap}<ul>{items}</ul></div>")
     for comment in overrides:
-        parts.append(f"<div class='trove-comment'>{html.escape(t('trainer_comment', lang, dp=comment['decision_point'], comment=comment['comment']))}</div>")
+        parts.append(
+            f"<div class='trove-comment'>{html.escape(t('trainer_comment', lang, dp=comment['decision_point'], comment=comment['comment']))}</div>"
+        )
     for point in report["points"]:
         title = t(f"dp_{point['decision_point']}", lang)
         body = "".join(_finding(f, lang) for f in point["findings"]) or f"<li>{t('feedback_full', lang)}</li>"
-        parts.append(f"<details open><summary><b>{title}</b>: {point['points']}/{point['max_points']}</summary><ul>{body}</ul></details>")
+        parts.append(
+            f"<details open><summary><b>{title}</b>: {point['points']}/{point['max_points']}</summary><ul>{body}</ul></details>"
+        )
     rows = []
     for e in report["timeline"]:
-        state = t("timeline_info", lang) if e["met"] is None else (t("timeline_met", lang) if e["met"] else t("timeline_missed", lang))
+        state = (
+            t("timeline_info", lang)
+            if e["met"] is None
+            else (t("timeline_met", lang) if e["met"] else t("timeline_missed", lang))
+        )
         css = "" if e["met"] is None else ("trove-ok" if e["met"] else "trove-missed")
-        rows.append(f"<tr class='{css}'><td>{html.escape(e[lang])}</td><td>{html.escape(e['deadline_' + lang])}</td><td>{state}</td></tr>")
+        rows.append(
+            f"<tr class='{css}'><td>{html.escape(e[lang])}</td><td>{html.escape(e['deadline_' + lang])}</td><td>{state}</td></tr>"
+        )
     parts.append(f"<h3>{t('timeline', lang)}</h3><table class='trove-table'>{''.join(rows)}</table>")
     return "".join(parts)
 

@@ -1,9 +1,11 @@
 """The UI's one broad ``except``: run a widget action, and on failure show a friendly panel and log the
 details (Voilà hides tracebacks, so an uncaught error would be a blank cell)."""
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 

@@ -5,19 +5,20 @@ Widgets render the session's state and forward events to one ``Workshop`` / ``Ca
 nothing here computes a score or holds state that matters. The answer key is only ever rendered
 after the store has the submitted report.
 """
+
 from __future__ import annotations
 
 import html
 import logging
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 
 from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee, Workshop
 from sim.errors import SimError
 from sim.ui.i18n import t
-
 
 log = logging.getLogger(__name__)
 
@@ -91,24 +92,50 @@ class TraineeApp:
     # screens ----------------------------------------------------------------------------------
     def show_join(self) -> None:
         L = self.lang
-        code = self.code_field = widgets.Text(value=self.prefill_code, description=t("workshop_code", L), style={"description_width": "initial"})
+        code = self.code_field = widgets.Text(
+            value=self.prefill_code, description=t("workshop_code", L), style={"description_width": "initial"}
+        )
         name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
-        commune = widgets.Combobox(options=self._communes(), ensure_option=False, description=t("commune_field", L),
-                                   style={"description_width": "initial"})
-        role = widgets.Dropdown(options=[(t(f"role_{r}", L), r) for r in ROLES], description=t("role_field", L), style={"description_width": "initial"})
-        join = self._button("join_button", lambda: self._joined(self.workshop.join(full_name=name.value, commune=commune.value,
-                                                                                      role=role.value, workshop_code=code.value)), "primary")
+        commune = widgets.Combobox(
+            options=self._communes(),
+            ensure_option=False,
+            description=t("commune_field", L),
+            style={"description_width": "initial"},
+        )
+        role = widgets.Dropdown(
+            options=[(t(f"role_{r}", L), r) for r in ROLES],
+            description=t("role_field", L),
+            style={"description_width": "initial"},
+        )
+        join = self._button(
+            "join_button",
+            lambda: self._joined(
+                self.workshop.join(
+                    full_name=name.value, commune=commune.value, role=role.value, workshop_code=code.value
+                )
+            ),
+            "primary",
+        )
         join_items = ([code] if self.workshop.code else []) + [name, commune, role, join]
         resume_code = widgets.Text(description=t("resume_code", L), style={"description_width": "initial"})
         resume = self._button("resume_button", lambda: self._joined(self.workshop.resume(resume_code.value)), "primary")
         lost_name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
         lost_code = widgets.Text(description=t("workshop_code", L), style={"description_width": "initial"})
-        find = self._button("find_button", lambda: self._joined(self.workshop.resume_by_name(lost_name.value, lost_code.value)))
-        resume_items = [resume_code, resume, widgets.HTML(t("forgot_code", L)), lost_name] + ([lost_code] if self.workshop.code else []) + [find]
+        find = self._button(
+            "find_button", lambda: self._joined(self.workshop.resume_by_name(lost_name.value, lost_code.value))
+        )
+        resume_items = (
+            [resume_code, resume, widgets.HTML(t("forgot_code", L)), lost_name]
+            + ([lost_code] if self.workshop.code else [])
+            + [find]
+        )
         tabs = widgets.Tab(children=[widgets.VBox(join_items), widgets.VBox(resume_items)])
         tabs.set_title(0, t("join_tab", L))
         tabs.set_title(1, t("resume_tab", L))
-        self.body.children = [widgets.HTML(f"<h2>{t('trainee_title', L)}</h2><p class='trove-fictional'>{t('fictional_banner', L)}</p>"), tabs]
+        self.body.children = [
+            widgets.HTML(f"<h2>{t('trainee_title', L)}</h2><p class='trove-fictional'>{t('fictional_banner', L)}</p>"),
+            tabs,
+        ]
 
     def _communes(self) -> list[str]:
         """The communes of the workshop's region, offered as the trainee types (better coverage data)."""
@@ -128,22 +155,40 @@ class TraineeApp:
 
     def show_exercises(self) -> None:
         L, trainee = self.lang, self.trainee
-        rows: list[widgets.Widget] = [widgets.HTML(f"<p class='trove-code'>{t('your_code', L, code=trainee.resume_code)}</p>"
-                                                   f"<h2>{t('choose_exercise', L)}</h2>")]
+        rows: list[widgets.Widget] = [
+            widgets.HTML(
+                f"<p class='trove-code'>{t('your_code', L, code=trainee.resume_code)}</p>"
+                f"<h2>{t('choose_exercise', L)}</h2>"
+            )
+        ]
         for exercise in self.workshop.exercises():
             progress = self.workshop.progress(trainee, exercise.id)
-            states = ", ".join(t("progress_done", L, percent=p["percent"]) if p["submitted"] else t("progress_open", L) if p["started"]
-                               else t("progress_new", L) for p in progress)
+            states = ", ".join(
+                t("progress_done", L, percent=p["percent"])
+                if p["submitted"]
+                else t("progress_open", L)
+                if p["started"]
+                else t("progress_new", L)
+                for p in progress
+            )
             facts = [t("exercise_cases", L, n=len(progress)), t("pass_mark", L, mark=exercise.pass_mark)]
             if exercise.time_limit_minutes:
                 facts.append(t("time_limit", L, minutes=exercise.time_limit_minutes))
-            rows.append(widgets.HTML(f"<h3>{html.escape(exercise.title.get(L))}</h3><p>{html.escape(exercise.description.get(L))}</p>"
-                                     f"<p><small>{' · '.join(facts)} — {states}</small></p>"))
+            rows.append(
+                widgets.HTML(
+                    f"<h3>{html.escape(exercise.title.get(L))}</h3><p>{html.escape(exercise.description.get(L))}</p>"
+                    f"<p><small>{' · '.join(facts)} — {states}</small></p>"
+                )
+            )
             buttons = [self._button("start_exercise", lambda e=exercise.id: self._open_exercise(e), "primary")]
             for p in progress:
                 if p["submitted"]:
-                    review = widgets.Button(description=t("review_case", L, i=p["position"] + 1), layout=widgets.Layout(width="auto"))
-                    review.on_click(lambda _, e=exercise.id, pos=p["position"]: self._guard(lambda: self._review(e, pos)))
+                    review = widgets.Button(
+                        description=t("review_case", L, i=p["position"] + 1), layout=widgets.Layout(width="auto")
+                    )
+                    review.on_click(
+                        lambda _, e=exercise.id, pos=p["position"]: self._guard(lambda: self._review(e, pos))
+                    )
                     buttons.append(review)
             rows.append(widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")))
         self.body.children = rows
@@ -168,20 +213,32 @@ class TraineeApp:
     def show_case(self) -> None:
         L, s = self.lang, self.session
         n = len(self.workshop.progress(self.trainee, self.exercise_id))
-        header = widgets.HTML(f"<p><b>{t('your_code', L, code=self.trainee.resume_code)}</b></p>"
-                              f"<h2>{t('case_of', L, i=s.attempt.position + 1, n=n)} — {html.escape(s.scenario.title.get(L) if s.scenario else s.attempt.scenario_id)}</h2>")
+        header = widgets.HTML(
+            f"<p><b>{t('your_code', L, code=self.trainee.resume_code)}</b></p>"
+            f"<h2>{t('case_of', L, i=s.attempt.position + 1, n=n)} — {html.escape(s.scenario.title.get(L) if s.scenario else s.attempt.scenario_id)}</h2>"
+        )
         self.clock = widgets.HTML(self._clock_text())
         self.log = widgets.HTML(self._log_html())
         self.questions = widgets.VBox(self._question_buttons())
-        interview = widgets.VBox([widgets.HTML(f"<h3>{t('interview', L)}</h3><p><small>{t('interview_help', L)}</small></p>"),
-                                  self.questions, widgets.HTML(f"<h4>{t('interview_log', L)}</h4>"), self.log])
+        interview = widgets.VBox(
+            [
+                widgets.HTML(f"<h3>{t('interview', L)}</h3><p><small>{t('interview_help', L)}</small></p>"),
+                self.questions,
+                widgets.HTML(f"<h4>{t('interview_log', L)}</h4>"),
+                self.log,
+            ]
+        )
         self.forms = {}
         self.active = s.active_decision_points
         # Each form is built when its panel is first opened: a case opens with a few dozen widgets, not hundreds.
-        decisions = self.decisions = widgets.Accordion(children=[widgets.VBox() for _ in self.active], selected_index=None)
+        decisions = self.decisions = widgets.Accordion(
+            children=[widgets.VBox() for _ in self.active], selected_index=None
+        )
         for i, dp in enumerate(self.active):
             decisions.set_title(i, t(f"dp_{dp}", L))
-        decisions.observe(lambda change: self._guard(lambda: self._open_form(decisions, change["new"])), names="selected_index")
+        decisions.observe(
+            lambda change: self._guard(lambda: self._open_form(decisions, change["new"])), names="selected_index"
+        )
         self.plan = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", display="none"))
         if s.answers.get("D10"):  # matplotlib loads only once the trainee works on the plan (kernel memory)
             self._draw_plan()
@@ -189,8 +246,19 @@ class TraineeApp:
         self.confirm = widgets.HBox()
         submit = self._button("submit", self._ask_submit, "warning")
         back = self._button("back_to_exercises", lambda: self._render(self.show_exercises))
-        self.body.children = [back, header, widgets.HTML(self._card_html()), self.clock, interview,
-                              widgets.HTML(f"<h3>{t('decisions', L)}</h3>"), decisions, self.plan, self.saved, submit, self.confirm]
+        self.body.children = [
+            back,
+            header,
+            widgets.HTML(self._card_html()),
+            self.clock,
+            interview,
+            widgets.HTML(f"<h3>{t('decisions', L)}</h3>"),
+            decisions,
+            self.plan,
+            self.saved,
+            submit,
+            self.confirm,
+        ]
 
     def _open_form(self, decisions: widgets.Accordion, index: object) -> None:
         from sim.ui.answer_forms import AnswerForm
@@ -209,14 +277,20 @@ class TraineeApp:
         case = s.case
         p = case.primary
         docs = ", ".join(s.label("documents", d, L) for d in case.document_kinds) or t("no_documents", L)
-        arrival = t("brought_by", L, agency=s.label("agencies", case.observable.brought_by, L)) if case.observable.brought_by else t("came_alone", L)
+        arrival = (
+            t("brought_by", L, agency=s.label("agencies", case.observable.brought_by, L))
+            if case.observable.brought_by
+            else t("came_alone", L)
+        )
         children = f"<p>{t('children_with', L, n=len(case.children))}</p>" if case.children else ""
         home = html.escape(p.home.commune) if p.home else html.escape(p.country)
-        return (f"<div class='trove-card'><p class='trove-fictional'>{t('fictional_banner', L)}</p>"
-                f"<h3>{html.escape(p.full_name)} — {t('age_years', L, age=p.age)} — {home}</h3><p>{html.escape(arrival)}</p>{children}"
-                f"<p><b>{t('first_statement', L)}:</b> “{html.escape(case.observable.first_statement.get(L))}”</p>"
-                f"<p><b>{t('appearance', L)}:</b> {html.escape(case.observable.appearance.get(L))}</p>"
-                f"<p><b>{t('documents', L)}:</b> {html.escape(docs)}</p></div>")
+        return (
+            f"<div class='trove-card'><p class='trove-fictional'>{t('fictional_banner', L)}</p>"
+            f"<h3>{html.escape(p.full_name)} — {t('age_years', L, age=p.age)} — {home}</h3><p>{html.escape(arrival)}</p>{children}"
+            f"<p><b>{t('first_statement', L)}:</b> “{html.escape(case.observable.first_statement.get(L))}”</p>"
+            f"<p><b>{t('appearance', L)}:</b> {html.escape(case.observable.appearance.get(L))}</p>"
+            f"<p><b>{t('documents', L)}:</b> {html.escape(docs)}</p></div>"
+        )
 
     def _clock_text(self) -> str:
         minutes = self.session.clock
@@ -226,8 +300,14 @@ class TraineeApp:
         L = self.lang
         if not self.session.asked:
             return f"<p>{t('nothing_asked', L)}</p>"
-        return "<ol>" + "".join(f"<li><b>{html.escape(r.question.text.get(L))}</b><br>{html.escape(r.question.answer.get(L))}</li>"
-                                for r in self.session.asked) + "</ol>"
+        return (
+            "<ol>"
+            + "".join(
+                f"<li><b>{html.escape(r.question.text.get(L))}</b><br>{html.escape(r.question.answer.get(L))}</li>"
+                for r in self.session.asked
+            )
+            + "</ol>"
+        )
 
     def _question_buttons(self) -> list[widgets.Widget]:
         asked = {r.question.id for r in self.session.asked}
@@ -235,7 +315,9 @@ class TraineeApp:
         for q in self.session.case.interview:
             if q.id in asked:
                 continue
-            button = widgets.Button(description=q.text.get(self.lang), layout=widgets.Layout(width="100%", height="auto"))
+            button = widgets.Button(
+                description=q.text.get(self.lang), layout=widgets.Layout(width="100%", height="auto")
+            )
             button.on_click(lambda _, qid=q.id: self._guard(lambda: self._asked(qid)))
             buttons.append(button)
         return buttons
@@ -253,6 +335,7 @@ class TraineeApp:
             self.clock.value = self._clock_text()
             if dp == "D10":
                 self._draw_plan()
+
         self._guard(save)
 
     def _draw_plan(self) -> None:
@@ -261,10 +344,17 @@ class TraineeApp:
 
     def _ask_submit(self) -> None:
         missing = [t(f"dp_{dp}", self.lang) for dp in self.active if dp not in self.session.answers]
-        warning = widgets.HTML(f"<p>{t('unanswered', self.lang, items=', '.join(missing))}</p>") if missing else widgets.HTML()
-        self.confirm.children = [warning, widgets.HTML(f"<b>{t('submit_confirm', self.lang)}</b>"),
-                                 self._button("submit_yes", self._submit, "danger"),
-                                 self._button("submit_no", lambda: setattr(self.confirm, "children", ()))]
+        warning = (
+            widgets.HTML(f"<p>{t('unanswered', self.lang, items=', '.join(missing))}</p>")
+            if missing
+            else widgets.HTML()
+        )
+        self.confirm.children = [
+            warning,
+            widgets.HTML(f"<b>{t('submit_confirm', self.lang)}</b>"),
+            self._button("submit_yes", self._submit, "danger"),
+            self._button("submit_no", lambda: setattr(self.confirm, "children", ())),
+        ]
 
     def _submit(self) -> None:
         self.session.submit()
@@ -281,10 +371,18 @@ class TraineeApp:
         self._draw_later(picture, lambda: s.feedback_png(L))
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         more = any(not p["submitted"] for p in progress)
-        nav = self._button("next_case", lambda: self._open_exercise(self.exercise_id), "primary") if more else \
-            self._button("back_to_exercises", lambda: self._render(self.show_summary), "primary")
-        self.body.children = [widgets.HTML(report_html(report, s.overrides(), L)), widgets.HTML(f"<p>{t('referral_yours', L)}</p>"), picture,
-                              widgets.HTML(answer_key_html(s.answer_key(), {dp: s.form_fields(dp) for dp in s.decision_points}, L)), nav]
+        nav = (
+            self._button("next_case", lambda: self._open_exercise(self.exercise_id), "primary")
+            if more
+            else self._button("back_to_exercises", lambda: self._render(self.show_summary), "primary")
+        )
+        self.body.children = [
+            widgets.HTML(report_html(report, s.overrides(), L)),
+            widgets.HTML(f"<p>{t('referral_yours', L)}</p>"),
+            picture,
+            widgets.HTML(answer_key_html(s.answer_key(), {dp: s.form_fields(dp) for dp in s.decision_points}, L)),
+            nav,
+        ]
 
     def _draw_later(self, picture: widgets.Image, draw: Callable[[], bytes]) -> None:
         """Draw a graph in the background: the feedback text shows at once, the picture follows (matplotlib is slow)."""
@@ -304,9 +402,17 @@ class TraineeApp:
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         average, passed = self.workshop.result(self.trainee, self.exercise_id)
         verdict = t("passed", L) if passed else t("not_passed", L)
-        rows = "".join(f"<li>{t('case_of', L, i=p['position'] + 1, n=len(progress))}: {p['percent'] if p['submitted'] else '—'}%</li>" for p in progress)
+        rows = "".join(
+            f"<li>{t('case_of', L, i=p['position'] + 1, n=len(progress))}: {p['percent'] if p['submitted'] else '—'}%</li>"
+            for p in progress
+        )
         back = self._button("back_to_exercises", lambda: self._render(self.show_exercises), "primary")
-        self.body.children = [widgets.HTML(f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=average, verdict=verdict)}</h3><ul>{rows}</ul>"), back]
+        self.body.children = [
+            widgets.HTML(
+                f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=average, verdict=verdict)}</h3><ul>{rows}</ul>"
+            ),
+            back,
+        ]
 
 
 def prefill_from_link(app: TraineeApp) -> None:
@@ -370,4 +476,6 @@ def show(workshop: Workshop | None = None) -> widgets.Widget:
         return app.widget
     except SimError as exc:  # a broken scenario file or store must not leave a blank page
         log.exception("cannot start the trainee app")
-        return widgets.HTML(f"<div class='trove-error'><b>{t('error_title')}</b><p>{html.escape(str(exc))}</p><p>{t('error_hint')}</p></div>")
+        return widgets.HTML(
+            f"<div class='trove-error'><b>{t('error_title')}</b><p>{html.escape(str(exc))}</p><p>{t('error_hint')}</p></div>"
+        )

@@ -1,19 +1,20 @@
 """The trainer app (``notebooks/trainer.ipynb``): live view with charts, debrief, scores with overrides,
 export, and the workshop's exercise list. Nothing is shown before the trainer secret is checked
 against the store; the same code runs in Voilà and in JupyterLab."""
+
 from __future__ import annotations
 
 import base64
 import html
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as widgets
 
 from sim.app.trainee import InputError
 from sim.app.trainer import DECISION_POINTS, TrainerDesk
-
 from sim.ui.guard import guarded
 from sim.ui.i18n import t
 
@@ -65,7 +66,9 @@ class TrainerApp:
         self.message = widgets.HTML()
         self.live_table = widgets.HTML()
         self.charts = widgets.VBox()
-        self.tabs = widgets.Tab(children=[self._live(), self._debrief(), self._scores(), self._export(), self._workshop()])
+        self.tabs = widgets.Tab(
+            children=[self._live(), self._debrief(), self._scores(), self._export(), self._workshop()]
+        )
         for i, key in enumerate(("tab_live", "tab_debrief", "tab_score", "tab_export", "tab_workshop")):
             self.tabs.set_title(i, t(key, lang))
         self.widget = widgets.VBox([widgets.HTML(f"<h2>{t('trainer_title', lang)}</h2>"), self.message, self.tabs])
@@ -76,15 +79,24 @@ class TrainerApp:
 
     # live ---------------------------------------------------------------------------------------
     def _live(self) -> widgets.Widget:
-        ticker = widgets.Play(interval=REFRESH_SECONDS * 1000, max=10**9, show_repeat=False, layout=widgets.Layout(display="none"))
+        ticker = widgets.Play(
+            interval=REFRESH_SECONDS * 1000, max=10**9, show_repeat=False, layout=widgets.Layout(display="none")
+        )
         ticker.observe(lambda _: self._guard(self.refresh_live), names="value")
         ticker.playing = True
         button = widgets.Button(description=t("refresh", self.lang))
         button.on_click(lambda _: self._guard(lambda: (self.refresh_live(), self.refresh_charts())))
         self._guard(self.refresh_live)
         self._guard(self.refresh_charts)
-        return widgets.VBox([widgets.HTML(f"<small>{t('auto_refresh', self.lang, seconds=REFRESH_SECONDS)}</small>"), ticker, button,
-                             self.live_table, self.charts])
+        return widgets.VBox(
+            [
+                widgets.HTML(f"<small>{t('auto_refresh', self.lang, seconds=REFRESH_SECONDS)}</small>"),
+                ticker,
+                button,
+                self.live_table,
+                self.charts,
+            ]
+        )
 
     def refresh_live(self) -> None:
         L = self.lang
@@ -93,36 +105,57 @@ class TrainerApp:
         for st in self.desk.live_status(STUCK_MINUTES):
             last = t("minutes_ago", L, n=st.idle_minutes) if st.idle_minutes is not None else t("nothing_yet", L)
             average = f"{st.average_percent:.0f}%" if st.average_percent is not None else "—"
-            lines.append(f"<tr><td>{html.escape(st.trainee.full_name)}</td><td>{html.escape(st.trainee.commune)}</td>"
-                         f"<td>{t('role_' + st.trainee.role, L)}</td><td>{html.escape(st.current or '—')}</td>"
-                         f"<td class='{'trove-stuck' if st.stuck else ''}'>{last}{' — ' + t('stuck', L) if st.stuck else ''}</td>"
-                         f"<td>{st.submitted}</td><td>{average}</td></tr>")
-        header = "".join(f"<th>{t(k, L)}</th>" for k in ("col_trainee", "col_commune", "col_role", "col_current", "col_last", "col_done", "col_average"))
+            lines.append(
+                f"<tr><td>{html.escape(st.trainee.full_name)}</td><td>{html.escape(st.trainee.commune)}</td>"
+                f"<td>{t('role_' + st.trainee.role, L)}</td><td>{html.escape(st.current or '—')}</td>"
+                f"<td class='{'trove-stuck' if st.stuck else ''}'>{last}{' — ' + t('stuck', L) if st.stuck else ''}</td>"
+                f"<td>{st.submitted}</td><td>{average}</td></tr>"
+            )
+        header = "".join(
+            f"<th>{t(k, L)}</th>"
+            for k in ("col_trainee", "col_commune", "col_role", "col_current", "col_last", "col_done", "col_average")
+        )
         submitted = sum(1 for r in rows if r.submitted_at)
-        self.live_table.value = (f"<p><b>{t('joined_count', L, n=len(lines), done=submitted)}</b></p>"
-                                 f"<table class='trove-table'><tr>{header}</tr>{''.join(lines)}</table>")
+        self.live_table.value = (
+            f"<p><b>{t('joined_count', L, n=len(lines), done=submitted)}</b></p>"
+            f"<table class='trove-table'><tr>{header}</tr>{''.join(lines)}</table>"
+        )
 
     def refresh_charts(self) -> None:
         L = self.lang
         images, unmatched = self.desk.dashboard_charts(L)
-        note = widgets.HTML(f"<small>{html.escape(t('unmatched_communes', L, items=', '.join(unmatched)))}</small>") if unmatched else widgets.HTML()
-        self.charts.children = [widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="min(100%, 760px)")) for png in images] + [note]
+        note = (
+            widgets.HTML(f"<small>{html.escape(t('unmatched_communes', L, items=', '.join(unmatched)))}</small>")
+            if unmatched
+            else widgets.HTML()
+        )
+        self.charts.children = [
+            widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="min(100%, 760px)"))
+            for png in images
+        ] + [note]
 
     # debrief --------------------------------------------------------------------------------------
     def _debrief(self) -> widgets.Widget:
         L = self.lang
         scenario = widgets.Dropdown(description=t("debrief_pick", L), style={"description_width": "initial"})
-        point = widgets.Dropdown(options=[(t(f"dp_{dp}", L), dp) for dp in DECISION_POINTS],
-                                 description=t("debrief_point", L), style={"description_width": "initial"})
+        point = widgets.Dropdown(
+            options=[(t(f"dp_{dp}", L), dp) for dp in DECISION_POINTS],
+            description=t("debrief_point", L),
+            style={"description_width": "initial"},
+        )
         spread = widgets.HTML()
-        attempt = widgets.Dropdown(description=t("replay_pick", L), style={"description_width": "initial"}, layout=widgets.Layout(width="90%"))
+        attempt = widgets.Dropdown(
+            description=t("replay_pick", L), style={"description_width": "initial"}, layout=widgets.Layout(width="90%")
+        )
         step = widgets.IntSlider(description=t("replay_step", L), min=0, max=0)
         steps_view = widgets.HTML()
 
         def fill() -> None:
             rows = self.desk.submitted_rows()
             scenario.options = sorted({r.scenario_id for r in rows})
-            attempt.options = [(f"{r.full_name} — {r.exercise_id} #{r.case_number} — {r.final_percent}%", r.attempt_id) for r in rows]
+            attempt.options = [
+                (f"{r.full_name} — {r.exercise_id} #{r.case_number} — {r.final_percent}%", r.attempt_id) for r in rows
+            ]
 
         def show_spread() -> None:
             if not scenario.value or not point.value:
@@ -130,10 +163,15 @@ class TrainerApp:
             found, labels, basis = self.desk.choice_spread(scenario.value, point.value, L)
             parts = [f"<h4>{t('debrief_choices', L)}</h4>"]
             for fs in found:
-                rows = "".join(f"<tr><td>{html.escape(str(labels.get(fs.field, {}).get(v, v)))}</td><td>{c.chosen}/{fs.attempts}</td>"
-                               f"<td>{c.correct_for}/{fs.attempts}</td></tr>" for v, c in sorted(fs.options.items(), key=lambda kv: -kv[1].chosen))
-                parts.append(f"<p><b>{html.escape(self.desk.field_label(point.value, fs.field, L))}</b></p><table class='trove-table'>"
-                             f"<tr><th></th><th>{t('debrief_chosen', L)}</th><th>{t('debrief_correct_for', L)}</th></tr>{rows}</table>")
+                rows = "".join(
+                    f"<tr><td>{html.escape(str(labels.get(fs.field, {}).get(v, v)))}</td><td>{c.chosen}/{fs.attempts}</td>"
+                    f"<td>{c.correct_for}/{fs.attempts}</td></tr>"
+                    for v, c in sorted(fs.options.items(), key=lambda kv: -kv[1].chosen)
+                )
+                parts.append(
+                    f"<p><b>{html.escape(self.desk.field_label(point.value, fs.field, L))}</b></p><table class='trove-table'>"
+                    f"<tr><th></th><th>{t('debrief_chosen', L)}</th><th>{t('debrief_correct_for', L)}</th></tr>{rows}</table>"
+                )
             cites = "; ".join(html.escape(c) for c in basis)
             parts.append(f"<p><b>{t('debrief_basis', L)}:</b> {cites}</p>")
             spread.value = "".join(parts)
@@ -153,11 +191,18 @@ class TrainerApp:
             steps = steps if steps is not None else self.desk.replay(attempt.value, L)
             shown = []
             for s, question in steps[: step.value + 1]:
-                what = t("replay_asked", L, text=question) if s.kind == "action" else \
-                    t("replay_answered", L, dp=s.key, value=", ".join(f"{k}={v}" for k, v in s.payload.items()))
+                what = (
+                    t("replay_asked", L, text=question)
+                    if s.kind == "action"
+                    else t("replay_answered", L, dp=s.key, value=", ".join(f"{k}={v}" for k, v in s.payload.items()))
+                )
                 shown.append(f"<li>{t('replay_at', L, minute=s.minute)}: {html.escape(what)}</li>")
             report = self.desk.report(attempt.value)
-            done = report_html(report, self.desk.overrides(attempt.value), L) if report and step.value >= len(steps) - 1 else ""
+            done = (
+                report_html(report, self.desk.overrides(attempt.value), L)
+                if report and step.value >= len(steps) - 1
+                else ""
+            )
             steps_view.value = f"<ol>{''.join(shown)}</ol>{done}"
 
         refresh = widgets.Button(description=t("refresh", L))
@@ -172,17 +217,27 @@ class TrainerApp:
     # scores -----------------------------------------------------------------------------------------
     def _scores(self) -> widgets.Widget:
         L = self.lang
-        attempt = widgets.Dropdown(description=t("replay_pick", L), style={"description_width": "initial"}, layout=widgets.Layout(width="90%"))
+        attempt = widgets.Dropdown(
+            description=t("replay_pick", L), style={"description_width": "initial"}, layout=widgets.Layout(width="90%")
+        )
         summary = widgets.HTML()
         point = widgets.Dropdown(description=t("debrief_point", L), style={"description_width": "initial"})
-        points = widgets.BoundedFloatText(description=t("override_points", L), min=0, max=100, step=0.5, style={"description_width": "initial"})
-        comment = widgets.Textarea(description=t("override_comment", L), style={"description_width": "initial"}, layout=widgets.Layout(width="90%"))
+        points = widgets.BoundedFloatText(
+            description=t("override_points", L), min=0, max=100, step=0.5, style={"description_width": "initial"}
+        )
+        comment = widgets.Textarea(
+            description=t("override_comment", L),
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="90%"),
+        )
         save = widgets.Button(description=t("override_save", L), button_style="primary")
         saved = widgets.HTML()
 
         def fill() -> None:
-            attempt.options = [(f"{r.full_name} — {r.exercise_id} #{r.case_number} — {r.final_percent}%", r.attempt_id)
-                               for r in self.desk.submitted_rows()]
+            attempt.options = [
+                (f"{r.full_name} — {r.exercise_id} #{r.case_number} — {r.final_percent}%", r.attempt_id)
+                for r in self.desk.submitted_rows()
+            ]
 
         def show() -> None:
             from sim.ui.feedback import report_html
@@ -191,9 +246,14 @@ class TrainerApp:
                 return
             report = self.desk.report(attempt.value)
             overrides = self.desk.overrides(attempt.value)
-            point.options = [(f"{t('dp_' + p['decision_point'], L)} ({p['points']}/{p['max_points']})", p["decision_point"]) for p in report["points"]]
-            summary.value = (f"<p><b>{t('auto_and_final', L, auto=report['percent'], final=self.desk.final_percent(attempt.value))}</b></p>"
-                             + report_html(report, overrides, L))
+            point.options = [
+                (f"{t('dp_' + p['decision_point'], L)} ({p['points']}/{p['max_points']})", p["decision_point"])
+                for p in report["points"]
+            ]
+            summary.value = (
+                f"<p><b>{t('auto_and_final', L, auto=report['percent'], final=self.desk.final_percent(attempt.value))}</b></p>"
+                + report_html(report, overrides, L)
+            )
 
         def store_override() -> None:
             if not attempt.value or not point.value:
@@ -212,7 +272,19 @@ class TrainerApp:
         attempt.observe(lambda _: self._guard(show), names="value")
         save.on_click(lambda _: self._guard(store_override))
         self._guard(fill)
-        return widgets.VBox([refresh, attempt, widgets.HTML(f"<h4>{t('override_title', L)}</h4>"), point, points, comment, save, saved, summary])
+        return widgets.VBox(
+            [
+                refresh,
+                attempt,
+                widgets.HTML(f"<h4>{t('override_title', L)}</h4>"),
+                point,
+                points,
+                comment,
+                save,
+                saved,
+                summary,
+            ]
+        )
 
     # export -----------------------------------------------------------------------------------------
     def _export(self) -> widgets.Widget:
@@ -234,8 +306,15 @@ class TrainerApp:
     def _workshop(self) -> widgets.Widget:
         L = self.lang
         available, chosen = self.desk.exercises()
-        boxes = {e: widgets.Checkbox(value=e in chosen, description=f"{x.title.get(L)} ({e})", indent=False, layout=widgets.Layout(width="auto"))
-                 for e, x in available.items()}
+        boxes = {
+            e: widgets.Checkbox(
+                value=e in chosen,
+                description=f"{x.title.get(L)} ({e})",
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
+            for e, x in available.items()
+        }
         saved = widgets.HTML()
 
         def store_list() -> None:
@@ -245,9 +324,14 @@ class TrainerApp:
         save = widgets.Button(description=t("workshop_save", L), button_style="primary")
         save.on_click(lambda _: self._guard(store_list))
         broken = self.desk.broken_files()
-        report = (f"<p>{t('broken_files', L)}</p><pre>{html.escape(chr(10).join(sorted({p.format() for p in broken})))}</pre>" if broken
-                  else f"<p class='trove-ok'>{t('no_broken_files', L)}</p>")
-        return widgets.VBox([widgets.HTML(f"<b>{t('workshop_exercises', L)}</b>"), *boxes.values(), save, saved, widgets.HTML(report)])
+        report = (
+            f"<p>{t('broken_files', L)}</p><pre>{html.escape(chr(10).join(sorted({p.format() for p in broken})))}</pre>"
+            if broken
+            else f"<p class='trove-ok'>{t('no_broken_files', L)}</p>"
+        )
+        return widgets.VBox(
+            [widgets.HTML(f"<b>{t('workshop_exercises', L)}</b>"), *boxes.values(), save, saved, widgets.HTML(report)]
+        )
 
 
 def show(desk: TrainerDesk | None = None) -> widgets.Widget:

@@ -1,5 +1,6 @@
 """Coverage of the province's target "100% of commune officers trained": which communes of the
 workshop's region have at least one trained officer, grouped by (former) district."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ def normalise(name: str) -> str:
     text = " ".join(name.lower().split())
     for unit in UNIT_TYPES:
         if text.startswith(unit + " "):
-            return text[len(unit) + 1:]
+            return text[len(unit) + 1 :]
     return text
 
 
@@ -57,7 +58,9 @@ def coverage(trainee_communes: list[str], pack: RegionPack, today: date) -> tupl
     unmatched = []
     for text in trainee_communes:
         full = " ".join(text.lower().split())
-        match = by_full.get(full) or (by_bare[normalise(text)][0] if len(by_bare.get(normalise(text), [])) == 1 else None)
+        match = by_full.get(full) or (
+            by_bare[normalise(text)][0] if len(by_bare.get(normalise(text), [])) == 1 else None
+        )
         if match is None:
             unmatched.append(text)
         else:

@@ -1,5 +1,6 @@
 """Debrief data: the room's anonymised choices at a decision point beside what was correct for each
 trainee's own case, and the step-by-step replay of one attempt. Pure reads of the store."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,8 +45,9 @@ def _values(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def choice_spread(store: ResultsStore, library: Library, workshop_id: str, scenario_id: str,
-                  decision_point: str) -> tuple[list[FieldSpread], list[Any]]:
+def choice_spread(
+    store: ResultsStore, library: Library, workshop_id: str, scenario_id: str, decision_point: str
+) -> tuple[list[FieldSpread], list[Any]]:
     """Per answer field: how many submitted attempts chose each option, and for how many it was correct.
 
     Each attempt's own case is judged again under ``library``. Returns the spreads and the legal basis
@@ -64,7 +66,13 @@ def choice_spread(store: ResultsStore, library: Library, workshop_id: str, scena
         key = answer_key(case, truth).model_dump().get(decision_point) or {}
         given = final_answers(store.events(attempt.id)).get(decision_point, {})
         if not basis:
-            basis = [c for d in truth.determinations.values() if d.decision_point == decision_point for r in d.rules[:1] for c in r.basis]
+            basis = [
+                c
+                for d in truth.determinations.values()
+                if d.decision_point == decision_point
+                for r in d.rules[:1]
+                for c in r.basis
+            ]
         for name, correct in key.items():
             spread = spreads.setdefault(name, FieldSpread(name))
             spread.attempts += 1
@@ -87,4 +95,7 @@ class Step:
 
 def replay(store: ResultsStore, attempt_id: str) -> list[Step]:
     """Every action and answer of an attempt, in order, with its simulated minute and wall-clock time."""
-    return [Step(i, e["kind"], e["key"], e["payload"], e["clock_minutes"], e["created_at"]) for i, e in enumerate(store.events(attempt_id))]
+    return [
+        Step(i, e["kind"], e["key"], e["payload"], e["clock_minutes"], e["created_at"])
+        for i, e in enumerate(store.events(attempt_id))
+    ]

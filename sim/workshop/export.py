@@ -1,5 +1,6 @@
 """Exports for the provincial report: CSV (one row per trainee × case) and XLSX (one sheet per
 exercise plus an item-statistics sheet). ``trove export`` and the trainer app both call ``export``."""
+
 from __future__ import annotations
 
 import csv
@@ -12,17 +13,58 @@ from sim.workshop.results import ResultRow, workshop_results
 from sim.workshop.stats import item_statistics
 from sim.workshop.store import ResultsStore
 
-COLUMNS = ["trainee", "commune", "role", "exercise", "case", "scenario", "scenario_version", "seed", "started_at", "submitted_at",
-           "auto_points", "max_points", "auto_percent", "final_points", "final_percent", "critical_errors",
-           *[f"{dp}_points" for dp in SCORED_ITEMS], "trainer_comments"]
-STATS_COLUMNS = ["exercise", "item", "attempts", "difficulty_share_full_marks", "mean_fraction", "discrimination_point_biserial"]
+COLUMNS = [
+    "trainee",
+    "commune",
+    "role",
+    "exercise",
+    "case",
+    "scenario",
+    "scenario_version",
+    "seed",
+    "started_at",
+    "submitted_at",
+    "auto_points",
+    "max_points",
+    "auto_percent",
+    "final_points",
+    "final_percent",
+    "critical_errors",
+    *[f"{dp}_points" for dp in SCORED_ITEMS],
+    "trainer_comments",
+]
+STATS_COLUMNS = [
+    "exercise",
+    "item",
+    "attempts",
+    "difficulty_share_full_marks",
+    "mean_fraction",
+    "discrimination_point_biserial",
+]
 
 
 def row_values(row: ResultRow) -> list[Any]:
     comments = " | ".join(f"{o['decision_point']}: {o['comment']}" for o in row.overrides)
-    return [row.full_name, row.commune, row.role, row.exercise_id, row.case_number, row.scenario_id, row.scenario_version, row.seed,
-            row.started_at, row.submitted_at or "", row.auto_total, row.max_points, row.auto_percent, row.final_total, row.final_percent,
-            " ".join(row.critical_errors), *[row.items.get(dp) for dp in SCORED_ITEMS], comments]
+    return [
+        row.full_name,
+        row.commune,
+        row.role,
+        row.exercise_id,
+        row.case_number,
+        row.scenario_id,
+        row.scenario_version,
+        row.seed,
+        row.started_at,
+        row.submitted_at or "",
+        row.auto_total,
+        row.max_points,
+        row.auto_percent,
+        row.final_total,
+        row.final_percent,
+        " ".join(row.critical_errors),
+        *[row.items.get(dp) for dp in SCORED_ITEMS],
+        comments,
+    ]
 
 
 def statistics_rows(rows: list[ResultRow]) -> list[list[Any]]:
@@ -30,8 +72,16 @@ def statistics_rows(rows: list[ResultRow]) -> list[list[Any]]:
     for exercise in sorted({r.exercise_id for r in rows}):
         reports = [r.report for r in rows if r.exercise_id == exercise and r.report]
         for stat in item_statistics(reports):
-            out.append([exercise, stat.item, stat.n, round(stat.difficulty, 4), round(stat.mean_fraction, 4),
-                        None if stat.discrimination is None else round(stat.discrimination, 4)])
+            out.append(
+                [
+                    exercise,
+                    stat.item,
+                    stat.n,
+                    round(stat.difficulty, 4),
+                    round(stat.mean_fraction, 4),
+                    None if stat.discrimination is None else round(stat.discrimination, 4),
+                ]
+            )
     return out
 
 

@@ -4,6 +4,7 @@ As nbgrader keeps auto and manual scores, an override never rewrites the report:
 the automatic total adjusted by the difference each override makes to its decision point (the latest
 override per decision point counts).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -72,15 +73,32 @@ def workshop_results(store: ResultsStore, workshop_id: str) -> list[ResultRow]:
             final_percent = round(100 * final_total / report["max_points"], 1) if report["max_points"] else 0.0
         else:
             final_total, items, final_percent = None, {}, None
-        rows.append(ResultRow(
-            trainee_id=r["trainee_id"], full_name=r["full_name"], commune=r["commune"], role=r["role"], exercise_id=r["exercise_id"],
-            case_number=r["position"] + 1, scenario_id=r["scenario_id"], scenario_version=r["scenario_version"], seed=r["seed"],
-            started_at=r["started_at"], submitted_at=r["submitted_at"], auto_total=report["total"] if report else None,
-            max_points=report["max_points"] if report else None, auto_percent=report["percent"] if report else None,
-            final_total=final_total, final_percent=final_percent,
-            critical_errors=tuple(e["rule"] for e in report["critical_errors"]) if report else (),
-            items={dp: items.get(dp) for dp in SCORED_ITEMS}, overrides=overrides, report=report, attempt_id=r["attempt_id"],
-            last_activity=r["last_event_at"] or r["started_at"]))
+        rows.append(
+            ResultRow(
+                trainee_id=r["trainee_id"],
+                full_name=r["full_name"],
+                commune=r["commune"],
+                role=r["role"],
+                exercise_id=r["exercise_id"],
+                case_number=r["position"] + 1,
+                scenario_id=r["scenario_id"],
+                scenario_version=r["scenario_version"],
+                seed=r["seed"],
+                started_at=r["started_at"],
+                submitted_at=r["submitted_at"],
+                auto_total=report["total"] if report else None,
+                max_points=report["max_points"] if report else None,
+                auto_percent=report["percent"] if report else None,
+                final_total=final_total,
+                final_percent=final_percent,
+                critical_errors=tuple(e["rule"] for e in report["critical_errors"]) if report else (),
+                items={dp: items.get(dp) for dp in SCORED_ITEMS},
+                overrides=overrides,
+                report=report,
+                attempt_id=r["attempt_id"],
+                last_activity=r["last_event_at"] or r["started_at"],
+            )
+        )
     return rows
 
 
@@ -89,14 +107,16 @@ class TraineeStatus:
     """One line of the trainer's live view."""
 
     trainee: Trainee
-    current: str | None          # "exercise #case" of the open case, if any
-    idle_minutes: int | None     # since the last action or answer
-    stuck: bool                  # an open case and no activity for ``stuck_after`` minutes
+    current: str | None  # "exercise #case" of the open case, if any
+    idle_minutes: int | None  # since the last action or answer
+    stuck: bool  # an open case and no activity for ``stuck_after`` minutes
     submitted: int
     average_percent: float | None
 
 
-def live_status(trainees: list[Trainee], rows: list[ResultRow], now: datetime, stuck_after: int = 10) -> list[TraineeStatus]:
+def live_status(
+    trainees: list[Trainee], rows: list[ResultRow], now: datetime, stuck_after: int = 10
+) -> list[TraineeStatus]:
     """Who is on which case, who may be stuck, and how each is doing (pure)."""
     by_trainee: dict[str, list[ResultRow]] = {}
     for row in rows:
@@ -108,7 +128,14 @@ def live_status(trainees: list[Trainee], rows: list[ResultRow], now: datetime, s
         done = [r for r in attempts if r.submitted_at and r.final_percent is not None]
         last = max((r.last_activity for r in attempts), default=None)
         idle = int((now - datetime.fromisoformat(last)).total_seconds() // 60) if last else None
-        out.append(TraineeStatus(trainee, f"{open_ones[-1].exercise_id} #{open_ones[-1].case_number}" if open_ones else None, idle,
-                                 bool(open_ones) and idle is not None and idle >= stuck_after, len(done),
-                                 sum(r.final_percent for r in done) / len(done) if done else None))
+        out.append(
+            TraineeStatus(
+                trainee,
+                f"{open_ones[-1].exercise_id} #{open_ones[-1].case_number}" if open_ones else None,
+                idle,
+                bool(open_ones) and idle is not None and idle >= stuck_after,
+                len(done),
+                sum(r.final_percent for r in done) / len(done) if done else None,
+            )
+        )
     return out

@@ -4,6 +4,7 @@ Voilà is started with the fixes the stack notes call for: XSRF checks off for V
 POST (otherwise every page visit leaks a kernel), idle kernels culled, tracebacks hidden, the offline
 template (no CDN fonts), and a token whenever the server listens beyond this machine.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -19,7 +20,6 @@ from pathlib import Path
 from sim.errors import SimError
 from sim.library.locations import PROJECT_ROOT, VOILA_TEMPLATES, results_path
 from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
-
 
 
 def workshop_code() -> str:
@@ -59,7 +59,9 @@ TRAINER_NOTEBOOKS = ("trainer.ipynb", "designer.ipynb", "explore-cases.ipynb")
 def lan_address() -> str | None:
     """This laptop's address on the local network (for the URL trainees type), or None."""
     try:
-        out = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"], capture_output=True, text=True, timeout=5).stdout
+        out = subprocess.run(
+            ["ip", "-4", "-o", "addr", "show", "scope", "global"], capture_output=True, text=True, timeout=5
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     for line in out.splitlines():
@@ -95,22 +97,40 @@ class ServeConfig:
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({"TROVE_WORKSHOP_ID": self.workshop_id, "TROVE_WORKSHOP_TITLE": self.workshop, "TROVE_WORKSHOP_CODE": self.code or "",
-                    "TROVE_WORKSHOP_EXERCISES": ",".join(self.exercises), "TROVE_DB": str(Path(self.db).resolve() if self.db else results_path()),
-                    "JUPYTER_PATH": os.pathsep.join(p for p in (str(VOILA_TEMPLATES), env.get("JUPYTER_PATH", "")) if p),
-                    "MPLBACKEND": "Agg"})
+        env.update(
+            {
+                "TROVE_WORKSHOP_ID": self.workshop_id,
+                "TROVE_WORKSHOP_TITLE": self.workshop,
+                "TROVE_WORKSHOP_CODE": self.code or "",
+                "TROVE_WORKSHOP_EXERCISES": ",".join(self.exercises),
+                "TROVE_DB": str(Path(self.db).resolve() if self.db else results_path()),
+                "JUPYTER_PATH": os.pathsep.join(p for p in (str(VOILA_TEMPLATES), env.get("JUPYTER_PATH", "")) if p),
+                "MPLBACKEND": "Agg",
+            }
+        )
         return env
 
     def voila_command(self) -> list[str]:
         """Voilà over ``notebooks/``: the trainee app and the (secret-gated) trainer pages."""
-        command = [sys.executable, "-m", "voila", str(PROJECT_ROOT / "notebooks"), "--no-browser",
-                   f"--port={self.port}", f"--Voila.ip={self.host}", "--template=trove",
-                   "--Voila.tornado_settings={'disable_check_xsrf': True}",
-                   f"--MappingKernelManager.cull_idle_timeout={self.cull_idle_seconds}", "--MappingKernelManager.cull_interval=60",
-                   "--VoilaConfiguration.show_tracebacks=False", "--Voila.log_level=WARN",
-                   # When a room joins at once, kernels are slow to deliver the app's output: nbclient's default
-                   # 4 s grace period would drop it and leave a blank page (measured with benchmarks/load.py).
-                   "--VoilaExecutor.iopub_timeout=120", "--VoilaExecutor.raise_on_iopub_timeout=False"]
+        command = [
+            sys.executable,
+            "-m",
+            "voila",
+            str(PROJECT_ROOT / "notebooks"),
+            "--no-browser",
+            f"--port={self.port}",
+            f"--Voila.ip={self.host}",
+            "--template=trove",
+            "--Voila.tornado_settings={'disable_check_xsrf': True}",
+            f"--MappingKernelManager.cull_idle_timeout={self.cull_idle_seconds}",
+            "--MappingKernelManager.cull_interval=60",
+            "--VoilaConfiguration.show_tracebacks=False",
+            "--Voila.log_level=WARN",
+            # When a room joins at once, kernels are slow to deliver the app's output: nbclient's default
+            # 4 s grace period would drop it and leave a blank page (measured with benchmarks/load.py).
+            "--VoilaExecutor.iopub_timeout=120",
+            "--VoilaExecutor.raise_on_iopub_timeout=False",
+        ]
         if self.pool:
             command += ["--preheat_kernel=True", f"--pool_size={self.pool}"]
             command += [f"--VoilaKernelManager.preheat_denylist={name}" for name in TRAINER_NOTEBOOKS]
@@ -147,7 +167,9 @@ def check(config: ServeConfig) -> None:
     config.region = library.region(config.region or library.default_region).id  # unknown: "did you mean"
     if not 1 <= config.port <= 65535:
         raise SimError(f"--port must be between 1 and 65535, got {config.port}")
-    store = open_store(config.environment()["TROVE_DB"])  # creates or upgrades the results file now, with a clear error if it cannot
+    store = open_store(
+        config.environment()["TROVE_DB"]
+    )  # creates or upgrades the results file now, with a clear error if it cannot
     store.configure_workshop(config.workshop_id, config.workshop, config.code, config.exercises, config.region)
     store.set_trainer_secret(config.workshop_id, config.trainer_secret or "")
 

@@ -5,19 +5,29 @@ versions); answers and interview actions are append-only events with timestamps;
 trainer overrides sit beside them. Every connection is short-lived and every write is its own
 transaction, so many trainee kernels can write at once without losing anything.
 """
+
 from __future__ import annotations
 
 import json
 import secrets
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sim.library.locations import results_path
-from sim.workshop.store import (RESUME_ALPHABET, SCHEMA_VERSION, Attempt, StoreError, Trainee, check_secret_hash, now,
-                                secret_hash)
+from sim.workshop.store import (
+    RESUME_ALPHABET,
+    SCHEMA_VERSION,
+    Attempt,
+    StoreError,
+    Trainee,
+    check_secret_hash,
+    now,
+    secret_hash,
+)
 
 # The upgrade chain: MIGRATIONS[n] takes a database from user_version n to n + 1.
 MIGRATIONS: list[list[str]] = [
@@ -62,8 +72,10 @@ class SQLiteStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the folder for the results file {self.path} ({exc.strerror}); "
-                             "set TROVE_DB to a writable path") from None
+            raise StoreError(
+                f"cannot create the folder for the results file {self.path} ({exc.strerror}); "
+                "set TROVE_DB to a writable path"
+            ) from None
         self.upgrade()
 
     @contextmanager
@@ -71,7 +83,9 @@ class SQLiteStore:
         try:
             con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the results file {self.path}: {exc} (check the path and its permissions)") from None
+            raise StoreError(
+                f"cannot open the results file {self.path}: {exc} (check the path and its permissions)"
+            ) from None
         try:
             con.row_factory = sqlite3.Row
             con.execute("PRAGMA journal_mode=WAL")
@@ -81,8 +95,10 @@ class SQLiteStore:
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"the results file {self.path} refused a change: {exc}") from None
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"the results file {self.path} could not be used: {exc} "
-                             "(if the disk is full, free space; if the file is damaged, restore it from a backup)") from None
+            raise StoreError(
+                f"the results file {self.path} could not be used: {exc} "
+                "(if the disk is full, free space; if the file is damaged, restore it from a backup)"
+            ) from None
         finally:
             con.close()
 
@@ -102,8 +118,10 @@ class SQLiteStore:
         with self.transaction() as con:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path} was written by a newer Trở về (schema {version} > {SCHEMA_VERSION}); "
-                                 "update the app, or back up the file and point TROVE_DB elsewhere")
+                raise StoreError(
+                    f"{self.path} was written by a newer Trở về (schema {version} > {SCHEMA_VERSION}); "
+                    "update the app, or back up the file and point TROVE_DB elsewhere"
+                )
             for step in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[step]:
                     con.execute(statement)
@@ -114,15 +132,21 @@ class SQLiteStore:
     def ensure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str]) -> None:
         """Create the workshop if it is new; an existing one keeps its settings (a trainer may have changed them)."""
         with self.transaction() as con:
-            con.execute("INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                        (workshop_id, title, code, json.dumps(exercises), now()))
+            con.execute(
+                "INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                (workshop_id, title, code, json.dumps(exercises), now()),
+            )
 
-    def configure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str], region: str) -> None:
+    def configure_workshop(
+        self, workshop_id: str, title: str, code: str | None, exercises: list[str], region: str
+    ) -> None:
         """Set a workshop's settings (``trove serve`` does this at start)."""
         self.ensure_workshop(workshop_id, title, code, exercises)
         with self.transaction() as con:
-            con.execute("UPDATE workshops SET title=?, code=?, exercises=?, region=? WHERE id=?",
-                        (title, code, json.dumps(exercises), region, workshop_id))
+            con.execute(
+                "UPDATE workshops SET title=?, code=?, exercises=?, region=? WHERE id=?",
+                (title, code, json.dumps(exercises), region, workshop_id),
+            )
 
     def set_trainer_secret(self, workshop_id: str, secret: str) -> None:
         """Keep only a salted hash of the trainer's secret."""
@@ -149,7 +173,9 @@ class SQLiteStore:
         ids = self.workshop_ids()
         if len(ids) == 1:
             return ids[0]
-        raise StoreError(f"{self.path} holds {len(ids)} workshops ({', '.join(ids) or 'none'}); choose one with --workshop")
+        raise StoreError(
+            f"{self.path} holds {len(ids)} workshops ({', '.join(ids) or 'none'}); choose one with --workshop"
+        )
 
     def workshop(self, workshop_id: str) -> dict[str, Any] | None:
         with self.connect() as con:
@@ -162,8 +188,10 @@ class SQLiteStore:
             trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code)
             try:
                 with self.transaction() as con:
-                    con.execute("INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) VALUES (?,?,?,?,?,?,?)",
-                                (trainee.id, workshop_id, full_name, commune, role, code, now()))
+                    con.execute(
+                        "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) VALUES (?,?,?,?,?,?,?)",
+                        (trainee.id, workshop_id, full_name, commune, role, code, now()),
+                    )
                 return trainee
             except sqlite3.IntegrityError:
                 continue  # resume code collision: draw another
@@ -176,24 +204,35 @@ class SQLiteStore:
 
     def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:
         with self.connect() as con:
-            rows = con.execute("SELECT * FROM trainees WHERE workshop_id=? AND lower(full_name)=lower(?)", (workshop_id, full_name.strip())).fetchall()
+            rows = con.execute(
+                "SELECT * FROM trainees WHERE workshop_id=? AND lower(full_name)=lower(?)",
+                (workshop_id, full_name.strip()),
+            ).fetchall()
         return [_trainee(r) for r in rows]
 
     def trainees(self, workshop_id: str) -> list[Trainee]:
         with self.connect() as con:
-            return [_trainee(r) for r in con.execute("SELECT * FROM trainees WHERE workshop_id=? ORDER BY joined_at", (workshop_id,))]
+            return [
+                _trainee(r)
+                for r in con.execute("SELECT * FROM trainees WHERE workshop_id=? ORDER BY joined_at", (workshop_id,))
+            ]
 
     # attempts ---------------------------------------------------------------------------------
     def start_attempt(self, attempt: Attempt) -> Attempt:
         """Create the attempt, or return the one already started for (trainee, exercise, position)."""
         with self.transaction() as con:
-            row = con.execute("SELECT * FROM attempts WHERE trainee_id=? AND exercise_id=? AND position=?",
-                              (attempt.trainee_id, attempt.exercise_id, attempt.position)).fetchone()
+            row = con.execute(
+                "SELECT * FROM attempts WHERE trainee_id=? AND exercise_id=? AND position=?",
+                (attempt.trainee_id, attempt.exercise_id, attempt.position),
+            ).fetchone()
             if row is not None:
                 return _attempt(row)
-            con.execute("INSERT INTO attempts VALUES (:id, :trainee_id, :exercise_id, :exercise_version, :position, :scenario_id, "
-                        ":scenario_version, :seed, :rulebook_version, :app_version, :decision_points, :rubric, :case_json, :started_at, NULL)",
-                        asdict(attempt) | {"decision_points": json.dumps(attempt.decision_points), "rubric": json.dumps(attempt.rubric)})
+            con.execute(
+                "INSERT INTO attempts VALUES (:id, :trainee_id, :exercise_id, :exercise_version, :position, :scenario_id, "
+                ":scenario_version, :seed, :rulebook_version, :app_version, :decision_points, :rubric, :case_json, :started_at, NULL)",
+                asdict(attempt)
+                | {"decision_points": json.dumps(attempt.decision_points), "rubric": json.dumps(attempt.rubric)},
+            )
             return attempt
 
     def attempt(self, attempt_id: str) -> Attempt:
@@ -205,7 +244,12 @@ class SQLiteStore:
 
     def attempts_of(self, trainee_id: str) -> list[Attempt]:
         with self.connect() as con:
-            return [_attempt(r) for r in con.execute("SELECT * FROM attempts WHERE trainee_id=? ORDER BY exercise_id, position", (trainee_id,))]
+            return [
+                _attempt(r)
+                for r in con.execute(
+                    "SELECT * FROM attempts WHERE trainee_id=? ORDER BY exercise_id, position", (trainee_id,)
+                )
+            ]
 
     def record(self, attempt_id: str, kind: str, key: str, payload: Any, clock_minutes: int) -> int:
         """Append one event (autosave). Refused once the attempt is submitted."""
@@ -215,8 +259,10 @@ class SQLiteStore:
                 raise StoreError(f"no attempt {attempt_id!r}")
             if submitted[0] is not None:
                 raise StoreError("this case was already submitted; its answers can no longer change")
-            cur = con.execute("INSERT INTO events (attempt_id, kind, key, payload, clock_minutes, created_at) VALUES (?,?,?,?,?,?)",
-                              (attempt_id, kind, key, json.dumps(payload, ensure_ascii=False, sort_keys=True), clock_minutes, now()))
+            cur = con.execute(
+                "INSERT INTO events (attempt_id, kind, key, payload, clock_minutes, created_at) VALUES (?,?,?,?,?,?)",
+                (attempt_id, kind, key, json.dumps(payload, ensure_ascii=False, sort_keys=True), clock_minutes, now()),
+            )
             return int(cur.lastrowid)
 
     def events(self, attempt_id: str) -> list[dict[str, Any]]:
@@ -231,8 +277,17 @@ class SQLiteStore:
                 return  # already submitted (a double click): keep the first report
             at = now()
             con.execute("UPDATE attempts SET submitted_at=? WHERE id=?", (at, attempt_id))
-            con.execute("INSERT INTO reports VALUES (?,?,?,?,?,?)",
-                        (attempt_id, report["total"], report["max_points"], report["percent"], json.dumps(report, ensure_ascii=False), at))
+            con.execute(
+                "INSERT INTO reports VALUES (?,?,?,?,?,?)",
+                (
+                    attempt_id,
+                    report["total"],
+                    report["max_points"],
+                    report["percent"],
+                    json.dumps(report, ensure_ascii=False),
+                    at,
+                ),
+            )
 
     def report(self, attempt_id: str) -> dict[str, Any] | None:
         with self.connect() as con:
@@ -248,17 +303,24 @@ class SQLiteStore:
                 "a.submitted_at, r.report, (SELECT max(e.created_at) FROM events e WHERE e.attempt_id = a.id) AS last_event_at "
                 "FROM trainees t LEFT JOIN attempts a ON a.trainee_id = t.id "
                 "LEFT JOIN reports r ON r.attempt_id = a.id WHERE t.workshop_id = ? ORDER BY t.joined_at, a.exercise_id, a.position",
-                (workshop_id,)).fetchall()
+                (workshop_id,),
+            ).fetchall()
         return [dict(r) | {"report": json.loads(r["report"]) if r["report"] else None} for r in rows]
 
-    def add_override(self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str) -> None:
+    def add_override(
+        self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str
+    ) -> None:
         with self.transaction() as con:
-            con.execute("INSERT INTO overrides (attempt_id, decision_point, points, comment, trainer, created_at) VALUES (?,?,?,?,?,?)",
-                        (attempt_id, decision_point, points, comment, trainer, now()))
+            con.execute(
+                "INSERT INTO overrides (attempt_id, decision_point, points, comment, trainer, created_at) VALUES (?,?,?,?,?,?)",
+                (attempt_id, decision_point, points, comment, trainer, now()),
+            )
 
     def overrides(self, attempt_id: str) -> list[dict[str, Any]]:
         with self.connect() as con:
-            return [dict(r) for r in con.execute("SELECT * FROM overrides WHERE attempt_id=? ORDER BY id", (attempt_id,))]
+            return [
+                dict(r) for r in con.execute("SELECT * FROM overrides WHERE attempt_id=? ORDER BY id", (attempt_id,))
+            ]
 
 
 def _trainee(row: sqlite3.Row) -> Trainee:

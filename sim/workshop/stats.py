@@ -4,12 +4,14 @@ Difficulty is the share of attempts with full marks on the item (higher = easier
 fraction of its points; discrimination is the point-biserial correlation between getting the item
 right and the attempt's total percent. Pure functions over plain data.
 """
+
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sim.law.decision_points import item_order
 
@@ -18,8 +20,8 @@ from sim.law.decision_points import item_order
 class ItemStat:
     item: str
     n: int
-    difficulty: float          # share of attempts with full marks on the item
-    mean_fraction: float       # mean of points / max points
+    difficulty: float  # share of attempts with full marks on the item
+    mean_fraction: float  # mean of points / max points
     discrimination: float | None  # point-biserial r with the total; None when undefined
 
 
@@ -60,8 +62,15 @@ def item_statistics(reports: Iterable[dict[str, Any]]) -> list[ItemStat]:
         rows = by_item[item]
         correct = [points >= maximum - 1e-9 for _, points, maximum in rows]
         fractions = [points / maximum if maximum else 0.0 for _, points, maximum in rows]
-        stats.append(ItemStat(item, len(rows), sum(correct) / len(rows), sum(fractions) / len(rows),
-                              point_biserial(correct, [totals[i] for i, _, _ in rows])))
+        stats.append(
+            ItemStat(
+                item,
+                len(rows),
+                sum(correct) / len(rows),
+                sum(fractions) / len(rows),
+                point_biserial(correct, [totals[i] for i, _, _ in rows]),
+            )
+        )
     return stats
 
 
@@ -85,4 +94,6 @@ def score_histogram(percents: Iterable[float], width: int = 10) -> list[tuple[st
     counts = [0] * len(edges)
     for value in percents:
         counts[min(int(value // width), len(edges) - 1)] += 1
-    return [(f"{lo}–{lo + width - 1 if i < len(edges) - 1 else 100}", c) for i, (lo, c) in enumerate(zip(edges, counts))]
+    return [
+        (f"{lo}–{lo + width - 1 if i < len(edges) - 1 else 100}", c) for i, (lo, c) in enumerate(zip(edges, counts))
+    ]

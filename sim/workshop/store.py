@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,7 +31,7 @@ class StoreError(SimError):
 
 def now() -> str:
     """The current time in UTC, ISO 8601 with milliseconds (how every store records time)."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def secret_hash(secret: str) -> str:
@@ -91,7 +91,9 @@ class ResultsStore(Protocol):
     """What a results store offers. Every write is its own transaction; events and attempts never change."""
 
     def ensure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str]) -> None: ...
-    def configure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str], region: str) -> None: ...
+    def configure_workshop(
+        self, workshop_id: str, title: str, code: str | None, exercises: list[str], region: str
+    ) -> None: ...
     def set_trainer_secret(self, workshop_id: str, secret: str) -> None: ...
     def check_trainer_secret(self, workshop_id: str, secret: object) -> bool: ...
     def set_exercises(self, workshop_id: str, exercises: list[str]) -> None: ...
@@ -110,7 +112,9 @@ class ResultsStore(Protocol):
     def submit(self, attempt_id: str, report: dict[str, Any]) -> None: ...
     def report(self, attempt_id: str) -> dict[str, Any] | None: ...
     def submitted_rows(self, workshop_id: str) -> list[dict[str, Any]]: ...
-    def add_override(self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str) -> None: ...
+    def add_override(
+        self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str
+    ) -> None: ...
     def overrides(self, attempt_id: str) -> list[dict[str, Any]]: ...
 
 

@@ -14,9 +14,8 @@ import statistics
 import time
 
 from sim.cases.generator import generate_cases
-from sim.cases.scenario import load_scenario
 from sim.engine.assessment import assess
-from sim.law.rulebook import load_rulebook
+from sim.library import packaged_library
 
 
 def rate(work, n: int) -> float:
@@ -39,17 +38,20 @@ def main() -> None:
         "--scenario", default="mixed-practice-2026", help="default: every profile in the calibrated mix"
     )
     args = parser.parse_args()
-    book, scenario = load_rulebook(), load_scenario(args.scenario)
-    for case in generate_cases(scenario, 200, seed=1):  # warm caches and imports
+    library = packaged_library()
+    book, scenario = library, library.catalog.scenario(args.scenario)
+    for case in generate_cases(scenario, library, 200, seed=1):  # warm caches and imports
         assess(case, book)
     n = args.cases
-    cases = list(generate_cases(scenario, n, seed=3))
+    cases = list(generate_cases(scenario, library, n, seed=3))
     gc.freeze()  # the rulebook, data and the pre-built cases are long-lived; the collector need not rescan them
     results = {
-        "generate": [rate(lambda: consume(generate_cases(scenario, n, seed=3)), n) for _ in range(args.repeats)],
+        "generate": [
+            rate(lambda: consume(generate_cases(scenario, library, n, seed=3)), n) for _ in range(args.repeats)
+        ],
         "assess": [rate(lambda: consume(assess(c, book) for c in cases), n) for _ in range(args.repeats)],
         "generate_and_assess": [
-            rate(lambda: consume(assess(c, book) for c in generate_cases(scenario, n, seed=3)), n)
+            rate(lambda: consume(assess(c, book) for c in generate_cases(scenario, library, n, seed=3)), n)
             for _ in range(args.repeats)
         ],
     }

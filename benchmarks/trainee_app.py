@@ -60,16 +60,16 @@ def kernel_rss_mib(server_pid: int) -> list[float]:
 
 def scoring_rate(n: int = 2000) -> float:
     from sim.cases.generator import generate_cases
-    from sim.cases.scenario import ALL_DECISION_POINTS, load_scenario
     from sim.engine.assessment import assess
-    from sim.law.rulebook import load_rulebook
+    from sim.law.decision_points import DECISION_POINTS
+    from sim.library import packaged_library
     from sim.training.answer_key import answer_key, safe_interview
     from sim.training.answers import Submission
     from sim.training.scoring import score
 
-    book = load_rulebook()
+    book = packaged_library()
     items = []
-    for case in generate_cases(load_scenario("mixed-practice-2026"), n, seed=2):
+    for case in generate_cases(book.catalog.scenario("mixed-practice-2026"), book, n, seed=2):
         truth = assess(case, book)
         answers = answer_key(case, truth).model_dump()
         answers["D3"]["provide"] = answers["D3"]["provide"][:1]  # imperfect answers: findings to build
@@ -78,10 +78,10 @@ def scoring_rate(n: int = 2000) -> float:
             (
                 Submission(
                     case=case,
-                    decision_points=list(ALL_DECISION_POINTS),
+                    decision_points=list(DECISION_POINTS),
                     answers=answers,
                     actions=safe_interview(case),
-                    answered_at=dict.fromkeys(ALL_DECISION_POINTS, 60),
+                    answered_at=dict.fromkeys(DECISION_POINTS, 60),
                 ),
                 truth,
             )

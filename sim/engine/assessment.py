@@ -58,6 +58,14 @@ class Assessment:
         return self.determinations[key].value
 
 
+def _memo(memo: dict, key: Any, build: Callable[[], Any]) -> Any:
+    """The value memoised under ``key`` on the library, built on first use."""
+    value = memo.get(key)
+    if value is None:
+        value = memo[key] = build()
+    return value
+
+
 def _use(memo: dict, rule: str, cited: Any) -> RuleUse:
     """The RuleUse of a rulebook entry, memoised on the library (its entries are immutable and live as long)."""
     key = ("rule_use", rule, id(cited))
@@ -128,7 +136,11 @@ def assess(case: Case, library: Library) -> Assessment:
             decision_point="D4",
             value={"regime": rules.regime, "rulebook": rules.id, "version": rules.version},
             facts=[("date", case.date.isoformat())],
-            rules=[RuleUse(rule=f"{rules.id}.effective", status="confirmed", basis=rules.notification[0].basis)],
+            rules=_memo(
+                memo,
+                ("regime_uses", id(rules)),
+                lambda: [RuleUse(rule=f"{rules.id}.effective", status="confirmed", basis=rules.notification[0].basis)],
+            ),
         )
     )
     add(
@@ -137,12 +149,16 @@ def assess(case: Case, library: Library) -> Assessment:
             decision_point="D1",
             value={"receive": True},
             facts=[("entry_route", case.entry_route)],
-            rules=[
-                RuleUse(
-                    rule=f"critical_errors.{refused}", status="confirmed", basis=rulebook.critical_errors[refused].basis
-                )
-                for refused in rulebook.errors_flagged_by("refused_intake")
-            ],
+            rules=_memo(
+                memo,
+                "receive_uses",
+                lambda: [
+                    RuleUse(
+                        rule=f"critical_errors.{code}", status="confirmed", basis=rulebook.critical_errors[code].basis
+                    )
+                    for code in rulebook.errors_flagged_by("refused_intake")
+                ],
+            ),
         )
     )
     signs = _signs(case, rules, memo)
@@ -164,9 +180,9 @@ def assess(case: Case, library: Library) -> Assessment:
     return Assessment(
         case_id=case.case_id,
         regime=rules.regime,
-        rulebook=rulebook.version,
+        rulebook=_memo(memo, "rulebook_version", lambda: rulebook.version),
         determinations=found,
-        critical_errors_at_risk=_errors_at_risk(case, found, rulebook.critical_errors),
+        critical_errors_at_risk=_errors_at_risk(case, found, library),
     )
 
 
@@ -220,13 +236,13 @@ def _documents(case: Case, rules: RegimeRules, memo: dict) -> Determination:
             "own_statement_is_evidence": "own_statement" in rules.identification.evidence_sources.ids,
         },
         facts=[("documents carried", case.document_kinds)],
-        rules=used
-        + [
+        rules=[
+            *used,
             RuleUse(
                 rule="identification.evidence_sources",
                 status=rules.identification.evidence_sources.status,
                 basis=rules.identification.evidence_sources.basis,
-            )
+            ),
         ],
     )
 
@@ -517,10 +533,20 @@ RISK_CONDITIONS: dict[str, Callable[[Case, dict[str, Determination]], bool]] = {
 }
 
 
-def _errors_at_risk(case: Case, found: dict[str, Determination], errors: dict[str, Any]) -> list[str]:
+def _errors_at_risk(case: Case, found: dict[str, Determination], library: Library) -> list[str]:
     """The critical errors this case gives a trainee the chance to make, in order E01, E02, …"""
-    return [
-        code
-        for code in sorted(errors, key=lambda c: int(c[1:]))
-        if any(RISK_CONDITIONS[condition](case, found) for condition in errors[code].at_risk_when)
-    ]
+    plan = library.cache.get("risk_plan")
+    if plan is None:  # per condition, the errors it puts at risk; evaluated once per case
+        errors = library.rulebook.critical_errors
+        order = sorted(errors, key=lambda c: int(c[1:]))
+        by_condition: dict[str, list[str]] = {}
+        for code in order:
+            for condition in errors[code].at_risk_when:
+                by_condition.setdefault(condition, []).append(code)
+        plan = library.cache["risk_plan"] = (
+            tuple((RISK_CONDITIONS[c], codes) for c, codes in by_condition.items()),
+            {code: i for i, code in enumerate(order)},
+        )
+    conditions, rank = plan
+    risky = {code for holds, codes in conditions if holds(case, found) for code in codes}
+    return sorted(risky, key=rank.__getitem__)

@@ -148,9 +148,9 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
     if not isinstance(day, date):
         return problems
     try:
-        rules = book.for_date(day)
+        rules = library.rules_on(day)
     except SimError as exc:
-        return problems + [doc.problem(("date",), str(exc))]
+        return [*problems, doc.problem(("date",), str(exc))]
     if raw.get("regime") in ("A", "B") and raw["regime"] != rules.regime:
         problems.append(
             doc.problem(
@@ -168,7 +168,8 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
                 doc.problem(
                     ("region",),
                     f"region {region!r} covers {pack.valid_from}–{pack.valid_to or '…'}, not {day}",
-                    "use binh-thuan before 1 Jul 2025, lam-dong or lam-dong-binh-thuan from then",
+                    "regions on that date: "
+                    + ", ".join(pid for pid, p in sorted(library.regions.items()) if p.covers(day)),
                 )
             )
         else:

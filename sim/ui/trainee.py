@@ -40,7 +40,7 @@ CSS = """<style>
 
 
 class TraineeApp:
-    def __init__(self, workshop: Workshop, lang: str = "vi"):
+    def __init__(self, workshop: Workshop, lang: str = "vi", *, defer_communes: bool = False):
         self.workshop, self.lang = workshop, lang
         self.trainee: Trainee | None = None
         self.exercise_id: str | None = None
@@ -48,6 +48,7 @@ class TraineeApp:
         self.forms: dict[str, Any] = {}  # decision point → AnswerForm
         self.screen: Callable[[], None] = self.show_join
         self.prefill_code = ""
+        self.communes: list[str] | None = [] if defer_communes else None  # [] until the warm-up fills them
         self.toggle = widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value=lang)
         self.toggle.observe(self._language, names="value")
         self.message = widgets.HTML()
@@ -96,8 +97,8 @@ class TraineeApp:
             value=self.prefill_code, description=t("workshop_code", L), style={"description_width": "initial"}
         )
         name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
-        commune = widgets.Combobox(
-            options=self._communes(),
+        commune = self.commune_field = widgets.Combobox(
+            options=self.communes if self.communes is not None else self.load_communes(),
             ensure_option=False,
             description=t("commune_field", L),
             style={"description_width": "initial"},
@@ -137,13 +138,17 @@ class TraineeApp:
             tabs,
         ]
 
-    def _communes(self) -> list[str]:
-        """The communes of the workshop's region, offered as the trainee types (better coverage data)."""
+    def load_communes(self) -> list[str]:
+        """The communes of the workshop's region, offered as the trainee types (better coverage data); loading
+        them loads the library, so under Voilà the warm-up thread calls this after the join screen is shown."""
         try:
-            return self.workshop.commune_options()
+            self.communes = self.workshop.commune_options()
         except Exception:
             log.exception("no commune list for the join form")
-            return []
+            self.communes = []
+        if getattr(self, "commune_field", None) is not None:
+            self.commune_field.options = self.communes
+        return self.communes
 
     def _joined(self, trainee: Trainee) -> None:
         self.trainee = trainee
@@ -447,9 +452,9 @@ def prefill_from_link(app: TraineeApp) -> None:
 WARM_UP_DELAY_SECONDS = 3
 
 
-def warm_up(workshop: Workshop) -> None:
-    """Load the case machinery in the background while the trainee reads the join screen (in a preheated
-    kernel: before anyone arrives), so the first case opens quickly. matplotlib stays lazy (memory)."""
+def warm_up(app: TraineeApp) -> None:
+    """Load the library in the background while the trainee reads the join screen (in a preheated kernel:
+    before anyone arrives), then offer the communes, so the first case opens quickly. matplotlib stays lazy."""
     import threading
 
     def work() -> None:
@@ -459,7 +464,8 @@ def warm_up(workshop: Workshop) -> None:
         try:
             from sim.ui import answer_forms, feedback  # noqa: F401
 
-            workshop.warm_up()
+            app.load_communes()
+            app.workshop.warm_up()
         except Exception:
             log.exception("warm-up failed (the case will load on demand)")
 
@@ -469,10 +475,11 @@ def warm_up(workshop: Workshop) -> None:
 def show(workshop: Workshop | None = None) -> widgets.Widget:
     """Build the trainee app; the notebook's only code cell displays it."""
     try:
-        app = TraineeApp(workshop or Workshop.from_environment())
-        if os.environ.get("VOILA_KERNEL_ID"):  # served by Voilà: the page's link may carry the workshop code
+        served = bool(os.environ.get("VOILA_KERNEL_ID"))  # under Voilà: show the page first, load in the background
+        app = TraineeApp(workshop or Workshop.from_environment(), defer_communes=served)
+        if served:  # the page's link may carry the workshop code
             prefill_from_link(app)
-            warm_up(app.workshop)
+            warm_up(app)
         return app.widget
     except SimError as exc:  # a broken scenario file or store must not leave a blank page
         log.exception("cannot start the trainee app")

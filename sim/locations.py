@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1]
+PACKAGE = Path(__file__).resolve().parent
 PACKAGED_DATA = PACKAGE / "data"
 VOILA_TEMPLATES = PACKAGE / "ui" / "share"
 PROJECT_ROOT = PACKAGE.parent

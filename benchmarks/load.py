@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import re
@@ -244,8 +245,8 @@ def lost_answers(db: Path, results: dict) -> int:
     lost = 0
     for name, r in results.items():
         rows = con.execute(
-            "SELECT e.kind, e.key FROM events e JOIN attempts a ON a.id = e.attempt_id JOIN trainees t ON t.id = a.trainee_id "
-            "WHERE t.full_name = ?",
+            "SELECT e.kind, e.key FROM events e JOIN attempts a ON a.id = e.attempt_id "
+            "JOIN trainees t ON t.id = a.trainee_id WHERE t.full_name = ?",
             (name,),
         ).fetchall()
         asked = {key for kind, key in rows if kind == "action"}
@@ -259,14 +260,12 @@ def tree_rss_mib(pid: int) -> float:
     total = 0
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit() and (int(proc.name) == pid or _descends_from(int(proc.name), pid)):
-            try:
+            with contextlib.suppress(OSError, StopIteration):
                 total += next(
                     int(line.split()[1])
                     for line in (proc / "status").read_text().splitlines()
                     if line.startswith("VmRSS:")
                 )
-            except (OSError, StopIteration):
-                pass
     return round(total / 1024, 1)
 
 
@@ -290,7 +289,7 @@ async def run_load(n: int, pool: int, think: float) -> dict:
     timings = sorted(x for r in results.values() for x in r["timings"])
     by_label: dict[str, list[float]] = {}
     for r in results.values():
-        for label, x in zip(r.get("labels", []), r["timings"]):
+        for label, x in zip(r.get("labels", []), r["timings"], strict=False):
             by_label.setdefault(label.split(" ")[0] if not label.startswith("click") else label, []).append(x)
     slowest = sorted(((round(statistics.median(v), 2), k) for k, v in by_label.items()), reverse=True)[:5]
     pages = sorted(r["page"] for r in results.values())

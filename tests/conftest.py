@@ -2,20 +2,33 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sim.cases.case import Case
-from sim.law.rulebook import Rulebook, load_rulebook
+from sim.library import Library, packaged_library
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+BAD = FIXTURES / "bad"
+GOLDEN = TESTS / "golden"
 
 REGIME_A_DAY = date(2016, 9, 12)
 REGIME_B_DAY = date(2025, 9, 15)
 
 
 @pytest.fixture(scope="session")
-def book() -> Rulebook:
-    return load_rulebook()
+def library() -> Library:
+    """The packaged library (sim/data, bundled scenarios and exercises), shared by every test."""
+    return packaged_library()
+
+
+def with_folders(library: Library, *, scenarios: Path | None = None, exercises: Path | None = None) -> Library:
+    """The same law and data with a catalog over other scenario/exercise folders (a trainer's copies)."""
+    return library.replace(scenario_dir=scenarios or library.scenario_dir, exercise_dir=exercises or library.exercise_dir)
 
 
 def make_case(*, day: date = REGIME_A_DAY, age: int = 24, sex: str = "female", nationality: str = "vietnamese",
@@ -51,7 +64,34 @@ def play_perfectly(session) -> dict:
 
     for action in safe_interview(session.case):
         session.ask(action.question)
-    key = answer_key(session.case, assess(session.case, session.book)).model_dump()
+    key = answer_key(session.case, assess(session.case, session.library)).model_dump()
     for dp in session.decision_points:
         session.answer(dp, key[dp])
     return key
+
+
+TRAINER_SECRET = "good-secret"
+
+
+@pytest.fixture
+def played(tmp_path, library):
+    """A workshop "ws" (exercise intake-basics) where Lê Văn Hai played the first case perfectly and Mai Thị Ba
+    took the short interview and sent the person to the district at D1; both submitted. Returns the store."""
+    from sim.app.trainee import Workshop
+    from sim.engine.assessment import assess
+    from sim.training.answer_key import answer_key, safe_interview
+    from sim.workshop.store import open_store
+
+    store = open_store(tmp_path / "t.sqlite")
+    ws = Workshop(store, "ws", exercises=["intake-basics"], library=library)
+    store.set_trainer_secret("ws", TRAINER_SECRET)
+    for name, perfect in (("Lê Văn Hai", True), ("Mai Thị Ba", False)):
+        trainee = ws.join(full_name=name, commune="xã Phan Sơn", role="commune_pc")
+        session = ws.open_case(trainee, "intake-basics", 0)
+        for action in safe_interview(session.case)[: 8 if perfect else 1]:
+            session.ask(action.question)
+        key = answer_key(session.case, assess(session.case, session.library)).model_dump()
+        for dp in session.decision_points:
+            session.answer(dp, key[dp] | {"receive": "send_to_district"} if dp == "D1" and not perfect else key[dp])
+        session.submit()
+    return store

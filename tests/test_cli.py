@@ -4,13 +4,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import yaml
 
 from sim.cli import main
-
-ROOT = Path(__file__).parent.parent
+from tests.conftest import BAD, ROOT
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -21,7 +19,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_check_clean_and_dirty(capsys):
     assert run(capsys, "check", str(ROOT / "scenarios"), str(ROOT / "exercises"))[0] == 0
-    code, out, err = run(capsys, "check", str(ROOT / "tests/fixtures/bad"))
+    code, out, err = run(capsys, "check", str(BAD))
     assert code == 1 and "unknown-fields.yaml:8:1 difficlty" in out and "problem(s)" in err
 
 
@@ -81,16 +79,14 @@ def test_committed_schemas_are_up_to_date(tmp_path, capsys):
             f"docs/{name}.schema.json is stale: run `make schemas`"
 
 
-def test_score_a_saved_submission(tmp_path, capsys):
+def test_score_a_saved_submission(library, tmp_path, capsys):
+    from sim.cases.generator import generate_case
+    from sim.engine.assessment import assess
     from sim.training.answer_key import answer_key, safe_interview
     from sim.training.answers import Submission
-    from sim.engine.assessment import assess
-    from sim.cases.generator import generate_case
-    from sim.law.rulebook import load_rulebook
-    from sim.cases.scenario import load_scenario
 
-    case = generate_case(load_scenario("threats-to-relatives-2026"), seed=2)
-    answers = answer_key(case, assess(case, load_rulebook())).model_dump()
+    case = generate_case(library.catalog.scenario("threats-to-relatives-2026"), library, seed=2)
+    answers = answer_key(case, assess(case, library)).model_dump()
     answers["D8"] = {"share": "announce", "contact_suspect": False}
     submission = Submission(case=case, decision_points=["D1", "D4", "D7", "D8"], answers=answers, actions=safe_interview(case),
                             answered_at={"D4": 30})
@@ -104,3 +100,21 @@ def test_score_a_saved_submission(tmp_path, capsys):
     bad.write_text('{"case": {}, "decision_points": []}', encoding="utf-8")
     code, _, err = run(capsys, "score", str(bad))
     assert code == 1 and "bad.json:1:10 case: required field" in err
+
+
+def test_graph_with_a_region_and_an_unknown_region(tmp_path, capsys):
+    out = tmp_path / "graph.png"
+    assert run(capsys, "graph", "--regime", "A", "--region", "binh-thuan", "--lang", "en", "--out", str(out))[0] == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    code, _, err = run(capsys, "graph", "--regime", "A", "--region", "binh-thuan-2016", "--out", str(out))
+    assert code == 1 and "did you mean 'binh-thuan'" in err
+
+
+def test_no_command_prints_help(capsys):
+    code, out, _ = run(capsys)
+    assert code == 2 and "usage: trove" in out
+
+
+def test_generate_refuses_a_count_below_one(capsys):
+    code, _, err = run(capsys, "generate", "--scenario", "scam-compound-2025", "--seed", "1", "--count", "0")
+    assert code == 1 and "--count must be at least 1" in err

@@ -4,11 +4,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).parent.parent
+from tests.conftest import ROOT
 
 
 def test_environment_yml_installs_the_project_with_the_same_python():
@@ -33,7 +32,10 @@ def test_major_versions_are_pinned():
 
 
 def test_import_sim_loads_no_jupyter_module():
-    code = ("import sys, sim, sim.engine.assessment, sim.cases.generator, sim.law.referral, sim.cases.scenario, sim.cli; "
+    code = ("import sys, sim, sim.library, sim.engine.assessment, sim.engine.report, sim.cases.generator, sim.law.referral, "
+            "sim.cases.scenario, sim.training.scoring, sim.training.forms, sim.app.trainee, sim.app.trainer, sim.workshop.results, "
+            "sim.workshop.export, sim.workshop.sqlite_store, sim.drawing.referral, sim.cli; "
+            "from sim.library import packaged_library; packaged_library(); "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('ipywidgets', 'IPython', 'ipykernel', 'jupyter_client', 'voila', 'matplotlib')]; "
             "print(bad); raise SystemExit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -1,10 +1,11 @@
+"""The parsing boundary: every problem located as file:line:col field, safe YAML only."""
 from __future__ import annotations
 
 import pytest
 
-from sim.errors import DataError, FileMissingError
-from sim.parsing import format_loc, load, parse_document
 from sim.cases.scenario import Scenario
+from sim.errors import DataError, FileMissingError
+from sim.parsing import dump_json, format_loc, load, parse_document, read_document, validate
 
 
 @pytest.mark.parametrize("content, message", [
@@ -36,3 +37,19 @@ def test_positions_point_at_the_value():
 def test_safe_load_only():
     with pytest.raises(DataError):
         parse_document("!!python/object/apply:os.system ['echo hi']", "evil.yaml")
+
+
+def test_every_validation_problem_is_reported_at_once(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("schema_version: 1\nid: Bad Id\nversion: '1'\ndificulty: basic\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        validate(Scenario, read_document(path, display_name="s.yaml"))
+    formatted = [p.format() for p in exc.value.problems]
+    assert "s.yaml:4:1 dificulty: unknown field (did you mean 'difficulty'?)" in formatted
+    assert any(f.startswith("s.yaml:2:5 id:") for f in formatted) and len(formatted) > 3
+
+
+def test_dump_json_is_canonical():
+    from sim.law.primitives import Bilingual
+
+    assert dump_json(Bilingual(vi="Tình huống", en="Case")) == '{"en":"Case","vi":"Tình huống"}'

@@ -274,7 +274,7 @@ class TrainerDesk:
         path = self._save(self.library.catalog.exercise_dir, text)
         current = (self.store.workshop(self.workshop_id) or {}).get("exercises") or []
         if add_to_workshop and current and exercise.id not in current:
-            self.store.set_exercises(self.workshop_id, current + [exercise.id])
+            self.store.set_exercises(self.workshop_id, [*current, exercise.id])
         return path, []
 
     def _save(self, folder: Path, text: str) -> Path:

@@ -468,7 +468,7 @@ def _interview(
         key = ("question", qid, answer, harmful, tuple(values[k] for k in used))
         question = memo.get(key)  # questions are immutable and repeat across cases: share them (generation speed)
         if question is None:
-            question = memo[key] = _question(qid, q, answer, harmful, dict(zip(used, key[-1])))
+            question = memo[key] = _question(qid, q, answer, harmful, dict(zip(used, key[-1], strict=True)))
         questions.append(question)
     return questions
 

@@ -5,6 +5,7 @@ matplotlib is imported inside the functions so that importing ``sim`` stays ligh
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -64,7 +65,7 @@ def draw_referral_graph(
         connectionstyle="arc3,rad=0.05",
     )
     for paths, colour, style, width in ((correct, "#27ae60", "dashed", 3.0), (highlight, "#2471a3", "solid", 2.5)):
-        edges = [(a, b) for path in (paths or []) if path for a, b in zip(path, path[1:])]
+        edges = [(a, b) for path in (paths or []) if path for a, b in pairwise(path)]
         if edges:
             nx.draw_networkx_edges(
                 simple,
@@ -103,7 +104,7 @@ def _wrap(text: str, width: int = 18) -> str:
             line = word
         else:
             line = f"{line} {word}".strip()
-    return "\n".join(lines + [line])
+    return "\n".join([*lines, line])
 
 
 def referral_png(

@@ -14,6 +14,7 @@ edges are hand-overs and referrals with purpose, deadline and legal basis.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -151,7 +152,7 @@ def path_deadline_hours(G: nx.MultiDiGraph, path: list[str]) -> float | None:
     480.0
     """
     total = 0.0
-    for u, v in zip(path, path[1:]):
+    for u, v in pairwise(path):
         known = [d.hours() for d in (data.get("deadline") for data in G.get_edge_data(u, v).values()) if d is not None]
         if any(h is None for h in known):
             return None

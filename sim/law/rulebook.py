@@ -12,6 +12,7 @@ Code never branches on the regime: it asks the rulebook in force on a date.
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -392,17 +393,17 @@ def _citation_problems(doc: SourceDoc, model: Strict, text_ids: set[str]) -> lis
     def walk(value: object, loc: tuple) -> None:
         if isinstance(value, Citation):
             if value.text not in text_ids:
-                found.append(unknown_id_problem(doc, loc + ("text",), "legal text", value.text, list(text_ids)))
+                found.append(unknown_id_problem(doc, (*loc, "text"), "legal text", value.text, list(text_ids)))
         elif isinstance(value, Strict):
             for name in type(value).model_fields:
                 alias = type(value).model_fields[name].alias or name
-                walk(getattr(value, name), loc + (alias,))
+                walk(getattr(value, name), (*loc, alias))
         elif isinstance(value, (list, tuple)):
             for i, item in enumerate(value):
-                walk(item, loc + (i,))
+                walk(item, (*loc, i))
         elif isinstance(value, dict):
             for key, item in value.items():
-                walk(item, loc + (key,))
+                walk(item, (*loc, key))
 
     walk(model, ())
     return found
@@ -411,7 +412,7 @@ def _citation_problems(doc: SourceDoc, model: Strict, text_ids: set[str]) -> lis
 def _overlap_problems(regimes: list[RegimeRules], folder: str) -> list[Problem]:
     problems = []
     ordered = sorted(regimes, key=lambda r: r.effective_from)
-    for earlier, later in zip(ordered, ordered[1:]):
+    for earlier, later in pairwise(ordered):
         if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
             problems.append(
                 Problem(

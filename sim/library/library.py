@@ -26,7 +26,7 @@ from sim.law.primitives import Bilingual
 from sim.law.referral import AgenciesFile, agency_label, build_referral_graph, providers, read_agencies, service_path
 from sim.law.rulebook import RegimeRules, Rulebook, read_rulebook
 from sim.library.catalog import Catalog
-from sim.library.locations import PACKAGED_DATA, exercise_dir, scenario_dir
+from sim.locations import PACKAGED_DATA, exercise_dir, scenario_dir
 from sim.library.messages import read_messages
 from sim.parsing import read_document, validate
 from sim.training.answers import ANSWER_MODELS
@@ -49,7 +49,7 @@ class Library:
     >>> lib.rules_on(date(2016, 5, 1)).regime, lib.rules_on(date(2025, 7, 1)).regime
     ('A', 'B')
     >>> sorted(lib.graph("B").successors("commune_pc"))[:2]
-    ['commune_police', 'commune_womens_union']
+    ['commune_health_station', 'commune_police']
     """
 
     rulebook: Rulebook
@@ -100,7 +100,7 @@ class Library:
 
         Examples
         --------
-        >>> from sim.library.locations import PACKAGED_DATA
+        >>> from sim.locations import PACKAGED_DATA
         >>> Library.from_folder(PACKAGED_DATA).default_region
         'lam-dong-binh-thuan'
         """

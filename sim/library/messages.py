@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from sim.law.primitives import Bilingual, Strict
-from sim.library.locations import PACKAGED_DATA
+from sim.locations import PACKAGED_DATA
 from sim.parsing import read_document, validate
 
 

@@ -72,7 +72,7 @@ def answer_key_html(key: dict[str, Any], forms: dict[str, list[FormField]], lang
     for dp, fields in forms.items():
         if not key.get(dp):
             continue
-        labels = {f.name: dict((k, o.get(lang)) for k, o in f.options) for f in fields}
+        labels = {f.name: {k: o.get(lang) for k, o in f.options} for f in fields}
         headings = {f.name: f.label_key for f in fields}
         shown = []
         for name, value in key[dp].items():

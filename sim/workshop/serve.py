@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.errors import SimError
-from sim.library.locations import PROJECT_ROOT, VOILA_TEMPLATES, results_path
+from sim.locations import PROJECT_ROOT, VOILA_TEMPLATES, results_path
 from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
 
 

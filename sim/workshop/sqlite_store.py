@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sim.library.locations import results_path
+from sim.locations import results_path
 from sim.workshop.store import (
     RESUME_ALPHABET,
     SCHEMA_VERSION,
@@ -31,30 +31,66 @@ from sim.workshop.store import (
 
 # The upgrade chain: MIGRATIONS[n] takes a database from user_version n to n + 1.
 MIGRATIONS: list[list[str]] = [
+    # Each statement's text is kept byte for byte as first released (it is what sqlite_master records);
+    # long ones are split into adjacent literals only to fit the line length.
     [  # 0 → 1: the first schema
-        """CREATE TABLE workshops (id TEXT PRIMARY KEY, title TEXT NOT NULL, code TEXT, exercises TEXT NOT NULL, created_at TEXT NOT NULL)""",
-        """CREATE TABLE trainees (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), full_name TEXT NOT NULL,
-               commune TEXT NOT NULL, role TEXT NOT NULL, resume_code TEXT NOT NULL UNIQUE, joined_at TEXT NOT NULL)""",
-        """CREATE TABLE attempts (id TEXT PRIMARY KEY, trainee_id TEXT NOT NULL REFERENCES trainees(id), exercise_id TEXT NOT NULL,
-               exercise_version TEXT NOT NULL, position INTEGER NOT NULL, scenario_id TEXT NOT NULL, scenario_version TEXT NOT NULL,
-               seed INTEGER NOT NULL, rulebook_version TEXT NOT NULL, app_version TEXT NOT NULL, decision_points TEXT NOT NULL,
-               rubric TEXT NOT NULL, case_json TEXT NOT NULL, started_at TEXT NOT NULL, submitted_at TEXT,
-               UNIQUE (trainee_id, exercise_id, position))""",
-        """CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id TEXT NOT NULL REFERENCES attempts(id),
-               kind TEXT NOT NULL CHECK (kind IN ('action', 'answer')), key TEXT NOT NULL, payload TEXT NOT NULL,
-               clock_minutes INTEGER NOT NULL, created_at TEXT NOT NULL)""",
+        (
+            "CREATE TABLE workshops (id TEXT PRIMARY KEY, title TEXT NOT NULL, code TEXT, exercises TEXT NOT NULL, "
+            "created_at TEXT NOT NULL)"
+        ),
+        (
+            "CREATE TABLE trainees (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), "
+            "full_name TEXT NOT NULL,\n"
+            "               commune TEXT NOT NULL, role TEXT NOT NULL, resume_code TEXT NOT NULL UNIQUE, "
+            "joined_at TEXT NOT NULL)"
+        ),
+        (
+            "CREATE TABLE attempts (id TEXT PRIMARY KEY, trainee_id TEXT NOT NULL REFERENCES trainees(id), "
+            "exercise_id TEXT NOT NULL,\n"
+            "               exercise_version TEXT NOT NULL, position INTEGER NOT NULL, scenario_id TEXT NOT NULL, "
+            "scenario_version TEXT NOT NULL,\n"
+            "               seed INTEGER NOT NULL, rulebook_version TEXT NOT NULL, app_version TEXT NOT NULL, "
+            "decision_points TEXT NOT NULL,\n"
+            "               rubric TEXT NOT NULL, case_json TEXT NOT NULL, started_at TEXT NOT NULL, "
+            "submitted_at TEXT,\n"
+            "               UNIQUE (trainee_id, exercise_id, position))"
+        ),
+        (
+            "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id TEXT NOT NULL "
+            "REFERENCES attempts(id),\n"
+            "               kind TEXT NOT NULL CHECK (kind IN ('action', 'answer')), key TEXT NOT NULL, "
+            "payload TEXT NOT NULL,\n"
+            "               clock_minutes INTEGER NOT NULL, created_at TEXT NOT NULL)"
+        ),
         "CREATE INDEX events_by_attempt ON events (attempt_id, id)",
-        """CREATE TABLE reports (attempt_id TEXT PRIMARY KEY REFERENCES attempts(id), total REAL NOT NULL, max_points REAL NOT NULL,
-               percent REAL NOT NULL, report TEXT NOT NULL, scored_at TEXT NOT NULL)""",
-        """CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
-        """CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
-        """CREATE TRIGGER attempts_immutable BEFORE UPDATE OF id, trainee_id, exercise_id, exercise_version, position, scenario_id,
-               scenario_version, seed, rulebook_version, app_version, decision_points, rubric, case_json, started_at ON attempts
-               BEGIN SELECT RAISE(ABORT, 'attempt records are immutable'); END""",
+        (
+            "CREATE TABLE reports (attempt_id TEXT PRIMARY KEY REFERENCES attempts(id), total REAL NOT NULL, "
+            "max_points REAL NOT NULL,\n"
+            "               percent REAL NOT NULL, report TEXT NOT NULL, scored_at TEXT NOT NULL)"
+        ),
+        (
+            "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events "
+            "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+        ),
+        (
+            "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events "
+            "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+        ),
+        (
+            "CREATE TRIGGER attempts_immutable BEFORE UPDATE OF id, trainee_id, exercise_id, exercise_version, "
+            "position, scenario_id,\n"
+            "               scenario_version, seed, rulebook_version, app_version, decision_points, rubric, case_json, "
+            "started_at ON attempts\n"
+            "               BEGIN SELECT RAISE(ABORT, 'attempt records are immutable'); END"
+        ),
     ],
     [  # 1 → 2: trainer overrides and comments, kept beside the automatic score
-        """CREATE TABLE overrides (id INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id TEXT NOT NULL REFERENCES attempts(id),
-               decision_point TEXT NOT NULL, points REAL, comment TEXT NOT NULL, trainer TEXT NOT NULL, created_at TEXT NOT NULL)""",
+        (
+            "CREATE TABLE overrides (id INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id TEXT NOT NULL "
+            "REFERENCES attempts(id),\n"
+            "               decision_point TEXT NOT NULL, points REAL, comment TEXT NOT NULL, trainer TEXT NOT NULL, "
+            "created_at TEXT NOT NULL)"
+        ),
         "CREATE INDEX overrides_by_attempt ON overrides (attempt_id, id)",
     ],
     [  # 2 → 3: the trainer secret (salted hash only) and the workshop's region pack
@@ -65,7 +101,10 @@ MIGRATIONS: list[list[str]] = [
 
 
 class SQLiteStore:
-    """The results store in one SQLite file (the embedded default). Cheap to create; opens a connection per operation."""
+    """The results store in one SQLite file (the embedded default).
+
+    Cheap to create; opens a connection per operation.
+    """
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else results_path()
@@ -133,7 +172,8 @@ class SQLiteStore:
         """Create the workshop if it is new; an existing one keeps its settings (a trainer may have changed them)."""
         with self.transaction() as con:
             con.execute(
-                "INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                "INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO NOTHING",
                 (workshop_id, title, code, json.dumps(exercises), now()),
             )
 
@@ -189,7 +229,8 @@ class SQLiteStore:
             try:
                 with self.transaction() as con:
                     con.execute(
-                        "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) VALUES (?,?,?,?,?,?,?)",
+                        "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) "
+                        "VALUES (?,?,?,?,?,?,?)",
                         (trainee.id, workshop_id, full_name, commune, role, code, now()),
                     )
                 return trainee
@@ -228,8 +269,9 @@ class SQLiteStore:
             if row is not None:
                 return _attempt(row)
             con.execute(
-                "INSERT INTO attempts VALUES (:id, :trainee_id, :exercise_id, :exercise_version, :position, :scenario_id, "
-                ":scenario_version, :seed, :rulebook_version, :app_version, :decision_points, :rubric, :case_json, :started_at, NULL)",
+                "INSERT INTO attempts VALUES (:id, :trainee_id, :exercise_id, :exercise_version, :position, "
+                ":scenario_id, :scenario_version, :seed, :rulebook_version, :app_version, :decision_points, :rubric, "
+                ":case_json, :started_at, NULL)",
                 asdict(attempt)
                 | {"decision_points": json.dumps(attempt.decision_points), "rubric": json.dumps(attempt.rubric)},
             )
@@ -298,11 +340,13 @@ class SQLiteStore:
         """Every attempt of a workshop with its trainee and (if submitted) its report, oldest first."""
         with self.connect() as con:
             rows = con.execute(
-                "SELECT t.id AS trainee_id, t.full_name, t.commune, t.role, t.joined_at, a.id AS attempt_id, a.exercise_id, "
-                "a.exercise_version, a.position, a.scenario_id, a.scenario_version, a.seed, a.rulebook_version, a.started_at, "
-                "a.submitted_at, r.report, (SELECT max(e.created_at) FROM events e WHERE e.attempt_id = a.id) AS last_event_at "
+                "SELECT t.id AS trainee_id, t.full_name, t.commune, t.role, t.joined_at, a.id AS attempt_id, "
+                "a.exercise_id, a.exercise_version, a.position, a.scenario_id, a.scenario_version, a.seed, "
+                "a.rulebook_version, a.started_at, a.submitted_at, r.report, "
+                "(SELECT max(e.created_at) FROM events e WHERE e.attempt_id = a.id) AS last_event_at "
                 "FROM trainees t LEFT JOIN attempts a ON a.trainee_id = t.id "
-                "LEFT JOIN reports r ON r.attempt_id = a.id WHERE t.workshop_id = ? ORDER BY t.joined_at, a.exercise_id, a.position",
+                "LEFT JOIN reports r ON r.attempt_id = a.id WHERE t.workshop_id = ? "
+                "ORDER BY t.joined_at, a.exercise_id, a.position",
                 (workshop_id,),
             ).fetchall()
         return [dict(r) | {"report": json.loads(r["report"]) if r["report"] else None} for r in rows]
@@ -312,7 +356,8 @@ class SQLiteStore:
     ) -> None:
         with self.transaction() as con:
             con.execute(
-                "INSERT INTO overrides (attempt_id, decision_point, points, comment, trainer, created_at) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO overrides (attempt_id, decision_point, points, comment, trainer, created_at) "
+                "VALUES (?,?,?,?,?,?)",
                 (attempt_id, decision_point, points, comment, trainer, now()),
             )
 

@@ -37,8 +37,8 @@ def point_biserial(correct: list[bool], totals: list[float]) -> float | None:
     n = len(correct)
     if n != len(totals) or n < 2:
         return None
-    ones = [t for c, t in zip(correct, totals) if c]
-    zeros = [t for c, t in zip(correct, totals) if not c]
+    ones = [t for c, t in zip(correct, totals, strict=True) if c]
+    zeros = [t for c, t in zip(correct, totals, strict=True) if not c]
     if not ones or not zeros:
         return None
     mean = sum(totals) / n
@@ -95,5 +95,5 @@ def score_histogram(percents: Iterable[float], width: int = 10) -> list[tuple[st
     for value in percents:
         counts[min(int(value // width), len(edges) - 1)] += 1
     return [
-        (f"{lo}–{lo + width - 1 if i < len(edges) - 1 else 100}", c) for i, (lo, c) in enumerate(zip(edges, counts))
+        (f"{lo}–{lo + width - 1 if i < len(edges) - 1 else 100}", c) for i, (lo, c) in enumerate(zip(edges, counts, strict=True))
     ]

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from sim.app.trainee import CaseSession, InputError, Workshop, derive_seed
-from sim.workshop.sqlite_store import Store
+from sim.app.trainee import CaseSession, InputError, Workshop, derive_seed, exercise_positions
+from sim.workshop.store import open_store
 from tests.conftest import play_perfectly
 
 
 @pytest.fixture
-def workshop(tmp_path):
-    return Workshop(Store(tmp_path / "t.sqlite"), "w1", title="Tập huấn", code="ABC123", exercises=["intake-basics", "verification"])
+def workshop(tmp_path, library):
+    return Workshop(open_store(tmp_path / "t.sqlite"), "w1", title="Tập huấn", code="ABC123",
+                    exercises=["intake-basics", "verification"], library=library)
 
 
 def join(workshop):
@@ -100,7 +101,7 @@ def test_attempt_records_versions_for_replay(workshop):
     session = workshop.open_case(join(workshop), "verification", 0)
     attempt = session.attempt
     assert attempt.scenario_version == "1" and attempt.rulebook_version.startswith("regime-a@") and attempt.seed > 0
-    assert CaseSession(session.store, attempt).case == session.case
+    assert CaseSession(session.store, session.library, attempt).case == session.case
 
 
 def test_exercise_result_counts_unsubmitted_cases_as_zero(workshop):
@@ -109,3 +110,72 @@ def test_exercise_result_counts_unsubmitted_cases_as_zero(workshop):
     play_perfectly(session)
     session.submit()
     assert workshop.result(trainee, "intake-basics") == (33.3, False)  # 100 + 0 + 0 over 3 cases; pass mark 70
+
+
+def test_the_packaged_library_is_used_when_none_is_given(tmp_path, library):
+    workshop = Workshop(open_store(tmp_path / "t.sqlite"), "w")
+    assert workshop.library is library
+    assert set(workshop.exercise_ids) == set(library.catalog.exercises())  # none chosen: every exercise
+
+
+def test_from_environment_reads_the_workshop_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("TROVE_DB", str(tmp_path / "env.sqlite"))
+    monkeypatch.setenv("TROVE_WORKSHOP_ID", "env-ws")
+    monkeypatch.setenv("TROVE_WORKSHOP_TITLE", "Từ môi trường")
+    monkeypatch.setenv("TROVE_WORKSHOP_CODE", "XYZ")
+    monkeypatch.setenv("TROVE_WORKSHOP_EXERCISES", "verification")
+    workshop = Workshop.from_environment()
+    assert (workshop.id, workshop.title, workshop.code, workshop.exercise_ids) == ("env-ws", "Từ môi trường", "XYZ", ["verification"])
+    assert workshop.store.workshop("env-ws")["exercises"] == ["verification"]
+
+
+def test_exercises_and_positions(workshop, library):
+    assert [e.id for e in workshop.exercises()] == ["intake-basics", "verification"]
+    positions = exercise_positions(library.catalog.exercise("intake-basics"))
+    assert positions[0] == "forced-marriage-2016" and len(positions) == 3
+    with pytest.raises(InputError) as exc:
+        workshop.open_case(join(workshop), "protection-referral", 0)  # not offered in this workshop
+    assert exc.value.key == "unknown_exercise"
+    with pytest.raises(InputError) as exc:
+        workshop.open_case(join(workshop), "intake-basics", 3)
+    assert exc.value.key == "unknown_case"
+
+
+def test_commune_options_come_from_the_workshop_region(workshop, library):
+    options = workshop.commune_options()
+    assert options == sorted(options) and "xã Bắc Bình" in options and len(options) == 45
+
+
+def test_the_session_offers_forms_and_labels_without_the_answer(workshop, library):
+    from sim.training.forms import form_fields
+
+    session = workshop.open_case(join(workshop), "intake-basics", 0)  # forced-marriage-2016: Regime A, an adult
+    assert session.regime == "A"
+    assert "D9" not in session.active_decision_points and set(session.active_decision_points) <= set(session.decision_points)
+    assert session.form_fields("D4") == form_fields(library, "D4", "A")
+    with pytest.raises(InputError):
+        session.form_fields("D11")
+    assert session.label("agencies", "district_labour_office", "en") == library.agency_label("district_labour_office").en
+    assert session.label("documents", "national_id", "vi") == library.rulebook.vocabulary.documents["national_id"].vi
+
+
+def test_child_duties_are_active_only_with_a_child(tmp_path, library):
+    workshop = Workshop(open_store(tmp_path / "t.sqlite"), "w", exercises=["protection-referral"], library=library)
+    trainee = workshop.join(full_name="A B", commune="xã Phan Sơn", role="other")
+    positions = exercise_positions(library.catalog.exercise("protection-referral"))
+    for position, scenario_id in enumerate(positions):
+        session = workshop.open_case(trainee, "protection-referral", position)
+        has_child = any(p.age < 18 for p in session.case.persons)
+        assert ("D9" in session.active_decision_points) == (has_child and "D9" in session.decision_points), scenario_id
+
+
+def test_pictures_of_the_plan_and_of_the_feedback(workshop):
+    session = workshop.open_case(join(workshop), "intake-basics", 0)
+    session.answer("D10", {"agencies": ["district_labour_office"]})
+    assert session.plan_png("vi")[:4] == b"\x89PNG"
+    with pytest.raises(InputError) as exc:
+        session.feedback_png("vi")
+    assert exc.value.key == "not_submitted"
+    play_perfectly(session)
+    session.submit()
+    assert session.feedback_png("en")[:4] == b"\x89PNG"

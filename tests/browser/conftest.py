@@ -1,4 +1,5 @@
 """Browser journeys: a real ``trove serve`` (Voilà) and Debian's Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -47,10 +56,27 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Server":
-        command = [sys.executable, "-m", "sim", "serve", "--port", str(self.port), "--db", str(self.db), "--trainer-secret", TRAINER_SECRET,
-                   *self.extra]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-                                        env=os.environ | self.env)
+        command = [
+            sys.executable,
+            "-m",
+            "sim",
+            "serve",
+            "--port",
+            str(self.port),
+            "--db",
+            str(self.db),
+            "--trainer-secret",
+            TRAINER_SECRET,
+            *self.extra,
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=os.environ | self.env,
+        )
         wait_for(f"http://127.0.0.1:{self.port}/voila/static/voila.js")  # cheap: does not start a kernel
         return self
 
@@ -77,7 +103,15 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("serve"), "--exercises", "intake-basics,verification", "--workshop", "Test workshop", "--code", "").start()
+    srv = Server(
+        tmp_path_factory.mktemp("serve"),
+        "--exercises",
+        "intake-basics,verification",
+        "--workshop",
+        "Test workshop",
+        "--code",
+        "",
+    ).start()
     yield srv
     srv.stop()
 
@@ -86,7 +120,9 @@ def server(tmp_path_factory):
 def browser():
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.fail("Debian's chromium is not installed: run `make test` (it installs it) or `apt-get install chromium`")
+        pytest.fail(
+            "Debian's chromium is not installed: run `make test` (it installs it) or `apt-get install chromium`"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

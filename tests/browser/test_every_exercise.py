@@ -1,4 +1,5 @@
 """Every shipped exercise can be completed in a real browser, case after case, up to the summary."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,7 @@ import pytest
 
 from sim.training.answer_key import answer_key
 from sim.engine.assessment import assess
-from sim.law.rulebook import load_rulebook
-from sim.cases.scenario import load_exercises
+from sim.library import packaged_library
 from sim.app.trainee import exercise_positions
 from sim.ui.i18n import t
 from tests.browser.conftest import Server
@@ -25,14 +25,16 @@ def all_exercises_server(tmp_path_factory):
     srv.stop()
 
 
-@pytest.mark.parametrize("index, exercise_id", list(enumerate(sorted(load_exercises()))))
+@pytest.mark.parametrize("index, exercise_id", list(enumerate(sorted(packaged_library().catalog.exercises()))))
 def test_complete_every_case_of_the_exercise(page, all_exercises_server, index, exercise_id):
-    server, book = all_exercises_server, load_rulebook()
+    server, book = all_exercises_server, packaged_library()
     name = f"Học viên {index} (hư cấu)"
     join(page, server, name)
-    exercise = load_exercises()[exercise_id]
+    exercise = packaged_library().catalog.exercises()[exercise_id]
     page.get_by_role("heading", name=exercise.title.vi).wait_for()
-    page.get_by_role("button", name=t("start_exercise", "vi")).nth(list(load_exercises()).index(exercise_id)).click()
+    page.get_by_role("button", name=t("start_exercise", "vi")).nth(
+        list(packaged_library().catalog.exercises()).index(exercise_id)
+    ).click()
     cases = len(exercise_positions(exercise))
     for number in range(cases):
         page.get_by_text(t("case_of", "vi", i=number + 1, n=cases)).wait_for(timeout=60_000)

@@ -1,4 +1,5 @@
 """A trainee in a real browser: join, complete a case, reload and resume, English, and no answer key on the wire."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,8 @@ import pytest
 from sim.training.answer_key import answer_key
 from sim.cases.case import Case
 from sim.engine.assessment import assess
-from sim.law.rulebook import load_rulebook
-from sim.ui.answer_forms import field_label, fields_for
+from sim.library import packaged_library
+from sim.training.forms import form_fields
 from sim.ui.i18n import t
 
 pytestmark = pytest.mark.browser
@@ -35,8 +36,11 @@ def start_first_exercise(page, lang: str = "vi") -> None:
 
 def stored_case(server, name: str) -> Case:
     con = sqlite3.connect(server.db)
-    row = con.execute("SELECT a.case_json FROM attempts a JOIN trainees t ON t.id = a.trainee_id WHERE t.full_name = ? "
-                      "ORDER BY a.started_at DESC LIMIT 1", (name,)).fetchone()
+    row = con.execute(
+        "SELECT a.case_json FROM attempts a JOIN trainees t ON t.id = a.trainee_id WHERE t.full_name = ? "
+        "ORDER BY a.started_at DESC LIMIT 1",
+        (name,),
+    ).fetchone()
     con.close()
     return Case.model_validate_json(row[0])
 
@@ -47,7 +51,7 @@ def open_decision(page, dp: str, lang: str = "vi") -> None:
 
 def give_answer(page, dp: str, values: dict, regime: str, lang: str = "vi") -> None:
     open_decision(page, dp, lang)
-    for field in fields_for(dp, regime):
+    for field in form_fields(packaged_library(), dp, regime):
         if field.name not in values:
             continue
         value = values[field.name]
@@ -55,9 +59,11 @@ def give_answer(page, dp: str, values: dict, regime: str, lang: str = "vi") -> N
         if field.kind == "radio":
             page.get_by_role("radio", name=labels[value], exact=True).check()
         elif field.kind == "dropdown" and value is not None:
-            page.get_by_role("combobox").filter(has=page.get_by_role("option", name=labels[value], exact=True)).select_option(label=labels[value])
+            page.get_by_role("combobox").filter(
+                has=page.get_by_role("option", name=labels[value], exact=True)
+            ).select_option(label=labels[value])
         elif field.kind == "check":
-            box = page.get_by_role("checkbox", name=field_label(dp, field.name, lang), exact=True)
+            box = page.get_by_role("checkbox", name=t(field.label_key, lang), exact=True)
             box.check() if value else box.uncheck()
         elif field.kind == "checks":
             for key in value:
@@ -73,12 +79,15 @@ def test_join_complete_a_case_and_read_cited_feedback(page, server):
         text = next(q.text.vi for q in case.interview if q.id == question)
         page.get_by_role("button", name=text, exact=True).click()
         page.locator(".trove-app ol").get_by_text(text).wait_for()
-    book = load_rulebook()
+    book = packaged_library()
     truth = assess(case, book)
     key = answer_key(case, truth).model_dump()
     regime = truth.regime
-    active = [dp for dp in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10")
-              if page.get_by_text(t(f"dp_{dp}", "vi"), exact=True).count()]
+    active = [
+        dp
+        for dp in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10")
+        if page.get_by_text(t(f"dp_{dp}", "vi"), exact=True).count()
+    ]
     for dp in active:
         give_answer(page, dp, key[dp], regime)
     page.get_by_role("button", name=t("submit", "vi")).click()
@@ -86,7 +95,9 @@ def test_join_complete_a_case_and_read_cited_feedback(page, server):
     score = page.locator(".trove-score").inner_text(timeout=60_000)
     assert score.startswith("Điểm:")
     assert page.get_by_text(t("timeline", "vi")).count() == 1
-    assert page.get_by_text(re.compile(r"Điều \d")).count() > 0 or page.get_by_text(t("feedback_full", "vi")).count() > 0
+    assert (
+        page.get_by_text(re.compile(r"Điều \d")).count() > 0 or page.get_by_text(t("feedback_full", "vi")).count() > 0
+    )
     assert page.get_by_text(t("correct_answers", "vi")).count() == 1
 
 
@@ -124,7 +135,10 @@ def test_no_part_of_the_answer_key_reaches_the_browser_before_submission(page, s
     frames: list[str] = []
 
     def watch(ws):
-        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, str) else payload.decode("utf-8", "ignore")))
+        ws.on(
+            "framereceived",
+            lambda payload: frames.append(payload if isinstance(payload, str) else payload.decode("utf-8", "ignore")),
+        )
 
     page.on("websocket", watch)
     join(page, server, "Đỗ Thị Thu")
@@ -135,9 +149,18 @@ def test_no_part_of_the_answer_key_reaches_the_browser_before_submission(page, s
     page.locator(".trove-app ol").get_by_text(asked.text.vi).wait_for()
     give_answer(page, "D1", {"receive": "receive"}, "A")
     wire = "\n".join(frames) + page.content()
-    truth = assess(case, load_rulebook())
-    secrets = [case.truth.story.vi[:60], case.truth.profile, '"critical_error"', '"indicated"', "district_police\"", "provincial_health_dept\""]
-    secrets += [q.answer.vi[:40] for q in case.interview if q.id != asked.id and q.answer.vi[:40] not in asked.answer.vi]
+    truth = assess(case, packaged_library())
+    secrets = [
+        case.truth.story.vi[:60],
+        case.truth.profile,
+        '"critical_error"',
+        '"indicated"',
+        'district_police"',
+        'provincial_health_dept"',
+    ]
+    secrets += [
+        q.answer.vi[:40] for q in case.interview if q.id != asked.id and q.answer.vi[:40] not in asked.answer.vi
+    ]
     secrets += [json.dumps(truth.value("immediate_support")["provide"])]
 
     def present(text: str) -> bool:  # frames may carry non-ASCII text as \\uXXXX escapes
@@ -175,7 +198,9 @@ def test_answers_survive_a_server_restart(page, tmp_path):
 
 def test_nothing_is_fetched_from_the_internet(page, server):
     hosts = set()
-    page.on("request", lambda request: hosts.add(request.url.split("/")[2] if "://" in request.url else request.url[:5]))
+    page.on(
+        "request", lambda request: hosts.add(request.url.split("/")[2] if "://" in request.url else request.url[:5])
+    )
     join(page, server, "Trịnh Văn Khoa")
     start_first_exercise(page)
     assert hosts <= {f"127.0.0.1:{server.port}", "data:"}, hosts

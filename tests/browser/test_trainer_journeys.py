@@ -1,5 +1,6 @@
 """A trainer in a real browser: the secret, designing a scenario a trainee then plays, the live
 dashboard with two trainees, and an override whose comment the trainee sees."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,7 +9,7 @@ import pytest
 
 from sim.training.answer_key import answer_key
 from sim.engine.assessment import assess
-from sim.law.rulebook import load_rulebook
+from sim.library import packaged_library
 from sim.ui.i18n import t
 from tests.browser.conftest import ROOT, TRAINER_SECRET, Server
 from tests.browser.test_trainee_journeys import give_answer, join, stored_case
@@ -21,8 +22,16 @@ def workshop(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("workshop")
     shutil.copytree(ROOT / "scenarios", tmp / "scenarios")
     shutil.copytree(ROOT / "exercises", tmp / "exercises")
-    srv = Server(tmp, "--exercises", "intake-basics", "--workshop", "Tập huấn thử", "--code", "ABC234",
-                 env={"TROVE_SCENARIO_DIR": str(tmp / "scenarios"), "TROVE_EXERCISE_DIR": str(tmp / "exercises")}).start()
+    srv = Server(
+        tmp,
+        "--exercises",
+        "intake-basics",
+        "--workshop",
+        "Tập huấn thử",
+        "--code",
+        "ABC234",
+        env={"TROVE_SCENARIO_DIR": str(tmp / "scenarios"), "TROVE_EXERCISE_DIR": str(tmp / "exercises")},
+    ).start()
     yield srv
     srv.stop()
 
@@ -47,7 +56,7 @@ def trainee_completes_case(page, server, name: str, good: bool) -> None:
     join(page, server, name, navigate=False)
     page.get_by_text(t("interview_help")).wait_for(timeout=60_000)
     case = stored_case(server, name)
-    truth = assess(case, load_rulebook())
+    truth = assess(case, packaged_library())
     key = answer_key(case, truth).model_dump()
     give_answer(page, "D1", key["D1"] if good else {"receive": "come_back_with_papers"}, truth.regime)
     give_answer(page, "D4", key["D4"], truth.regime)
@@ -76,7 +85,10 @@ def test_dashboard_shows_two_trainees_and_charts_then_override_reaches_the_train
     trainer.set_default_timeout(30_000)
     enter_trainer(trainer, workshop.trainer_url)
     trainer.get_by_text(t("joined_count", n=2, done=2)).wait_for(timeout=60_000)
-    assert trainer.get_by_role("cell", name="Nguyễn Thị Hai").count() == 1 and trainer.get_by_role("cell", name="Trần Văn Ba").count() == 1
+    assert (
+        trainer.get_by_role("cell", name="Nguyễn Thị Hai").count() == 1
+        and trainer.get_by_role("cell", name="Trần Văn Ba").count() == 1
+    )
     trainer.locator(".trove-trainer img").nth(3).wait_for(timeout=60_000)  # the four charts
     trainer.get_by_role("tab", name=t("tab_score")).click()
     attempt = trainer.get_by_label(t("replay_pick")).filter(visible=True)
@@ -84,7 +96,9 @@ def test_dashboard_shows_two_trainees_and_charts_then_override_reaches_the_train
     attempt.select_option(index=option_index(attempt, lambda o: "Trần Văn Ba" in o))
     trainer.get_by_text(t("override_title")).wait_for()
     point = trainer.get_by_label(t("debrief_point")).filter(visible=True)
-    trainer.wait_for_function("() => [...document.querySelectorAll('option')].some(o => /^D1\\.\\s/.test(o.textContent) && o.textContent.includes('/'))")
+    trainer.wait_for_function(
+        "() => [...document.querySelectorAll('option')].some(o => /^D1\\.\\s/.test(o.textContent) && o.textContent.includes('/'))"
+    )
     point.select_option(index=option_index(point, lambda o: o.startswith(t("dp_D1") + " (")))
     trainer.get_by_label(t("override_points")).fill("6")
     trainer.get_by_label(t("override_comment")).fill("Đã tự sửa khi được nhắc")
@@ -109,7 +123,9 @@ def test_designed_scenario_with_an_error_is_fixed_and_then_played(browser, works
     trainer.get_by_label(t("d_id")).filter(visible=True).fill("tinh-huong-lop")
     trainer.get_by_label(t("d_title_vi")).filter(visible=True).fill("Tình huống của lớp")
     trainer.get_by_label(t("d_objectives")).filter(visible=True).fill("Tiếp nhận ngay | Receive at once")
-    trainer.get_by_label(t("d_date")).filter(visible=True).fill("2016-05-01")  # before 1 Jul 2025: wrong for the default region
+    trainer.get_by_label(t("d_date")).filter(visible=True).fill(
+        "2016-05-01"
+    )  # before 1 Jul 2025: wrong for the default region
     trainer.get_by_role("button", name=t("d_to_yaml")).click()
     trainer.get_by_role("button", name=t("d_save")).filter(visible=True).click()
     region_error = trainer.locator(".trove-error").filter(has_text="covers 2025-07-01").first
@@ -122,7 +138,9 @@ def test_designed_scenario_with_an_error_is_fixed_and_then_played(browser, works
     trainer.get_by_role("tab", name=t("tab_build")).click()
     trainer.get_by_label(t("b_id")).filter(visible=True).fill("bai-tap-lop")
     trainer.get_by_label(t("d_title_vi")).filter(visible=True).fill("Bài tập của lớp")
-    trainer.locator("select").filter(has=trainer.get_by_role("option", name="tinh-huong-lop")).last.select_option("tinh-huong-lop")
+    trainer.locator("select").filter(has=trainer.get_by_role("option", name="tinh-huong-lop")).last.select_option(
+        "tinh-huong-lop"
+    )
     trainer.get_by_role("button", name=t("d_save")).filter(visible=True).click()
     trainer.get_by_text(t("d_saved", path="bai-tap-lop.yaml")).wait_for(timeout=60_000)
     player = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()

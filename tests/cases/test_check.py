@@ -1,13 +1,10 @@
 """``trove check`` on bad files: the exact error text is pinned (file:line:col field: message (hint))."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from sim.cases.check import check_paths
-
-BAD = Path(__file__).parent / "fixtures" / "bad"
+from tests.conftest import BAD, ROOT
 
 EXPECTED = {
     "unknown-fields.yaml": [
@@ -22,7 +19,7 @@ EXPECTED = {
     ],
     "wrong-regime.yaml": [
         "wrong-regime.yaml:7:9 regime: the date 2025-08-01 falls under regime B, not A (change the date or set regime: B)",
-        "wrong-regime.yaml:8:9 region: region 'binh-thuan' covers 2012-01-01–2025-06-30, not 2025-08-01 (use binh-thuan before 1 Jul 2025, lam-dong or lam-dong-binh-thuan from then)",
+        "wrong-regime.yaml:8:9 region: region 'binh-thuan' covers 2012-01-01–2025-06-30, not 2025-08-01 (regions on that date: lam-dong, lam-dong-binh-thuan)",
         "wrong-regime.yaml:14:15 fixed.documents[0]: unknown document 'victim_certificate' (did you mean 'police_victim_certificate' or 'rescuing_agency_certificate'?)",
     ],
     "comma-in-text.yaml": [
@@ -36,27 +33,45 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_bad_file_reports_every_problem_with_position(name):
-    problems, checked = check_paths([BAD / name])
+def test_bad_file_reports_every_problem_with_position(library, name):
+    problems, checked = check_paths([BAD / name], library)
     assert checked == 1
     assert [p.format().replace(str(BAD) + "/", "") for p in problems] == EXPECTED[name]
 
 
-def test_shipped_scenarios_and_exercises_are_clean():
-    root = Path(__file__).parent.parent
-    problems, checked = check_paths([root / "scenarios", root / "exercises"])
+def test_shipped_scenarios_and_exercises_are_clean(library):
+    problems, checked = check_paths([ROOT / "scenarios", ROOT / "exercises"], library)
     assert problems == [] and checked >= 13
 
 
-def test_missing_path_is_a_problem_not_a_crash(tmp_path):
-    problems, _ = check_paths([tmp_path / "nope"])
+def test_missing_path_is_a_problem_not_a_crash(library, tmp_path):
+    problems, _ = check_paths([tmp_path / "nope"], library)
     assert problems[0].message == "no such file or folder"
 
 
-def test_duplicate_scenario_ids_are_reported(tmp_path):
-    root = Path(__file__).parent.parent / "scenarios"
-    text = (root / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
+def test_duplicate_scenario_ids_are_reported(library, tmp_path):
+    text = (ROOT / "scenarios" / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
     (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
-    problems, _ = check_paths([tmp_path])
+    problems, _ = check_paths([tmp_path], library)
     assert len(problems) == 1 and "also used by" in problems[0].message
+
+
+def test_files_are_checked_against_the_library_they_are_handed(library, tmp_path):
+    """A scenario for a region the library does not have is refused; the same file passes with the packaged data."""
+    path = tmp_path / "s.yaml"
+    path.write_text((ROOT / "scenarios" / "forced-marriage-2016.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert check_paths([path], library) == ([], 1)
+    without = library.replace(regions={k: v for k, v in library.regions.items() if k != "binh-thuan"})
+    problems, _ = check_paths([path], without)
+    assert [p.path for p in problems] == ["region"] and "unknown region 'binh-thuan'" in problems[0].message
+
+
+def test_write_schemas(tmp_path):
+    import json
+
+    from sim.cases.check import write_schemas
+
+    written = write_schemas(tmp_path / "docs")
+    assert [p.name for p in written] == ["case.schema.json", "scenario.schema.json", "exercise.schema.json"]
+    assert json.loads(written[1].read_text(encoding="utf-8"))["$schema"].endswith("2020-12/schema")

@@ -4,18 +4,25 @@ from collections import Counter
 
 from faker import Faker
 
-from sim.cases.names import VietnameseNameProvider, load_name_data
+from sim.cases.names import VietnameseNameProvider, name_data
+from sim.locations import PACKAGED_DATA
+from sim.parsing import read_document
 
 
-def faker(seed: int) -> Faker:
+def faker(seed: int, data) -> Faker:
     fake = Faker("vi_VN")
-    fake.add_provider(VietnameseNameProvider)
+    fake.add_provider(VietnameseNameProvider(fake, data))
     fake.seed_instance(seed)
     return fake
 
 
-def test_vietnamese_order_and_sex_appropriate_names():
-    fake, data = faker(1), load_name_data()
+def test_the_library_holds_the_pools_of_the_sourced_file(library):
+    assert name_data(read_document(PACKAGED_DATA / "names" / "vietnamese-names.yaml").data) == library.names
+
+
+def test_vietnamese_order_and_sex_appropriate_names(library):
+    data = library.names
+    fake = faker(1, data)
     for _ in range(300):
         name = fake.vietnamese_name("female")
         assert name.full.split()[0] == name.family and name.given in data.given["female"].values
@@ -23,20 +30,27 @@ def test_vietnamese_order_and_sex_appropriate_names():
     assert all(fake.vietnamese_name("male").given in data.given["male"].values for _ in range(300))
 
 
-def test_surname_shares_are_realistic():
-    fake = faker(2)
+def test_surname_shares_are_realistic(library):
+    fake = faker(2, library.names)
     counts = Counter(fake.vietnamese_name("male").family for _ in range(20_000))
     assert 0.38 < counts["Nguyễn"] / 20_000 < 0.46  # 38.4% of the 14 names covering ~90%
     assert counts["Nguyễn"] > counts["Trần"] > counts["Phạm"]
 
 
-def test_mobile_numbers_are_ten_digits_with_real_prefixes():
-    fake, prefixes = faker(3), set(load_name_data().prefixes)
+def test_mobile_numbers_are_ten_digits_with_real_prefixes(library):
+    fake, prefixes = faker(3, library.names), set(library.names.prefixes)
     for _ in range(500):
         number = fake.vietnamese_mobile()
         assert len(number) == 10 and number.isdigit() and number[:3] in prefixes
 
 
-def test_same_seed_same_names():
-    first, second = faker(9), faker(9)
+def test_cham_names_use_cham_family_names(library):
+    fake = faker(4, library.names)
+    for _ in range(50):
+        name = fake.cham_name("female")
+        assert name.family in library.names.cham_family and name.middle == "Thị"
+
+
+def test_same_seed_same_names(library):
+    first, second = faker(9, library.names), faker(9, library.names)
     assert [first.vietnamese_name("female").full for _ in range(5)] == [second.vietnamese_name("female").full for _ in range(5)]

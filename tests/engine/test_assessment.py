@@ -13,9 +13,9 @@ from tests.conftest import REGIME_B_DAY, make_case
 LAWFUL = ["police_victim_certificate", "rescuing_agency_certificate", "procedural_body_document", "legalised_foreign_document", "certificate_of_return"]
 
 
-def test_forced_marriage_self_return_regime_a(book):
+def test_forced_marriage_self_return_regime_a(library):
     """§b8 profile 1 / S1: commune → district Labour office within 3 days → district police within 20 days."""
-    a = assess(make_case(), book)
+    a = assess(make_case(), library)
     assert a.regime == "A"
     assert a.value("signs_of_trafficking")["indicated"] is True
     assert a.value("notification")["agencies"] == ["district_labour_office"]
@@ -26,8 +26,8 @@ def test_forced_marriage_self_return_regime_a(book):
     assert a.value("intake")["form"] == "abroad_declaration"
 
 
-def test_regime_b_notifies_provincial_health_and_provincial_police(book):
-    a = assess(make_case(day=REGIME_B_DAY), book)
+def test_regime_b_notifies_provincial_health_and_provincial_police(library):
+    a = assess(make_case(day=REGIME_B_DAY), library)
     assert a.regime == "B"
     assert a.value("notification")["agencies"] == ["provincial_health_dept"]
     assert a.value("verification")["verifier"] == "provincial_police"
@@ -36,29 +36,29 @@ def test_regime_b_notifies_provincial_health_and_provincial_police(book):
     assert rule.status == "unconfirmed"
 
 
-def test_30_june_and_1_july_2025_differ_in_the_notified_agency(book):
-    before = assess(make_case(day=date(2025, 6, 30)), book)
-    after = assess(make_case(day=date(2025, 7, 1)), book)
+def test_30_june_and_1_july_2025_differ_in_the_notified_agency(library):
+    before = assess(make_case(day=date(2025, 6, 30)), library)
+    after = assess(make_case(day=date(2025, 7, 1)), library)
     assert before.value("notification")["agencies"] == ["district_labour_office"]
     assert after.value("notification")["agencies"] == ["provincial_health_dept"]
 
 
-def test_district_police_gone_from_march_2025_verifier_is_inferred(book):
-    a = assess(make_case(day=date(2025, 4, 1)), book)
+def test_district_police_gone_from_march_2025_verifier_is_inferred(library):
+    a = assess(make_case(day=date(2025, 4, 1)), library)
     assert a.value("verification")["verifier"] == "provincial_police"
     assert a.determinations["verification"].rules[0].status == "inferred"
 
 
 @pytest.mark.parametrize("age, means, indicated", [(16, (), True), (17, (), True), (30, (), False), (30, ("threat",), True)])
-def test_under_18_rule_means_need_not_be_shown(book, age, means, indicated):
-    a = assess(make_case(age=age, means=means, months_away=0), book)
+def test_under_18_rule_means_need_not_be_shown(library, age, means, indicated):
+    a = assess(make_case(age=age, means=means, months_away=0), library)
     assert a.value("signs_of_trafficking")["indicated"] is indicated
     assert a.value("signs_of_trafficking")["means_required"] is (age >= 18)
 
 
-def test_under_18_rule_looks_at_age_when_trafficked(book):
+def test_under_18_rule_looks_at_age_when_trafficked(library):
     """Trafficked at 16, back at 19 after 3 years: the means still need not be shown."""
-    a = assess(make_case(age=19, means=(), months_away=36), book)
+    a = assess(make_case(age=19, means=(), months_away=36), library)
     assert a.value("signs_of_trafficking")["indicated"] is True
 
 
@@ -66,9 +66,9 @@ def test_under_18_rule_looks_at_age_when_trafficked(book):
     ("commercial_surrogacy", ("transport",), (), ()),
     ("irregular_migrant", (), (), ()),
 ])
-def test_not_a_victim_cases_have_no_signs_but_still_go_to_verification(book, profile, acts, means, purposes):
+def test_not_a_victim_cases_have_no_signs_but_still_go_to_verification(library, profile, acts, means, purposes):
     """S89 / S82: surrogacy and irregular migration are not trafficking; the commune still never decides (E04)."""
-    a = assess(make_case(profile=profile, acts=acts, means=means, purposes=purposes), book)
+    a = assess(make_case(profile=profile, acts=acts, means=means, purposes=purposes), library)
     assert a.value("signs_of_trafficking")["indicated"] is False
     assert a.value("verification")["needed"] is True
     assert a.value("entitlements")["p1"]["if_identified"] == []
@@ -76,51 +76,51 @@ def test_not_a_victim_cases_have_no_signs_but_still_go_to_verification(book, pro
 
 
 @pytest.mark.parametrize("document", LAWFUL)
-def test_lawful_documents_make_verification_unnecessary(book, document):
-    a = assess(make_case(documents=(document,)), book)
+def test_lawful_documents_make_verification_unnecessary(library, document):
+    a = assess(make_case(documents=(document,)), library)
     assert a.value("victim_documents")["lawful"] == [document]
     assert a.value("verification")["needed"] is False
     assert a.value("entitlements")["p1"]["group"] == "V"
 
 
-def test_certificate_of_return_counts_only_as_inferred(book):
-    a = assess(make_case(documents=("certificate_of_return",), entry_route="official_repatriation"), book)
+def test_certificate_of_return_counts_only_as_inferred(library):
+    a = assess(make_case(documents=("certificate_of_return",), entry_route="official_repatriation"), library)
     statuses = {r.rule: r.status for r in a.determinations["victim_documents"].rules}
     assert statuses["victim_documents.certificate_of_return"] == "inferred"
 
 
-def test_id_card_and_unlegalised_papers_do_not_prove_status(book):
-    a = assess(make_case(documents=("national_id", "unlegalised_foreign_document")), book)
+def test_id_card_and_unlegalised_papers_do_not_prove_status(library):
+    a = assess(make_case(documents=("national_id", "unlegalised_foreign_document")), library)
     assert a.value("victim_documents")["lawful"] == []
     assert a.value("verification")["needed"] is True
     assert a.value("victim_documents")["own_statement_is_evidence"] is True
     assert a.value("victim_documents")["commune_may_certify"] is False
 
 
-def test_awaiting_verification_gets_essentials_before_verdict(book):
+def test_awaiting_verification_gets_essentials_before_verdict(library):
     """E03: persons awaiting verification are entitled to essential needs (Decree 09 Art 19.1.b)."""
-    a = assess(make_case(needs=("food", "clothing", "lodging", "travel_home", "legal_aid")), book)
+    a = assess(make_case(needs=("food", "clothing", "lodging", "travel_home", "legal_aid")), library)
     assert a.value("entitlements")["p1"]["group"] == "W"
     assert a.value("immediate_support")["provide"] == ["food", "clothing", "lodging", "travel_home"]
     assert "E03" in a.critical_errors_at_risk
 
 
-def test_regime_a_education_only_for_poor_minors_regime_b_for_all_minors(book):
+def test_regime_a_education_only_for_poor_minors_regime_b_for_all_minors(library):
     not_poor_child = dict(age=15, household="not_poor", documents=("police_victim_certificate",))
-    assert "education" not in assess(make_case(**not_poor_child), book).value("entitlements")["p1"]["now"]
-    assert "education" in assess(make_case(day=REGIME_B_DAY, **not_poor_child), book).value("entitlements")["p1"]["now"]
+    assert "education" not in assess(make_case(**not_poor_child), library).value("entitlements")["p1"]["now"]
+    assert "education" in assess(make_case(day=REGIME_B_DAY, **not_poor_child), library).value("entitlements")["p1"]["now"]
 
 
-def test_foreign_victim_entitlements_per_regime(book):
+def test_foreign_victim_entitlements_per_regime(library):
     """§c: foreign victims get a–d (A) or essentials, medical, interpretation, legal info, legal aid, psychological (B)."""
-    a = assess(make_case(nationality="foreign"), book).value("entitlements")["p1"]
-    b = assess(make_case(day=REGIME_B_DAY, nationality="foreign"), book).value("entitlements")["p1"]
+    a = assess(make_case(nationality="foreign"), library).value("entitlements")["p1"]
+    b = assess(make_case(day=REGIME_B_DAY, nationality="foreign"), library).value("entitlements")["p1"]
     assert a["group"] == "F" and set(a["now"]) == {"essential_needs", "travel", "medical", "psychological", "legal_aid"}
     assert set(b["now"]) == {"essential_needs", "medical", "interpretation", "legal_information", "legal_aid", "psychological"}
 
 
-def test_accompanying_child_entitlements_and_child_duties(book):
-    a = assess(make_case(children=(3,), day=REGIME_B_DAY), book)
+def test_accompanying_child_entitlements_and_child_duties(library):
+    a = assess(make_case(children=(3,), day=REGIME_B_DAY), library)
     child = a.value("entitlements")["c1"]
     assert child["group"] == "M" and "education" in child["now"]
     duties = a.value("child_duties")
@@ -129,8 +129,8 @@ def test_accompanying_child_entitlements_and_child_duties(book):
     assert "c1" in a.value("intake")["officer_writes_for"]
 
 
-def test_child_victim_at_serious_risk(book):
-    a = assess(make_case(age=15, means=(), child_at_serious_risk=True, profile="domestic_child", destination="domestic"), book)
+def test_child_victim_at_serious_risk(library):
+    a = assess(make_case(age=15, means=(), child_at_serious_risk=True, profile="domestic_child", destination="domestic"), library)
     duties = a.value("child_duties")
     assert "escort_to_relatives" in duties["duties"] and "emergency_intervention_12h" in duties["duties"]
     assert duties["emergency_within_hours"] == 12 and duties["escort_by"] == "district_labour_office"
@@ -139,8 +139,8 @@ def test_child_victim_at_serious_risk(book):
     assert a.value("intake")["form"] == "domestic_declaration"
 
 
-def test_threats_to_relatives_indicate_protection_with_consent(book):
-    a = assess(make_case(threats=("to_relatives",), trafficker_nearby=True, refuses_protection=True), book)
+def test_threats_to_relatives_indicate_protection_with_consent(library):
+    a = assess(make_case(threats=("to_relatives",), trafficker_nearby=True, refuses_protection=True), library)
     protection = a.value("protection")
     assert protection["indicated"] and "guards" in protection["measures"] and "secrecy_of_identity" in protection["measures"]
     assert protection["refusal_allowed"] and protection["record_refusal"]
@@ -148,18 +148,18 @@ def test_threats_to_relatives_indicate_protection_with_consent(book):
     assert {"E12", "E13", "E14"} <= set(a.critical_errors_at_risk)
 
 
-def test_unable_to_write_adult_gets_the_statement_written(book):
-    assert assess(make_case(can_write=False), book).value("intake")["officer_writes_for"] == ["p1"]
+def test_unable_to_write_adult_gets_the_statement_written(library):
+    assert assess(make_case(can_write=False), library).value("intake")["officer_writes_for"] == ["p1"]
 
 
-def test_shelter_only_when_wished_or_homeless(book):
-    assert "shelter" not in assess(make_case(needs=("shelter",)), book).value("referral")["services"]
-    assert assess(make_case(needs=("shelter",), wishes_shelter=True), book).value("referral")["paths"]["shelter"] == [
+def test_shelter_only_when_wished_or_homeless(library):
+    assert "shelter" not in assess(make_case(needs=("shelter",)), library).value("referral")["services"]
+    assert assess(make_case(needs=("shelter",), wishes_shelter=True), library).value("referral")["paths"]["shelter"] == [
         "commune_pc", "district_labour_office", "social_assistance_facility"]
 
 
-def test_every_determination_cites_its_rules(book):
-    a = assess(make_case(children=(2,), threats=("to_person",)), book)
+def test_every_determination_cites_its_rules(library):
+    a = assess(make_case(children=(2,), threats=("to_person",)), library)
     for d in a.determinations.values():
         assert d.rules and all(r.basis for r in d.rules), d.id
         assert d.facts, d.id
@@ -167,26 +167,58 @@ def test_every_determination_cites_its_rules(book):
 
 @settings(max_examples=60, deadline=None)
 @given(document=st.sampled_from(LAWFUL), age=st.integers(0, 70), day_offset=st.integers(0, 6000), extra=st.booleans())
-def test_adding_a_lawful_document_never_makes_verification_more_necessary(book, document, age, day_offset, extra):
+def test_adding_a_lawful_document_never_makes_verification_more_necessary(library, document, age, day_offset, extra):
     day = date(2012, 1, 1) + timedelta(days=day_offset)
     base = ("national_id",) if extra else ()
-    without = assess(make_case(day=day, age=age, documents=base), book).value("verification")["needed"]
-    with_doc = assess(make_case(day=day, age=age, documents=base + (document,)), book).value("verification")["needed"]
+    without = assess(make_case(day=day, age=age, documents=base), library).value("verification")["needed"]
+    with_doc = assess(make_case(day=day, age=age, documents=base + (document,)), library).value("verification")["needed"]
     assert with_doc <= without
 
 
 @settings(max_examples=60, deadline=None)
 @given(day_offset=st.integers(0, 7000))
-def test_the_notified_agency_exists_in_the_graph_of_the_regime_in_force(book, day_offset):
-    from sim.law.referral import referral_graph
-
+def test_the_notified_agency_exists_in_the_graph_of_the_regime_in_force(library, day_offset):
     day = date(2012, 1, 1) + timedelta(days=day_offset)
-    a = assess(make_case(day=day), book)
-    assert set(a.value("notification")["agencies"]) <= set(referral_graph(a.regime).nodes)
+    a = assess(make_case(day=day), library)
+    assert set(a.value("notification")["agencies"]) <= set(library.graph(a.regime).nodes)
 
 
 @settings(max_examples=40, deadline=None)
 @given(age=st.integers(0, 17))
-def test_a_child_is_never_left_without_child_duties(book, age):
-    a = assess(make_case(age=age, means=()), book)
+def test_a_child_is_never_left_without_child_duties(library, age):
+    a = assess(make_case(age=age, means=()), library)
     assert a.value("child_duties")["applies"] and "guardian_present" in a.value("child_duties")["duties"]
+
+
+def test_the_regime_comes_from_the_library_on_the_case_date(library):
+    a = assess(make_case(day=date(2025, 6, 30)), library)
+    rules = library.rules_on(date(2025, 6, 30))
+    assert a.value("regime") == {"regime": rules.regime, "rulebook": rules.id, "version": rules.version}
+    assert a.rulebook == library.version
+
+
+def test_assessing_twice_gives_the_same_answer(library):
+    case = make_case(children=(2,), threats=("to_person",), day=REGIME_B_DAY)
+    assert assess(case, library) == assess(case, library)
+
+
+def test_child_duties_apply_when_anyone_is_under_18():
+    from sim.engine.assessment import child_duties_apply
+
+    assert not child_duties_apply(make_case())
+    assert child_duties_apply(make_case(children=(4,))) and child_duties_apply(make_case(age=16))
+
+
+def test_assessment_report_renders_every_citation_in_both_languages(library):
+    import json
+
+    from sim.engine.report import assessment_report, json_default
+
+    a = assess(make_case(children=(2,)), library)
+    report = assessment_report(a, library)
+    assert report["regime"] == "A" and set(report["determinations"]) == set(a.determinations)
+    for d in report["determinations"].values():
+        assert all(len(r["cite_vi"]) == len(r["cite_en"]) for r in d["rules"])
+    assert [e["id"] for e in report["critical_errors_at_risk"]] == a.critical_errors_at_risk
+    assert json.loads(json.dumps(report, default=json_default))["determinations"]["verification"]["value"]["deadline"] == {
+        "kind": "days", "amount": 20}

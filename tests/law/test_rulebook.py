@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from sim.errors import DataError, SimError
-from sim.parsing import DATA
-from sim.law.rulebook import load_rulebook
+from sim.law.rulebook import read_rulebook
+from sim.locations import PACKAGED_DATA
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def book(library):
+    return library.rulebook
 
 
 def test_both_regimes_with_effective_dates(book):
@@ -51,31 +56,31 @@ def test_citation_renders_in_both_languages(book):
     assert citation.render(book.texts, "en").startswith("Law on Human Trafficking Prevention and Combat 2011 (66/2011/QH12), Art 24.3")
 
 
-def test_a_broken_rulebook_names_file_line_and_id(tmp_path):
-    src = Path(str(DATA / "rulebook"))
+def test_a_broken_rulebook_names_file_line_and_id(tmp_path, library):
+    src = PACKAGED_DATA / "rulebook"
     for f in src.glob("*.yaml"):
         text = f.read_text(encoding="utf-8")
         if f.name == "regime-b.yaml":
             text = text.replace("- agency: provincial_health_dept\n  deadline: {kind: immediately}", "- agency: provincial_helth_dept\n  deadline: {kind: immediately}")
         (tmp_path / f.name).write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as exc:
-        load_rulebook.__wrapped__(str(tmp_path))
+        read_rulebook(tmp_path, set(library.agencies.agencies))
     message = str(exc.value)
     assert "regime-b.yaml:" in message and "notification[0].agency: unknown agency 'provincial_helth_dept'" in message
     assert "did you mean 'provincial_health_dept'" in message
 
 
-def test_the_worked_example_in_docs_rules_md_works(tmp_path):
+def test_the_worked_example_in_docs_rules_md_works(tmp_path, library):
     """docs/rules.md: a new decree sets the Regime B verification deadline from 1 Mar 2027."""
     import re
 
     from sim.engine.assessment import assess
     from tests.conftest import make_case
 
-    guide = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", guide, re.S)
     text_entry, verification = (b.replace("\n   ", "\n").strip("\n ") for b in blocks[:2])
-    src = Path(str(DATA / "rulebook"))
+    src = PACKAGED_DATA / "rulebook"
     for f in src.glob("*.yaml"):
         (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
     texts = tmp_path / "texts.yaml"
@@ -85,6 +90,24 @@ def test_the_worked_example_in_docs_rules_md_works(tmp_path):
     start = current.index("verification:\n  requested_by")
     end = current.index("\nentitlements:")
     regime_b.write_text(current[:start] + verification + "\n" + current[end:], encoding="utf-8")
-    book = load_rulebook.__wrapped__(str(tmp_path))
-    assert assess(make_case(day=date(2027, 3, 1)), book).value("verification")["deadline"].amount == 15
-    assert assess(make_case(day=date(2027, 2, 28)), book).value("verification")["deadline"].kind == "unconfirmed"
+    decree = library.replace(rulebook=read_rulebook(tmp_path, set(library.agencies.agencies)))
+    assert assess(make_case(day=date(2027, 3, 1)), decree).value("verification")["deadline"].amount == 15
+    assert assess(make_case(day=date(2027, 2, 28)), decree).value("verification")["deadline"].kind == "unconfirmed"
+    assert assess(make_case(day=date(2027, 3, 1)), library).value("verification")["deadline"].kind == "unconfirmed"  # the packaged law is unchanged
+
+
+def test_a_rulebook_naming_an_unknown_agency_is_refused_against_the_given_agencies(library):
+    """``read_rulebook`` checks agency ids against the agencies it is handed, not a global list."""
+    agencies = set(library.agencies.agencies) - {"district_labour_office"}
+    with pytest.raises(DataError, match="unknown agency 'district_labour_office'"):
+        read_rulebook(PACKAGED_DATA / "rulebook", agencies)
+
+
+def test_with_regime_replaces_one_regime_and_leaves_the_original(book):
+    a = book.for_regime("A")
+    changed = book.with_regime(a.model_copy(update={"version": "what-if"}))
+    assert changed.for_regime("A").version == "what-if" and book.for_regime("A").version == a.version
+    assert changed.for_regime("B") is book.for_regime("B")
+    assert "what-if" in changed.version and "what-if" not in book.version
+    with pytest.raises(SimError, match="no regime"):
+        book.with_regime(a.model_copy(update={"id": "regime-z"}))

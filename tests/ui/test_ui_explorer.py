@@ -1,19 +1,28 @@
 """The explorer notebook executes headless, and its pure rendering functions say the right things."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from sim.engine.assessment import assess
+from sim.app.trainer import TrainerDesk
 from sim.cases.generator import generate_case
-from sim.cases.scenario import load_scenario
-from sim.ui.explorer import assessment_table, case_card, explorer, graph_png
+from sim.engine.assessment import assess
+from sim.engine.report import assessment_report
+from sim.ui.explorer import assessment_table, case_card, explorer, show
 from sim.ui.i18n import catalog
+from sim.workshop.store import open_store
+from tests.conftest import ROOT, TRAINER_SECRET
 
-ROOT = Path(__file__).parent.parent
+
+@pytest.fixture
+def desk(tmp_path, library):
+    store = open_store(tmp_path / "t.sqlite")
+    store.ensure_workshop("ws", "WS", None, [])
+    store.set_trainer_secret("ws", TRAINER_SECRET)
+    desk = TrainerDesk(store, "ws", library=library)
+    desk.unlock(TRAINER_SECRET)
+    return desk
 
 
 def test_every_message_has_both_languages():
@@ -21,27 +30,39 @@ def test_every_message_has_both_languages():
         assert text.vi.strip() and text.en.strip(), key
 
 
-def test_case_card_marks_the_person_fictional(book):
-    case = generate_case(load_scenario("forced-marriage-2016"), seed=7)
-    assert "Nhân vật hư cấu" in case_card(case, book, "vi") and "Fictional person" in case_card(case, book, "en")
+def test_case_card_marks_the_person_fictional(library, desk):
+    case = generate_case(library.catalog.scenario("forced-marriage-2016"), library, seed=7)
+    assert "Nhân vật hư cấu" in case_card(case, desk, "vi") and "Fictional person" in case_card(case, desk, "en")
 
 
-def test_assessment_table_cites_articles_with_status(book):
-    a = assess(generate_case(load_scenario("scam-compound-2025"), seed=1), book)
-    table = assessment_table(a, book, "vi")
+def test_assessment_table_cites_articles_with_status(library, desk):
+    case = generate_case(library.catalog.scenario("scam-compound-2025"), library, seed=1)
+    table = assessment_table(assessment_report(assess(case, library), library), "vi")
     assert "Điều 27.1 (amended 2025)" in table and "chưa xác nhận" in table
-    assert graph_png(a, "vi")[:4] == b"\x89PNG"
+    assert desk.explore("scam-compound-2025", 1, "vi").graph_png[:4] == b"\x89PNG"
 
 
-def test_explorer_widgets_generate_a_case():
-    app = explorer()
+def test_explorer_widgets_generate_a_case(desk):
+    app = explorer(desk)
     button = app.children[3].children[2]
     button.click()
     assert "Nhân vật hư cấu" in app.children[4].value and app.children[5].value[:4] == b"\x89PNG"
 
 
+def test_the_explorer_opens_only_with_the_secret(desk):
+    locked = TrainerDesk(desk.store, "ws", library=desk.library)
+    gate = show(locked)
+    gate.children[2].value = "wrong"
+    gate.children[3].click()
+    assert len(gate.children) == 4 and not locked.unlocked
+    gate.children[2].value = TRAINER_SECRET
+    gate.children[3].click()
+    assert locked.unlocked and len(gate.children) == 2
+
+
 @pytest.mark.slow
-def test_notebook_executes_headless():
+def test_notebook_executes_headless(tmp_path, monkeypatch):
+    monkeypatch.setenv("TROVE_DB", str(tmp_path / "nb.sqlite"))  # the page opens the workshop's results file
     nb = nbformat.read(ROOT / "notebooks" / "explore-cases.ipynb", as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from sim.app.trainee import Workshop
+from sim.engine.assessment import assess
 from sim.training.answer_key import answer_key, safe_interview
 from sim.training.answers import ANSWER_MODELS
-from sim.engine.assessment import assess
-from sim.app.trainee import Workshop
-from sim.workshop.sqlite_store import Store
 from sim.ui.i18n import catalog
 from sim.ui.trainee import TraineeApp
-
-ROOT = Path(__file__).parent.parent
+from sim.workshop.store import open_store
+from tests.conftest import ROOT
 
 
 def test_every_ui_string_in_code_exists_in_both_languages():
@@ -54,8 +52,8 @@ def test_every_dynamic_key_family_is_complete():
 
 
 @pytest.fixture
-def app(tmp_path):
-    workshop = Workshop(Store(tmp_path / "t.sqlite"), "w", exercises=["protection-referral"])
+def app(tmp_path, library):
+    workshop = Workshop(open_store(tmp_path / "t.sqlite"), "w", exercises=["protection-referral"], library=library)
     return TraineeApp(workshop)
 
 
@@ -68,7 +66,7 @@ def test_widgets_drive_a_whole_case(app):
     for action in safe_interview(session.case):
         text = next(q.text.vi for q in session.case.interview if q.id == action.question)
         next(b for b in app.questions.children if b.description == text).click()
-    key = answer_key(session.case, assess(session.case, session.book)).model_dump()
+    key = answer_key(session.case, assess(session.case, session.library)).model_dump()
     assert app.forms == {}  # forms are built when their panel opens
     for index in range(len(app.active)):
         app.decisions.selected_index = index

@@ -6,18 +6,19 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
+from sim.app.trainee import Workshop
 from sim.cli import main
+from sim.errors import SimError
 from sim.workshop.export import COLUMNS, STATS_COLUMNS, export
 from sim.workshop.results import workshop_results
-from sim.app.trainee import Workshop
-from sim.workshop.sqlite_store import Store
+from sim.workshop.store import open_store
 from tests.conftest import play_perfectly
 
 
 @pytest.fixture
-def finished(tmp_path):
-    store = Store(tmp_path / "t.sqlite")
-    workshop = Workshop(store, "ws", exercises=["intake-basics", "verification"])
+def finished(tmp_path, library):
+    store = open_store(tmp_path / "t.sqlite")
+    workshop = Workshop(store, "ws", exercises=["intake-basics", "verification"], library=library)
     first = workshop.join(full_name="Lê Văn Hai", commune="xã Phan Sơn", role="commune_police")
     second = workshop.join(full_name="Mai Thị Ba", commune="phường Mũi Né", role="womens_union")
     good = workshop.open_case(first, "intake-basics", 0)
@@ -95,3 +96,9 @@ def test_live_status_flags_a_stuck_trainee(finished):
     assert status["Mai Thị Ba"].stuck and status["Mai Thị Ba"].current == "verification #1"
     assert not status["Lê Văn Hai"].stuck and status["Lê Văn Hai"].average_percent == 100.0
     assert not live_status(store.trainees("ws"), rows, datetime.now(timezone.utc))[1].stuck
+
+
+def test_export_refuses_other_formats(finished, tmp_path):
+    store, *_ = finished
+    with pytest.raises(SimError, match="export to .csv or .xlsx"):
+        export(store, "ws", tmp_path / "r.ods")

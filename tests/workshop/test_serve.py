@@ -33,3 +33,28 @@ def test_environment_tells_the_kernels_about_the_workshop(tmp_path):
 def test_unknown_exercise_is_refused_before_starting(tmp_path):
     with pytest.raises(UnknownIdError, match="did you mean 'verification'"):
         check(ServeConfig(exercises=["verificaton"], db=str(tmp_path / "x.sqlite")))
+
+
+def test_check_records_the_workshop_its_region_and_the_trainer_secret(tmp_path):
+    from sim.workshop.store import open_store
+
+    config = ServeConfig(workshop="Tập huấn", exercises=["verification"], code="PT26", db=str(tmp_path / "x.sqlite"),
+                         trainer_secret="s3cret")
+    check(config)
+    assert config.region == "lam-dong-binh-thuan"  # the library's default region
+    store = open_store(tmp_path / "x.sqlite")
+    settings = store.workshop("tap-huan")
+    assert settings["region"] == "lam-dong-binh-thuan" and settings["exercises"] == ["verification"] and settings["code"] == "PT26"
+    assert store.check_trainer_secret("tap-huan", "s3cret")
+
+
+def test_an_unknown_region_is_refused_with_a_suggestion(tmp_path):
+    with pytest.raises(UnknownIdError, match="did you mean 'binh-thuan'"):
+        check(ServeConfig(region="binh-thuan-2016", db=str(tmp_path / "x.sqlite")))
+
+
+def test_a_bad_port_is_refused(tmp_path):
+    from sim.errors import SimError
+
+    with pytest.raises(SimError, match="--port must be between 1 and 65535"):
+        check(ServeConfig(port=0, db=str(tmp_path / "x.sqlite")))

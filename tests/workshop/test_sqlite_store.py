@@ -6,11 +6,12 @@ import sqlite3
 
 import pytest
 
-from sim.workshop.sqlite_store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from sim.workshop.sqlite_store import MIGRATIONS, SQLiteStore
+from sim.workshop.store import SCHEMA_VERSION, ResultsStore, StoreError, open_store
 
 
 def test_fresh_file_is_at_the_latest_schema_in_wal_mode(tmp_path):
-    store = Store(tmp_path / "t.sqlite")
+    store = SQLiteStore(tmp_path / "t.sqlite")
     with store.connect() as con:
         assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -25,7 +26,7 @@ def test_an_old_file_is_upgraded_and_keeps_its_data(tmp_path):
     con.execute("INSERT INTO workshops VALUES ('w', 'Old', NULL, '[]', '2026-01-01')")
     con.commit()
     con.close()
-    store = Store(path)
+    store = SQLiteStore(path)
     assert store.workshop("w")["title"] == "Old"
     with store.connect() as c:
         assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -38,7 +39,7 @@ def test_a_newer_file_is_refused_with_advice(tmp_path):
     con.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     con.close()
     with pytest.raises(StoreError, match="newer Trở về"):
-        Store(path)
+        SQLiteStore(path)
 
 
 def test_events_are_append_only(tmp_path, started):
@@ -54,21 +55,21 @@ def test_store_errors_are_messages(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(StoreError, match="set TROVE_DB"):
-        Store(blocker / "sub" / "t.sqlite")
+        SQLiteStore(blocker / "sub" / "t.sqlite")
 
 
 @pytest.fixture
-def started(tmp_path):
+def started(tmp_path, library):
     from sim.app.trainee import Workshop
 
-    store = Store(tmp_path / "t.sqlite")
-    workshop = Workshop(store, "w", exercises=["intake-basics"])
+    store = SQLiteStore(tmp_path / "t.sqlite")
+    workshop = Workshop(store, "w", exercises=["intake-basics"], library=library)
     trainee = workshop.join(full_name="Nguyễn Văn A", commune="xã Phan Sơn", role="commune_pc")
     return store, workshop.open_case(trainee, "intake-basics", 0).attempt.id
 
 
 def _writer(path: str, attempt_id: str, worker: int, count: int) -> None:
-    store = Store(path)
+    store = SQLiteStore(path)
     for i in range(count):
         store.record(attempt_id, "answer", "D3", {"worker": worker, "i": i}, i)
 
@@ -90,7 +91,7 @@ def test_many_processes_writing_at_once_lose_nothing(started):
 
 
 def test_trainer_secret_is_stored_only_as_a_salted_hash(tmp_path):
-    store = Store(tmp_path / "t.sqlite")
+    store = SQLiteStore(tmp_path / "t.sqlite")
     store.ensure_workshop("w", "W", None, [])
     assert not store.check_trainer_secret("w", "anything")
     store.set_trainer_secret("w", "s3cret-Trainer")
@@ -109,4 +110,34 @@ def test_a_version_2_file_is_upgraded_to_3(tmp_path):
     con.execute("INSERT INTO workshops VALUES ('w', 'Old', NULL, '[]', '2026-01-01')")
     con.commit()
     con.close()
-    assert Store(path).workshop("w")["region"] == "lam-dong-binh-thuan"
+    assert SQLiteStore(path).workshop("w")["region"] == "lam-dong-binh-thuan"
+
+
+def test_open_store_gives_a_sqlite_store_with_the_whole_interface(tmp_path):
+    import inspect
+
+    store = open_store(tmp_path / "r.sqlite")
+    assert isinstance(store, SQLiteStore) and store.path == tmp_path / "r.sqlite"
+    wanted = [name for name in vars(ResultsStore) if not name.startswith("_")]
+    assert len(wanted) > 15
+    for name in wanted:
+        expected = inspect.signature(getattr(ResultsStore, name))
+        assert list(inspect.signature(getattr(SQLiteStore, name)).parameters) == list(expected.parameters), name
+
+
+def test_the_default_file_follows_trove_db(tmp_path, monkeypatch):
+    monkeypatch.setenv("TROVE_DB", str(tmp_path / "env.sqlite"))
+    assert open_store().path == tmp_path / "env.sqlite" and (tmp_path / "env.sqlite").exists()
+
+
+def test_workshops_trainees_and_resume_codes(tmp_path):
+    store = open_store(tmp_path / "r.sqlite")
+    store.ensure_workshop("w", "W", "CODE", ["intake-basics"])
+    store.ensure_workshop("w", "Other title", None, [])  # already there: kept as it was
+    assert store.workshop("w")["title"] == "W" and store.workshop("w")["exercises"] == ["intake-basics"]
+    assert store.workshop_ids() == ["w"] and store.only_workshop() == "w"
+    trainee = store.add_trainee("w", "Lê Thị Lan", "xã Phan Sơn", "commune_pc")
+    assert store.trainee_by_code(trainee.resume_code.lower()) == trainee and store.trainee_by_code("NOPE") is None
+    assert store.trainees_by_name("w", "lê thị lan") == [trainee] and store.trainees("w") == [trainee]
+    store.set_exercises("w", ["verification"])
+    assert store.workshop("w")["exercises"] == ["verification"]

@@ -1,4 +1,5 @@
 """Shared fixtures and small builders (``make_case``) for the tests."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -28,39 +29,110 @@ def library() -> Library:
 
 def with_folders(library: Library, *, scenarios: Path | None = None, exercises: Path | None = None) -> Library:
     """The same law and data with a catalog over other scenario/exercise folders (a trainer's copies)."""
-    return library.replace(scenario_dir=scenarios or library.scenario_dir, exercise_dir=exercises or library.exercise_dir)
+    return library.replace(
+        scenario_dir=scenarios or library.scenario_dir, exercise_dir=exercises or library.exercise_dir
+    )
 
 
-def make_case(*, day: date = REGIME_A_DAY, age: int = 24, sex: str = "female", nationality: str = "vietnamese",
-              household: str = "poor", can_write: bool = True, documents: tuple[str, ...] = (), acts: tuple[str, ...] = ("recruit", "transport", "sell"),
-              means: tuple[str, ...] = ("deception",), purposes: tuple[str, ...] = ("forced_marriage",), destination: str = "Trung Quốc",
-              months_away: int = 12, threats: tuple[str, ...] = (), trafficker_nearby: bool = False, family_suspected: bool = False,
-              child_at_serious_risk: bool = False, needs: tuple[str, ...] = ("food", "lodging"), wishes_shelter: bool = False,
-              has_home: bool = True, refuses_protection: bool = False, children: tuple[int, ...] = (), profile: str = "forced_marriage_china",
-              entry_route: str = "self_report") -> Case:
+def make_case(
+    *,
+    day: date = REGIME_A_DAY,
+    age: int = 24,
+    sex: str = "female",
+    nationality: str = "vietnamese",
+    household: str = "poor",
+    can_write: bool = True,
+    documents: tuple[str, ...] = (),
+    acts: tuple[str, ...] = ("recruit", "transport", "sell"),
+    means: tuple[str, ...] = ("deception",),
+    purposes: tuple[str, ...] = ("forced_marriage",),
+    destination: str = "Trung Quốc",
+    months_away: int = 12,
+    threats: tuple[str, ...] = (),
+    trafficker_nearby: bool = False,
+    family_suspected: bool = False,
+    child_at_serious_risk: bool = False,
+    needs: tuple[str, ...] = ("food", "lodging"),
+    wishes_shelter: bool = False,
+    has_home: bool = True,
+    refuses_protection: bool = False,
+    children: tuple[int, ...] = (),
+    profile: str = "forced_marriage_china",
+    entry_route: str = "self_report",
+) -> Case:
     """A valid case with sensible defaults; pass only the facts a test is about."""
     region = "binh-thuan" if day < date(2025, 7, 1) else "lam-dong"
-    place: dict[str, Any] = {"province": "Bình Thuận", "district": "huyện Bắc Bình", "commune": "xã Phan Sơn", "commune_code": "23008"}
-    person = {"id": "p1", "role": "primary", "full_name": "Nguyễn Thị Hoa", "family_name": "Nguyễn", "given_name": "Hoa", "sex": sex,
-              "age": age, "nationality": nationality, "household": household, "can_write": can_write, "home": place}
-    persons = [person] + [{"id": f"c{i + 1}", "role": "accompanying_child", "full_name": "Nguyễn Văn An", "family_name": "Nguyễn",
-                           "given_name": "An", "sex": "male", "age": a, "can_write": False, "household": household} for i, a in enumerate(children)]
-    return Case.model_validate({
-        "case_id": "test-case", "date": day, "region": region, "commune": place, "entry_route": entry_route, "persons": persons,
-        "observable": {"first_statement": {"vi": "…", "en": "…"}, "appearance": {"vi": "…", "en": "…"},
-                       "documents": [{"kind": k} for k in documents]},
-        "truth": {"profile": profile, "acts": list(acts), "means": list(means), "purposes": list(purposes), "destination": destination,
-                  "months_away": months_away, "threats": list(threats), "trafficker_nearby": trafficker_nearby,
-                  "family_suspected": family_suspected, "child_at_serious_risk": child_at_serious_risk, "needs": list(needs),
-                  "wishes_shelter": wishes_shelter, "has_home": has_home, "refuses_protection": refuses_protection,
-                  "story": {"vi": "…", "en": "…"}},
-    })
+    place: dict[str, Any] = {
+        "province": "Bình Thuận",
+        "district": "huyện Bắc Bình",
+        "commune": "xã Phan Sơn",
+        "commune_code": "23008",
+    }
+    person = {
+        "id": "p1",
+        "role": "primary",
+        "full_name": "Nguyễn Thị Hoa",
+        "family_name": "Nguyễn",
+        "given_name": "Hoa",
+        "sex": sex,
+        "age": age,
+        "nationality": nationality,
+        "household": household,
+        "can_write": can_write,
+        "home": place,
+    }
+    persons = [person] + [
+        {
+            "id": f"c{i + 1}",
+            "role": "accompanying_child",
+            "full_name": "Nguyễn Văn An",
+            "family_name": "Nguyễn",
+            "given_name": "An",
+            "sex": "male",
+            "age": a,
+            "can_write": False,
+            "household": household,
+        }
+        for i, a in enumerate(children)
+    ]
+    return Case.model_validate(
+        {
+            "case_id": "test-case",
+            "date": day,
+            "region": region,
+            "commune": place,
+            "entry_route": entry_route,
+            "persons": persons,
+            "observable": {
+                "first_statement": {"vi": "…", "en": "…"},
+                "appearance": {"vi": "…", "en": "…"},
+                "documents": [{"kind": k} for k in documents],
+            },
+            "truth": {
+                "profile": profile,
+                "acts": list(acts),
+                "means": list(means),
+                "purposes": list(purposes),
+                "destination": destination,
+                "months_away": months_away,
+                "threats": list(threats),
+                "trafficker_nearby": trafficker_nearby,
+                "family_suspected": family_suspected,
+                "child_at_serious_risk": child_at_serious_risk,
+                "needs": list(needs),
+                "wishes_shelter": wishes_shelter,
+                "has_home": has_home,
+                "refuses_protection": refuses_protection,
+                "story": {"vi": "…", "en": "…"},
+            },
+        }
+    )
 
 
 def play_perfectly(session) -> dict:
     """Ask the safe interview and give the derived key's answer at every decision point; returns the key."""
-    from sim.training.answer_key import answer_key, safe_interview
     from sim.engine.assessment import assess
+    from sim.training.answer_key import answer_key, safe_interview
 
     for action in safe_interview(session.case):
         session.ask(action.question)

@@ -1,4 +1,5 @@
 """The ``trove`` commands as a user runs them: output, exit codes, and clear errors without tracebacks."""
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,12 @@ def test_generate_is_byte_identical_for_the_same_seed(capsys):
 
 def test_generate_many_to_a_file(tmp_path, capsys):
     out = tmp_path / "cases.jsonl"
-    assert run(capsys, "generate", "--scenario", "mixed-practice-2026", "--count", "20", "--out", str(out), "--seed", "3")[0] == 0
+    assert (
+        run(capsys, "generate", "--scenario", "mixed-practice-2026", "--count", "20", "--out", str(out), "--seed", "3")[
+            0
+        ]
+        == 0
+    )
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 20 and len({json.loads(line)["case_id"] for line in lines}) == 20
 
@@ -60,9 +66,15 @@ def test_errors_are_clear_and_traceback_free(tmp_path, capsys):
 
 
 def test_bad_seed_via_subprocess_gives_usage_error():
-    result = subprocess.run([sys.executable, "-m", "sim", "generate", "--scenario", "scam-compound-2025", "--seed", "x"],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 2 and "seed must be a whole number" in result.stderr and "Traceback" not in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", "generate", "--scenario", "scam-compound-2025", "--seed", "x"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert (
+        result.returncode == 2 and "seed must be a whole number" in result.stderr and "Traceback" not in result.stderr
+    )
 
 
 def test_graph_png(tmp_path, capsys):
@@ -75,8 +87,9 @@ def test_committed_schemas_are_up_to_date(tmp_path, capsys):
     assert run(capsys, "schema", "--out", str(tmp_path))[0] == 0
     for name in ("case", "scenario", "exercise"):
         committed = ROOT / "docs" / f"{name}.schema.json"
-        assert committed.read_text(encoding="utf-8") == (tmp_path / f"{name}.schema.json").read_text(encoding="utf-8"), \
-            f"docs/{name}.schema.json is stale: run `make schemas`"
+        assert committed.read_text(encoding="utf-8") == (tmp_path / f"{name}.schema.json").read_text(
+            encoding="utf-8"
+        ), f"docs/{name}.schema.json is stale: run `make schemas`"
 
 
 def test_score_a_saved_submission(library, tmp_path, capsys):
@@ -88,8 +101,13 @@ def test_score_a_saved_submission(library, tmp_path, capsys):
     case = generate_case(library.catalog.scenario("threats-to-relatives-2026"), library, seed=2)
     answers = answer_key(case, assess(case, library)).model_dump()
     answers["D8"] = {"share": "announce", "contact_suspect": False}
-    submission = Submission(case=case, decision_points=["D1", "D4", "D7", "D8"], answers=answers, actions=safe_interview(case),
-                            answered_at={"D4": 30})
+    submission = Submission(
+        case=case,
+        decision_points=["D1", "D4", "D7", "D8"],
+        answers=answers,
+        actions=safe_interview(case),
+        answered_at={"D4": 30},
+    )
     path = tmp_path / "submission.json"
     path.write_text(submission.model_dump_json(), encoding="utf-8")
     code, out, _ = run(capsys, "score", str(path))

@@ -1,4 +1,5 @@
 """The parsing boundary: every problem located as file:line:col field, safe YAML only."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,12 +9,15 @@ from sim.errors import DataError, FileMissingError
 from sim.parsing import dump_json, format_loc, load, parse_document, read_document, validate
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "the file is empty (expected a Scenario document)"),
-    (b"- a\n- b\n", "expected a mapping of fields (key: value), found a list"),
-    ("id: x\n".encode("utf-16"), "not a UTF-8 text file"),
-    (b"a: [1, 2\n", "YAML syntax error"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty (expected a Scenario document)"),
+        (b"- a\n- b\n", "expected a mapping of fields (key: value), found a list"),
+        ("id: x\n".encode("utf-16"), "not a UTF-8 text file"),
+        (b"a: [1, 2\n", "YAML syntax error"),
+    ],
+)
 def test_bad_files_give_one_clear_located_message(tmp_path, content, message):
     path = tmp_path / "s.yaml"
     path.write_bytes(content)

@@ -26,8 +26,8 @@ from sim.law.primitives import Bilingual
 from sim.law.referral import AgenciesFile, agency_label, build_referral_graph, providers, read_agencies, service_path
 from sim.law.rulebook import RegimeRules, Rulebook, read_rulebook
 from sim.library.catalog import Catalog
-from sim.locations import PACKAGED_DATA, exercise_dir, scenario_dir
 from sim.library.messages import read_messages
+from sim.locations import PACKAGED_DATA, exercise_dir, scenario_dir
 from sim.parsing import read_document, validate
 from sim.training.answers import ANSWER_MODELS
 from sim.training.forms import FormsFile, OptionSource, choices

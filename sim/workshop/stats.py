@@ -95,5 +95,6 @@ def score_histogram(percents: Iterable[float], width: int = 10) -> list[tuple[st
     for value in percents:
         counts[min(int(value // width), len(edges) - 1)] += 1
     return [
-        (f"{lo}–{lo + width - 1 if i < len(edges) - 1 else 100}", c) for i, (lo, c) in enumerate(zip(edges, counts, strict=True))
+        (f"{lo}–{lo + width - 1 if i < len(edges) - 1 else 100}", c)
+        for i, (lo, c) in enumerate(zip(edges, counts, strict=True))
     ]

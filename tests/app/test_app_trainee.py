@@ -1,4 +1,5 @@
 """The session façade: join, resume, autosave, clock, validation of untrusted input, submit."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,14 @@ from tests.conftest import play_perfectly
 
 @pytest.fixture
 def workshop(tmp_path, library):
-    return Workshop(open_store(tmp_path / "t.sqlite"), "w1", title="Tập huấn", code="ABC123",
-                    exercises=["intake-basics", "verification"], library=library)
+    return Workshop(
+        open_store(tmp_path / "t.sqlite"),
+        "w1",
+        title="Tập huấn",
+        code="ABC123",
+        exercises=["intake-basics", "verification"],
+        library=library,
+    )
 
 
 def join(workshop):
@@ -56,10 +63,17 @@ def test_answers_and_actions_survive_a_new_session_object(workshop):
     assert again.clock == 20
 
 
-@pytest.mark.parametrize("dp, payload", [
-    ("D11", {}), ("D1", {"receive": "maybe"}), ("D1", "receive"), ("D4", {"agencies": ["fbi"]}),
-    ("D3", {"provide": ["caviar"]}), ("D10", {"agencies": ["district_labour_office"]}),  # not in the Regime B graph
-])
+@pytest.mark.parametrize(
+    "dp, payload",
+    [
+        ("D11", {}),
+        ("D1", {"receive": "maybe"}),
+        ("D1", "receive"),
+        ("D4", {"agencies": ["fbi"]}),
+        ("D3", {"provide": ["caviar"]}),
+        ("D10", {"agencies": ["district_labour_office"]}),  # not in the Regime B graph
+    ],
+)
 def test_untrusted_answers_are_refused(workshop, dp, payload):
     session = workshop.open_case(join(workshop), "intake-basics", 1)  # scam-compound-2025, Regime B
     with pytest.raises(InputError):
@@ -92,8 +106,13 @@ def test_submit_scores_stores_and_freezes(workshop):
     assert session.submit() == report
     with pytest.raises(Exception):
         session.answer("D1", {"receive": "receive"})
-    assert workshop.progress(trainee, "intake-basics")[0] == {"position": 0, "scenario_id": "forced-marriage-2016", "started": True,
-                                                               "submitted": True, "percent": 100.0}
+    assert workshop.progress(trainee, "intake-basics")[0] == {
+        "position": 0,
+        "scenario_id": "forced-marriage-2016",
+        "started": True,
+        "submitted": True,
+        "percent": 100.0,
+    }
     assert session.answer_key()["D1"] == {"receive": "receive"}
 
 
@@ -125,7 +144,12 @@ def test_from_environment_reads_the_workshop_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("TROVE_WORKSHOP_CODE", "XYZ")
     monkeypatch.setenv("TROVE_WORKSHOP_EXERCISES", "verification")
     workshop = Workshop.from_environment()
-    assert (workshop.id, workshop.title, workshop.code, workshop.exercise_ids) == ("env-ws", "Từ môi trường", "XYZ", ["verification"])
+    assert (workshop.id, workshop.title, workshop.code, workshop.exercise_ids) == (
+        "env-ws",
+        "Từ môi trường",
+        "XYZ",
+        ["verification"],
+    )
     assert workshop.store.workshop("env-ws")["exercises"] == ["verification"]
 
 
@@ -151,11 +175,15 @@ def test_the_session_offers_forms_and_labels_without_the_answer(workshop, librar
 
     session = workshop.open_case(join(workshop), "intake-basics", 0)  # forced-marriage-2016: Regime A, an adult
     assert session.regime == "A"
-    assert "D9" not in session.active_decision_points and set(session.active_decision_points) <= set(session.decision_points)
+    assert "D9" not in session.active_decision_points and set(session.active_decision_points) <= set(
+        session.decision_points
+    )
     assert session.form_fields("D4") == form_fields(library, "D4", "A")
     with pytest.raises(InputError):
         session.form_fields("D11")
-    assert session.label("agencies", "district_labour_office", "en") == library.agency_label("district_labour_office").en
+    assert (
+        session.label("agencies", "district_labour_office", "en") == library.agency_label("district_labour_office").en
+    )
     assert session.label("documents", "national_id", "vi") == library.rulebook.vocabulary.documents["national_id"].vi
 
 

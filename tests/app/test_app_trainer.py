@@ -1,4 +1,5 @@
 """The trainer's door: nothing before the secret; then results, debrief, overrides, export, designer and explorer."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,12 +12,29 @@ from sim.app.trainer import TrainerDesk
 from tests.conftest import ROOT, TRAINER_SECRET, with_folders
 
 LOCKED_CALLS = {
-    "rows": (), "submitted_rows": (), "live_status": (), "dashboard_charts": ("vi",),
-    "choice_spread": ("forced-marriage-2016", "D1", "vi"), "replay": ("x", "vi"), "report": ("x",), "overrides": ("x",),
-    "final_percent": ("x",), "add_override": ("x", "D1", 5, "why"), "export": (".csv",), "exercises": (),
-    "set_exercises": ([],), "broken_files": (), "check_scenario": ("id: x", "x.yaml"), "check_exercise": ("id: x", "x.yaml"),
-    "preview": ("id: x", "vi"), "save_scenario": ("id: x",), "save_exercise": ("id: x",), "scenario_options": (),
-    "scenarios": (), "explore": ("forced-marriage-2016", 1, "vi"), "designer_choices": ("vi",),
+    "rows": (),
+    "submitted_rows": (),
+    "live_status": (),
+    "dashboard_charts": ("vi",),
+    "choice_spread": ("forced-marriage-2016", "D1", "vi"),
+    "replay": ("x", "vi"),
+    "report": ("x",),
+    "overrides": ("x",),
+    "final_percent": ("x",),
+    "add_override": ("x", "D1", 5, "why"),
+    "export": (".csv",),
+    "exercises": (),
+    "set_exercises": ([],),
+    "broken_files": (),
+    "check_scenario": ("id: x", "x.yaml"),
+    "check_exercise": ("id: x", "x.yaml"),
+    "preview": ("id: x", "vi"),
+    "save_scenario": ("id: x",),
+    "save_exercise": ("id: x",),
+    "scenario_options": (),
+    "scenarios": (),
+    "explore": ("forced-marriage-2016", 1, "vi"),
+    "designer_choices": ("vi",),
 }
 
 
@@ -50,7 +68,11 @@ def test_rows_live_status_and_charts(desk):
 def test_debrief_spread_labels_and_citations(desk):
     spreads, labels, basis = desk.choice_spread("forced-marriage-2016", "D1", "en")
     receive = next(s for s in spreads if s.field == "receive")
-    assert receive.attempts == 2 and receive.options["receive"].correct_for == 2 and receive.options["send_to_district"].chosen == 1
+    assert (
+        receive.attempts == 2
+        and receive.options["receive"].correct_for == 2
+        and receive.options["send_to_district"].chosen == 1
+    )
     assert labels["receive"]["receive"] and all(isinstance(c, str) and c for c in basis)
     assert desk.field_label("D1", "receive", "vi") == desk.library.messages["f_receive"].vi
 
@@ -107,25 +129,45 @@ def designing(played, library, tmp_path):
 
 def test_check_preview_and_save_a_scenario(designing):
     desk, scenarios, _ = designing
-    data = yaml.safe_load((ROOT / "scenarios" / "forced-marriage-2016.yaml").read_text(encoding="utf-8")) | {"id": "thu-nghiem"}
+    data = yaml.safe_load((ROOT / "scenarios" / "forced-marriage-2016.yaml").read_text(encoding="utf-8")) | {
+        "id": "thu-nghiem"
+    }
     text = desk.to_yaml(data)
     assert desk.check_scenario(text, "t.yaml")[1] == []
     variants, problems = desk.preview(text, "vi")
     assert problems == [] and [v.seed for v in variants] == [1, 2, 3]
-    assert variants[0].case.scenario_id == "thu-nghiem" and variants[0].truth["regime"] == "A" and variants[0].graph_png[:4] == b"\x89PNG"
+    assert (
+        variants[0].case.scenario_id == "thu-nghiem"
+        and variants[0].truth["regime"] == "A"
+        and variants[0].graph_png[:4] == b"\x89PNG"
+    )
     path, problems = desk.save_scenario(text)
     assert path == scenarios / "thu-nghiem.yaml" and problems == [] and "thu-nghiem" in desk.scenario_options()
-    assert desk.save_scenario(text)[0] == path and yaml.safe_load(path.read_text(encoding="utf-8"))["version"] == data["version"]
+    assert (
+        desk.save_scenario(text)[0] == path
+        and yaml.safe_load(path.read_text(encoding="utf-8"))["version"] == data["version"]
+    )
     changed = desk.to_yaml(data | {"title": {"vi": "Khác", "en": "Other"}})
-    assert yaml.safe_load(desk.save_scenario(changed)[0].read_text(encoding="utf-8"))["version"] == str(int(data["version"]) + 1)
+    assert yaml.safe_load(desk.save_scenario(changed)[0].read_text(encoding="utf-8"))["version"] == str(
+        int(data["version"]) + 1
+    )
     broken = text.replace("difficulty:", "dificulty:")
     assert desk.save_scenario(broken)[0] is None and desk.preview(broken, "vi")[0] == []
 
 
 def test_save_an_exercise_and_offer_it_at_once(designing, played):
     desk, _, exercises = designing
-    text = desk.to_yaml({"schema_version": 1, "id": "bai-moi", "version": "1", "title": {"vi": "Bài mới", "en": "New"},
-                         "description": {"vi": "…", "en": "…"}, "scenarios": [{"scenario": "forced-marriage-2016"}], "pass_mark": 70})
+    text = desk.to_yaml(
+        {
+            "schema_version": 1,
+            "id": "bai-moi",
+            "version": "1",
+            "title": {"vi": "Bài mới", "en": "New"},
+            "description": {"vi": "…", "en": "…"},
+            "scenarios": [{"scenario": "forced-marriage-2016"}],
+            "pass_mark": 70,
+        }
+    )
     path, problems = desk.save_exercise(text, add_to_workshop=True)
     assert path == exercises / "bai-moi.yaml" and problems == []
     assert played.workshop("ws")["exercises"] == ["intake-basics", "bai-moi"]
@@ -134,7 +176,10 @@ def test_save_an_exercise_and_offer_it_at_once(designing, played):
 
 def test_explorer_and_designer_choices(desk, library):
     variant = desk.explore("child-at-risk-2026", 1, "en")
-    assert variant.case.case_id == "child-at-risk-2026-1" and variant.truth["determinations"]["child_duties"]["value"]["applies"]
+    assert (
+        variant.case.case_id == "child-at-risk-2026-1"
+        and variant.truth["determinations"]["child_duties"]["value"]["applies"]
+    )
     with pytest.raises(InputError) as exc:
         desk.explore("nope", 1, "vi")
     assert exc.value.key == "unknown_scenario"

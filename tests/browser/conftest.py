@@ -55,7 +55,7 @@ class Server:
         self.env = env or {}
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         command = [
             sys.executable,
             "-m",

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from sim.training.answer_key import answer_key
+from sim.app.trainee import exercise_positions
 from sim.engine.assessment import assess
 from sim.library import packaged_library
-from sim.app.trainee import exercise_positions
+from sim.training.answer_key import answer_key
 from sim.ui.i18n import t
 from tests.browser.conftest import Server
 from tests.browser.test_trainee_journeys import give_answer, join, stored_case

@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
-from sim.training.answer_key import answer_key
 from sim.cases.case import Case
 from sim.engine.assessment import assess
 from sim.library import packaged_library
+from sim.training.answer_key import answer_key
 from sim.training.forms import form_fields
 from sim.ui.i18n import t
 

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from sim.training.answer_key import answer_key
 from sim.engine.assessment import assess
 from sim.library import packaged_library
+from sim.training.answer_key import answer_key
 from sim.ui.i18n import t
 from tests.browser.conftest import ROOT, TRAINER_SECRET, Server
 from tests.browser.test_trainee_journeys import give_answer, join, stored_case

@@ -1,4 +1,5 @@
 """``trove check`` on bad files: the exact error text is pinned (file:line:col field: message (hint))."""
+
 from __future__ import annotations
 
 import pytest

@@ -31,7 +31,9 @@ def test_golden_case_is_byte_for_byte_stable(library, scenario, scenario_id):
 
 def test_same_seed_same_case_across_generators(library, scenario):
     mixed = scenario("mixed-practice-2026")
-    assert dump_json(CaseGenerator(library).generate(mixed, seed=11)) == dump_json(generate_case(mixed, library, seed=11))
+    assert dump_json(CaseGenerator(library).generate(mixed, seed=11)) == dump_json(
+        generate_case(mixed, library, seed=11)
+    )
     assert dump_json(generate_case(mixed, library, seed=11)) != dump_json(generate_case(mixed, library, seed=12))
 
 

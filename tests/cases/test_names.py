@@ -53,4 +53,6 @@ def test_cham_names_use_cham_family_names(library):
 
 def test_same_seed_same_names(library):
     first, second = faker(9, library.names), faker(9, library.names)
-    assert [first.vietnamese_name("female").full for _ in range(5)] == [second.vietnamese_name("female").full for _ in range(5)]
+    assert [first.vietnamese_name("female").full for _ in range(5)] == [
+        second.vietnamese_name("female").full for _ in range(5)
+    ]

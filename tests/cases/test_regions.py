@@ -12,7 +12,18 @@ from sim.locations import PACKAGED_DATA
 def test_binh_thuan_districts_and_dated_units(library):
     pack = library.region("binh-thuan")
     districts = {c.district for c in pack.communes}
-    assert districts == {"Phan Thiết", "La Gi", "Tuy Phong", "Bắc Bình", "Hàm Thuận Bắc", "Hàm Thuận Nam", "Hàm Tân", "Tánh Linh", "Đức Linh", "Phú Quý"}
+    assert districts == {
+        "Phan Thiết",
+        "La Gi",
+        "Tuy Phong",
+        "Bắc Bình",
+        "Hàm Thuận Bắc",
+        "Hàm Thuận Nam",
+        "Hàm Tân",
+        "Tánh Linh",
+        "Đức Linh",
+        "Phú Quý",
+    }
     assert len(pack.communes_on(date(2019, 6, 1))) == 127
     assert len(pack.communes_on(date(2020, 1, 1))) == 124
     assert len(pack.communes_on(date(2024, 12, 1))) == 121
@@ -53,7 +64,9 @@ def test_an_unknown_default_region_is_refused(tmp_path):
     packs = folder / "packs.yaml"
     text = packs.read_text(encoding="utf-8")
     assert "default: lam-dong-binh-thuan" in text
-    packs.write_text(text.replace("default: lam-dong-binh-thuan", "default: lam-dong-binh-thuan-2025"), encoding="utf-8")
+    packs.write_text(
+        text.replace("default: lam-dong-binh-thuan", "default: lam-dong-binh-thuan-2025"), encoding="utf-8"
+    )
     with pytest.raises(DataError) as exc:
         read_region_packs(folder)
     assert "packs.yaml" in str(exc.value) and "default: unknown region 'lam-dong-binh-thuan-2025'" in str(exc.value)

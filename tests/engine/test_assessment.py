@@ -1,4 +1,5 @@
 """Rule-engine tests built from the reference's cases (§a, §b8 profiles, §c, §d errors), both regimes."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -10,7 +11,13 @@ from hypothesis import strategies as st
 from sim.engine.assessment import assess
 from tests.conftest import REGIME_B_DAY, make_case
 
-LAWFUL = ["police_victim_certificate", "rescuing_agency_certificate", "procedural_body_document", "legalised_foreign_document", "certificate_of_return"]
+LAWFUL = [
+    "police_victim_certificate",
+    "rescuing_agency_certificate",
+    "procedural_body_document",
+    "legalised_foreign_document",
+    "certificate_of_return",
+]
 
 
 def test_forced_marriage_self_return_regime_a(library):
@@ -49,7 +56,9 @@ def test_district_police_gone_from_march_2025_verifier_is_inferred(library):
     assert a.determinations["verification"].rules[0].status == "inferred"
 
 
-@pytest.mark.parametrize("age, means, indicated", [(16, (), True), (17, (), True), (30, (), False), (30, ("threat",), True)])
+@pytest.mark.parametrize(
+    "age, means, indicated", [(16, (), True), (17, (), True), (30, (), False), (30, ("threat",), True)]
+)
 def test_under_18_rule_means_need_not_be_shown(library, age, means, indicated):
     a = assess(make_case(age=age, means=means, months_away=0), library)
     assert a.value("signs_of_trafficking")["indicated"] is indicated
@@ -62,10 +71,13 @@ def test_under_18_rule_looks_at_age_when_trafficked(library):
     assert a.value("signs_of_trafficking")["indicated"] is True
 
 
-@pytest.mark.parametrize("profile, acts, means, purposes", [
-    ("commercial_surrogacy", ("transport",), (), ()),
-    ("irregular_migrant", (), (), ()),
-])
+@pytest.mark.parametrize(
+    "profile, acts, means, purposes",
+    [
+        ("commercial_surrogacy", ("transport",), (), ()),
+        ("irregular_migrant", (), (), ()),
+    ],
+)
 def test_not_a_victim_cases_have_no_signs_but_still_go_to_verification(library, profile, acts, means, purposes):
     """S89 / S82: surrogacy and irregular migration are not trafficking; the commune still never decides (E04)."""
     a = assess(make_case(profile=profile, acts=acts, means=means, purposes=purposes), library)
@@ -108,7 +120,9 @@ def test_awaiting_verification_gets_essentials_before_verdict(library):
 def test_regime_a_education_only_for_poor_minors_regime_b_for_all_minors(library):
     not_poor_child = dict(age=15, household="not_poor", documents=("police_victim_certificate",))
     assert "education" not in assess(make_case(**not_poor_child), library).value("entitlements")["p1"]["now"]
-    assert "education" in assess(make_case(day=REGIME_B_DAY, **not_poor_child), library).value("entitlements")["p1"]["now"]
+    assert (
+        "education" in assess(make_case(day=REGIME_B_DAY, **not_poor_child), library).value("entitlements")["p1"]["now"]
+    )
 
 
 def test_foreign_victim_entitlements_per_regime(library):
@@ -116,7 +130,14 @@ def test_foreign_victim_entitlements_per_regime(library):
     a = assess(make_case(nationality="foreign"), library).value("entitlements")["p1"]
     b = assess(make_case(day=REGIME_B_DAY, nationality="foreign"), library).value("entitlements")["p1"]
     assert a["group"] == "F" and set(a["now"]) == {"essential_needs", "travel", "medical", "psychological", "legal_aid"}
-    assert set(b["now"]) == {"essential_needs", "medical", "interpretation", "legal_information", "legal_aid", "psychological"}
+    assert set(b["now"]) == {
+        "essential_needs",
+        "medical",
+        "interpretation",
+        "legal_information",
+        "legal_aid",
+        "psychological",
+    }
 
 
 def test_accompanying_child_entitlements_and_child_duties(library):
@@ -130,7 +151,10 @@ def test_accompanying_child_entitlements_and_child_duties(library):
 
 
 def test_child_victim_at_serious_risk(library):
-    a = assess(make_case(age=15, means=(), child_at_serious_risk=True, profile="domestic_child", destination="domestic"), library)
+    a = assess(
+        make_case(age=15, means=(), child_at_serious_risk=True, profile="domestic_child", destination="domestic"),
+        library,
+    )
     duties = a.value("child_duties")
     assert "escort_to_relatives" in duties["duties"] and "emergency_intervention_12h" in duties["duties"]
     assert duties["emergency_within_hours"] == 12 and duties["escort_by"] == "district_labour_office"
@@ -142,7 +166,11 @@ def test_child_victim_at_serious_risk(library):
 def test_threats_to_relatives_indicate_protection_with_consent(library):
     a = assess(make_case(threats=("to_relatives",), trafficker_nearby=True, refuses_protection=True), library)
     protection = a.value("protection")
-    assert protection["indicated"] and "guards" in protection["measures"] and "secrecy_of_identity" in protection["measures"]
+    assert (
+        protection["indicated"]
+        and "guards" in protection["measures"]
+        and "secrecy_of_identity" in protection["measures"]
+    )
     assert protection["refusal_allowed"] and protection["record_refusal"]
     assert "protection" not in a.value("referral")["services"]  # refused: recorded, not forced (E13)
     assert {"E12", "E13", "E14"} <= set(a.critical_errors_at_risk)
@@ -154,8 +182,9 @@ def test_unable_to_write_adult_gets_the_statement_written(library):
 
 def test_shelter_only_when_wished_or_homeless(library):
     assert "shelter" not in assess(make_case(needs=("shelter",)), library).value("referral")["services"]
-    assert assess(make_case(needs=("shelter",), wishes_shelter=True), library).value("referral")["paths"]["shelter"] == [
-        "commune_pc", "district_labour_office", "social_assistance_facility"]
+    assert assess(make_case(needs=("shelter",), wishes_shelter=True), library).value("referral")["paths"][
+        "shelter"
+    ] == ["commune_pc", "district_labour_office", "social_assistance_facility"]
 
 
 def test_every_determination_cites_its_rules(library):
@@ -171,7 +200,9 @@ def test_adding_a_lawful_document_never_makes_verification_more_necessary(librar
     day = date(2012, 1, 1) + timedelta(days=day_offset)
     base = ("national_id",) if extra else ()
     without = assess(make_case(day=day, age=age, documents=base), library).value("verification")["needed"]
-    with_doc = assess(make_case(day=day, age=age, documents=base + (document,)), library).value("verification")["needed"]
+    with_doc = assess(make_case(day=day, age=age, documents=base + (document,)), library).value("verification")[
+        "needed"
+    ]
     assert with_doc <= without
 
 
@@ -220,5 +251,6 @@ def test_assessment_report_renders_every_citation_in_both_languages(library):
     for d in report["determinations"].values():
         assert all(len(r["cite_vi"]) == len(r["cite_en"]) for r in d["rules"])
     assert [e["id"] for e in report["critical_errors_at_risk"]] == a.critical_errors_at_risk
-    assert json.loads(json.dumps(report, default=json_default))["determinations"]["verification"]["value"]["deadline"] == {
-        "kind": "days", "amount": 20}
+    assert json.loads(json.dumps(report, default=json_default))["determinations"]["verification"]["value"][
+        "deadline"
+    ] == {"kind": "days", "amount": 20}

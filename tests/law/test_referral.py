@@ -2,12 +2,24 @@ from __future__ import annotations
 
 import pytest
 
-from sim.law.referral import (ROOT, build_referral_graph, check_referral_plan, notified_agencies, path_deadline_hours, plan_paths,
-                              providers, read_agencies, service_path)
+from sim.law.referral import (
+    ROOT,
+    build_referral_graph,
+    check_referral_plan,
+    notified_agencies,
+    path_deadline_hours,
+    plan_paths,
+    providers,
+    read_agencies,
+    service_path,
+)
 from sim.locations import PACKAGED_DATA
 
 
-@pytest.mark.parametrize("regime, notified, verifier", [("A", ["district_labour_office"], "district_police"), ("B", ["provincial_health_dept"], "provincial_police")])
+@pytest.mark.parametrize(
+    "regime, notified, verifier",
+    [("A", ["district_labour_office"], "district_police"), ("B", ["provincial_health_dept"], "provincial_police")],
+)
 def test_notification_and_verification_chain(library, regime, notified, verifier):
     G = library.graph(regime)
     assert notified_agencies(G) == notified
@@ -27,9 +39,24 @@ def test_every_edge_carries_purpose_and_basis(library):
 
 
 def test_every_service_is_reachable_from_the_commune(library):
-    vocabulary_services = {"essential_needs", "travel", "medical", "psychological", "legal_aid", "education", "vocational", "loan",
-                           "shelter", "verification", "protection", "child_protection", "escort", "follow_up", "support_decision",
-                           "hardship_allowance"}
+    vocabulary_services = {
+        "essential_needs",
+        "travel",
+        "medical",
+        "psychological",
+        "legal_aid",
+        "education",
+        "vocational",
+        "loan",
+        "shelter",
+        "verification",
+        "protection",
+        "child_protection",
+        "escort",
+        "follow_up",
+        "support_decision",
+        "hardship_allowance",
+    }
     for regime in "AB":
         G = library.graph(regime)
         for service in vocabulary_services:
@@ -39,7 +66,9 @@ def test_every_service_is_reachable_from_the_commune(library):
 
 def test_plan_check_reports_reached_and_missing_services(library):
     G = library.graph("B")
-    result = check_referral_plan(G, ["provincial_health_dept", "legal_aid_centre", "social_policy_bank"], ["legal_aid", "shelter", "loan"])
+    result = check_referral_plan(
+        G, ["provincial_health_dept", "legal_aid_centre", "social_policy_bank"], ["legal_aid", "shelter", "loan"]
+    )
     assert result["legal_aid"]["reached"] and result["loan"]["reached"]
     assert not result["shelter"]["reached"] and result["shelter"]["correct_path"][-1] == "social_assistance_facility"
 
@@ -49,7 +78,10 @@ def test_plan_check_uses_the_correct_paths_it_is_given(library):
     G = library.graph("B")
     given = {"shelter": ["commune_pc", "provincial_health_dept", "social_assistance_facility"], "loan": None}
     result = check_referral_plan(G, [], ["shelter", "loan", "legal_aid"], correct_paths=given)
-    assert result["shelter"]["correct_path"] == given["shelter"] and result["shelter"]["correct_path"] is not given["shelter"]
+    assert (
+        result["shelter"]["correct_path"] == given["shelter"]
+        and result["shelter"]["correct_path"] is not given["shelter"]
+    )
     assert result["loan"]["correct_path"] is None  # given as unreachable: trusted, not searched
     assert result["legal_aid"]["correct_path"] == service_path(G, "legal_aid")  # not given: searched
 
@@ -68,7 +100,9 @@ def test_names_are_filled_from_the_region(library):
     assert G.nodes["commune_pc"]["vi"] == "UBND xã Phan Sơn"
     assert library.graph("B", names) is G and library.graph("B") is not G
     built = build_referral_graph(library.agencies, "B", names)
-    assert dict(built.nodes(data=True)) == dict(G.nodes(data=True)) and sorted(built.edges(keys=True)) == sorted(G.edges(keys=True))
+    assert dict(built.nodes(data=True)) == dict(G.nodes(data=True)) and sorted(built.edges(keys=True)) == sorted(
+        G.edges(keys=True)
+    )
 
 
 def test_graphs_are_frozen(library):
@@ -86,7 +120,9 @@ def test_providers_and_agency_data(library):
     assert library.providers("A", "verification") == frozenset({"district_police"})
     agencies = read_agencies(PACKAGED_DATA / "agencies.yaml").agencies
     assert agencies == library.agencies.agencies
-    assert agencies["district_police"].regimes == ["A"] and agencies["provincial_health_dept"].en.endswith("Department of Health")
+    assert agencies["district_police"].regimes == ["A"] and agencies["provincial_health_dept"].en.endswith(
+        "Department of Health"
+    )
     assert library.agency_label(ROOT).vi == "UBND xã"
 
 
@@ -95,11 +131,17 @@ def test_an_edge_to_an_unknown_agency_is_refused_with_its_position(library, tmp_
 
     text = (PACKAGED_DATA / "agencies.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "agencies.yaml"
-    broken.write_text(text.replace("{from: commune_pc, to: commune_health_station", "{from: commune_pc, to: commune_helth_station", 1),
-                      encoding="utf-8")
+    broken.write_text(
+        text.replace(
+            "{from: commune_pc, to: commune_health_station", "{from: commune_pc, to: commune_helth_station", 1
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as exc:
         read_agencies(broken)
-    assert "to: unknown agency 'commune_helth_station'" in str(exc.value) and "did you mean 'commune_health_station'" in str(exc.value)
+    assert "to: unknown agency 'commune_helth_station'" in str(
+        exc.value
+    ) and "did you mean 'commune_health_station'" in str(exc.value)
 
 
 def test_plan_timing_against_the_deadlines_on_the_path(library):

@@ -53,7 +53,9 @@ def test_twenty_critical_errors_with_the_capping_class(book):
 def test_citation_renders_in_both_languages(book):
     citation = book.for_regime("A").notification[0].basis[0]
     assert citation.render(book.texts, "vi") == "Luật Phòng, chống mua bán người 2011 (66/2011/QH12), Điều 24.3 [S1]"
-    assert citation.render(book.texts, "en").startswith("Law on Human Trafficking Prevention and Combat 2011 (66/2011/QH12), Art 24.3")
+    assert citation.render(book.texts, "en").startswith(
+        "Law on Human Trafficking Prevention and Combat 2011 (66/2011/QH12), Art 24.3"
+    )
 
 
 def test_a_broken_rulebook_names_file_line_and_id(tmp_path, library):
@@ -61,7 +63,10 @@ def test_a_broken_rulebook_names_file_line_and_id(tmp_path, library):
     for f in src.glob("*.yaml"):
         text = f.read_text(encoding="utf-8")
         if f.name == "regime-b.yaml":
-            text = text.replace("- agency: provincial_health_dept\n  deadline: {kind: immediately}", "- agency: provincial_helth_dept\n  deadline: {kind: immediately}")
+            text = text.replace(
+                "- agency: provincial_health_dept\n  deadline: {kind: immediately}",
+                "- agency: provincial_helth_dept\n  deadline: {kind: immediately}",
+            )
         (tmp_path / f.name).write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as exc:
         read_rulebook(tmp_path, set(library.agencies.agencies))
@@ -84,7 +89,9 @@ def test_the_worked_example_in_docs_rules_md_works(tmp_path, library):
     for f in src.glob("*.yaml"):
         (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
     texts = tmp_path / "texts.yaml"
-    texts.write_text(texts.read_text(encoding="utf-8") + "  " + text_entry.replace("\n", "\n  ") + "\n", encoding="utf-8")
+    texts.write_text(
+        texts.read_text(encoding="utf-8") + "  " + text_entry.replace("\n", "\n  ") + "\n", encoding="utf-8"
+    )
     regime_b = tmp_path / "regime-b.yaml"
     current = regime_b.read_text(encoding="utf-8")
     start = current.index("verification:\n  requested_by")
@@ -93,7 +100,9 @@ def test_the_worked_example_in_docs_rules_md_works(tmp_path, library):
     decree = library.replace(rulebook=read_rulebook(tmp_path, set(library.agencies.agencies)))
     assert assess(make_case(day=date(2027, 3, 1)), decree).value("verification")["deadline"].amount == 15
     assert assess(make_case(day=date(2027, 2, 28)), decree).value("verification")["deadline"].kind == "unconfirmed"
-    assert assess(make_case(day=date(2027, 3, 1)), library).value("verification")["deadline"].kind == "unconfirmed"  # the packaged law is unchanged
+    assert (
+        assess(make_case(day=date(2027, 3, 1)), library).value("verification")["deadline"].kind == "unconfirmed"
+    )  # the packaged law is unchanged
 
 
 def test_a_rulebook_naming_an_unknown_agency_is_refused_against_the_given_agencies(library):

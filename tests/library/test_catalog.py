@@ -1,4 +1,5 @@
 """The catalog of a library: the bundled scenarios and exercises, strict and tolerant reads, edits picked up live."""
+
 from __future__ import annotations
 
 import os
@@ -54,7 +55,9 @@ def test_an_exercise_whose_scenario_is_broken_is_left_out(library, tmp_path):
     (scenarios / "forced-marriage-2016.yaml").write_text("id: [broken", encoding="utf-8")
     found, problems = with_folders(library, scenarios=scenarios, exercises=exercises).catalog.valid_exercises()
     assert "intake-basics" not in found and "verification" in found
-    assert any("forced-marriage-2016" in p.message for p in problems) and any(p.file.endswith("forced-marriage-2016.yaml") for p in problems)
+    assert any("forced-marriage-2016" in p.message for p in problems) and any(
+        p.file.endswith("forced-marriage-2016.yaml") for p in problems
+    )
 
 
 def test_edits_are_picked_up_without_restart(library, tmp_path):
@@ -74,5 +77,7 @@ def test_checking_text_as_trove_check_does(library):
     assert scenario.id == "forced-marriage-2016" and problems == []
     scenario, problems = library.catalog.check_scenario_text("id: [broken", "s.yaml")
     assert scenario is None and problems[0].message.startswith("YAML syntax error")
-    exercise, problems = library.catalog.check_exercise_text((BAD / "exercise-unknown-scenario.yaml").read_text(encoding="utf-8"), "e.yaml")
+    exercise, problems = library.catalog.check_exercise_text(
+        (BAD / "exercise-unknown-scenario.yaml").read_text(encoding="utf-8"), "e.yaml"
+    )
     assert exercise is None and [p.path for p in problems] == ["scenarios[0].scenario", "pass_mark"]

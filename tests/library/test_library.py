@@ -4,6 +4,7 @@ The key study: a province asks "what if the Regime A verification deadline were 
 A library with that one rule changed is built by copying; ``assess`` and ``score`` follow it, the
 packaged library is untouched, and the two never share a memoised answer.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -28,7 +29,9 @@ def five_day_library(library: Library) -> Library:
     """The packaged law with every Regime A verifier's deadline set to 5 days."""
     a = library.rulebook.for_regime("A")
     five = [v.model_copy(update={"deadline": Deadline(kind="days", amount=5)}) for v in a.verification.verifiers]
-    return library.with_regime(a.model_copy(update={"verification": a.verification.model_copy(update={"verifiers": five})}))
+    return library.with_regime(
+        a.model_copy(update={"verification": a.verification.model_copy(update={"verifiers": five})})
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +49,14 @@ def case(library):
 
 def submission(case, library, **answers) -> Submission:
     key = answer_key(case, assess(case, library)).model_dump() | answers
-    return Submission(case=case, decision_points=list(DECISION_POINTS), answers=key, actions=safe_interview(case),
-                      answered_at=dict.fromkeys(DECISION_POINTS, 60), clock_minutes=90)
+    return Submission(
+        case=case,
+        decision_points=list(DECISION_POINTS),
+        answers=key,
+        actions=safe_interview(case),
+        answered_at=dict.fromkeys(DECISION_POINTS, 60),
+        clock_minutes=90,
+    )
 
 
 def differences(a, b, where=""):
@@ -68,8 +77,9 @@ def test_a_five_day_verification_deadline_changes_the_ground_truth_and_nothing_e
     assert assess(case, library).value("verification")["deadline"].amount == 20  # still, after lib5 was used
     changed = [key for key in before.determinations if before.determinations[key] != after.determinations[key]]
     assert changed == ["verification"]
-    assert {k: v for k, v in before.value("verification").items() if k != "deadline"} == \
-        {k: v for k, v in after.value("verification").items() if k != "deadline"}
+    assert {k: v for k, v in before.value("verification").items() if k != "deadline"} == {
+        k: v for k, v in after.value("verification").items() if k != "deadline"
+    }
     assert before.critical_errors_at_risk == after.critical_errors_at_risk and before.rulebook == after.rulebook
 
 
@@ -82,9 +92,16 @@ def test_the_scored_timeline_shows_the_five_day_deadline_with_no_other_change(li
     sub = submission(case, library)
     before = score(sub, assess(case, library), library).to_dict(library)
     after = score(sub, assess(case, lib5), lib5).to_dict(lib5)
-    event = next(i for i, e in enumerate(after["timeline"]) if "xác minh" in e["vi"].lower() and e["deadline_vi"] == "trong 5 ngày")
+    event = next(
+        i
+        for i, e in enumerate(after["timeline"])
+        if "xác minh" in e["vi"].lower() and e["deadline_vi"] == "trong 5 ngày"
+    )
     assert after["timeline"][event]["deadline_en"] == "within 5 days"
-    assert (before["timeline"][event]["deadline_vi"], before["timeline"][event]["deadline_en"]) == ("trong 20 ngày", "within 20 days")
+    assert (before["timeline"][event]["deadline_vi"], before["timeline"][event]["deadline_en"]) == (
+        "trong 20 ngày",
+        "within 20 days",
+    )
     assert differences(before, after) == [f".timeline[{event}].deadline_en", f".timeline[{event}].deadline_vi"]
     assert after["percent"] == before["percent"] == 100.0
 
@@ -135,8 +152,11 @@ def test_a_copy_of_the_packaged_data_builds_the_same_library(library, data_copy)
 
 
 def test_a_rulebook_naming_an_unknown_agency_is_refused_with_file_and_field(data_copy):
-    edit(data_copy / "rulebook" / "regime-a.yaml", "- agency: district_labour_office\n  deadline: {kind: immediately}",
-         "- agency: district_labor_office\n  deadline: {kind: immediately}")
+    edit(
+        data_copy / "rulebook" / "regime-a.yaml",
+        "- agency: district_labour_office\n  deadline: {kind: immediately}",
+        "- agency: district_labor_office\n  deadline: {kind: immediately}",
+    )
     with pytest.raises(DataError) as exc:
         Library.from_folder(data_copy)
     message = str(exc.value)
@@ -145,11 +165,20 @@ def test_a_rulebook_naming_an_unknown_agency_is_refused_with_file_and_field(data
 
 
 def test_an_edge_to_an_unknown_agency_is_refused_with_file_and_field(data_copy):
-    edit(data_copy / "agencies.yaml", "{from: commune_pc, to: commune_health_station", "{from: commune_pc, to: commune_helth_station")
+    edit(
+        data_copy / "agencies.yaml",
+        "{from: commune_pc, to: commune_health_station",
+        "{from: commune_pc, to: commune_helth_station",
+    )
     with pytest.raises(DataError) as exc:
         Library.from_folder(data_copy)
     problem = exc.value.problems[0]
-    assert problem.file.endswith("agencies.yaml") and problem.line and problem.path.startswith("edges[") and problem.path.endswith("].to")
+    assert (
+        problem.file.endswith("agencies.yaml")
+        and problem.line
+        and problem.path.startswith("edges[")
+        and problem.path.endswith("].to")
+    )
     assert "unknown agency 'commune_helth_station'" in problem.message
 
 
@@ -158,7 +187,8 @@ def test_cross_file_problems_are_all_reported(library):
     with pytest.raises(DataError) as exc:
         library.replace(default_region="binh-thuan-2016")
     assert [p.format() for p in exc.value.problems] == [
-        "regions/packs.yaml default: unknown region 'binh-thuan-2016' (use one of binh-thuan, lam-dong, lam-dong-binh-thuan)"]
+        "regions/packs.yaml default: unknown region 'binh-thuan-2016' (use one of binh-thuan, lam-dong, lam-dong-binh-thuan)"
+    ]
 
 
 def test_replace_refuses_unknown_parts_and_the_cache(library):

@@ -1,4 +1,5 @@
 """The answer forms are data (forms.yaml): every field is an answer field, every option has both labels, none gives the answer away."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,7 +31,11 @@ def test_the_referral_plan_offers_every_agency_of_the_regime_but_the_commune(lib
 
 def test_fixed_choices_follow_the_answer_format(library):
     d1 = form_fields(library, "D1", "A")[0]
-    assert tuple(k for k, _ in d1.options) == choices("D1", "receive") == ("receive", "send_to_district", "come_back_with_papers")
+    assert (
+        tuple(k for k, _ in d1.options)
+        == choices("D1", "receive")
+        == ("receive", "send_to_district", "come_back_with_papers")
+    )
 
 
 def test_fields_are_memoised_per_library(library):
@@ -45,13 +50,21 @@ def test_field_label_names_the_heading_message(library):
 
 
 def test_a_form_naming_no_answer_field_is_refused_by_the_library(library):
-    broken = library.forms.model_copy(update={"decision_points": library.forms.decision_points | {
-        "D1": [FieldSpec(field="recieve", kind="radio", options="choices")]}})
-    with pytest.raises(DataError, match=r"forms.yaml decision_points.D1\[0\].field: D1 answers have no field 'recieve'"):
+    broken = library.forms.model_copy(
+        update={
+            "decision_points": library.forms.decision_points
+            | {"D1": [FieldSpec(field="recieve", kind="radio", options="choices")]}
+        }
+    )
+    with pytest.raises(
+        DataError, match=r"forms.yaml decision_points.D1\[0\].field: D1 answers have no field 'recieve'"
+    ):
         library.replace(forms=broken)
 
 
 def test_a_missing_form_is_refused(library):
-    broken = library.forms.model_copy(update={"decision_points": {k: v for k, v in library.forms.decision_points.items() if k != "D7"}})
+    broken = library.forms.model_copy(
+        update={"decision_points": {k: v for k, v in library.forms.decision_points.items() if k != "D7"}}
+    )
     with pytest.raises(DataError, match="no form for D7"):
         library.replace(forms=broken)

@@ -1,4 +1,5 @@
 """Scoring: the answer key scores full marks; each critical error is detected, cited and caps the score."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,8 +26,15 @@ def perfect(case, library, **changes):
         answers[dp] = (answers[dp] or {}) | patch
     actions = changes.pop("actions", None)
     actions = safe_interview(case) if actions is None else actions
-    at = changes.pop("answered_at", {dp: 60 for dp in DECISION_POINTS})
-    sub = Submission(case=case, decision_points=list(DECISION_POINTS), answers=answers, actions=actions, answered_at=at, clock_minutes=90)
+    at = changes.pop("answered_at", dict.fromkeys(DECISION_POINTS, 60))
+    sub = Submission(
+        case=case,
+        decision_points=list(DECISION_POINTS),
+        answers=answers,
+        actions=actions,
+        answered_at=at,
+        clock_minutes=90,
+    )
     return score(sub, truth, library)
 
 
@@ -102,12 +110,14 @@ def test_e16_is_not_scored_at_intake(library, generate):
 
 def test_missing_a_real_victim_costs_more_than_a_false_alarm(library, generate):
     victim = perfect(generate("scam-compound-2025", 1), library, answers={"D5": {"conclusion": "no_clear_signs_refer"}})
-    migrant = perfect(generate("irregular-migrant-2017", 1), library, answers={"D5": {"conclusion": "possible_victim_refer"}})
+    migrant = perfect(
+        generate("irregular-migrant-2017", 1), library, answers={"D5": {"conclusion": "possible_victim_refer"}}
+    )
     assert 100 - victim.percent > 100 - migrant.percent > 0
 
 
 def test_late_notification_on_the_simulated_clock(library, case):
-    late = perfect(case, library, answered_at={dp: 60 for dp in DECISION_POINTS} | {"D4": 500})
+    late = perfect(case, library, answered_at=dict.fromkeys(DECISION_POINTS, 60) | {"D4": 500})
     assert "E02" in [f.rule for f in late.critical_errors]
     assert late.timeline[0].met is False and late.timeline[0].due_minute == library.rubric.immediately_minutes
 
@@ -120,7 +130,11 @@ def test_unsafe_interview_loses_process_points_even_with_right_answers(library, 
 
 
 def test_every_lost_point_names_a_rule_and_its_basis(library, case):
-    report = perfect(case, library, answers={"D3": {"provide": []}, "D6": {"lawful_documents": ["national_id"]}, "D10": {"agencies": []}})
+    report = perfect(
+        case,
+        library,
+        answers={"D3": {"provide": []}, "D6": {"lawful_documents": ["national_id"]}, "D10": {"agencies": []}},
+    )
     findings = [f for p in report.points for f in p.findings]
     assert findings and all(f.rule and f.basis and f.lost > 0 for f in findings)
     doc = report.to_dict(library)

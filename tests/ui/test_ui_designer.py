@@ -1,5 +1,6 @@
 """The designer without a browser: problems beside the field, preview, atomic save with version bump,
 exercise builder, and a new scenario played by a trainee without a restart."""
+
 from __future__ import annotations
 
 import shutil

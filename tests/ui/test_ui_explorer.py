@@ -1,4 +1,5 @@
 """The explorer notebook executes headless, and its pure rendering functions say the right things."""
+
 from __future__ import annotations
 
 import nbformat

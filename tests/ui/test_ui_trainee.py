@@ -1,5 +1,6 @@
 """The trainee app without a browser: the catalog is complete, the notebook executes headless, and the
 widgets drive a whole case through the session façade."""
+
 from __future__ import annotations
 
 import os
@@ -44,10 +45,30 @@ def test_every_dynamic_key_family_is_complete():
 
     for fact in FLAGS + RANDOM_FACTS:
         assert f"fact_{fact}" in catalog(), fact
-    for route in ("self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police"):
+    for route in (
+        "self_report",
+        "border_guard_handover",
+        "official_repatriation",
+        "via_mission",
+        "rescued",
+        "brought_by_police",
+    ):
         assert f"route_{route}" in catalog()
-    for key in ("required", "too_long", "wrong_workshop_code", "unknown_resume_code", "unknown_name", "name_not_unique", "unknown_exercise",
-                "unknown_case", "unknown_question", "already_asked", "unknown_decision_point", "bad_answer", "not_submitted"):
+    for key in (
+        "required",
+        "too_long",
+        "wrong_workshop_code",
+        "unknown_resume_code",
+        "unknown_name",
+        "name_not_unique",
+        "unknown_exercise",
+        "unknown_case",
+        "unknown_question",
+        "already_asked",
+        "unknown_decision_point",
+        "bad_answer",
+        "not_submitted",
+    ):
         assert f"err_{key}" in catalog()
 
 
@@ -103,7 +124,9 @@ def test_feedback_is_refused_before_submission(app):
 def test_trainee_notebook_executes_headless(tmp_path, monkeypatch):
     monkeypatch.setenv("TROVE_DB", str(tmp_path / "nb.sqlite"))
     nb = nbformat.read(ROOT / "notebooks" / "trainee.ipynb", as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
+    ).execute()
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert outputs and not any(o.get("output_type") == "error" for o in outputs)
     assert os.path.exists(tmp_path / "nb.sqlite")

@@ -1,4 +1,5 @@
 """The trainer app without a browser: the secret gate, live table, charts, debrief, overrides, export."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Saving what trainers author: atomic writes, a new version only when something changed, readable YAML."""
+
 from __future__ import annotations
 
 import yaml

@@ -5,7 +5,9 @@ from sim.workshop.coverage import commune_options, coverage, normalise
 
 def test_coverage_by_district_before_the_merger(library):
     pack = library.region("binh-thuan")
-    rows, unmatched = coverage(["xã Phan Sơn", "Xã phan sơn", "thị trấn Chợ Lầu", "phường Mũi Né", "Hà Nội"], pack, date(2024, 1, 1))
+    rows, unmatched = coverage(
+        ["xã Phan Sơn", "Xã phan sơn", "thị trấn Chợ Lầu", "phường Mũi Né", "Hà Nội"], pack, date(2024, 1, 1)
+    )
     bac_binh = next(r for r in rows if r.district == "Bắc Bình")
     assert (bac_binh.communes, bac_binh.trained_communes, bac_binh.officers) == (18, 2, 3)
     assert unmatched == ["Hà Nội"]

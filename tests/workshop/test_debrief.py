@@ -1,4 +1,5 @@
 """Debrief data straight from the store: the room's choices beside what was right for each case, and the replay."""
+
 from __future__ import annotations
 
 from sim.workshop.debrief import choice_spread, final_answers, replay
@@ -7,7 +8,9 @@ from sim.workshop.debrief import choice_spread, final_answers, replay
 def test_debrief_spread_and_replay(played, library):
     spreads, basis = choice_spread(played, library, "ws", "forced-marriage-2016", "D1")
     receive = next(s for s in spreads if s.field == "receive")
-    assert receive.attempts == 2 and receive.options["receive"].chosen == 1 and receive.options["receive"].correct_for == 2
+    assert (
+        receive.attempts == 2 and receive.options["receive"].chosen == 1 and receive.options["receive"].correct_for == 2
+    )
     assert receive.options["send_to_district"].chosen == 1 and basis
     attempt_id = played.submitted_rows("ws")[0]["attempt_id"]
     steps = replay(played, attempt_id)

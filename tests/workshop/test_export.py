@@ -1,7 +1,9 @@
 """Exports checked cell by cell: CSV and XLSX, overrides beside the automatic score, item statistics."""
+
 from __future__ import annotations
 
 import csv
+from datetime import UTC
 
 import pytest
 from openpyxl import load_workbook
@@ -85,17 +87,17 @@ def test_cli_export_and_bad_format(finished, tmp_path, capsys):
 
 
 def test_live_status_flags_a_stuck_trainee(finished):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from sim.workshop.results import live_status
 
     store, *_ = finished
     rows = workshop_results(store, "ws")
-    later = datetime.now(timezone.utc) + timedelta(minutes=15)
+    later = datetime.now(UTC) + timedelta(minutes=15)
     status = {s.trainee.full_name: s for s in live_status(store.trainees("ws"), rows, later)}
     assert status["Mai Thị Ba"].stuck and status["Mai Thị Ba"].current == "verification #1"
     assert not status["Lê Văn Hai"].stuck and status["Lê Văn Hai"].average_percent == 100.0
-    assert not live_status(store.trainees("ws"), rows, datetime.now(timezone.utc))[1].stuck
+    assert not live_status(store.trainees("ws"), rows, datetime.now(UTC))[1].stuck
 
 
 def test_export_refuses_other_formats(finished, tmp_path):

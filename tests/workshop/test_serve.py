@@ -1,4 +1,5 @@
 """``trove serve`` configuration: Voilà flags, environment, and a token whenever it listens beyond localhost."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,10 +25,16 @@ def test_beyond_localhost_always_has_a_token(host):
 
 
 def test_environment_tells_the_kernels_about_the_workshop(tmp_path):
-    config = ServeConfig(workshop="Tập huấn Phan Thiết 12/2026", exercises=["verification"], code="PT26", db=str(tmp_path / "x.sqlite"))
+    config = ServeConfig(
+        workshop="Tập huấn Phan Thiết 12/2026", exercises=["verification"], code="PT26", db=str(tmp_path / "x.sqlite")
+    )
     env = config.environment()
-    assert env["TROVE_WORKSHOP_ID"] == "tap-huan-phan-thiet-12-2026" and env["TROVE_WORKSHOP_EXERCISES"] == "verification"
-    assert env["TROVE_WORKSHOP_CODE"] == "PT26" and env["TROVE_DB"].endswith("x.sqlite") and "share" in env["JUPYTER_PATH"]
+    assert (
+        env["TROVE_WORKSHOP_ID"] == "tap-huan-phan-thiet-12-2026" and env["TROVE_WORKSHOP_EXERCISES"] == "verification"
+    )
+    assert (
+        env["TROVE_WORKSHOP_CODE"] == "PT26" and env["TROVE_DB"].endswith("x.sqlite") and "share" in env["JUPYTER_PATH"]
+    )
 
 
 def test_unknown_exercise_is_refused_before_starting(tmp_path):
@@ -38,13 +45,22 @@ def test_unknown_exercise_is_refused_before_starting(tmp_path):
 def test_check_records_the_workshop_its_region_and_the_trainer_secret(tmp_path):
     from sim.workshop.store import open_store
 
-    config = ServeConfig(workshop="Tập huấn", exercises=["verification"], code="PT26", db=str(tmp_path / "x.sqlite"),
-                         trainer_secret="s3cret")
+    config = ServeConfig(
+        workshop="Tập huấn",
+        exercises=["verification"],
+        code="PT26",
+        db=str(tmp_path / "x.sqlite"),
+        trainer_secret="s3cret",
+    )
     check(config)
     assert config.region == "lam-dong-binh-thuan"  # the library's default region
     store = open_store(tmp_path / "x.sqlite")
     settings = store.workshop("tap-huan")
-    assert settings["region"] == "lam-dong-binh-thuan" and settings["exercises"] == ["verification"] and settings["code"] == "PT26"
+    assert (
+        settings["region"] == "lam-dong-binh-thuan"
+        and settings["exercises"] == ["verification"]
+        and settings["code"] == "PT26"
+    )
     assert store.check_trainer_secret("tap-huan", "s3cret")
 
 

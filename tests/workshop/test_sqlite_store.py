@@ -1,4 +1,5 @@
 """The results store: schema upgrades, immutability, and many processes writing at once lose nothing."""
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -87,7 +88,9 @@ def test_many_processes_writing_at_once_lose_nothing(started):
         assert p.exitcode == 0
     events = store.events(attempt_id)
     assert len(events) == workers * count
-    assert {(e["payload"]["worker"], e["payload"]["i"]) for e in events} == {(w, i) for w in range(workers) for i in range(count)}
+    assert {(e["payload"]["worker"], e["payload"]["i"]) for e in events} == {
+        (w, i) for w in range(workers) for i in range(count)
+    }
 
 
 def test_trainer_secret_is_stored_only_as_a_salted_hash(tmp_path):

@@ -1,4 +1,5 @@
 """Item statistics against values computed by hand."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,14 @@ from sim.workshop.stats import critical_error_counts, item_statistics, point_bis
 
 
 def report(percent, d1, d2):
-    return {"percent": percent, "critical_errors": [], "points": [
-        {"decision_point": "D1", "points": d1, "max_points": 10}, {"decision_point": "D2", "points": d2, "max_points": 8}]}
+    return {
+        "percent": percent,
+        "critical_errors": [],
+        "points": [
+            {"decision_point": "D1", "points": d1, "max_points": 10},
+            {"decision_point": "D2", "points": d2, "max_points": 8},
+        ],
+    }
 
 
 REPORTS = [report(90, 10, 8), report(70, 10, 4), report(60, 0, 8), report(40, 0, 0)]
@@ -39,8 +46,13 @@ def test_item_statistics_by_hand():
 
 
 def test_items_sort_numerically_and_process_last():
-    rows = [{"percent": 50, "critical_errors": [], "points": [{"decision_point": d, "points": 1, "max_points": 1}
-                                                             for d in ("process", "D10", "D2")]}]
+    rows = [
+        {
+            "percent": 50,
+            "critical_errors": [],
+            "points": [{"decision_point": d, "points": 1, "max_points": 1} for d in ("process", "D10", "D2")],
+        }
+    ]
     assert [s.item for s in item_statistics(rows)] == ["D2", "D10", "process"]
 
 

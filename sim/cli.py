@@ -226,7 +226,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from sim.workshop.export import export
-    from sim.workshop.store import open_store
+    from sim.workshop.stores import open_store
 
     store = open_store(args.db)
     workshop = args.workshop or store.only_workshop()

@@ -152,7 +152,7 @@ def played(tmp_path, library):
     from sim.app.trainee import Workshop
     from sim.engine.assessment import assess
     from sim.training.answer_key import answer_key, safe_interview
-    from sim.workshop.store import open_store
+    from sim.workshop.stores import open_store
 
     store = open_store(tmp_path / "t.sqlite")
     ws = Workshop(store, "ws", exercises=["intake-basics"], library=library)

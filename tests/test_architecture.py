@@ -177,9 +177,7 @@ def test_the_detector_sees_the_real_imports():
 
 
 # (i) no import cycle -------------------------------------------------------------------------------------------
-# Known and reported, to be fixed in sim/: ``open_store`` (sim.workshop.store) imports sim.workshop.sqlite_store when
-# called, and sqlite_store imports the interface module at import time.
-KNOWN_CYCLES = {("sim.workshop.sqlite_store", "sim.workshop.store")}
+KNOWN_CYCLES: set[tuple[str, ...]] = set()
 
 
 def import_cycles() -> list[tuple[str, ...]]:
@@ -189,8 +187,6 @@ def import_cycles() -> list[tuple[str, ...]]:
     return sorted(tuple(sorted(c)) for c in nx.simple_cycles(G))
 
 
-@pytest.mark.xfail(strict=True, reason="sim.workshop.store.open_store imports sim.workshop.sqlite_store (call time), which "
-                                       "imports sim.workshop.store: move open_store out of the interface module")
 def test_no_import_cycle():
     cycles = import_cycles()
     assert cycles == [], "import cycles: " + "; ".join(" ↔ ".join(c) for c in cycles)

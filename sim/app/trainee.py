@@ -25,8 +25,8 @@ from sim.workshop.store import (
     StoreError,
     Trainee,
     now,
-    open_store,
 )
+from sim.workshop.stores import open_store
 
 if TYPE_CHECKING:
     from sim.cases.case import Question
@@ -94,7 +94,7 @@ class Workshop:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from sim.workshop.store import open_store
+    >>> from sim.workshop.stores import open_store
     >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
     >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
     >>> workshop.resume(trainee.resume_code).full_name

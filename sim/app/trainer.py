@@ -19,7 +19,8 @@ from sim.app.trainee import DEFAULT_WORKSHOP_ID, InputError, _packaged
 from sim.cases.case import EntryRoute
 from sim.errors import Problem
 from sim.law.decision_points import DECISION_POINTS
-from sim.workshop.store import ResultsStore, open_store
+from sim.workshop.store import ResultsStore
+from sim.workshop.stores import open_store
 
 if TYPE_CHECKING:
     from sim.cases.case import Case
@@ -59,7 +60,7 @@ class TrainerDesk:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from sim.workshop.store import open_store
+    >>> from sim.workshop.stores import open_store
     >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite")
     >>> store.ensure_workshop("demo", "Demo", None, [])
     >>> store.set_trainer_secret("demo", "s3cret")

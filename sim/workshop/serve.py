@@ -157,7 +157,7 @@ def check(config: ServeConfig) -> None:
     """Refuse a configuration that cannot work, before starting anything; then record the workshop's settings."""
     from sim.errors import UnknownIdError
     from sim.library import packaged_library
-    from sim.workshop.store import open_store
+    from sim.workshop.stores import open_store
 
     library = packaged_library()
     available = library.catalog.exercises()

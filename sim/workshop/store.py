@@ -1,7 +1,7 @@
 """The results store's interface: what the façades, results, exports and the server may ask of a store.
 
 ``ResultsStore`` is the contract; ``SQLiteStore`` (one file, the embedded default) implements it, and
-a second implementation (PostgreSQL for many servers) can be added behind ``open_store`` without
+a second implementation (PostgreSQL for many servers) can be added behind ``stores.open_store`` without
 touching any caller. Attempts are immutable once started; answers and interview actions are
 append-only events; score reports and trainer overrides sit beside them.
 """
@@ -13,7 +13,6 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 from sim.errors import SimError
@@ -116,18 +115,3 @@ class ResultsStore(Protocol):
         self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str
     ) -> None: ...
     def overrides(self, attempt_id: str) -> list[dict[str, Any]]: ...
-
-
-def open_store(location: str | Path | None = None) -> ResultsStore:
-    """The store at ``location``: a SQLite file path (default ``$TROVE_DB`` or ``var/trove.sqlite``).
-
-    The one place a store implementation is chosen; a database URL scheme joins here.
-
-    >>> import tempfile, pathlib
-    >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "results.sqlite")
-    >>> store.workshop_ids()
-    []
-    """
-    from sim.workshop.sqlite_store import SQLiteStore
-
-    return SQLiteStore(location)

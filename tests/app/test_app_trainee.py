@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.app.trainee import CaseSession, InputError, Workshop, derive_seed, exercise_positions
-from sim.workshop.store import open_store
+from sim.workshop.stores import open_store
 from tests.conftest import play_perfectly
 
 

@@ -12,7 +12,7 @@ import yaml
 from sim.app.trainee import Workshop
 from sim.app.trainer import TrainerDesk
 from sim.ui.designer import ExerciseBuilder, ScenarioDesigner, show
-from sim.workshop.store import open_store
+from sim.workshop.stores import open_store
 from tests.conftest import ROOT, TRAINER_SECRET, with_folders
 
 

@@ -12,7 +12,7 @@ from sim.engine.assessment import assess
 from sim.engine.report import assessment_report
 from sim.ui.explorer import assessment_table, case_card, explorer, show
 from sim.ui.i18n import catalog
-from sim.workshop.store import open_store
+from sim.workshop.stores import open_store
 from tests.conftest import ROOT, TRAINER_SECRET
 
 

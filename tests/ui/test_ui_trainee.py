@@ -16,7 +16,7 @@ from sim.training.answer_key import answer_key, safe_interview
 from sim.training.answers import ANSWER_MODELS
 from sim.ui.i18n import catalog
 from sim.ui.trainee import TraineeApp
-from sim.workshop.store import open_store
+from sim.workshop.stores import open_store
 from tests.conftest import ROOT
 
 

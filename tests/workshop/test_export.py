@@ -13,7 +13,7 @@ from sim.cli import main
 from sim.errors import SimError
 from sim.workshop.export import COLUMNS, STATS_COLUMNS, export
 from sim.workshop.results import workshop_results
-from sim.workshop.store import open_store
+from sim.workshop.stores import open_store
 from tests.conftest import play_perfectly
 
 

@@ -43,7 +43,7 @@ def test_unknown_exercise_is_refused_before_starting(tmp_path):
 
 
 def test_check_records_the_workshop_its_region_and_the_trainer_secret(tmp_path):
-    from sim.workshop.store import open_store
+    from sim.workshop.stores import open_store
 
     config = ServeConfig(
         workshop="Tập huấn",

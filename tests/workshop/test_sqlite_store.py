@@ -8,7 +8,8 @@ import sqlite3
 import pytest
 
 from sim.workshop.sqlite_store import MIGRATIONS, SQLiteStore
-from sim.workshop.store import SCHEMA_VERSION, ResultsStore, StoreError, open_store
+from sim.workshop.store import SCHEMA_VERSION, ResultsStore, StoreError
+from sim.workshop.stores import open_store
 
 
 def test_fresh_file_is_at_the_latest_schema_in_wal_mode(tmp_path):

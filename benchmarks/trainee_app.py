@@ -3,8 +3,8 @@
 Measures (numbers recorded in docs/performance.md):
   1. cold time from request to an interactive join screen (new browser context and new kernel each run,
      no preheated kernels), median and max of --runs;
-  2. RSS of a trainee's kernel after the first case is shown;
-  3. scoring throughput (submissions per second, one core).
+  2. RSS of a trainee's kernel after the first case is shown.
+Scoring throughput is measured by ``benchmarks/throughput.py``.
 
 Run: ``.venv/bin/python benchmarks/trainee_app.py [--runs 5]`` (needs ``chromium`` on PATH).
 """
@@ -58,42 +58,6 @@ def kernel_rss_mib(server_pid: int) -> list[float]:
     return found
 
 
-def scoring_rate(n: int = 2000) -> float:
-    from sim.cases.generator import generate_cases
-    from sim.engine.assessment import assess
-    from sim.law.decision_points import DECISION_POINTS
-    from sim.library import packaged_library
-    from sim.training.answer_key import answer_key, safe_interview
-    from sim.training.answers import Submission
-    from sim.training.scoring import score
-
-    book = packaged_library()
-    items = []
-    for case in generate_cases(book.catalog.scenario("mixed-practice-2026"), book, n, seed=2):
-        truth = assess(case, book)
-        answers = answer_key(case, truth).model_dump()
-        answers["D3"]["provide"] = answers["D3"]["provide"][:1]  # imperfect answers: findings to build
-        answers["D4"]["timing"] = "next_week"
-        items.append(
-            (
-                Submission(
-                    case=case,
-                    decision_points=list(DECISION_POINTS),
-                    answers=answers,
-                    actions=safe_interview(case),
-                    answered_at=dict.fromkeys(DECISION_POINTS, 60),
-                ),
-                truth,
-            )
-        )
-    for submission, truth in items[:100]:
-        score(submission, truth, book)
-    start = time.perf_counter()
-    for submission, truth in items:
-        score(submission, truth, book)
-    return n / (time.perf_counter() - start)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -137,7 +101,6 @@ def main() -> None:
                     "runs": [round(t, 2) for t in times],
                 },
                 "kernel_rss_mib_after_first_case": memory,
-                "scoring_submissions_per_second": round(scoring_rate()),
             },
             indent=2,
         )

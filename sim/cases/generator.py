@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from datetime import date
 from string import Formatter
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from faker import Faker
 from sim.cases.case import Case, Document, Observable, Person, Place, Question, Truth
 from sim.cases.names import VietnameseNameProvider
 from sim.cases.profiles import BankQuestion, Generation, Profile, ProfilesFile
-from sim.cases.regions import Commune
+from sim.cases.regions import Commune, RegionPack
 from sim.cases.scenario import Scenario
 from sim.errors import SeedError
 from sim.law.primitives import Bilingual
@@ -52,6 +53,15 @@ class CaseGenerator:
         self.faker = self.fake["vi_VN"]
         self.names = VietnameseNameProvider(self.faker, library.names)
         self.faker.add_provider(self.names)
+        self._communes: dict[tuple[str, date], tuple[Commune, ...]] = {}
+
+    def communes(self, pack: RegionPack, day: date) -> tuple[Commune, ...]:
+        """The pack's units on ``day``, kept per generator (a case draws from them)."""
+        key = (pack.id, day)
+        found = self._communes.get(key)
+        if found is None:
+            found = self._communes[key] = pack.communes_on(day)
+        return found
 
     def generate(self, scenario: Scenario, *, seed: int) -> Case:
         """One case of ``scenario``; same seed, same case."""
@@ -130,7 +140,7 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
     profile_id = pick("profile", lambda: _weighted(rnd, mix), lambda: _typical(mix))
     profile = data.profiles[profile_id]
     pack = library.region(scenario.region)
-    communes = pack.communes_on(scenario.date)
+    communes = tools.communes(pack, scenario.date)
     commune = (
         _find_commune(communes, fixed.commune)
         if fixed.commune
@@ -441,7 +451,10 @@ def _interview(
 ) -> list[Question]:
     bank = library.interview
     doc_labels = library.rulebook.vocabulary.documents
-    memo = library.cache
+    # Questions are immutable and repeat across cases: share them, and the placeholders each one fills
+    # (generation speed). Both memos live on the library, so two libraries never share them.
+    shared = library.cache.setdefault("questions", {})
+    placeholders = library.cache.setdefault("placeholders", {})
     needs_labels = _need_labels(library, tuple(truth.needs))
     g = library.profiles.generation
     household_label = g.household_labels[household]
@@ -464,11 +477,13 @@ def _interview(
             if q.critical_error and (q.harmful_when is None or truth.family_suspected or truth.trafficker_nearby)
             else None
         )
-        used = _placeholders(memo, q.text.vi, q.text.en, answer.vi, answer.en)
-        key = ("question", qid, answer, harmful, tuple(values[k] for k in used))
-        question = memo.get(key)  # questions are immutable and repeat across cases: share them (generation speed)
+        used = placeholders.get((qid, answer))
+        if used is None:
+            used = placeholders[qid, answer] = _placeholders(q.text.vi, q.text.en, answer.vi, answer.en)
+        key = (qid, answer, harmful, tuple(values[k] for k in used))
+        question = shared.get(key)
         if question is None:
-            question = memo[key] = _question(qid, q, answer, harmful, dict(zip(used, key[-1], strict=True)))
+            question = shared[key] = _question(qid, q, answer, harmful, dict(zip(used, key[-1], strict=True)))
         questions.append(question)
     return questions
 
@@ -492,14 +507,11 @@ def _fill_text(text: Bilingual, fill: dict[str, str]) -> Bilingual:
     return Bilingual(vi=_capital(text.vi.format_map(fill)), en=_capital(text.en.format_map(en_fill)))
 
 
-def _placeholders(memo: dict, *templates: str) -> tuple[str, ...]:
-    key = ("placeholders", templates)
-    found = memo.get(key)
-    if found is None:
-        names = {name for t in templates for _, name, _, _ in Formatter().parse(t) if name}
-        names |= {f"{k}_en" for k in ("destination", "job") if k in names}  # the English text needs its own value
-        found = memo[key] = tuple(sorted(names))
-    return found
+def _placeholders(*templates: str) -> tuple[str, ...]:
+    """The names the templates fill (with the English variants the English text needs), sorted."""
+    names = {name for t in templates for _, name, _, _ in Formatter().parse(t) if name}
+    names |= {f"{k}_en" for k in ("destination", "job") if k in names}
+    return tuple(sorted(names))
 
 
 def _answer(

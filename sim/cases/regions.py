@@ -71,8 +71,8 @@ class RegionPack(Strict):
     def covers(self, day: date) -> bool:
         return day >= self.valid_from and (self.valid_to is None or day <= self.valid_to)
 
-    def communes_on(self, day: date) -> list[Commune]:
-        """Units that exist on ``day`` (units dissolved on or before it are left out)."""
+    def communes_on(self, day: date) -> tuple[Commune, ...]:
+        """Units that exist on ``day`` (units dissolved on or before it are left out), shared per day."""
         if not self.covers(day):
             raise SimError(
                 f"region {self.id!r} covers {self.valid_from}–{self.valid_to or '…'}, not {day} (pick a date in range or another region)"
@@ -80,7 +80,7 @@ class RegionPack(Strict):
         found = self._on_day.get(day)
         if found is None:
             found = self._on_day[day] = tuple(c for c in self.communes if c.dissolved is None or day < c.dissolved)
-        return list(found)
+        return found
 
     def current_day(self, today: date) -> date:
         """The latest day the pack covers, up to ``today`` (a pre-2025 pack answers for its last day)."""

@@ -478,23 +478,17 @@ def _referral(
         services.append("follow_up")
     if any(s in services for s in rules.reintegration.applies_to):
         services.append("support_decision")
-    services = list(dict.fromkeys(services))
-    paths = {s: list(p) if (p := library.service_path(rules.regime, s)) else None for s in services}
-    shelters = library.providers(rules.regime, "shelter")
-    # A service reachable only through a shelter facility is delivered during a stay there: without the
-    # person's wish to stay (or no home) it is not referred, since placement must not be forced (E13).
-    stays = case.truth.wishes_shelter or not case.truth.has_home
-    facility_only = [s for s, p in paths.items() if p and s != "shelter" and p[-1] in shelters and not stays]
-    services = [s for s in services if s not in facility_only]
-    paths = {s: p for s, p in paths.items() if s not in facility_only}
-    agencies = sorted({a for p in paths.values() if p for a in p} - {"commune_pc"})
+    stays = bool(case.truth.wishes_shelter or not case.truth.has_home)
+    kept, routes, facility_only, agencies = _referral_plan(library, rules.regime, tuple(dict.fromkeys(services)), stays)
+    services = list(kept)
+    paths = {s: list(p) if p else None for s, p in routes}
     return Determination(
         id="referral",
         decision_point="D10",
         value={
             "services": services,
             "paths": paths,
-            "agencies": agencies,
+            "agencies": list(agencies),
             "reintegration": {
                 "applies_to": rules.reintegration.applies_to,
                 "apply_within_months": rules.reintegration.apply_within_months,
@@ -503,13 +497,31 @@ def _referral(
         },
         facts=[
             ("truth.needs", case.truth.needs),
-            ("only during a facility stay, not referred", facility_only),
+            ("only during a facility stay, not referred", list(facility_only)),
             ("truth.wishes_shelter", case.truth.wishes_shelter),
             ("truth.has_home", case.truth.has_home),
             ("signs indicated", indicated),
         ],
         rules=[_use(library.cache, "reintegration", rules.reintegration)],
     )
+
+
+def _referral_plan(
+    library: Library, regime: str, services: tuple[str, ...], stays: bool
+) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...] | None], ...], tuple[str, ...], tuple[str, ...]]:
+    """Services kept, their paths, those left out, and the agencies reached; memoised (cases repeat them)."""
+    key = ("referral_plan", regime, services, stays)
+    plan = library.cache.get(key)
+    if plan is None:
+        paths = {s: library.service_path(regime, s) for s in services}
+        shelters = library.providers(regime, "shelter")
+        # A service reachable only through a shelter facility is delivered during a stay there: without the
+        # person's wish to stay (or no home) it is not referred, since placement must not be forced (E13).
+        facility_only = tuple(s for s, p in paths.items() if p and s != "shelter" and p[-1] in shelters and not stays)
+        kept = tuple(s for s in services if s not in facility_only)
+        agencies = tuple(sorted({a for s in kept if (p := paths[s]) for a in p} - {"commune_pc"}))
+        plan = library.cache[key] = (kept, tuple((s, paths[s]) for s in kept), facility_only, agencies)
+    return plan
 
 
 # The conditions ``at_risk_when`` in critical-errors.yaml names: each asks the case and its ground truth.
@@ -544,9 +556,12 @@ def _errors_at_risk(case: Case, found: dict[str, Determination], library: Librar
             for condition in errors[code].at_risk_when:
                 by_condition.setdefault(condition, []).append(code)
         plan = library.cache["risk_plan"] = (
-            tuple((RISK_CONDITIONS[c], codes) for c, codes in by_condition.items()),
+            tuple((RISK_CONDITIONS[c], frozenset(codes)) for c, codes in by_condition.items()),
             {code: i for i, code in enumerate(order)},
         )
     conditions, rank = plan
-    risky = {code for holds, codes in conditions if holds(case, found) for code in codes}
+    risky: set[str] = set()
+    for holds, codes in conditions:
+        if holds(case, found):
+            risky |= codes
     return sorted(risky, key=rank.__getitem__)

@@ -14,6 +14,7 @@ edges are hand-overs and referrals with purpose, deadline and legal basis.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -167,13 +168,15 @@ def check_referral_plan(
     source: str = ROOT,
     elapsed_hours: dict[str, float] | None = None,
     correct_paths: dict[str, list[str] | None] | None = None,
+    path_hours: Callable[[list[str]], float | None] | None = None,
 ) -> dict[str, dict]:
     """Whether a plan (a set of chosen agencies) reaches every needed service, and in time.
 
     A service counts as reached when a chosen agency (or the commune) delivers it and is reachable
     from the commune through chosen agencies only. With ``elapsed_hours`` (simulated hours taken to
     refer, per service), ``in_time`` compares them with the deadlines along the path. ``correct_paths``
-    (the rule engine's paths, per service) saves searching for the shortest path again.
+    (the rule engine's paths, per service) saves searching for the shortest path again, and
+    ``path_hours`` (a memoised ``path_deadline_hours`` over ``G``) summing the deadlines again.
 
     >>> from sim.library import packaged_library
     >>> G = packaged_library().graph("A")
@@ -187,7 +190,7 @@ def check_referral_plan(
         via = sorted(a for a in parents if service in G.nodes[a]["services"])
         path = _path_to(parents, via[0]) if via else None
         taken = (elapsed_hours or {}).get(service)
-        allowed = path_deadline_hours(G, path) if path else None
+        allowed = (path_hours(path) if path_hours else path_deadline_hours(G, path)) if path else None
         in_time = None if path is None or allowed is None or taken is None else taken <= allowed
         correct = (
             correct_paths[service] if correct_paths and service in correct_paths else service_path(G, service, source)

@@ -23,7 +23,15 @@ from sim.errors import DataError, Problem, SimError, UnknownIdError
 from sim.law.decision_points import DECISION_POINTS
 from sim.law.needs import Need, NeedsFile
 from sim.law.primitives import Bilingual
-from sim.law.referral import AgenciesFile, agency_label, build_referral_graph, providers, read_agencies, service_path
+from sim.law.referral import (
+    AgenciesFile,
+    agency_label,
+    build_referral_graph,
+    path_deadline_hours,
+    providers,
+    read_agencies,
+    service_path,
+)
 from sim.law.rulebook import RegimeRules, Rulebook, read_rulebook
 from sim.library.catalog import Catalog
 from sim.library.messages import read_messages
@@ -181,6 +189,18 @@ class Library:
         if key not in self.cache:
             path = service_path(self.graph(regime), service)
             self.cache[key] = tuple(path) if path else None
+        return self.cache[key]
+
+    def path_deadline_hours(self, regime: str, path: list[str]) -> float | None:
+        """The hours the law allows along a referral path of a regime (see ``sim.law.referral``), memoised.
+
+        >>> from sim.library import packaged_library
+        >>> packaged_library().path_deadline_hours("A", ["commune_pc", "district_labour_office", "district_police"])
+        480.0
+        """
+        key = ("path_deadline_hours", regime, tuple(path))
+        if key not in self.cache:
+            self.cache[key] = path_deadline_hours(self.graph(regime), path)
         return self.cache[key]
 
     def providers(self, regime: str, service: str) -> frozenset[str]:

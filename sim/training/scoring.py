@@ -439,7 +439,14 @@ class _Scorer:
         G = self.graph
         chosen = [a for a in self.a.D10.agencies if a in G]
         needed = [s for s in truth["services"] if s not in ("essential_needs",)]
-        result = check_referral_plan(G, chosen, needed, correct_paths=truth["paths"])
+        regime = self.truth.regime
+        result = check_referral_plan(
+            G,
+            chosen,
+            needed,
+            correct_paths=truth["paths"],
+            path_hours=lambda path: self.library.path_deadline_hours(regime, path),
+        )
         missing = [s for s, r in result.items() if not r["reached"]]
         if missing:
             labels = (

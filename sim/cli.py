@@ -14,6 +14,11 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``trove`` with ``argv`` (default: the command line) and return the exit code.
+
+    0 on success; 1 when problems were found (each ``DataError`` problem printed as ``file:line:col``, any other
+    ``SimError`` as one line); 2 when no subcommand is given (argparse itself exits with 2 on a bad option).
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -121,6 +126,7 @@ def _seed_arg(text: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Run ``trove check``."""
     from sim.cases.check import check_paths
     from sim.library import packaged_library
 
@@ -132,6 +138,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    """Run ``trove generate``."""
     from sim.cases.generator import generate_cases
     from sim.library import packaged_library
     from sim.parsing import dump_json
@@ -155,6 +162,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
+    """Run ``trove assess``."""
     from sim.cases.case import Case
     from sim.engine.assessment import assess
     from sim.engine.report import assessment_report, json_default
@@ -172,6 +180,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    """Run ``trove score``."""
     from sim.engine.assessment import assess
     from sim.library import packaged_library
     from sim.parsing import load
@@ -186,6 +195,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
+    """Run ``trove graph``."""
     from sim.drawing.referral import referral_png
     from sim.library import packaged_library
 
@@ -201,6 +211,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Run ``trove serve``."""
     from sim.workshop.serve import ServeConfig, is_loopback, run, workshop_code
     from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
 
@@ -225,6 +236,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Run ``trove export``."""
     from sim.workshop.export import export
     from sim.workshop.stores import open_store
 
@@ -236,6 +248,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    """Run ``trove schema``."""
     from sim.cases.check import write_schemas
 
     for path in write_schemas(Path(args.out)):

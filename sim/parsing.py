@@ -51,6 +51,8 @@ class SourceDoc:
         return self.position(loc[:-1])
 
     def problem(self, loc: Loc, message: str, hint: str = "", *, at_key: bool = False) -> Problem:
+        """A ``Problem`` at ``loc`` in this document (at the key of its last part when ``at_key``, e.g. an unknown
+        field), with the path written as ``format_loc`` does."""
         line, col = self.key_position(loc) if at_key and loc else self.position(loc)
         return Problem(self.name, line, col, format_loc(loc), message, hint)
 

@@ -51,7 +51,8 @@ def test_assess_a_hand_written_yaml_case(tmp_path, capsys):
     assert code == 0 and report["regime"] == "B"
     duties = report["determinations"]["child_duties"]
     assert "emergency_intervention_12h" in duties["value"]["duties"]
-    assert any("Nghị định 56/2017/NĐ-CP, Điều 26" in c for r in duties["rules"] for c in r["cite_vi"])
+    cited = [c for r in duties["rules"] for c in r["basis"]]
+    assert any(c["vi"] == "Điều 26 Nghị định số 56/2017/NĐ-CP" and c["in_force_from"] == "2017-07-01" for c in cited)
 
 
 def test_errors_are_clear_and_traceback_free(tmp_path, capsys):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sim
 from sim.errors import SimError
+from sim.library import packaged_library
 from sim.workshop.store import (
     DEFAULT_WORKSHOP_ID,
     DEFAULT_WORKSHOP_TITLE,
@@ -45,12 +46,6 @@ MAX_TEXT = 120
 ROLES = ("commune_pc", "commune_police", "womens_union", "other")
 
 
-def _packaged() -> Library:
-    from sim.library import packaged_library
-
-    return packaged_library()
-
-
 class InputError(SimError):
     """Input the UI must refuse; ``key`` names the message in the UI catalog."""
 
@@ -60,6 +55,29 @@ class InputError(SimError):
 
 
 def clean_text(value: object, field: str) -> str:
+    """A text field typed by a trainee, with its spaces collapsed; refused if empty or too long.
+
+    Parameters
+    ----------
+    value : object
+        What the widget sent (anything: a visitor can drive widgets from a script).
+    field : str
+        The field's name, given as the error's ``detail``.
+
+    Raises
+    ------
+    InputError
+        ``required`` if ``value`` is not a non-blank string, ``too_long`` beyond ``MAX_TEXT`` characters.
+
+    Examples
+    --------
+    >>> clean_text("  Trần   Thị Lan ", "full_name")
+    'Trần Thị Lan'
+    >>> clean_text("   ", "full_name")
+    Traceback (most recent call last):
+    ...
+    sim.app.trainee.InputError: required: full_name
+    """
     if not isinstance(value, str) or not value.strip():
         raise InputError("required", field)
     text = " ".join(value.split())
@@ -69,13 +87,28 @@ def clean_text(value: object, field: str) -> str:
 
 
 def derive_seed(trainee_id: str, exercise_id: str, position: int) -> int:
-    """Each trainee gets their own variant of each case, stable across reloads and restarts."""
+    """The seed of a trainee's case: each trainee gets their own variant, stable across reloads and restarts.
+
+    Examples
+    --------
+    >>> derive_seed("8d4fbe4db023db07", "intake-basics", 0)
+    110653827793413
+    >>> derive_seed("8d4fbe4db023db07", "intake-basics", 1) == derive_seed("8d4fbe4db023db07", "intake-basics", 0)
+    False
+    """
     digest = hashlib.sha256(f"{trainee_id}:{exercise_id}:{position}".encode()).hexdigest()
     return int(digest[:12], 16)
 
 
 def exercise_positions(exercise: Exercise) -> list[str]:
-    """The scenario id at each position of an exercise (variants repeat a scenario)."""
+    """The scenario id at each position of an exercise (variants repeat a scenario).
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> exercise_positions(packaged_library().catalog.exercise("intake-basics"))
+    ['forced-marriage-2016', 'scam-compound-2025', 'irregular-migrant-2017']
+    """
     return [item.scenario for item in exercise.scenarios for _ in range(item.variants)]
 
 
@@ -120,7 +153,19 @@ class Workshop:
 
     @classmethod
     def from_environment(cls) -> Workshop:
-        """The workshop this server runs: ``trove serve`` sets ``TROVE_WORKSHOP_*`` and ``TROVE_DB`` for its kernels."""
+        """The workshop this server runs: ``trove serve`` sets ``TROVE_WORKSHOP_*`` and ``TROVE_DB`` for its kernels.
+
+        Examples
+        --------
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> env = {"TROVE_DB": str(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "TROVE_WORKSHOP_ID": "ws-2026",
+        ...        "TROVE_WORKSHOP_CODE": "ABC123", "TROVE_WORKSHOP_EXERCISES": "verification"}
+        >>> with mock.patch.dict(os.environ, env):
+        ...     workshop = Workshop.from_environment()
+        >>> workshop.id, workshop.code, workshop.exercise_ids
+        ('ws-2026', 'ABC123', ['verification'])
+        """
         exercises = [e for e in os.environ.get("TROVE_WORKSHOP_EXERCISES", "").split(",") if e]
         return cls(
             open_store(),
@@ -134,7 +179,7 @@ class Workshop:
     def library(self) -> Library:
         """The library the workshop trains with (the packaged one unless given)."""
         if self._library is None:
-            self._library = _packaged()
+            self._library = packaged_library()
         return self._library
 
     @property
@@ -146,22 +191,75 @@ class Workshop:
         return [e for e in chosen if e in available]
 
     def exercises(self) -> list[Exercise]:
-        """The workshop's exercises, in order."""
+        """The workshop's exercises, in order.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite")
+        >>> workshop = Workshop(store, "demo", exercises=["verification", "intake-basics"])
+        >>> [exercise.id for exercise in workshop.exercises()]
+        ['verification', 'intake-basics']
+        """
         available, _ = self.library.catalog.valid_exercises()
         return [available[e] for e in self.exercise_ids if e in available]
 
     def warm_up(self) -> None:
-        """Load the library and check the exercises now (in the background, while the join screen is read)."""
+        """Load the library and check the exercises now (in the background, while the join screen is read).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.warm_up()
+        >>> workshop.exercise_ids  # no exercise chosen: every one that loads
+        ['intake-basics', 'protection-referral', 'verification']
+        """
         self.library.catalog.valid_exercises()
 
     def commune_options(self) -> list[str]:
-        """The full names of the communes of the workshop's region today, offered as a trainee types."""
+        """The full names of the communes of the workshop's region today, offered as a trainee types.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> options = workshop.commune_options()
+        >>> "xã Bắc Bình" in options, options == sorted(options)
+        (True, True)
+        """
+        from sim.workshop.coverage import commune_options
+
         region = (self.store.workshop(self.id) or {}).get("region") or self.library.default_region
-        pack = self.library.region(region)
-        return sorted(c.full_name for c in pack.communes_on(pack.current_day(date.today())))
+        return commune_options(self.library.region(region), date.today())
 
     def join(self, *, full_name: object, commune: object, role: object, workshop_code: object = None) -> Trainee:
-        """Add a trainee; every field is checked (a visitor can drive widgets from a script)."""
+        """Add a trainee; every field is checked (a visitor can drive widgets from a script).
+
+        Raises
+        ------
+        InputError
+            ``wrong_workshop_code`` if the workshop has a code and it does not match (case is ignored);
+            ``required`` or ``too_long`` for a missing or overlong field or an unknown role.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo", code="ABC123")
+        >>> trainee = workshop.join(
+        ...     full_name=" Lê  Thị Lan", commune="xã Phan Sơn", role="commune_pc", workshop_code="abc123"
+        ... )
+        >>> trainee.full_name, trainee.role, len(trainee.resume_code)
+        ('Lê Thị Lan', 'commune_pc', 6)
+        >>> workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc", workshop_code="XYZ")
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: wrong_workshop_code
+        """
         if self.code and (not isinstance(workshop_code, str) or workshop_code.strip().upper() != self.code.upper()):
             raise InputError("wrong_workshop_code")
         if role not in ROLES:
@@ -171,7 +269,26 @@ class Workshop:
         )
 
     def resume(self, resume_code: object) -> Trainee:
-        """The trainee with this resume code, in this workshop."""
+        """The trainee with this resume code (any case), in this workshop.
+
+        Raises
+        ------
+        InputError
+            ``required`` for an empty code, ``unknown_resume_code`` if no trainee of this workshop has it.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> workshop.resume(trainee.resume_code.lower()) == trainee
+        True
+        >>> workshop.resume("NOPE00")
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: unknown_resume_code
+        """
         if not isinstance(resume_code, str) or not resume_code.strip():
             raise InputError("required", "resume_code")
         trainee = self.store.trainee_by_code(resume_code)
@@ -180,7 +297,27 @@ class Workshop:
         return trainee
 
     def resume_by_name(self, full_name: object, workshop_code: object) -> Trainee:
-        """Name + workshop code, for a trainee who lost the resume code (only when the name is unique)."""
+        """Name + workshop code, for a trainee who lost the resume code (only when the name is unique).
+
+        Raises
+        ------
+        InputError
+            ``wrong_workshop_code``; ``unknown_name``, or ``name_not_unique`` when two trainees share the name.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo", code="ABC123")
+        >>> lan = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="other", workshop_code="ABC123")
+        >>> workshop.resume_by_name("lê thị lan", "abc123") == lan
+        True
+        >>> _ = workshop.join(full_name="Lê Thị Lan", commune="xã Sông Lũy", role="other", workshop_code="ABC123")
+        >>> workshop.resume_by_name("Lê Thị Lan", "ABC123")
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: name_not_unique
+        """
         if self.code and (not isinstance(workshop_code, str) or workshop_code.strip().upper() != self.code.upper()):
             raise InputError("wrong_workshop_code")
         found = self.store.trainees_by_name(self.id, clean_text(full_name, "full_name"))
@@ -189,7 +326,25 @@ class Workshop:
         return found[0]
 
     def open_case(self, trainee: Trainee, exercise_id: str, position: int) -> CaseSession:
-        """The trainee's attempt at one case of an exercise, started now or resumed with every saved answer."""
+        """The trainee's attempt at one case of an exercise, started now or resumed with every saved answer.
+
+        Raises
+        ------
+        InputError
+            ``unknown_exercise`` if the workshop does not offer the exercise, ``unknown_case`` for a bad position.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> session.attempt.scenario_id, session.regime
+        ('forced-marriage-2016', 'A')
+        >>> workshop.open_case(trainee, "intake-basics", 0).case == session.case  # resumed, not drawn again
+        True
+        """
         if exercise_id not in self.exercise_ids:
             raise InputError("unknown_exercise", exercise_id)
         exercise = self.library.catalog.valid_exercises()[0][exercise_id]
@@ -199,7 +354,21 @@ class Workshop:
         return CaseSession.open(self.store, self.library, trainee, exercise, position)
 
     def progress(self, trainee: Trainee, exercise_id: str) -> list[dict[str, Any]]:
-        """Per position: scenario id, started?, submitted?, percent."""
+        """Per position of an exercise: the scenario id, whether it is started and submitted, and its percent.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> _ = workshop.open_case(trainee, "intake-basics", 1).submit()
+        >>> for row in workshop.progress(trainee, "intake-basics"):
+        ...     print(row)
+        {'position': 0, 'scenario_id': 'forced-marriage-2016', 'started': False, 'submitted': False, 'percent': None}
+        {'position': 1, 'scenario_id': 'scam-compound-2025', 'started': True, 'submitted': True, 'percent': 3.0}
+        {'position': 2, 'scenario_id': 'irregular-migrant-2017', 'started': False, 'submitted': False, 'percent': None}
+        """
         exercise = self.library.catalog.valid_exercises()[0][exercise_id]
         attempts = {a.position: a for a in self.store.attempts_of(trainee.id) if a.exercise_id == exercise_id}
         rows = []
@@ -218,14 +387,48 @@ class Workshop:
         return rows
 
     def result(self, trainee: Trainee, exercise_id: str) -> tuple[float, bool]:
-        """The exercise's score (unsubmitted cases count as 0) and whether it reaches the pass mark."""
+        """The exercise's score (unsubmitted cases count as 0) and whether it reaches the pass mark.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> session.answer("D1", {"receive": "receive"})
+        {'receive': 'receive'}
+        >>> session.submit()["percent"]
+        13.0
+        >>> workshop.result(trainee, "intake-basics")  # (13 + 0 + 0) / 3, pass mark 70
+        (4.3, False)
+        """
         exercise = self.library.catalog.valid_exercises()[0][exercise_id]
         progress = self.progress(trainee, exercise_id)
         average = round(sum(p["percent"] or 0.0 for p in progress) / len(progress), 1) if progress else 0.0
         return average, average >= exercise.pass_mark
 
     def exercise(self, exercise_id: str) -> Exercise:
-        """One of the workshop's exercises."""
+        """One of the workshop's exercises.
+
+        Raises
+        ------
+        InputError
+            ``unknown_exercise`` if the workshop does not offer it.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite")
+        >>> workshop = Workshop(store, "demo", exercises=["intake-basics"])
+        >>> workshop.exercise("intake-basics").pass_mark
+        70.0
+        >>> workshop.exercise("verification")
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: unknown_exercise: verification
+        """
         if exercise_id not in self.exercise_ids:
             raise InputError("unknown_exercise", exercise_id)
         return self.library.catalog.valid_exercises()[0][exercise_id]
@@ -233,12 +436,30 @@ class Workshop:
 
 @dataclass
 class Revealed:
+    """An interview question or action the trainee took, and the case minute at which it was taken."""
+
     question: Question
     at_minute: int
 
 
 class CaseSession:
-    """One attempt. Build with ``Workshop.open_case``; state is replayed from the store's events."""
+    """One trainee's attempt at one case. Build with ``Workshop.open_case``; state is replayed from the store's events.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from sim.workshop.stores import open_store
+    >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+    >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+    >>> session = workshop.open_case(trainee, "intake-basics", 0)
+    >>> session.ask("care_first").minutes, session.clock
+    (10, 10)
+    >>> session.answer("D1", {"receive": "receive"})
+    {'receive': 'receive'}
+    >>> again = CaseSession(workshop.store, workshop.library, session.attempt)  # e.g. after a kernel restart
+    >>> [r.question.id for r in again.asked], again.answers, again.clock
+    (['care_first'], {'D1': {'receive': 'receive'}}, 10)
+    """
 
     def __init__(self, store: ResultsStore, library: Library, attempt: Attempt):
         from sim.cases.case import Case
@@ -257,7 +478,21 @@ class CaseSession:
     def open(
         cls, store: ResultsStore, library: Library, trainee: Trainee, exercise: Exercise, position: int
     ) -> CaseSession:
-        """Start (or resume) the attempt: its case is generated once, from the trainee's own seed, and stored."""
+        """Start (or resume) the attempt: its case is generated once, from the trainee's own seed, and stored.
+
+        ``Workshop.open_case`` checks its arguments and calls this.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> exercise = workshop.exercise("verification")
+        >>> session = CaseSession.open(workshop.store, workshop.library, trainee, exercise, 0)
+        >>> session.attempt.seed == derive_seed(trainee.id, "verification", 0), session.attempt.scenario_version
+        (True, '1')
+        """
         from sim.cases.generator import generate_case
 
         scenario_id = exercise_positions(exercise)[position]
@@ -290,6 +525,7 @@ class CaseSession:
 
     @property
     def submitted(self) -> bool:
+        """Whether the attempt is scored (answers are then frozen)."""
         return self.store.report(self.attempt.id) is not None
 
     @property
@@ -306,7 +542,23 @@ class CaseSession:
         return [dp for dp in self.decision_points if dp != "D9" or children]
 
     def form_fields(self, decision_point: str) -> list[FormField]:
-        """The fields of a decision point's form, with their options in both languages (never the answer)."""
+        """The fields of a decision point's form, with their options in both languages (never the answer).
+
+        Raises
+        ------
+        InputError
+            ``unknown_decision_point`` if the case does not ask about ``decision_point``.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> [(f.name, f.kind, [value for value, _ in f.options]) for f in session.form_fields("D1")]
+        [('receive', 'radio', ['receive', 'send_to_district', 'come_back_with_papers'])]
+        """
         from sim.training.forms import form_fields
 
         if decision_point not in self.decision_points:
@@ -314,13 +566,36 @@ class CaseSession:
         return form_fields(self.library, decision_point, self.regime)
 
     def label(self, kind: str, key: str, lang: str) -> str:
-        """A label of the case's vocabulary: ``kind`` is "documents", "agencies" or another vocabulary kind."""
+        """A label of the case's vocabulary: ``kind`` is "documents", "agencies" or another vocabulary kind.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> session.label("documents", "national_id", "en"), session.label("agencies", "commune_police", "vi")
+        ('national ID card', 'Công an xã')
+        """
         if kind == "agencies":
             return self.library.agency_label(key).get(lang)
         return self.library.rulebook.vocabulary.label(kind, key, lang)
 
     def plan_png(self, lang: str) -> bytes:
-        """The referral graph with the paths that the plan in progress reaches (no correct answer shown)."""
+        """The referral graph with the paths that the plan in progress reaches (no correct answer shown), as PNG.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.answer("D10", {"agencies": ["district_labour_office"]})
+        >>> session.plan_png("vi")[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+        True
+        """
         from sim.drawing.referral import referral_png
         from sim.law.referral import plan_paths
 
@@ -329,7 +604,28 @@ class CaseSession:
         return referral_png(G, title=self._graph_title(lang), lang=lang, highlight=plan_paths(G, chosen), dpi=70)
 
     def feedback_png(self, lang: str) -> bytes:
-        """After submission: the trainee's referral paths (blue) over the correct ones (green, dashed)."""
+        """After submission: the trainee's referral paths (blue) over the correct ones (green, dashed), as PNG.
+
+        Raises
+        ------
+        InputError
+            ``not_submitted`` before submission.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> session.feedback_png("en")
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: not_submitted
+        >>> _ = session.submit()
+        >>> session.feedback_png("en")[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+        True
+        """
         from sim.drawing.referral import referral_png
 
         report = self.report()
@@ -354,7 +650,27 @@ class CaseSession:
             self.answered_at[key] = clock
 
     def ask(self, question_id: object) -> Question:
-        """Take an interview question or action: it is saved at once and the clock moves on."""
+        """Take an interview question or action: it is saved at once and the clock moves on.
+
+        Raises
+        ------
+        InputError
+            ``unknown_question`` for an id the case does not offer, ``already_asked`` for a repeat.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> session.ask("care_first").minutes, session.clock
+        (10, 10)
+        >>> session.ask("care_first")
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: already_asked: care_first
+        """
         if not isinstance(question_id, str) or question_id not in self._questions:
             raise InputError("unknown_question", str(question_id))
         if any(r.question.id == question_id for r in self.asked):
@@ -364,7 +680,28 @@ class CaseSession:
         return self._questions[question_id]
 
     def answer(self, decision_point: object, payload: object) -> dict[str, Any]:
-        """Save the answer of one decision point (replacing an earlier one); returns it normalised."""
+        """Save the answer of one decision point (replacing an earlier one); returns it normalised.
+
+        Raises
+        ------
+        InputError
+            ``unknown_decision_point``, or ``bad_answer`` for a payload that is not a valid answer or names an
+            id (document, agency, need …) the case's law does not know.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> session.answer("D1", {"receive": "send_to_district"})
+        {'receive': 'send_to_district'}
+        >>> session.answer("D4", {"agencies": ["fbi"]})
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: bad_answer: D4.agencies
+        """
         if decision_point not in self.decision_points:
             raise InputError("unknown_decision_point", str(decision_point))
         if not isinstance(payload, dict):
@@ -409,6 +746,20 @@ class CaseSession:
         return self.library.rules_on(self.case.date).regime
 
     def submission(self) -> Submission:
+        """The attempt as the scorer sees it: the case, the answers, the actions and the clock.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first")
+        >>> submission = session.submission()
+        >>> [a.question for a in submission.actions], submission.clock_minutes
+        (['care_first'], 10)
+        """
         from sim.training.answers import Action, Submission
 
         return Submission(
@@ -422,7 +773,23 @@ class CaseSession:
         )
 
     def submit(self) -> dict[str, Any]:
-        """Score and store the report (a second submit returns the first report)."""
+        """Score and store the report (a second submit returns the first report).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> session.answer("D1", {"receive": "receive"})
+        {'receive': 'receive'}
+        >>> report = session.submit()
+        >>> report["percent"], report["points"][0]["points"], session.submitted
+        (13.0, 10.0, True)
+        >>> session.submit() == report
+        True
+        """
         existing = self.store.report(self.attempt.id)
         if existing is not None:
             return existing
@@ -434,13 +801,62 @@ class CaseSession:
         return self.store.report(self.attempt.id) or report
 
     def report(self) -> dict[str, Any] | None:
+        """The stored score report, or None before submission.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> session.report() is None
+        True
+        >>> session.submit() == session.report()
+        True
+        """
         return self.store.report(self.attempt.id)
 
     def overrides(self) -> list[dict[str, Any]]:
+        """The trainer's adjustments of this attempt, oldest first (shown to the trainee with the report).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.submit()
+        >>> workshop.store.add_override(session.attempt.id, "D1", 5.0, "Tiếp nhận đúng sau khi được nhắc", "trainer")
+        >>> [(o["decision_point"], o["points"]) for o in session.overrides()]
+        [('D1', 5.0)]
+        """
         return self.store.overrides(self.attempt.id)
 
     def answer_key(self) -> dict[str, Any]:
-        """The correct answers, for feedback. Refused before submission: the key never leaves early."""
+        """The correct answers, for feedback. Refused before submission: the key never leaves early.
+
+        Raises
+        ------
+        InputError
+            ``not_submitted`` before submission.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> session.answer_key()
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: not_submitted
+        >>> _ = session.submit()
+        >>> session.answer_key()["D1"]
+        {'receive': 'receive'}
+        """
         if not self.submitted:
             raise InputError("not_submitted")
         from sim.engine.assessment import assess

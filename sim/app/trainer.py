@@ -15,10 +15,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
-from sim.app.trainee import DEFAULT_WORKSHOP_ID, InputError, _packaged
+from sim.app.trainee import DEFAULT_WORKSHOP_ID, InputError
 from sim.cases.case import EntryRoute
 from sim.errors import Problem
 from sim.law.decision_points import DECISION_POINTS
+from sim.library import packaged_library
 from sim.workshop.store import ResultsStore
 from sim.workshop.stores import open_store
 
@@ -78,19 +79,46 @@ class TrainerDesk:
 
     @classmethod
     def from_environment(cls) -> TrainerDesk:
-        """The workshop this server runs (``trove serve`` sets ``TROVE_WORKSHOP_ID`` and ``TROVE_DB``)."""
+        """The workshop this server runs (``trove serve`` sets ``TROVE_WORKSHOP_ID`` and ``TROVE_DB``).
+
+        Examples
+        --------
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> env = {"TROVE_DB": str(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "TROVE_WORKSHOP_ID": "ws-2026"}
+        >>> with mock.patch.dict(os.environ, env):
+        ...     desk = TrainerDesk.from_environment()
+        >>> desk.workshop_id, desk.unlocked
+        ('ws-2026', False)
+        """
         return cls(open_store(), os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID))
 
     @property
     def library(self) -> Library:
         """The library the workshop trains with."""
         if self._library is None:
-            self._library = _packaged()
+            self._library = packaged_library()
         return self._library
 
     # the gate ----------------------------------------------------------------------------------
     def unlock(self, secret: object) -> bool:
-        """Check the trainer secret; every other method refuses until this returned True."""
+        """Check the trainer secret; every other method refuses until this returned True.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.workshop.stores import open_store
+        >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite")
+        >>> store.ensure_workshop("demo", "Demo", None, [])
+        >>> store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(store, "demo")
+        >>> desk.rows()
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: trainer_locked
+        >>> desk.unlock("guess"), desk.unlock("s3cret"), desk.rows()
+        (False, True, [])
+        """
         self.unlocked = self.store.check_trainer_secret(self.workshop_id, secret)
         return self.unlocked
 
@@ -100,25 +128,98 @@ class TrainerDesk:
 
     # live view ---------------------------------------------------------------------------------
     def rows(self) -> list[ResultRow]:
-        """Every attempt of the workshop, automatic score beside the final one."""
+        """Every attempt of the workshop, automatic score beside the final one.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> [(row.full_name, row.scenario_id, row.auto_percent, row.final_percent) for row in desk.rows()]
+        [('Lê Thị Lan', 'forced-marriage-2016', 16.0, 16.0)]
+        """
         from sim.workshop.results import workshop_results
 
         self._require()
         return workshop_results(self.store, self.workshop_id)
 
     def submitted_rows(self) -> list[ResultRow]:
-        """The submitted attempts, oldest first."""
+        """The submitted attempts, oldest first.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> _ = workshop.open_case(trainee, "intake-basics", 1)  # started, not submitted
+        >>> len(desk.rows()), [row.scenario_id for row in desk.submitted_rows()]
+        (2, ['forced-marriage-2016'])
+        """
         return [r for r in self.rows() if r.submitted_at]
 
     def live_status(self, stuck_after: int = 10) -> list[TraineeStatus]:
-        """Who is on which case, who may be stuck (no activity for ``stuck_after`` minutes), how each is doing."""
+        """Who is on which case, who may be stuck (no activity for ``stuck_after`` minutes), how each is doing.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> [(s.trainee.full_name, s.submitted, s.average_percent, s.stuck) for s in desk.live_status()]
+        [('Lê Thị Lan', 1, 16.0, False)]
+        """
         from sim.workshop.results import live_status
 
         rows = self.rows()
         return live_status(self.store.trainees(self.workshop_id), rows, datetime.now(UTC), stuck_after)
 
     def dashboard_charts(self, lang: str) -> tuple[list[bytes], list[str]]:
-        """The charts (scores, item statistics, critical errors, coverage) as PNGs, and trainees' communes matching no unit."""
+        """The charts (scores, item statistics, critical errors, coverage) as PNGs, and the communes matching no unit.
+
+        The second value lists the communes trainees typed that match no unit of the workshop's region.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> _ = workshop.join(full_name="Trần Văn Nam", commune="xã Không Có", role="other")
+        >>> images, unmatched = desk.dashboard_charts("en")
+        >>> len(images), all(png[:8] == b"\\x89PNG\\r\\n\\x1a\\n" for png in images), unmatched
+        (4, True, ['xã Không Có'])
+        """
         from sim.drawing import charts
         from sim.workshop.coverage import coverage
         from sim.workshop.stats import critical_error_counts, item_statistics, score_histogram
@@ -145,7 +246,38 @@ class TrainerDesk:
     def choice_spread(
         self, scenario_id: str, decision_point: str, lang: str
     ) -> tuple[list[FieldSpread], dict[str, dict[Any, str]], list[str]]:
-        """The room's choices at a decision point beside what was right for each case: spreads, option labels, citations."""
+        """The room's choices at a decision point beside what was right for each case.
+
+        Returns
+        -------
+        spreads : list of FieldSpread
+            Per form field: how many attempts chose each option, and for how many cases it was right.
+        labels : dict
+            Field name → option value → label in ``lang`` (options of both regimes).
+        basis : list of str
+            The legal citations of the decision point, rendered in ``lang``.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> spreads, labels, basis = desk.choice_spread("forced-marriage-2016", "D1", "en")
+        >>> spreads[0].field, spreads[0].attempts, spreads[0].options["receive"]
+        ('receive', 1, OptionCount(chosen=1, correct_for=1))
+        >>> labels["receive"]["send_to_district"]
+        'Send them to the district / the police'
+        >>> any("66/2011/QH12" in citation for citation in basis)  # the 2011 law on human trafficking
+        True
+        """
         from sim.training.forms import form_fields
         from sim.workshop.debrief import choice_spread
 
@@ -158,13 +290,41 @@ class TrainerDesk:
         return spreads, labels, [c.render(self.library.rulebook.texts, lang) for c in basis]
 
     def field_label(self, decision_point: str, field: str, lang: str) -> str:
-        """The heading of a form field, in ``lang``."""
+        """The heading of a form field, in ``lang``.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> desk = TrainerDesk(None, "demo", library=packaged_library())  # reads only the library
+        >>> desk.field_label("D1", "receive", "en")
+        'What do you do?'
+        """
         from sim.training.forms import field_label
 
         return self.library.messages[field_label(self.library, decision_point, field)].get(lang)
 
     def replay(self, attempt_id: str, lang: str) -> list[tuple[Step, str]]:
-        """Every action and answer of an attempt in order, each with the interview question's text (actions) or ""."""
+        """Every action and answer of an attempt in order, each with the interview question's text (actions) or "".
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> steps = desk.replay(session.attempt.id, "en")
+        >>> [(step.minute, step.kind, step.key) for step, _ in steps]
+        [(0, 'action', 'care_first'), (10, 'answer', 'D1')]
+        >>> [question for _, question in steps]
+        ['Offer a private room and water first; ask whether they are hurt anywhere', '']
+        """
         from sim.cases.case import Case
         from sim.workshop.debrief import replay
 
@@ -174,17 +334,74 @@ class TrainerDesk:
         return [(s, texts.get(s.key, s.key) if s.kind == "action" else "") for s in replay(self.store, attempt_id)]
 
     def report(self, attempt_id: str) -> dict[str, Any] | None:
-        """An attempt's automatic score report (None before submission)."""
+        """An attempt's automatic score report (None before submission).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> report = desk.report(session.attempt.id)
+        >>> report["percent"], [(p["decision_point"], p["points"]) for p in report["points"]][:2]
+        (16.0, [('D1', 10.0), ('D2', 0.0)])
+        """
         self._require()
         return self.store.report(attempt_id)
 
     def overrides(self, attempt_id: str) -> list[dict[str, Any]]:
-        """The trainer's adjustments of an attempt, oldest first."""
+        """The trainer's adjustments of an attempt, oldest first.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> desk.add_override(session.attempt.id, "D2", 4, "Đã nhận biết dấu hiệu khi trao đổi")
+        4.0
+        >>> [(o["decision_point"], o["points"], o["comment"]) for o in desk.overrides(session.attempt.id)]
+        [('D2', 4.0, 'Đã nhận biết dấu hiệu khi trao đổi')]
+        """
         self._require()
         return self.store.overrides(attempt_id)
 
     def final_percent(self, attempt_id: str) -> float | None:
-        """The attempt's percent after the trainer's overrides."""
+        """The attempt's percent after the trainer's overrides.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> desk.final_percent(session.attempt.id)
+        16.0
+        >>> _ = desk.add_override(session.attempt.id, "D2", 8, "Đã nhận biết dấu hiệu khi trao đổi")
+        >>> desk.final_percent(session.attempt.id)
+        24.0
+        """
         from sim.workshop.results import final_score
 
         report = self.report(attempt_id)
@@ -197,6 +414,31 @@ class TrainerDesk:
         """Adjust one decision point's points with a comment the trainee will see; returns the points kept.
 
         Points are clamped to the decision point's range; a comment is required (the trainee must learn why).
+
+        Raises
+        ------
+        InputError
+            ``not_submitted``, ``unknown_decision_point`` (not in the report), or ``override_needs_comment``.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> desk.add_override(session.attempt.id, "D2", 100, "Đã nhận biết dấu hiệu khi trao đổi")  # D2 is worth 8
+        8.0
+        >>> desk.add_override(session.attempt.id, "D2", 4, "   ")
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: override_needs_comment
         """
         report = self.report(attempt_id)
         if report is None:
@@ -213,7 +455,25 @@ class TrainerDesk:
 
     # export ------------------------------------------------------------------------------------
     def export(self, suffix: str) -> Path:
-        """Write the results as ``.csv`` or ``.xlsx`` into a new temporary folder; returns the file."""
+        """Write the results as ``.csv`` or ``.xlsx`` into a new temporary folder; returns the file.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> path = desk.export(".csv")
+        >>> path.name.startswith("tro-ve-demo-"), "Lê Thị Lan" in path.read_text(encoding="utf-8-sig")
+        (True, True)
+        """
         from sim.workshop.export import export
 
         self._require()
@@ -224,13 +484,52 @@ class TrainerDesk:
 
     # the workshop's exercises ------------------------------------------------------------------
     def exercises(self) -> tuple[dict[str, Exercise], list[str]]:
-        """Every exercise that loads, and the ids the workshop offers (empty: all)."""
+        """Every exercise that loads, and the ids the workshop offers (empty: all).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> available, offered = desk.exercises()
+        >>> "intake-basics" in available, offered
+        (True, [])
+        """
         self._require()
         available, _ = self.library.catalog.valid_exercises()
         return available, list((self.store.workshop(self.workshop_id) or {}).get("exercises") or [])
 
     def set_exercises(self, exercise_ids: list[str]) -> None:
-        """Offer these exercises in the workshop (trainees see the change at once)."""
+        """Offer these exercises in the workshop (trainees see the change at once).
+
+        Raises
+        ------
+        InputError
+            ``unknown_exercise`` if an id names no exercise that loads.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> desk.set_exercises(["verification"])
+        >>> workshop.exercise_ids
+        ['verification']
+        >>> desk.set_exercises(["verificaton"])
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: unknown_exercise: verificaton
+        """
         available, _ = self.exercises()
         unknown = [e for e in exercise_ids if e not in available]
         if unknown:
@@ -238,37 +537,158 @@ class TrainerDesk:
         self.store.set_exercises(self.workshop_id, list(exercise_ids))
 
     def broken_files(self) -> list[Problem]:
-        """Problems of scenario and exercise files that do not load (they are hidden from trainees)."""
+        """Problems of scenario and exercise files that do not load (they are hidden from trainees).
+
+        Examples
+        --------
+        >>> import pathlib, shutil, tempfile
+        >>> from sim.library import packaged_library
+        >>> from sim.workshop.stores import open_store
+        >>> store, folder = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), pathlib.Path(tempfile.mkdtemp())
+        >>> lib = packaged_library()
+        >>> lib = lib.replace(scenario_dir=shutil.copytree(lib.scenario_dir, folder / "scenarios"),
+        ...                   exercise_dir=shutil.copytree(lib.exercise_dir, folder / "exercises"))
+        >>> store.ensure_workshop("demo", "Demo", None, ["intake-basics"])
+        >>> store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(store, "demo", library=lib)
+        >>> desk.unlock("s3cret")
+        True
+        >>> desk.broken_files()
+        []
+        >>> _ = (lib.scenario_dir / "broken.yaml").write_text("id: [", encoding="utf-8")
+        >>> [pathlib.Path(problem.file).name for problem in desk.broken_files()]
+        ['broken.yaml']
+        """
         self._require()
         return self.library.catalog.valid_exercises()[1]
 
     # designer ----------------------------------------------------------------------------------
     def check_scenario(self, text: str, name: str) -> tuple[Scenario | None, list[Problem]]:
-        """Check scenario YAML exactly as ``trove check`` does."""
+        """Check scenario YAML exactly as ``trove check`` does.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> text = (desk.library.scenario_dir / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
+        >>> scenario, problems = desk.check_scenario(text, "forced-marriage-2016.yaml")
+        >>> scenario.id, problems
+        ('forced-marriage-2016', [])
+        >>> scenario, problems = desk.check_scenario(text.replace("difficulty:", "dificulty:"), "draft.yaml")
+        >>> print(scenario); print(problems[-1].format())
+        None
+        draft.yaml:18:1 dificulty: unknown field (did you mean 'difficulty'?)
+        """
         self._require()
         return self.library.catalog.check_scenario_text(text, name)
 
     def check_exercise(self, text: str, name: str) -> tuple[Exercise | None, list[Problem]]:
-        """Check exercise YAML against the scenarios that load now."""
+        """Check exercise YAML against the scenarios that load now.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> text = (desk.library.exercise_dir / "intake-basics.yaml").read_text(encoding="utf-8")
+        >>> exercise, problems = desk.check_exercise(text, "intake-basics.yaml")
+        >>> exercise.id, problems
+        ('intake-basics', [])
+        >>> _, problems = desk.check_exercise(text.replace("forced-marriage-2016", "forced-mariage-2016"), "e.yaml")
+        >>> problems[0].message
+        "unknown scenario 'forced-mariage-2016'"
+        """
         self._require()
         return self.library.catalog.check_exercise_text(text, name)
 
     def preview(self, text: str, lang: str, seeds: tuple[int, ...] = (1, 2, 3)) -> tuple[list[Variant], list[Problem]]:
-        """Generate a few variants of a scenario being written (only when it has no problem)."""
+        """Generate a few variants of a scenario being written (only when it has no problem).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> text = (desk.library.scenario_dir / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
+        >>> variants, problems = desk.preview(text, "vi", seeds=(1, 2))
+        >>> [(v.seed, v.case.case_id, v.truth["regime"]) for v in variants], problems
+        ([(1, 'forced-marriage-2016-1', 'A'), (2, 'forced-marriage-2016-2', 'A')], [])
+        >>> desk.preview(text.replace("difficulty:", "dificulty:"), "vi")[0]
+        []
+        """
         scenario, problems = self.check_scenario(text, "preview.yaml")
         if problems or scenario is None:
             return [], problems
         return [self._variant(scenario, seed, lang) for seed in seeds], []
 
     def save_scenario(self, text: str) -> tuple[Path | None, list[Problem]]:
-        """Save a scenario that has no problem, atomically, with a new version if it changed."""
+        """Save a scenario that has no problem, atomically, with a new version if it changed.
+
+        Examples
+        --------
+        >>> import pathlib, shutil, tempfile
+        >>> from sim.library import packaged_library
+        >>> from sim.workshop.stores import open_store
+        >>> store, folder = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), pathlib.Path(tempfile.mkdtemp())
+        >>> lib = packaged_library()
+        >>> lib = lib.replace(scenario_dir=shutil.copytree(lib.scenario_dir, folder / "scenarios"),
+        ...                   exercise_dir=shutil.copytree(lib.exercise_dir, folder / "exercises"))
+        >>> store.ensure_workshop("demo", "Demo", None, ["intake-basics"])
+        >>> store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(store, "demo", library=lib)
+        >>> desk.unlock("s3cret")
+        True
+        >>> import yaml
+        >>> data = yaml.safe_load((lib.scenario_dir / "forced-marriage-2016.yaml").read_text(encoding="utf-8"))
+        >>> path, problems = desk.save_scenario(desk.to_yaml(data | {"id": "thu-nghiem"}))
+        >>> path.name, problems, "thu-nghiem" in desk.scenario_options()
+        ('thu-nghiem.yaml', [], True)
+        """
         scenario, problems = self.check_scenario(text, "scenario.yaml")
         if problems or scenario is None:
             return None, problems
         return self._save(self.library.catalog.scenario_dir, text), []
 
     def save_exercise(self, text: str, *, add_to_workshop: bool) -> tuple[Path | None, list[Problem]]:
-        """Save an exercise that has no problem; optionally offer it in this workshop at once."""
+        """Save an exercise that has no problem; optionally offer it in this workshop at once.
+
+        Examples
+        --------
+        >>> import pathlib, shutil, tempfile
+        >>> from sim.library import packaged_library
+        >>> from sim.workshop.stores import open_store
+        >>> store, folder = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), pathlib.Path(tempfile.mkdtemp())
+        >>> lib = packaged_library()
+        >>> lib = lib.replace(scenario_dir=shutil.copytree(lib.scenario_dir, folder / "scenarios"),
+        ...                   exercise_dir=shutil.copytree(lib.exercise_dir, folder / "exercises"))
+        >>> store.ensure_workshop("demo", "Demo", None, ["intake-basics"])
+        >>> store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(store, "demo", library=lib)
+        >>> desk.unlock("s3cret")
+        True
+        >>> text = desk.to_yaml({"schema_version": 1, "id": "bai-moi", "version": "1",
+        ...                      "title": {"vi": "Bài mới", "en": "New"}, "description": {"vi": "…", "en": "…"},
+        ...                      "scenarios": [{"scenario": "forced-marriage-2016"}], "pass_mark": 70})
+        >>> path, problems = desk.save_exercise(text, add_to_workshop=True)
+        >>> path.name, problems, desk.exercises()[1]
+        ('bai-moi.yaml', [], ['intake-basics', 'bai-moi'])
+        """
         exercise, problems = self.check_exercise(text, "exercise.yaml")
         if problems or exercise is None:
             return None, problems
@@ -287,24 +707,86 @@ class TrainerDesk:
         return save_atomically(folder, data["id"], dump(bump_version(folder, data["id"], data)))
 
     def to_yaml(self, data: dict[str, Any]) -> str:
-        """The YAML text of a scenario or exercise built in a form (as it will be saved)."""
+        """The YAML text of a scenario or exercise built in a form (as it will be saved).
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> desk = TrainerDesk(None, "demo", library=packaged_library())  # needs no store
+        >>> print(desk.to_yaml({"id": "bai-moi", "version": "1", "title": {"vi": "Bài mới", "en": "New"}}))
+        id: bai-moi
+        version: '1'
+        title:
+          vi: Bài mới
+          en: New
+        <BLANKLINE>
+        """
         from sim.workshop.authoring import dump
 
         return dump(data)
 
     def scenario_options(self) -> list[str]:
-        """The ids of the scenarios that load now (for building an exercise)."""
+        """The ids of the scenarios that load now (for building an exercise).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> options = desk.scenario_options()
+        >>> "forced-marriage-2016" in options, options == sorted(options)
+        (True, True)
+        """
         self._require()
         return sorted(self.library.catalog.valid_scenarios()[0])
 
     # explorer ----------------------------------------------------------------------------------
     def scenarios(self) -> dict[str, Scenario]:
-        """Every scenario that loads."""
+        """Every scenario that loads.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> desk.scenarios()["forced-marriage-2016"].region
+        'binh-thuan'
+        """
         self._require()
         return self.library.catalog.valid_scenarios()[0]
 
     def explore(self, scenario_id: str, seed: int, lang: str) -> Variant:
-        """One generated case of a scenario with its ground truth and referral graph (the trainer's eyes only)."""
+        """One generated case of a scenario with its ground truth and referral graph (the trainer's eyes only).
+
+        Raises
+        ------
+        InputError
+            ``unknown_scenario`` if no scenario that loads has this id.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> variant = desk.explore("child-at-risk-2026", 1, "en")
+        >>> variant.case.case_id, variant.truth["regime"], variant.graph_png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+        ('child-at-risk-2026-1', 'B', True)
+        """
         scenarios = self.scenarios()
         if scenario_id not in scenarios:
             raise InputError("unknown_scenario", scenario_id)
@@ -324,11 +806,34 @@ class TrainerDesk:
         return Variant(seed, case, assessment_report(truth, self.library), png)
 
     def label(self, kind: str, key: str, lang: str) -> str:
-        """A vocabulary label (e.g. kind "documents") in ``lang``."""
+        """A vocabulary label (e.g. kind "documents") in ``lang``.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> desk = TrainerDesk(None, "demo", library=packaged_library())  # reads only the library
+        >>> desk.label("documents", "national_id", "en")
+        'national ID card'
+        """
         return self.library.rulebook.vocabulary.label(kind, key, lang)
 
     def designer_choices(self, lang: str) -> dict[str, list[tuple[str, str]]]:
-        """The options the scenario form offers: regions, profiles, documents (label, id)."""
+        """The options the scenario form offers: regions, profiles, documents (label, id).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sim.app.trainee import Workshop
+        >>> from sim.workshop.stores import open_store
+        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> workshop.store.set_trainer_secret("demo", "s3cret")
+        >>> desk = TrainerDesk(workshop.store, "demo")
+        >>> desk.unlock("s3cret")
+        True
+        >>> choices = desk.designer_choices("en")
+        >>> [region for _, region in choices["regions"]], choices["default_region"]
+        (['binh-thuan', 'lam-dong', 'lam-dong-binh-thuan'], [('lam-dong-binh-thuan', 'lam-dong-binh-thuan')])
+        """
         self._require()
         lib = self.library
         return {

@@ -23,6 +23,8 @@ Threat = Literal["to_person", "to_relatives"]
 
 
 class Place(Strict):
+    """An address: province, district (none after the 2025 reform), commune with its official code, street."""
+
     province: str
     district: str | None = None
     commune: str
@@ -52,6 +54,8 @@ class Person(Strict):
 
 
 class Document(Strict):
+    """A paper the person carries: its kind (a rulebook document id) and an optional note."""
+
     kind: str
     note: Bilingual | None = None
 
@@ -99,6 +103,20 @@ class Observable(Strict):
 
 
 class Case(Strict):
+    """One generated case: where and when, the persons, what the officer observes, the truth and the interview.
+
+    Examples
+    --------
+    >>> from sim.cases.generator import generate_case
+    >>> from sim.library import packaged_library
+    >>> lib = packaged_library()
+    >>> case = generate_case(lib.catalog.scenario("forced-marriage-2016"), lib, seed=7)
+    >>> case.date, case.region, case.entry_route
+    (datetime.date(2016, 9, 12), 'binh-thuan', 'self_report')
+    >>> case.primary.role, len(case.children), case.returned_from_abroad
+    ('primary', 1, True)
+    """
+
     schema_version: Literal[1] = CASE_SCHEMA_VERSION
     case_id: str
     fictional: Literal[True] = True
@@ -125,16 +143,20 @@ class Case(Strict):
 
     @property
     def primary(self) -> Person:
+        """The one person with role ``primary``: the possible victim the officer receives."""
         return next(p for p in self.persons if p.role == "primary")
 
     @property
     def children(self) -> list[Person]:
+        """The accompanying children, in case order (possibly none)."""
         return [p for p in self.persons if p.role == "accompanying_child"]
 
     @property
     def document_kinds(self) -> list[str]:
+        """The kinds of the documents the person shows, in order."""
         return [d.kind for d in self.observable.documents]
 
     @property
     def returned_from_abroad(self) -> bool:
+        """Whether the person comes back from another country (the truth's destination is not domestic)."""
         return self.truth.destination != "domestic"

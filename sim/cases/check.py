@@ -34,7 +34,30 @@ def _kind(doc: SourceDoc) -> str:
 
 
 def check_paths(paths: list[Path], library: Library) -> tuple[list[Problem], int]:
-    """Check every file against ``library``; return all problems and the number of files read."""
+    """Check scenario and exercise files against ``library``, collecting every problem in every file.
+
+    Parameters
+    ----------
+    paths : list of Path
+        Files, or folders whose ``*.yaml`` / ``*.yml`` files are read; a file listing ``scenarios`` is an exercise.
+    library : Library
+        The data ids are checked against; exercises may name its catalog's scenarios or those in ``paths``.
+
+    Returns
+    -------
+    tuple of (list of Problem, int)
+        Every problem found (a missing path is one too) and the number of files read.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> lib = packaged_library()
+    >>> check_paths([lib.catalog.scenario_dir, lib.catalog.exercise_dir], lib)
+    ([], 16)
+    >>> problems, read = check_paths([lib.catalog.scenario_dir / "no-such.yaml"], lib)
+    >>> read, problems[0].message
+    (0, 'no such file or folder')
+    """
     files, problems = _files(paths)
     docs: list[SourceDoc] = []
     for path in files:
@@ -67,7 +90,23 @@ def check_paths(paths: list[Path], library: Library) -> tuple[list[Problem], int
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write the JSON Schemas (case, scenario, exercise) that trainers' editors use."""
+    """Write the JSON Schemas (case, scenario, exercise) that trainers' editors use, creating ``folder``.
+
+    Returns
+    -------
+    list of Path
+        The files written, ``<name>.schema.json``, in that order.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> written = write_schemas(Path(tempfile.mkdtemp()) / "schemas")
+    >>> [p.name for p in written]
+    ['case.schema.json', 'scenario.schema.json', 'exercise.schema.json']
+    >>> json.loads(written[1].read_text(encoding="utf-8"))["title"]
+    'Scenario'
+    """
     from sim.cases.case import Case
 
     folder.mkdir(parents=True, exist_ok=True)

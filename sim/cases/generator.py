@@ -34,7 +34,22 @@ MAX_SEED = 2**63 - 1
 
 
 def check_seed(seed: object) -> int:
-    """A seed must be a non-negative integer; a clear error otherwise."""
+    """Return ``seed`` if it is a whole number from 0 to ``MAX_SEED``; raise a clear error otherwise.
+
+    Raises
+    ------
+    SeedError
+        For a bool, a non-integer or a number out of range, saying what a seed looks like.
+
+    Examples
+    --------
+    >>> check_seed(7)
+    7
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    sim.errors.SeedError: seed must be a whole number from 0 to 9223372036854775807, got -1 (e.g. --seed 7)
+    """
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise SeedError(f"seed must be a whole number from 0 to {MAX_SEED}, got {seed!r} (e.g. --seed 7)")
     return seed
@@ -56,7 +71,18 @@ class CaseGenerator:
         self._communes: dict[tuple[str, date], tuple[Commune, ...]] = {}
 
     def communes(self, pack: RegionPack, day: date) -> tuple[Commune, ...]:
-        """The pack's units on ``day``, kept per generator (a case draws from them)."""
+        """The pack's units on ``day``, kept per generator (a case draws from them).
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> generator, pack = CaseGenerator(lib), lib.region("binh-thuan")
+        >>> units = generator.communes(pack, date(2016, 5, 1))
+        >>> len(units), units is generator.communes(pack, date(2016, 5, 1))
+        (127, True)
+        """
         key = (pack.id, day)
         found = self._communes.get(key)
         if found is None:
@@ -64,7 +90,23 @@ class CaseGenerator:
         return found
 
     def generate(self, scenario: Scenario, *, seed: int) -> Case:
-        """One case of ``scenario``; same seed, same case."""
+        """One case of ``scenario``; same seed, same case (the Faker generator is re-seeded first).
+
+        Raises
+        ------
+        SeedError
+            If ``seed`` is not a whole number from 0 to ``MAX_SEED``.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> scenario = lib.catalog.scenario("forced-marriage-2016")
+        >>> generator = CaseGenerator(lib)
+        >>> case = generator.generate(scenario, seed=7)
+        >>> case.case_id, case == generate_case(scenario, lib, seed=7)
+        ('forced-marriage-2016-7', True)
+        """
         seed = check_seed(seed)
         self.faker.seed_instance(seed)
         return _build(scenario, seed, self, self.faker.random)

@@ -27,12 +27,15 @@ from faker.providers import BaseProvider
 
 @dataclass(frozen=True)
 class VietnameseName:
+    """A name in Vietnamese order: family name, middle name(s) (may be empty) and given name."""
+
     family: str
     middle: str
     given: str
 
     @property
     def full(self) -> str:
+        """The full name, family name first, without an empty middle part (``"Nguyễn Thị Mai"``)."""
         return " ".join(part for part in (self.family, self.middle, self.given) if part)
 
 
@@ -44,6 +47,8 @@ class _Pool:
 
 @dataclass(frozen=True)
 class NameData:
+    """The provider's pools: weighted family and given names, middle names, mobile prefixes, Chăm family names."""
+
     family: _Pool
     middle: dict[str, tuple[str, ...]]
     given: dict[str, _Pool]
@@ -57,7 +62,21 @@ def _pool(pairs: list[tuple[str, float]]) -> _Pool:
 
 
 def name_data(raw: dict[str, Any]) -> NameData:
-    """The pools the provider draws from, built from the sourced ``names/vietnamese-names.yaml`` document."""
+    """The pools the provider draws from, built from the sourced ``names/vietnamese-names.yaml`` document.
+
+    Parameters
+    ----------
+    raw : dict
+        The parsed document; a family name written ``"A / B"`` shares its weight between both spellings.
+
+    Examples
+    --------
+    >>> from sim.locations import PACKAGED_DATA
+    >>> from sim.parsing import read_document
+    >>> data = name_data(read_document(PACKAGED_DATA / "names" / "vietnamese-names.yaml").data)
+    >>> data.family.values[:3], data.prefixes[:3]
+    (('Nguyễn', 'Trần', 'Lê'), ('032', '033', '034'))
+    """
     family = []
     for item in raw["family_names"]["national_estimate"]["shares_percent"]:
         variants = [v.strip() for v in item["name"].split("/")]
@@ -89,6 +108,18 @@ class VietnameseNameProvider(BaseProvider):
         return self.generator.random.choices(pool.values, cum_weights=pool.cum_weights)[0]
 
     def vietnamese_name(self, sex: str) -> VietnameseName:
+        """A name for a person of ``sex`` (``"female"`` or ``"male"``), with one or two middle names.
+
+        Examples
+        --------
+        >>> from faker import Faker
+        >>> from sim.library import packaged_library
+        >>> fake = Faker("vi_VN")
+        >>> provider = VietnameseNameProvider(fake, packaged_library().names)
+        >>> fake.seed_instance(3)
+        >>> provider.vietnamese_name("female")
+        VietnameseName(family='Đặng', middle='Thị Thu', given='Trinh')
+        """
         data = self.data
         rnd = self.generator.random
         middles = data.middle[sex]
@@ -101,11 +132,37 @@ class VietnameseNameProvider(BaseProvider):
         return VietnameseName(self._draw(data.family), middle, self._draw(data.given[sex]))
 
     def cham_name(self, sex: str) -> VietnameseName:
+        """A Chăm name: a Chăm family name, ``Thị`` (female) or ``Văn`` (male), and a drawn given name.
+
+        Examples
+        --------
+        >>> from faker import Faker
+        >>> from sim.library import packaged_library
+        >>> fake = Faker("vi_VN")
+        >>> provider = VietnameseNameProvider(fake, packaged_library().names)
+        >>> fake.seed_instance(3)
+        >>> name = provider.cham_name("male")
+        >>> name.family in provider.data.cham_family, name.middle
+        (True, 'Văn')
+        """
         data = self.data
         base = self.vietnamese_name(sex)
         middle = "Thị" if sex == "female" else "Văn"
         return VietnameseName(self.generator.random.choice(data.cham_family), middle, base.given)
 
     def vietnamese_mobile(self) -> str:
+        """A 10-digit mobile number starting with a valid operator prefix.
+
+        Examples
+        --------
+        >>> from faker import Faker
+        >>> from sim.library import packaged_library
+        >>> fake = Faker("vi_VN")
+        >>> provider = VietnameseNameProvider(fake, packaged_library().names)
+        >>> fake.seed_instance(3)
+        >>> number = provider.vietnamese_mobile()
+        >>> number, number[:3] in provider.data.prefixes
+        ('0849942864', True)
+        """
         rnd = self.generator.random
         return rnd.choice(self.data.prefixes) + f"{rnd.randrange(10_000_000):07d}"

@@ -13,11 +13,15 @@ from sim.law.primitives import Bilingual, Strict
 
 
 class NeedsSpec(Strict):
+    """A profile's needs: those every case has, and the chance of each of the others."""
+
     always: list[str] = Field(default_factory=list)
     sometimes: dict[str, float] = Field(default_factory=dict)
 
 
 class Profile(Strict):
+    """One calibrated kind of case: its share of cases, the ranges and chances facts are drawn with, and its texts."""
+
     vi: str
     en: str
     share: float = Field(ge=0)
@@ -75,6 +79,8 @@ class Generation(Strict):
 
 
 class ProfilesFile(Strict):
+    """The ``profiles.yaml`` document: shared draws, documents per entry route, recruiter labels and the profiles."""
+
     schema_version: Literal[1]
     generation: Generation
     entry_route_documents: dict[str, list[str]]
@@ -83,6 +89,8 @@ class ProfilesFile(Strict):
 
 
 class BankQuestion(Strict):
+    """One question of the interview bank: its text, minutes, what it reveals, its answer id, its critical error."""
+
     category: str
     minutes: int
     text: Bilingual
@@ -93,6 +101,8 @@ class BankQuestion(Strict):
 
 
 class InterviewFile(Strict):
+    """The ``interview.yaml`` document: the question bank and the answer texts, by answer id and variant."""
+
     schema_version: Literal[1]
     questions: dict[str, BankQuestion]
     answers: dict[str, dict[str, Bilingual]]

@@ -23,6 +23,8 @@ from sim.parsing import read_document, unknown_id_problem, validate
 
 
 class PackEntry(Strict):
+    """One pack in ``packs.yaml``: its names, unit-list file and layout, the dates it serves, its former province."""
+
     vi: str
     en: str
     file: str
@@ -54,10 +56,13 @@ class Commune(Strict):
 
     @property
     def full_name(self) -> str:
+        """The unit's type and name, as written in addresses (``"phường Mũi Né"``)."""
         return f"{self.type} {self.name}"
 
 
 class RegionPack(Strict):
+    """A province's commune-level units over a span of dates, with the units dissolved within it."""
+
     id: str
     vi: str
     en: str
@@ -69,10 +74,39 @@ class RegionPack(Strict):
     _on_day: dict[date, tuple[Commune, ...]] = PrivateAttr(default_factory=dict)
 
     def covers(self, day: date) -> bool:
+        """Whether ``day`` falls within the pack's dates (both ends included).
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> pack = packaged_library().region("binh-thuan")
+        >>> pack.covers(date(2025, 6, 30)), pack.covers(date(2025, 7, 1))
+        (True, False)
+        """
         return day >= self.valid_from and (self.valid_to is None or day <= self.valid_to)
 
     def communes_on(self, day: date) -> tuple[Commune, ...]:
-        """Units that exist on ``day`` (units dissolved on or before it are left out), shared per day."""
+        """Units that exist on ``day`` (units dissolved on or before it are left out), shared per day.
+
+        Raises
+        ------
+        SimError
+            If the pack does not cover ``day``.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> pack = packaged_library().region("lam-dong-binh-thuan")
+        >>> unit = pack.communes_on(date(2025, 8, 1))[0]
+        >>> unit.full_name, unit.former_districts
+        ('phường Hàm Thắng', ('Phan Thiết', 'Hàm Thuận Bắc'))
+        >>> packaged_library().region("binh-thuan").communes_on(date(2026, 1, 1))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sim.errors.SimError: region 'binh-thuan' covers 2012-01-01–2025-06-30, not 2026-01-01 (pick a date ...)
+        """
         if not self.covers(day):
             raise SimError(
                 f"region {self.id!r} covers {self.valid_from}–{self.valid_to or '…'}, not {day} (pick a date in range or another region)"
@@ -83,7 +117,18 @@ class RegionPack(Strict):
         return found
 
     def current_day(self, today: date) -> date:
-        """The latest day the pack covers, up to ``today`` (a pre-2025 pack answers for its last day)."""
+        """The latest day the pack covers, up to ``today`` (a pre-2025 pack answers for its last day).
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> lib.region("binh-thuan").current_day(date(2026, 1, 1))
+        datetime.date(2025, 6, 30)
+        >>> lib.region("lam-dong-binh-thuan").current_day(date(2026, 1, 1))
+        datetime.date(2026, 1, 1)
+        """
         return min(today, self.valid_to) if self.valid_to else today
 
 
@@ -96,7 +141,20 @@ def _bare_district(name: str) -> str:
 
 
 def read_region_packs(folder: Path) -> tuple[dict[str, RegionPack], str]:
-    """Every region pack listed in ``folder/packs.yaml``, and the id of the default pack."""
+    """Every region pack listed in ``folder/packs.yaml``, and the id of the default pack.
+
+    Raises
+    ------
+    DataError
+        If a file is missing or invalid, or the default names no listed pack.
+
+    Examples
+    --------
+    >>> from sim.locations import PACKAGED_DATA
+    >>> packs, default = read_region_packs(PACKAGED_DATA / "regions")
+    >>> sorted(packs), default
+    (['binh-thuan', 'lam-dong', 'lam-dong-binh-thuan'], 'lam-dong-binh-thuan')
+    """
     doc = read_document(folder / "packs.yaml")
     index = validate(PacksFile, doc)
     if index.default not in index.packs:

@@ -79,10 +79,14 @@ FactName = Literal[
 
 
 class RubricWeight(Strict):
+    """A scenario's own weight for one decision point (0–100 points), replacing the rubric's."""
+
     weight: float = Field(ge=0, le=100)
 
 
 class Scenario(Strict):
+    """A scenario file: its date, region and regime, the facts fixed or drawn, the decision points asked, the goals."""
+
     schema_version: Literal[1]
     id: str = Field(pattern=SLUG)
     version: str
@@ -101,15 +105,28 @@ class Scenario(Strict):
     rubric: dict[DecisionPoint, RubricWeight] = Field(default_factory=dict)
 
     def is_random(self, fact: str) -> bool:
+        """Whether the generator draws ``fact`` at random (otherwise it takes the profile's most typical value).
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> s = packaged_library().catalog.scenario("forced-marriage-2016")
+        >>> s.is_random("age"), s.is_random("sex")
+        (True, False)
+        """
         return self.random_facts == "all" or fact in self.random_facts
 
 
 class ExerciseItem(Strict):
+    """One scenario of an exercise, and how many cases (variants, each with its own seed) to play of it."""
+
     scenario: str
     variants: int = Field(default=1, ge=1, le=20)
 
 
 class Exercise(Strict):
+    """An exercise file: the scenarios a trainee plays in order, an optional time limit and the pass mark."""
+
     schema_version: Literal[1]
     id: str = Field(pattern=SLUG)
     version: str
@@ -122,8 +139,23 @@ class Exercise(Strict):
 
 
 def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
-    """Cross-reference checks on the raw document, so they run even when the schema check failed:
-    profiles, region, regime, documents, needs and commune must exist in ``library``."""
+    """Cross-reference checks on the raw document, so they run even when the schema check failed.
+
+    Profiles, documents, needs, the region and the commune must exist in ``library``; the region must cover
+    the date, and a regime given must be the one in force on it.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> from sim.parsing import parse_document
+    >>> lib = packaged_library()
+    >>> text = (lib.catalog.scenario_dir / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
+    >>> check_scenario(parse_document(text, "s.yaml"), lib)
+    []
+    >>> doc = parse_document(text.replace("region: binh-thuan", "region: lam-dong-binh-thuan"), "s.yaml")
+    >>> [(p.line, p.path, p.message) for p in check_scenario(doc, lib)]
+    [(11, 'region', "region 'lam-dong-binh-thuan' covers 2025-07-01–…, not 2016-09-12")]
+    """
     raw = doc.data if isinstance(doc.data, dict) else {}
     fixed = raw.get("fixed") if isinstance(raw.get("fixed"), dict) else {}
     problems: list[Problem] = []
@@ -183,7 +215,15 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
 
 
 def check_exercise(doc: SourceDoc, scenario_ids: list[str]) -> list[Problem]:
-    """Every scenario an exercise lists must exist (checked on the raw document)."""
+    """Every scenario an exercise lists must be one of ``scenario_ids`` (checked on the raw document).
+
+    Examples
+    --------
+    >>> from sim.parsing import parse_document
+    >>> doc = parse_document("scenarios:\\n- scenario: forced-marriage-2061\\n", "e.yaml")
+    >>> [(p.line, p.path, p.message, p.hint) for p in check_exercise(doc, ["forced-marriage-2016"])]
+    [(2, 'scenarios[0].scenario', "unknown scenario 'forced-marriage-2061'", "did you mean 'forced-marriage-2016'?")]
+    """
     items = doc.data.get("scenarios") if isinstance(doc.data, dict) else None
     problems = []
     for i, item in enumerate(items if isinstance(items, list) else []):
@@ -194,7 +234,25 @@ def check_exercise(doc: SourceDoc, scenario_ids: list[str]) -> list[Problem]:
 
 
 def validate_all(model: type, doc: SourceDoc, cross_checks: list[Problem]) -> tuple[object | None, list[Problem]]:
-    """Schema validation plus cross-checks, every problem together, sorted by position."""
+    """Schema validation plus cross-checks, every problem together, sorted by position.
+
+    Returns
+    -------
+    tuple of (model or None, list of Problem)
+        The validated value (``None`` if the schema check failed) and every problem, sorted by line and column.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> from sim.parsing import parse_document
+    >>> lib = packaged_library()
+    >>> text = (lib.catalog.scenario_dir / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
+    >>> doc = parse_document(text.replace("difficulty:", "dificulty:"), "s.yaml")
+    >>> scenario, problems = validate_all(Scenario, doc, check_scenario(doc, lib))
+    >>> scenario, [p.format() for p in problems]  # doctest: +NORMALIZE_WHITESPACE
+    (None, ["s.yaml:2:1: required field 'difficulty' is missing (add difficulty: …)",
+            "s.yaml:18:1 dificulty: unknown field (did you mean 'difficulty'?)"])
+    """
     try:
         value, problems = validate(model, doc), []
     except DataError as exc:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from sim.cases.case import Case, Person
+from sim.law.citations import Citation, in_force_on
 from sim.law.decision_points import DecisionPoint
 from sim.law.needs import Need
-from sim.law.primitives import Citation, Status
+from sim.law.primitives import Status
 from sim.law.rulebook import RegimeRules
 
 if TYPE_CHECKING:
@@ -47,6 +49,11 @@ class Determination:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
+    """The ground truth of one case: its determinations by id, and the critical errors it puts at risk.
+
+    ``regime`` and ``rulebook`` (the rulebook's version) say which law it was judged by.
+    """
+
     case_id: str
     regime: Literal["A", "B"]
     rulebook: str
@@ -55,6 +62,16 @@ class Assessment:
     schema_version: int = ASSESSMENT_SCHEMA_VERSION
 
     def value(self, key: str) -> dict[str, Any]:
+        """The value of the determination ``key`` (e.g. ``"verification"``), without its trace.
+
+        >>> from sim.library import packaged_library
+        >>> from sim.cases.generator import generate_case
+        >>> lib = packaged_library()
+        >>> a = assess(generate_case(lib.catalog.scenario("forced-marriage-2016"), lib, seed=7), lib)
+        >>> verification = a.value("verification")
+        >>> verification["verifier"], verification["deadline"].label("en")
+        ('district_police', 'within 20 days')
+        """
         return self.determinations[key].value
 
 
@@ -66,13 +83,28 @@ def _memo(memo: dict, key: Any, build: Callable[[], Any]) -> Any:
     return value
 
 
-def _use(memo: dict, rule: str, cited: Any) -> RuleUse:
-    """The RuleUse of a rulebook entry, memoised on the library (its entries are immutable and live as long)."""
-    key = ("rule_use", rule, id(cited))
-    use = memo.get(key)
-    if use is None:
-        use = memo[key] = RuleUse(rule=rule, status=cited.status, basis=list(cited.basis))
-    return use
+class _Uses:
+    """The rule uses of one day: each cites only the texts in force on that day, memoised on the library.
+
+    Rulebook entries are immutable and live as long as the library, so ``id(entry)`` is a safe memo key.
+    """
+
+    def __init__(self, library: Library, day: date) -> None:
+        self.memo, self.texts, self.day = library.cache, library.rulebook.texts, day
+
+    def of(self, rule: str, cited: Any) -> RuleUse:
+        """The use of a rulebook entry (anything with ``status`` and ``basis``)."""
+        return self.basis(rule, cited.status, cited.basis)
+
+    def basis(self, rule: str, status: Status, basis: list[Citation]) -> RuleUse:
+        """A use with an explicit status and basis (e.g. a critical error's, or the commune's lack of power)."""
+        key = ("rule_use", rule, id(basis), self.day)
+        use = self.memo.get(key)
+        if use is None:
+            use = self.memo[key] = RuleUse(
+                rule=rule, status=status, basis=list(in_force_on(basis, self.texts, self.day))
+            )
+        return use
 
 
 def age_when_trafficked(person: Person, months_away: int) -> int:
@@ -125,6 +157,7 @@ def assess(case: Case, library: Library) -> Assessment:
     rulebook = library.rulebook
     rules = library.rules_on(case.date)
     memo = library.cache
+    uses = _Uses(library, case.date)
     found: dict[str, Determination] = {}
 
     def add(d: Determination) -> None:
@@ -136,11 +169,7 @@ def assess(case: Case, library: Library) -> Assessment:
             decision_point="D4",
             value={"regime": rules.regime, "rulebook": rules.id, "version": rules.version},
             facts=[("date", case.date.isoformat())],
-            rules=_memo(
-                memo,
-                ("regime_uses", id(rules)),
-                lambda: [RuleUse(rule=f"{rules.id}.effective", status="confirmed", basis=rules.notification[0].basis)],
-            ),
+            rules=[uses.basis(f"{rules.id}.effective", "confirmed", rules.notification[0].basis)],
         )
     )
     add(
@@ -149,34 +178,28 @@ def assess(case: Case, library: Library) -> Assessment:
             decision_point="D1",
             value={"receive": True},
             facts=[("entry_route", case.entry_route)],
-            rules=_memo(
-                memo,
-                "receive_uses",
-                lambda: [
-                    RuleUse(
-                        rule=f"critical_errors.{code}", status="confirmed", basis=rulebook.critical_errors[code].basis
-                    )
-                    for code in rulebook.errors_flagged_by("refused_intake")
-                ],
-            ),
+            rules=[
+                uses.basis(f"critical_errors.{code}", "confirmed", rulebook.critical_errors[code].basis)
+                for code in rulebook.errors_flagged_by("refused_intake")
+            ],
         )
     )
-    signs = _signs(case, rules, memo)
+    signs = _signs(case, rules, uses)
     add(signs)
-    documents = _documents(case, rules, memo)
+    documents = _documents(case, rules, uses)
     add(documents)
     holds_lawful = bool(documents.value["lawful"])
-    add(_verification(case, rules, holds_lawful, memo))
-    add(_notification(rules, memo))
-    add(_intake(case, rules, memo))
+    add(_verification(case, rules, holds_lawful, uses))
+    add(_notification(rules, uses))
+    add(_intake(case, rules, uses))
     groups = {p.id: _group(p, holds_lawful) for p in case.persons}
-    entitlements = _entitlements(case, rules, groups, signs.value["indicated"], memo)
+    entitlements = _entitlements(case, rules, groups, signs.value["indicated"], uses)
     add(entitlements)
-    add(_immediate_support(case, rules, entitlements.value, library.needs, memo))
-    add(_protection(case, rules, memo))
-    add(_confidentiality(case, rules, memo))
-    add(_children(case, rules, memo))
-    add(_referral(case, rules, entitlements.value, signs.value["indicated"], found, library))
+    add(_immediate_support(case, rules, entitlements.value, library.needs, uses))
+    add(_protection(case, rules, uses))
+    add(_confidentiality(case, rules, uses))
+    add(_children(case, rules, uses))
+    add(_referral(case, rules, entitlements.value, signs.value["indicated"], found, library, uses))
     return Assessment(
         case_id=case.case_id,
         regime=rules.regime,
@@ -186,7 +209,7 @@ def assess(case: Case, library: Library) -> Assessment:
     )
 
 
-def _signs(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+def _signs(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     ident = rules.identification
     truth = case.truth
     acts = [a for a in truth.acts if a in ident.acts]
@@ -212,20 +235,16 @@ def _signs(case: Case, rules: RegimeRules, memo: dict) -> Determination:
             "indicated": indicated,
         },
         facts=facts,
-        rules=[_use(memo, "identification", ident)],
+        rules=[uses.of("identification", ident)],
     )
 
 
-def _documents(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+def _documents(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     lawful_rules = {d.document: d for d in rules.victim_documents.documents}
     lawful = [k for k in case.document_kinds if k in lawful_rules]
     other = [k for k in case.document_kinds if k not in lawful_rules]
-    used = [_use(memo, f"victim_documents.{k}", lawful_rules[k]) for k in lawful]
-    used.append(
-        RuleUse(
-            rule="victim_documents.commune_may_certify", status="confirmed", basis=rules.victim_documents.commune_basis
-        )
-    )
+    used = [uses.of(f"victim_documents.{k}", lawful_rules[k]) for k in lawful]
+    used.append(uses.basis("victim_documents.commune_may_certify", "confirmed", rules.victim_documents.commune_basis))
     return Determination(
         id="victim_documents",
         decision_point="D6",
@@ -238,16 +257,12 @@ def _documents(case: Case, rules: RegimeRules, memo: dict) -> Determination:
         facts=[("documents carried", case.document_kinds)],
         rules=[
             *used,
-            RuleUse(
-                rule="identification.evidence_sources",
-                status=rules.identification.evidence_sources.status,
-                basis=rules.identification.evidence_sources.basis,
-            ),
+            uses.of("identification.evidence_sources", rules.identification.evidence_sources),
         ],
     )
 
 
-def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, memo: dict) -> Determination:
+def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, uses: _Uses) -> Determination:
     verifier = rules.verifier_on(case.date)
     return Determination(
         id="verification",
@@ -265,13 +280,13 @@ def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, memo: dict
         },
         facts=[("holds a lawful victim document", holds_lawful), ("date", case.date.isoformat())],
         rules=[
-            _use(memo, "verification.verifier", verifier),
-            _use(memo, "initial_verification", rules.initial_verification),
+            uses.of("verification.verifier", verifier),
+            uses.of("initial_verification", rules.initial_verification),
         ],
     )
 
 
-def _notification(rules: RegimeRules, memo: dict) -> Determination:
+def _notification(rules: RegimeRules, uses: _Uses) -> Determination:
     return Determination(
         id="notification",
         decision_point="D4",
@@ -280,11 +295,11 @@ def _notification(rules: RegimeRules, memo: dict) -> Determination:
             "deadlines": {n.agency: n.deadline for n in rules.notification},
         },
         facts=[("the commune received the person", True)],
-        rules=[_use(memo, f"notification.{n.agency}", n) for n in rules.notification],
+        rules=[uses.of(f"notification.{n.agency}", n) for n in rules.notification],
     )
 
 
-def _intake(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+def _intake(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     form = rules.intake.forms.abroad if case.returned_from_abroad else rules.intake.forms.domestic
     writes_for = [
         p.id
@@ -300,7 +315,7 @@ def _intake(case: Case, rules: RegimeRules, memo: dict) -> Determination:
             ("returned from abroad", case.returned_from_abroad),
             *((f"{p.id}.age, can_write", (p.age, p.can_write)) for p in case.persons),
         ],
-        rules=[_use(memo, "intake", rules.intake)],
+        rules=[uses.of("intake", rules.intake)],
     )
 
 
@@ -326,29 +341,31 @@ def _entitled(rules: RegimeRules, person: Person, group: str, memo: dict) -> lis
     return list(found)
 
 
-def _entitlement_uses(rules: RegimeRules, memo: dict, supports: tuple[str, ...] | None = None) -> list[RuleUse]:
-    key = ("entitlement_uses", id(rules), supports)
-    found = memo.get(key)
+def _entitlement_uses(rules: RegimeRules, uses: _Uses, supports: tuple[str, ...] | None = None) -> list[RuleUse]:
+    key = ("entitlement_uses", id(rules), supports, uses.day)
+    found = uses.memo.get(key)
     if found is None:
-        found = memo[key] = [
-            _use(memo, f"entitlements.{e.support}", e)
+        found = uses.memo[key] = [
+            uses.of(f"entitlements.{e.support}", e)
             for e in rules.entitlements
             if supports is None or e.support in supports
         ]
     return found
 
 
-def _entitlements(case: Case, rules: RegimeRules, groups: dict[str, str], indicated: bool, memo: dict) -> Determination:
+def _entitlements(
+    case: Case, rules: RegimeRules, groups: dict[str, str], indicated: bool, uses: _Uses
+) -> Determination:
     value: dict[str, Any] = {}
     for person in case.persons:
         group = groups[person.id]
         identified_group = "V" if group == "W" and indicated else group
         value[person.id] = {
             "group": group,
-            "now": _entitled(rules, person, group, memo),
-            "if_identified": _entitled(rules, person, identified_group, memo) if indicated or group != "W" else [],
+            "now": _entitled(rules, person, group, uses.memo),
+            "if_identified": _entitled(rules, person, identified_group, uses.memo) if indicated or group != "W" else [],
         }
-    used = _entitlement_uses(rules, memo)
+    used = _entitlement_uses(rules, uses)
     facts = [
         (f"{p.id}.group, age, household, nationality", (groups[p.id], p.age, p.household, p.nationality))
         for p in case.persons
@@ -357,7 +374,7 @@ def _entitlements(case: Case, rules: RegimeRules, groups: dict[str, str], indica
 
 
 def _immediate_support(
-    case: Case, rules: RegimeRules, entitlements: dict[str, Any], needs: dict[str, Need], memo: dict
+    case: Case, rules: RegimeRules, entitlements: dict[str, Any], needs: dict[str, Need], uses: _Uses
 ) -> Determination:
     primary = entitlements[case.primary.id]["now"]
     due = [
@@ -371,11 +388,11 @@ def _immediate_support(
         decision_point="D3",
         value={"provide": due, "not_entitled": not_due, "before_verification": True},
         facts=[("truth.needs", case.truth.needs), ("entitled now", primary)],
-        rules=_entitlement_uses(rules, memo, ("essential_needs", "travel", "medical", "interpretation")),
+        rules=_entitlement_uses(rules, uses, ("essential_needs", "travel", "medical", "interpretation")),
     )
 
 
-def _protection(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+def _protection(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     truth = case.truth
     measures = list(rules.protection.indicated_when_threats) if truth.threats or truth.trafficker_nearby else []
     if truth.trafficker_nearby:
@@ -396,11 +413,11 @@ def _protection(case: Case, rules: RegimeRules, memo: dict) -> Determination:
             ("truth.trafficker_nearby", truth.trafficker_nearby),
             ("truth.refuses_protection", truth.refuses_protection),
         ],
-        rules=[_use(memo, "protection", rules.protection)],
+        rules=[uses.of("protection", rules.protection)],
     )
 
 
-def _confidentiality(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+def _confidentiality(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     truth = case.truth
     return Determination(
         id="confidentiality",
@@ -413,11 +430,11 @@ def _confidentiality(case: Case, rules: RegimeRules, memo: dict) -> Determinatio
             ("truth.family_suspected", truth.family_suspected),
             ("truth.trafficker_nearby", truth.trafficker_nearby),
         ],
-        rules=[_use(memo, "confidentiality", rules.confidentiality)],
+        rules=[uses.of("confidentiality", rules.confidentiality)],
     )
 
 
-def _children(case: Case, rules: RegimeRules, memo: dict) -> Determination:
+def _children(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     minors = [p.id for p in case.persons if p.age < 18]
     duties: list[str] = []
     if minors:
@@ -440,7 +457,7 @@ def _children(case: Case, rules: RegimeRules, memo: dict) -> Determination:
             ("ages", [p.age for p in case.persons]),
             ("truth.child_at_serious_risk", case.truth.child_at_serious_risk),
         ],
-        rules=[_use(memo, "children", rules.children)],
+        rules=[uses.of("children", rules.children)],
     )
 
 
@@ -451,6 +468,7 @@ def _referral(
     indicated: bool,
     found: dict[str, Determination],
     library: Library,
+    uses: _Uses,
 ) -> Determination:
     needs = library.needs
     available = set()
@@ -502,7 +520,7 @@ def _referral(
             ("truth.has_home", case.truth.has_home),
             ("signs indicated", indicated),
         ],
-        rules=[_use(library.cache, "reintegration", rules.reintegration)],
+        rules=[uses.of("reintegration", rules.reintegration)],
     )
 
 

@@ -41,8 +41,7 @@ def assessment_report(assessment: Assessment, library: Library) -> dict[str, Any
                 {
                     "rule": r.rule,
                     "status": r.status,
-                    "cite_vi": [c.render(book.texts, "vi") for c in r.basis],
-                    "cite_en": [c.render(book.texts, "en") for c in r.basis],
+                    "basis": [c.to_dict(book.texts) for c in r.basis],
                 }
                 for r in d.rules
             ],
@@ -55,7 +54,24 @@ def assessment_report(assessment: Assessment, library: Library) -> dict[str, Any
 
 
 def json_default(value: Any) -> Any:
-    """For ``json.dumps``: engine values may hold pydantic models (e.g. a ``Deadline``); write their JSON form."""
+    """For ``json.dumps``: engine values may hold pydantic models (e.g. a ``Deadline``); write their JSON form.
+
+    Raises
+    ------
+    TypeError
+        For any other value ``json`` cannot write, as ``json.dumps`` expects.
+
+    Examples
+    --------
+    >>> import json
+    >>> from sim.law.primitives import Deadline
+    >>> json.dumps({"deadline": Deadline(kind="days", amount=3)}, default=json_default)
+    '{"deadline": {"kind": "days", "amount": 3}}'
+    >>> json.dumps({1, 2}, default=json_default)
+    Traceback (most recent call last):
+    ...
+    TypeError: cannot serialise set
+    """
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.law.primitives import Citation, Strict
+from sim.law.citations import Basis
+from sim.law.primitives import Strict
 
 
 class Need(Strict):
@@ -17,7 +18,7 @@ class Need(Strict):
     vi: str
     en: str
     always: bool = False
-    basis: list[Citation] = Field(default_factory=list)
+    basis: Basis = Field(default_factory=list)
 
 
 class NeedsFile(Strict):

@@ -1,11 +1,10 @@
-"""Legal primitives that rules are made of: bilingual text, citations, status, deadlines."""
+"""Legal primitives that rules are made of: bilingual text, status, deadlines (citations: ``sim.law.citations``)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 Status = Literal["confirmed", "inferred", "unconfirmed"]
 Regime = Literal["A", "B"]
@@ -24,33 +23,13 @@ class Bilingual(Strict):
     en: str
 
     def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+        """The text in ``lang``: English for ``"en"``, Vietnamese for any other code.
 
-
-class Citation(Strict):
-    """A legal basis: which text, which article, and the reference's source tags."""
-
-    text: str
-    article: str
-    sources: list[str] = Field(default_factory=list)
-
-    def render(self, texts: dict[str, LegalText], lang: str = "vi") -> str:
-        """E.g. ``Luật PCMBN 2011 (66/2011/QH12), Điều 24.3 [S1]``.
-
-        >>> Citation(text="x", article="24.3", sources=["S1"]).render({"x": LegalText(vi="Luật X", en="Law X")}, "en")
-        'Law X, Art 24.3 [S1]'
+        >>> text = Bilingual(vi="Tiếp nhận", en="Intake")
+        >>> text.get("en"), text.get("vi"), text.get("fr")
+        ('Intake', 'Tiếp nhận', 'Tiếp nhận')
         """
-        name = texts[self.text].vi if lang != "en" else texts[self.text].en
-        word = "Art" if lang == "en" else "Điều"
-        tags = "".join(f"[{s}]" for s in self.sources)
-        return f"{name}, {word} {self.article}" + (f" {tags}" if tags else "")
-
-
-class LegalText(Strict):
-    vi: str
-    en: str
-    in_force: dict[str, date] = Field(default_factory=dict)
-    status_note: str = ""
+        return self.en if lang == "en" else self.vi
 
 
 class Deadline(Strict):
@@ -86,16 +65,14 @@ class Deadline(Strict):
         return (en if lang == "en" else vi)[self.kind].format(n=self.amount)
 
     def hours(self) -> float | None:
-        """Length in simulated hours (working day = 24 h for the simulator); None if unconfirmed."""
+        """Length in simulated hours (working day = 24 h, month = 30 days for the simulator); None if unconfirmed.
+
+        >>> Deadline(kind="working_days", amount=3).hours(), Deadline(kind="immediately").hours()
+        (72.0, 0.0)
+        >>> Deadline(kind="unconfirmed").hours() is None
+        True
+        """
         factor = {"immediately": 0, "hours": 1, "days": 24, "working_days": 24, "months": 24 * 30}
         if self.kind == "unconfirmed":
             return None
         return 0.0 if self.kind == "immediately" else float(factor[self.kind] * (self.amount or 0))
-
-
-class Cited(Strict):
-    """Mixin for every rule: its legal basis and its status in the reference."""
-
-    basis: list[Citation]
-    status: Status
-    note: str = ""

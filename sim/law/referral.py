@@ -23,13 +23,16 @@ import networkx as nx
 from pydantic import Field
 
 from sim.errors import DataError, Problem
-from sim.law.primitives import Bilingual, Cited, Deadline, Regime, Strict
+from sim.law.citations import Cited
+from sim.law.primitives import Bilingual, Deadline, Regime, Strict
 from sim.parsing import read_document, unknown_id_problem, validate
 
 ROOT = "commune_pc"
 
 
 class Agency(Strict):
+    """An agency of ``agencies.yaml``: its names (with region placeholders), level, sector and services per regime."""
+
     vi: str
     en: str
     level: Literal["commune", "local", "district", "province", "central"]
@@ -39,6 +42,8 @@ class Agency(Strict):
 
 
 class Edge(Cited):
+    """A hand-over or referral between two agencies: its purpose, deadline, regimes and legal basis."""
+
     from_: str = Field(alias="from")
     to: str
     purpose: str
@@ -47,13 +52,38 @@ class Edge(Cited):
 
 
 class AgenciesFile(Strict):
+    """The ``agencies.yaml`` document: agencies by id and the edges between them."""
+
     schema_version: Literal[1]
     agencies: dict[str, Agency]
     edges: list[Edge]
 
 
 def read_agencies(path: Path) -> AgenciesFile:
-    """Read ``agencies.yaml`` and check that every edge joins two agencies of its regimes."""
+    """Read ``agencies.yaml`` and check that every edge joins two agencies of its regimes.
+
+    Parameters
+    ----------
+    path : Path
+        The ``agencies.yaml`` file.
+
+    Returns
+    -------
+    AgenciesFile
+        The validated agencies and edges, for ``build_referral_graph``.
+
+    Raises
+    ------
+    DataError
+        Every invalid field, unknown agency id (with "did you mean") and edge whose regimes an end lacks.
+
+    Examples
+    --------
+    >>> from sim.locations import PACKAGED_DATA
+    >>> data = read_agencies(PACKAGED_DATA / "agencies.yaml")
+    >>> len(data.agencies), data.agencies["district_police"].regimes
+    (18, ['A'])
+    """
     doc = read_document(path)
     data = validate(AgenciesFile, doc)
     problems: list[Problem] = []
@@ -78,6 +108,28 @@ def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] 
     """The frozen graph of one regime; ``names`` fills ``{commune}``, ``{district}``, ``{province}`` in labels.
 
     Use ``Library.graph``, which builds each graph once; call ``.copy()`` for one you may change.
+
+    Parameters
+    ----------
+    data : AgenciesFile
+        The agencies and edges, as ``read_agencies`` returns them.
+    regime : str
+        ``"A"`` or ``"B"``: only agencies and edges of this regime are kept.
+    names : dict, optional
+        Place names for the label placeholders (Vietnamese words ``xã``, ``huyện`` by default).
+
+    Returns
+    -------
+    nx.MultiDiGraph
+        A frozen graph: nodes carry ``vi``, ``en``, ``level``, ``sector`` and ``services``; edges are keyed
+        by purpose and carry ``deadline``, ``basis`` and ``status``.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> G = build_referral_graph(packaged_library().agencies, "B", {"commune": "xã Phan Rí Cửa"})
+    >>> G.nodes["commune_pc"]["vi"], G.number_of_nodes(), nx.is_frozen(G)
+    ('UBND xã Phan Rí Cửa', 14, True)
     """
     fill = {"commune": "xã", "district": "huyện", "province": ""} | dict(names or {})
     G = nx.MultiDiGraph(regime=regime)
@@ -106,7 +158,12 @@ def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] 
 
 
 def agency_label(agency: Agency) -> Bilingual:
-    """The bilingual name of an agency outside any region (placeholders filled with generic words)."""
+    """The bilingual name of an agency outside any region (placeholders filled with generic words).
+
+    >>> from sim.library import packaged_library
+    >>> agency_label(packaged_library().agencies.agencies["district_labour_office"]).en
+    'district Labour, Invalids and Social Affairs office'
+    """
     return Bilingual(
         vi=_tidy(agency.vi.format(commune="xã", district="huyện", province="")),
         en=_tidy(agency.en.format(commune="commune", district="district", province="provincial")),
@@ -118,12 +175,22 @@ def _tidy(text: str) -> str:
 
 
 def notified_agencies(G: nx.MultiDiGraph, source: str = ROOT) -> list[str]:
-    """Agencies the commune must notify (edges with purpose ``notify``)."""
+    """Agencies the commune must notify (edges with purpose ``notify``), sorted.
+
+    >>> from sim.library import packaged_library
+    >>> notified_agencies(packaged_library().graph("A"))
+    ['district_labour_office']
+    """
     return sorted(t for _, t, p in G.out_edges(source, data="purpose") if p == "notify")
 
 
 def providers(G: nx.MultiDiGraph, service: str) -> list[str]:
-    """Agencies that deliver ``service`` in this graph."""
+    """Agencies that deliver ``service`` in this graph, sorted.
+
+    >>> from sim.library import packaged_library
+    >>> providers(packaged_library().graph("A"), "shelter")
+    ['social_assistance_facility', 'victim_support_facility']
+    """
     return sorted(n for n, s in G.nodes(data="services") if service in s)
 
 
@@ -131,6 +198,13 @@ def service_path(G: nx.MultiDiGraph, service: str, source: str = ROOT) -> list[s
     """Shortest referral path from the commune to the nearest provider of ``service``.
 
     The commune itself counts when it delivers the service. Returns None when unreachable.
+
+    >>> from sim.library import packaged_library
+    >>> G = packaged_library().graph("A")
+    >>> service_path(G, "shelter")
+    ['commune_pc', 'district_labour_office', 'social_assistance_facility']
+    >>> service_path(G, "essential_needs"), service_path(G, "no_such_service")
+    (['commune_pc'], None)
     """
     targets = providers(G, service)
     if source in targets:

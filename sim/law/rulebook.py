@@ -19,8 +19,9 @@ from typing import Literal
 from pydantic import Field
 
 from sim.errors import DataError, Problem, SimError
+from sim.law.citations import Basis, Citation, Cited, LegalText
 from sim.law.decision_points import DecisionPoint
-from sim.law.primitives import Bilingual, Citation, Cited, Deadline, LegalText, Regime, Status, Strict
+from sim.law.primitives import Bilingual, Deadline, Regime, Status, Strict
 from sim.parsing import SourceDoc, read_document, unknown_id_problem, validate
 
 VOCABULARY_KINDS = (
@@ -38,6 +39,8 @@ VOCABULARY_KINDS = (
 
 
 class Vocabulary(Strict):
+    """The ``vocabulary.yaml`` document: the bilingual label of every id a rule may name, by kind."""
+
     schema_version: Literal[1]
     acts: dict[str, Bilingual]
     means: dict[str, Bilingual]
@@ -51,21 +54,33 @@ class Vocabulary(Strict):
     child_duties: dict[str, Bilingual]
 
     def label(self, kind: str, key: str, lang: str = "vi") -> str:
+        """The label of ``key`` among the ``kind`` ids (one of ``VOCABULARY_KINDS``) in ``lang``.
+
+        >>> from sim.library import packaged_library
+        >>> packaged_library().rulebook.vocabulary.label("supports", "legal_aid", "en")
+        'legal aid'
+        """
         return getattr(self, kind)[key].get(lang)
 
 
 class TextsFile(Strict):
+    """The ``texts.yaml`` document: the legal texts and other sources that citations name."""
+
     schema_version: Literal[1]
     texts: dict[str, LegalText]
 
 
 class EvidenceSources(Strict):
+    """Where evidence of victim status may come from, with its basis and status."""
+
     ids: list[str]
-    basis: list[Citation]
+    basis: Basis
     status: Status
 
 
 class Identification(Cited):
+    """The signs of trafficking: acts, means and purposes, and the age from which means are required."""
+
     acts: list[str]
     means: list[str]
     purposes: list[str]
@@ -74,21 +89,29 @@ class Identification(Cited):
 
 
 class VictimDocumentRule(Cited):
+    """One document that lawfully proves victim status."""
+
     document: str
 
 
 class VictimDocuments(Strict):
+    """The documents that prove victim status, and whether the commune may certify it itself."""
+
     commune_may_certify: bool
-    commune_basis: list[Citation]
+    commune_basis: Basis
     documents: list[VictimDocumentRule]
 
 
 class IntakeForms(Strict):
+    """The declaration form for a person returned from within the country and from abroad."""
+
     domestic: str
     abroad: str
 
 
 class Intake(Cited):
+    """How the commune receives a person: the forms, the record, and when the officer writes for them."""
+
     forms: IntakeForms
     record: str
     officer_writes_for_children: bool
@@ -96,33 +119,55 @@ class Intake(Cited):
 
 
 class Notification(Cited):
+    """An agency the commune must notify of a received person, and how soon."""
+
     agency: str
     deadline: Deadline
 
 
 class InitialVerification(Cited):
+    """The first check of a person's account: the agency, its partner and the deadline."""
+
     agency: str
     partner: str
     deadline: Deadline
 
 
 class Verifier(Cited):
+    """The agency that verifies victim status, with its deadline and the dates it held the duty."""
+
     agency: str
     deadline: Deadline
     from_: date | None = Field(default=None, alias="from")
     until: date | None = None
 
     def applies_on(self, day: date) -> bool:
+        """Whether this verifier held the duty on ``day`` (``from`` and ``until`` both included).
+
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> district = packaged_library().rulebook.for_regime("A").verification.verifiers[0]
+        >>> district.agency, district.applies_on(date(2025, 2, 28)), district.applies_on(date(2025, 3, 1))
+        ('district_police', True, False)
+        """
         return (self.from_ is None or day >= self.from_) and (self.until is None or day <= self.until)
 
 
 class Verification(Strict):
+    """Who requests verification of victim status, when, and the verifiers over time."""
+
     requested_by: str
     request_when: str
     verifiers: list[Verifier]
 
 
 class Entitlement(Cited):
+    """A support and who is entitled to it, by group, age and household.
+
+    Groups: ``V`` a victim with a lawful document, ``F`` a foreigner, ``M`` an accompanying child,
+    ``W`` a person awaiting verification.
+    """
+
     support: str
     groups: list[Literal["V", "F", "M", "W"]]
     under_age: int | None = None
@@ -132,6 +177,8 @@ class Entitlement(Cited):
 
 
 class Protection(Cited):
+    """The protection measures, which of them threats or a trafficker nearby call for, and refusal."""
+
     measures: list[str]
     indicated_when_threats: list[str]
     indicated_when_trafficker_nearby: list[str]
@@ -139,16 +186,22 @@ class Protection(Cited):
 
 
 class Confidentiality(Cited):
+    """Whether sharing a person's information requires their consent."""
+
     consent_required: bool
 
 
 class Children(Cited):
+    """The duties towards children, who escorts them, and the emergency intervention time."""
+
     duties: list[str]
     escort_by: str
     emergency_intervention_hours: int
 
 
 class ReintegrationStep(Cited):
+    """One step of deciding a reintegration support: the agency, its deadline, its description."""
+
     agency: str
     deadline: Deadline
     vi: str
@@ -156,6 +209,8 @@ class ReintegrationStep(Cited):
 
 
 class Reintegration(Cited):
+    """The reintegration supports that need an application, its time limit, form and steps."""
+
     applies_to: list[str]
     apply_within_months: int | None
     form: Bilingual
@@ -163,6 +218,8 @@ class Reintegration(Cited):
 
 
 class Amount(Cited):
+    """A cited number (e.g. the maximum days of essential-needs support)."""
+
     amount: int
 
 
@@ -190,9 +247,32 @@ class RegimeRules(Strict):
     essential_needs_max_days: Amount
 
     def in_force_on(self, day: date) -> bool:
+        """Whether this regime governs ``day`` (``effective_from`` and ``effective_to`` both included).
+
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> a = packaged_library().rulebook.for_regime("A")
+        >>> a.in_force_on(date(2025, 6, 30)), a.in_force_on(date(2025, 7, 1))
+        (True, False)
+        """
         return day >= self.effective_from and (self.effective_to is None or day <= self.effective_to)
 
     def verifier_on(self, day: date) -> Verifier:
+        """The verifier that held the duty on ``day``.
+
+        Raises
+        ------
+        SimError
+            When no verifier's ``from``/``until`` dates cover ``day``.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> a = packaged_library().rulebook.for_regime("A")
+        >>> a.verifier_on(date(2025, 2, 28)).agency, a.verifier_on(date(2025, 3, 1)).agency
+        ('district_police', 'provincial_police')
+        """
         for verifier in self.verification.verifiers:
             if verifier.applies_on(day):
                 return verifier
@@ -225,15 +305,19 @@ class CriticalError(Strict):
     flagged_when: list[str]
     vi: str
     en: str
-    basis: list[Citation]
+    basis: Basis
 
 
 class CriticalErrorsFile(Strict):
+    """The ``critical-errors.yaml`` document: critical errors by code (``E01``, ``E02``, …)."""
+
     schema_version: Literal[1]
     errors: dict[str, CriticalError]
 
 
 class MoneyAmount(Strict):
+    """A money amount of ``money.yaml`` with its source and status (only a confirmed one is law)."""
+
     id: str
     regime: Regime
     support: str
@@ -243,7 +327,7 @@ class MoneyAmount(Strict):
     province: str | None = None
     vi: str
     en: str
-    basis: list[Citation]
+    basis: Basis
     note: str = ""
 
     @property
@@ -253,6 +337,8 @@ class MoneyAmount(Strict):
 
 
 class MoneyFile(Strict):
+    """The ``money.yaml`` document."""
+
     schema_version: Literal[1]
     amounts: list[MoneyAmount]
 
@@ -295,6 +381,21 @@ class Rulebook:
         return "+".join(f"{r.id}@{r.version}" for r in self.regimes)
 
     def for_date(self, day: date) -> RegimeRules:
+        """The regime in force on ``day``.
+
+        Raises
+        ------
+        SimError
+            When no regime is in force on ``day``.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> book = packaged_library().rulebook
+        >>> book.for_date(date(2025, 6, 30)).id, book.for_date(date(2025, 7, 1)).id
+        ('regime-a', 'regime-b')
+        """
         for regime in self.regimes:
             if regime.in_force_on(day):
                 return regime
@@ -319,20 +420,80 @@ class Rulebook:
         return Rulebook(regimes, self.vocabulary, self.texts, self.critical_errors, self.money)
 
     def for_regime(self, regime: str) -> RegimeRules:
+        """The rules of a regime by its letter.
+
+        Raises
+        ------
+        SimError
+            For a regime other than those of the rulebook.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> b = packaged_library().rulebook.for_regime("B")
+        >>> b.id, b.effective_from.isoformat(), b.effective_to
+        ('regime-b', '2025-07-01', None)
+        """
         for rules in self.regimes:
             if rules.regime == regime:
                 return rules
         raise SimError(f"unknown regime {regime!r} (use A or B)")
 
     def cite(self, citations: list[Citation], lang: str = "vi") -> str:
+        """Citations rendered in ``lang`` and joined with ``"; "``.
+
+        >>> from sim.library import packaged_library
+        >>> book = packaged_library().rulebook
+        >>> book.cite(book.for_regime("A").notification[0].basis, "en")
+        'clause 3, Article 24 of Law on Human Trafficking Prevention and Combat No. 66/2011/QH12'
+        """
         return "; ".join(c.render(self.texts, lang) for c in citations)
 
     def amounts_for(self, regime: str, support: str) -> list[MoneyAmount]:
+        """The money amounts of a support in a regime, confirmed or not (see ``MoneyAmount.is_law``).
+
+        >>> from sim.library import packaged_library
+        >>> [(m.id, m.vnd, m.is_law) for m in packaged_library().rulebook.amounts_for("A", "travel")]
+        [('road_food_national_floor', 70000, True), ('road_food_provincial', 100000, False)]
+        """
         return [m for m in self.money if m.regime == regime and m.support == support]
 
 
 def read_rulebook(base: Path, agency_ids: set[str]) -> Rulebook:
-    """Read and cross-check the rulebook files of a folder; ids are checked against ``agency_ids``."""
+    """Read and cross-check the rulebook files of a folder; ids are checked against ``agency_ids``.
+
+    Parameters
+    ----------
+    base : Path
+        The folder with ``vocabulary.yaml``, ``texts.yaml``, ``critical-errors.yaml``, ``money.yaml``
+        and one ``regime-*.yaml`` per regime.
+    agency_ids : set of str
+        The agencies of ``agencies.yaml`` that regime files may name.
+
+    Returns
+    -------
+    Rulebook
+        Every regime (ordered by ``effective_from``) with the shared vocabulary, texts, errors and amounts.
+
+    Raises
+    ------
+    DataError
+        Every invalid field, unknown id, unknown legal text and overlap of regimes' dates.
+
+    Examples
+    --------
+    >>> from sim.errors import DataError
+    >>> from sim.library import packaged_library
+    >>> from sim.locations import PACKAGED_DATA
+    >>> agencies = set(packaged_library().agencies.agencies)
+    >>> read_rulebook(PACKAGED_DATA / "rulebook", agencies).version
+    'regime-a@2026.11.1+regime-b@2026.11.1'
+    >>> try:
+    ...     read_rulebook(PACKAGED_DATA / "rulebook", agencies - {"district_police"})
+    ... except DataError as error:
+    ...     print([p.path for p in error.problems])
+    ['initial_verification.partner', 'verification.verifiers[0].agency']
+    """
     vocabulary = validate(Vocabulary, read_document(base / "vocabulary.yaml"))
     texts = validate(TextsFile, read_document(base / "texts.yaml")).texts
     errors = validate(CriticalErrorsFile, read_document(base / "critical-errors.yaml"))
@@ -353,7 +514,30 @@ def read_rulebook(base: Path, agency_ids: set[str]) -> Rulebook:
 def check_regime_refs(
     doc: SourceDoc, rules: RegimeRules, vocab: Vocabulary, text_ids: set[str], agency_ids: set[str]
 ) -> list[Problem]:
-    """Every id a regime file uses must exist in the vocabulary, texts or agencies."""
+    """Every id a regime file uses must exist in the vocabulary, texts or agencies.
+
+    Returns
+    -------
+    list of Problem
+        One located problem (with "did you mean") per unknown id; empty when the file is consistent.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> from sim.locations import PACKAGED_DATA
+    >>> from sim.parsing import read_document, validate
+    >>> lib = packaged_library()
+    >>> doc = read_document(PACKAGED_DATA / "rulebook" / "regime-a.yaml")
+    >>> rules = validate(RegimeRules, doc)
+    >>> agencies = set(lib.agencies.agencies) - {"district_police"}
+    >>> problems = check_regime_refs(doc, rules, lib.rulebook.vocabulary, set(lib.rulebook.texts), agencies)
+    >>> [p.path for p in problems]
+    ['initial_verification.partner', 'verification.verifiers[0].agency']
+    >>> problems[0].message, problems[0].line is not None
+    ("unknown agency 'district_police'", True)
+    >>> problems[0].hint
+    "did you mean 'district_labour_office' or 'provincial_police'?"
+    """
     problems: list[Problem] = []
 
     def need(loc: tuple, value: str, known: set[str] | dict, kind: str) -> None:

@@ -99,7 +99,8 @@ class Library:
         data : path
             The folder with ``rulebook/``, ``agencies.yaml``, ``regions/``, ``names/`` and the other files.
         scenarios, exercises : path, optional
-            The scenario and exercise folders (default: ``$TROVE_SCENARIO_DIR`` / ``$TROVE_EXERCISE_DIR`` or the bundled ones).
+            The scenario and exercise folders (default: ``$TROVE_SCENARIO_DIR`` / ``$TROVE_EXERCISE_DIR``
+            or the bundled ones).
 
         Raises
         ------
@@ -152,8 +153,10 @@ class Library:
         >>> from sim.library import packaged_library
         >>> lib = packaged_library()
         >>> a = lib.rulebook.for_regime("A")
-        >>> five = [v.model_copy(update={"deadline": Deadline(kind="days", amount=5)}) for v in a.verification.verifiers]
-        >>> changed = lib.with_regime(a.model_copy(update={"verification": a.verification.model_copy(update={"verifiers": five})}))
+        >>> five_days = Deadline(kind="days", amount=5)
+        >>> verifiers = [v.model_copy(update={"deadline": five_days}) for v in a.verification.verifiers]
+        >>> verification = a.verification.model_copy(update={"verifiers": verifiers})
+        >>> changed = lib.with_regime(a.model_copy(update={"verification": verification}))
         >>> changed.rulebook.for_regime("A").verification.verifiers[0].deadline.label("en")
         'within 5 days'
         """
@@ -166,11 +169,34 @@ class Library:
         return self.rulebook.version
 
     def rules_on(self, day: date) -> RegimeRules:
-        """The regime in force on ``day``: the one place a date becomes a regime."""
+        """The regime in force on ``day``: the one place a date becomes a regime.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> from datetime import date
+        >>> lib.rules_on(date(2025, 6, 30)).regime, lib.rules_on(date(2025, 7, 1)).regime
+        ('A', 'B')
+        """
         return self.rulebook.for_date(day)
 
     def graph(self, regime: str, names: dict[str, str] | None = None) -> nx.MultiDiGraph:
-        """The frozen referral graph of a regime (``names`` fills ``{province}`` … in labels), built once."""
+        """The frozen referral graph of a regime (``names`` fills ``{province}`` … in labels), built once.
+
+        Raises
+        ------
+        SimError
+            For a regime the rulebook does not have.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> G = lib.graph("A")
+        >>> G.number_of_nodes(), lib.graph("A") is G, sorted(G.successors("commune_pc"))[:2]
+        (18, True, ['commune_health_station', 'commune_police'])
+        """
         key = ("graph", regime, tuple(sorted((names or {}).items())))
         G = self.cache.get(key)
         if G is None:
@@ -180,11 +206,30 @@ class Library:
         return G
 
     def graph_on(self, day: date) -> nx.MultiDiGraph:
-        """The referral graph of the regime in force on ``day``."""
+        """The referral graph of the regime in force on ``day``.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> from datetime import date
+        >>> lib.graph_on(date(2016, 5, 1)) is lib.graph("A"), lib.graph_on(date(2026, 1, 1)) is lib.graph("B")
+        (True, True)
+        """
         return self.graph(self.rules_on(day).regime)
 
     def service_path(self, regime: str, service: str) -> tuple[str, ...] | None:
-        """The shortest referral path from the commune to the nearest provider of ``service``, memoised."""
+        """The shortest referral path from the commune to the nearest provider of ``service``, memoised.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> lib.service_path("A", "shelter")
+        ('commune_pc', 'district_labour_office', 'social_assistance_facility')
+        >>> lib.service_path("B", "shelter")
+        ('commune_pc', 'provincial_health_dept', 'social_assistance_facility')
+        """
         key = ("service_path", regime, service)
         if key not in self.cache:
             path = service_path(self.graph(regime), service)
@@ -204,7 +249,15 @@ class Library:
         return self.cache[key]
 
     def providers(self, regime: str, service: str) -> frozenset[str]:
-        """The agencies that deliver ``service`` in a regime (e.g. the shelter facilities), memoised."""
+        """The agencies that deliver ``service`` in a regime (e.g. the shelter facilities), memoised.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> sorted(lib.providers("A", "shelter"))
+        ['social_assistance_facility', 'victim_support_facility']
+        """
         key = ("providers", regime, service)
         found = self.cache.get(key)
         if found is None:
@@ -212,20 +265,59 @@ class Library:
         return found
 
     def agency_label(self, agency_id: str) -> Bilingual:
-        """An agency's name outside any region, in both languages."""
+        """An agency's name outside any region, in both languages.
+
+        Raises
+        ------
+        UnknownIdError
+            For an id ``agencies.yaml`` does not define (with "did you mean").
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> lib.agency_label("commune_police")
+        Bilingual(vi='Công an xã', en='commune police')
+        """
         if agency_id not in self.agencies.agencies:
             raise UnknownIdError("agency", agency_id, list(self.agencies.agencies))
         return agency_label(self.agencies.agencies[agency_id])
 
     # places and cases --------------------------------------------------------------------------
     def region(self, pack_id: str) -> RegionPack:
-        """A region pack by id, with "did you mean" for an unknown id."""
+        """A region pack by id, with "did you mean" for an unknown id.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> lib.region("binh-thuan").province
+        'Bình Thuận'
+        >>> lib.region("binh-thaun")
+        Traceback (most recent call last):
+        ...
+        sim.errors.UnknownIdError: unknown region 'binh-thaun' (did you mean 'binh-thuan' or 'lam-dong-binh-thuan'?)
+        """
         if pack_id not in self.regions:
             raise UnknownIdError("region", pack_id, list(self.regions))
         return self.regions[pack_id]
 
     def region_on(self, day: date) -> RegionPack:
-        """The default region if it covers ``day``, else the first pack that does (e.g. Bình Thuận before 2025)."""
+        """The default region if it covers ``day``, else the first pack that does (e.g. Bình Thuận before 2025).
+
+        Raises
+        ------
+        SimError
+            If no region pack covers ``day``.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> from datetime import date
+        >>> lib.region_on(date(2016, 5, 1)).id, lib.region_on(date(2026, 1, 1)).id
+        ('binh-thuan', 'lam-dong-binh-thuan')
+        """
         default = self.regions[self.default_region]
         if default.covers(day):
             return default
@@ -235,7 +327,18 @@ class Library:
         raise SimError(f"no region pack covers {day.isoformat()} (add one to regions/packs.yaml)")
 
     def case_generator(self) -> CaseGenerator:
-        """This library's case generator (one ``Faker('vi_VN')``, reused for every case)."""
+        """This library's case generator (one ``Faker('vi_VN')``, reused for every case).
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> generator = lib.case_generator()
+        >>> generator is lib.case_generator()
+        True
+        >>> generator.generate(lib.catalog.scenario("forced-marriage-2016"), seed=1).case_id
+        'forced-marriage-2016-1'
+        """
         from sim.cases.generator import CaseGenerator  # Faker loads only when a case is first generated
 
         generator = self.cache.get("case_generator")
@@ -245,7 +348,7 @@ class Library:
 
 
 def _cross_check(library: Library) -> list[Problem]:
-    """Ids one file uses that another must define: interview errors, profile vocabulary, the forms, the default region."""
+    """Ids one file uses that another must define: interview errors, profile vocabulary, forms, default region."""
     book = library.rulebook
     problems: list[Problem] = []
     if library.default_region not in library.regions:

@@ -19,7 +19,19 @@ class MessagesFile(Strict):
 
 
 def read_messages(path: Path) -> dict[str, Bilingual]:
-    """Read and validate a message catalog file."""
+    """Read and validate a message catalog file: message id → text in both languages.
+
+    Raises
+    ------
+    DataError
+        Every problem of the file, located as ``file:line:col field: message (hint)``.
+
+    Examples
+    --------
+    >>> from sim.locations import PACKAGED_DATA
+    >>> read_messages(PACKAGED_DATA / "messages.yaml")["age_years"].vi
+    '{age} tuổi'
+    """
     return validate(MessagesFile, read_document(path)).messages
 
 

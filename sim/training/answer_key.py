@@ -23,6 +23,40 @@ SAFE_INTERVIEW = (
 
 
 def answer_key(case: Case, truth: Assessment) -> Answers:
+    """The lawful answers at D1–D10 for ``case``, read from the rule engine's ground truth ``truth``.
+
+    Parameters
+    ----------
+    case : Case
+        The case the answers are for.
+    truth : Assessment
+        ``assess(case, library)``: the determinations the answers are taken from.
+
+    Returns
+    -------
+    Answers
+        One answer per decision point; scored with ``safe_interview(case)``, it earns full marks.
+
+    Examples
+    --------
+    >>> from sim.cases.generator import generate_case
+    >>> from sim.engine.assessment import assess
+    >>> from sim.law.decision_points import DECISION_POINTS
+    >>> from sim.library import packaged_library
+    >>> from sim.training.answers import Submission
+    >>> from sim.training.scoring import score
+    >>> lib = packaged_library()
+    >>> case = generate_case(lib.catalog.scenario("forced-marriage-2016"), lib, seed=7)
+    >>> truth = assess(case, lib)
+    >>> key = answer_key(case, truth)
+    >>> key.D1.receive, key.D4.agencies
+    ('receive', ['district_labour_office'])
+    >>> submission = Submission(
+    ...     case=case, decision_points=list(DECISION_POINTS), answers=key, actions=safe_interview(case)
+    ... )
+    >>> score(submission, truth, lib).percent
+    100.0
+    """
     signs, docs, verification = (
         truth.value("signs_of_trafficking"),
         truth.value("victim_documents"),
@@ -64,7 +98,22 @@ def answer_key(case: Case, truth: Assessment) -> Answers:
 
 
 def safe_interview(case: Case) -> list[Action]:
-    """A safe interview: care first, then the questions that reveal the signs; no harmful action."""
+    """A safe interview: care first, then the questions that reveal the signs; no harmful action.
+
+    The age-and-guardian question is added when someone in the case is under 18; each action starts when the
+    previous one ends on the simulated clock.
+
+    Examples
+    --------
+    >>> from sim.cases.generator import generate_case
+    >>> from sim.library import packaged_library
+    >>> lib = packaged_library()
+    >>> case = generate_case(lib.catalog.scenario("forced-marriage-2016"), lib, seed=7)
+    >>> [c.age for c in case.children]
+    [0]
+    >>> [(a.question, a.at_minute) for a in safe_interview(case)][-3:]
+    [('ask_family', 50), ('ask_wishes', 55), ('ask_age_guardian', 60)]
+    """
     minutes, actions = 0, []
     by_id = {q.id: q for q in case.interview}
     for qid in SAFE_INTERVIEW + (("ask_age_guardian",) if any(p.age < 18 for p in case.persons) else ()):

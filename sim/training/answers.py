@@ -17,27 +17,37 @@ from sim.law.primitives import Strict
 
 
 class D1Answer(Strict):
+    """D1, receive: take the person in now, send them to the district, or ask them to come back with papers."""
+
     receive: Literal["receive", "send_to_district", "come_back_with_papers"]
 
 
 class D2Answer(Strict):
+    """D2, intake: the form used, whether a record is made, and who writes the statement."""
+
     form: str | None = None
     record: bool = False
     statement: Literal["officer_writes", "person_writes"] = "person_writes"
 
 
 class D3Answer(Strict):
+    """D3, immediate support: the essential needs met now, what the person is told, and whether a fee is asked."""
+
     provide: list[str] = Field(default_factory=list)
     message: Literal["support_now", "wait_for_verification", "only_for_poor", "none_for_foreigners"] = "support_now"
     fee: bool = False
 
 
 class D4Answer(Strict):
+    """D4, notification: the agencies notified and when."""
+
     agencies: list[str] = Field(default_factory=list)
     timing: Literal["immediately", "within_3_days", "after_verification", "next_week"] = "immediately"
 
 
 class D5Answer(Strict):
+    """D5, signs of trafficking: the acts, means and purposes recognised, and the conclusion drawn."""
+
     acts: list[str] = Field(default_factory=list)
     means: list[str] = Field(default_factory=list)
     purposes: list[str] = Field(default_factory=list)
@@ -51,6 +61,9 @@ class D5Answer(Strict):
 
 
 class D6Answer(Strict):
+    """D6, documents and verification: the papers that prove victim status, whether and by whom to verify, and
+    whether the commune issues a victim certificate (it may not)."""
+
     lawful_documents: list[str] = Field(default_factory=list)
     verification: Literal["needed", "not_needed", "reject_no_papers"] = "needed"
     verifier: str | None = None
@@ -58,12 +71,16 @@ class D6Answer(Strict):
 
 
 class D7Answer(Strict):
+    """D7, protection: the measures chosen, whether with consent, and what to do if the person refuses."""
+
     measures: list[str] = Field(default_factory=list)
     consent: Literal["with_consent", "without_consent"] = "with_consent"
     if_refused: Literal["record_refusal", "apply_anyway"] = "record_refusal"
 
 
 class D8Answer(Strict):
+    """D8, confidentiality: with whom the person's story is shared, and whether the suspect is contacted."""
+
     share: Literal["only_with_consent", "tell_family", "tell_neighbours", "announce", "post_online"] = (
         "only_with_consent"
     )
@@ -71,12 +88,16 @@ class D8Answer(Strict):
 
 
 class D9Answer(Strict):
+    """D9, children: the duties owed to a child, how the child returns home, and whether it is an emergency."""
+
     duties: list[str] = Field(default_factory=list)
     return_home: Literal["escort", "alone", "unverified_relative", "not_applicable"] = "not_applicable"
     emergency: bool = False
 
 
 class D10Answer(Strict):
+    """D10, referral plan: the agencies the person is referred to (a plan that should reach every needed service)."""
+
     agencies: list[str] = Field(default_factory=list)
 
 

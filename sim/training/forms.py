@@ -106,5 +106,15 @@ def _options(library: Library, dp: str, regime: str, spec: FieldSpec) -> tuple[t
 
 
 def field_label(library: Library, dp: str, field: str) -> str:
-    """The message id of a field's heading (a field name in D1–D10 may repeat with another heading)."""
+    """The message id of a field's heading (a field name in D1–D10 may repeat with another heading).
+
+    A field ``forms.yaml`` does not list for ``dp`` gets the default id ``f_<field>``.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> lib = packaged_library()
+    >>> field_label(lib, "D4", "agencies"), field_label(lib, "D10", "agencies"), field_label(lib, "D4", "timing")
+    ('f_agencies_notify', 'f_agencies_plan', 'f_timing')
+    """
     return next((s.label_key for s in library.forms.decision_points[dp] if s.field == field), f"f_{field}")

@@ -24,7 +24,20 @@ class Rubric(Strict):
     victim_support_agencies: list[str]
 
     def deduction(self, rule: str) -> float:
-        """The share of a decision point's points that breaking ``rule`` costs."""
+        """The share of a decision point's points that breaking ``rule`` costs.
+
+        Raises
+        ------
+        KeyError
+            If ``rubric.yaml`` has no deduction for ``rule``.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> rubric = packaged_library().rubric
+        >>> rubric.deduction("referral"), rubric.deduction("referral.forced_shelter")
+        (0.8, 0.2)
+        """
         if rule not in self.deductions:
             raise KeyError(f"rubric.yaml has no deduction for {rule!r}: add one under deductions")
         return self.deductions[rule]

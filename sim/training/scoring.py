@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sim.engine.assessment import Assessment
-from sim.law.primitives import Citation
+from sim.law.citations import Citation, in_force_on
+from sim.law.decision_points import DECISION_POINTS
 from sim.law.referral import check_referral_plan
 from sim.training.answers import Submission
 
@@ -36,6 +37,8 @@ class Finding:
 
 @dataclass(slots=True)
 class PointScore:
+    """The points of one scored item (a decision point or ``process``) out of its maximum, and why any were lost."""
+
     decision_point: str
     points: float
     max_points: float
@@ -44,6 +47,8 @@ class PointScore:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
+    """One deadline on the simulated clock (labels as (vi, en)): when it was due, when it was done, whether met."""
+
     label: tuple[str, str]
     deadline: tuple[str, str]
     due_minute: int | None
@@ -54,6 +59,12 @@ class TimelineEvent:
 
 @dataclass(slots=True)
 class ScoreReport:
+    """What ``score`` returns: the total, the points per scored item, the critical errors and the deadlines.
+
+    The total is capped after a critical error; ``referral`` is the D10 plan's reach per service, and the
+    rulebook and scoring versions say which rules and which scorer gave the score.
+    """
+
     case_id: str
     total: float
     max_points: float
@@ -67,7 +78,22 @@ class ScoreReport:
     scoring_version: str = SCORING_VERSION
 
     def to_dict(self, library: Library) -> dict[str, Any]:
-        """JSON-ready, citations rendered in both languages."""
+        """The report as JSON-ready data, rounded, with the cap notice and citations in both languages.
+
+        Examples
+        --------
+        >>> from sim.cases.generator import generate_case
+        >>> from sim.engine.assessment import assess
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> case = generate_case(lib.catalog.scenario("forced-marriage-2016"), lib, seed=7)
+        >>> submission = Submission(case=case, decision_points=["D1"], answers={"D1": {"receive": "send_to_district"}})
+        >>> data = score(submission, assess(case, lib), lib).to_dict(lib)
+        >>> data["percent"], data["capped"], data["cap_en"]
+        (15.0, True, 'Critical error: the case score is capped at 40%.')
+        >>> data["critical_errors"][0]["rule"], data["critical_errors"][0]["basis"][0]["en"]
+        ('E01', 'Article 24 of Law on Human Trafficking Prevention and Combat No. 66/2011/QH12')
+        """
         book = library.rulebook
 
         def finding(f: Finding) -> dict[str, Any]:
@@ -78,8 +104,7 @@ class ScoreReport:
                 "vi": f.message[0],
                 "en": f.message[1],
                 "status": f.status,
-                "cite_vi": [c.render(book.texts, "vi") for c in f.basis],
-                "cite_en": [c.render(book.texts, "en") for c in f.basis],
+                "basis": [c.to_dict(book.texts) for c in f.basis],
             }
 
         cap = library.feedback["capped"]
@@ -175,13 +200,7 @@ class _Scorer:
 
     def in_force(self, citations: list[Citation]) -> tuple[Citation, ...]:
         """Only the texts in force on the case's date (a 2016 case is not judged under the 2024 law)."""
-        day = self.case.date
-
-        def applies(c: Citation) -> bool:
-            span = self.book.texts[c.text].in_force
-            return ("from" not in span or span["from"] <= day) and ("to" not in span or day <= span["to"])
-
-        return tuple(c for c in citations if applies(c)) or tuple(citations)
+        return in_force_on(citations, self.book.texts, self.case.date)
 
     def flag(self, finding: str) -> None:
         """Record the critical errors that ``finding`` makes (``flagged_when`` in critical-errors.yaml)."""
@@ -449,20 +468,14 @@ class _Scorer:
         )
         missing = [s for s, r in result.items() if not r["reached"]]
         if missing:
-            labels = (
-                ", ".join(
-                    self.book.vocabulary.label(
-                        "supports" if m in self.book.vocabulary.supports else "services", m, "vi"
-                    )
-                    for m in missing
-                ),
-                ", ".join(
-                    self.book.vocabulary.label(
-                        "supports" if m in self.book.vocabulary.supports else "services", m, "en"
-                    )
-                    for m in missing
-                ),
-            )
+            vocabulary = self.book.vocabulary
+
+            def names(lang: str) -> str:
+                return ", ".join(
+                    vocabulary.label("supports" if m in vocabulary.supports else "services", m, lang) for m in missing
+                )
+
+            labels = (names("vi"), names("en"))
             self.lose(
                 ps,
                 "referral",
@@ -575,17 +588,9 @@ class _Scorer:
         return events
 
 
-SCORERS = {
-    "D1": _Scorer.d1,
-    "D2": _Scorer.d2,
-    "D3": _Scorer.d3,
-    "D4": _Scorer.d4,
-    "D5": _Scorer.d5,
-    "D6": _Scorer.d6,
-    "D7": _Scorer.d7,
-    "D8": _Scorer.d8,
-    "D9": _Scorer.d9,
-}
+# ``_Scorer.d1`` … ``d9``, named after their decision points. D10 is left out: it also returns the referral
+# plan's report, so ``score`` calls it by name.
+SCORERS = {dp: getattr(_Scorer, dp.lower()) for dp in DECISION_POINTS if dp != "D10"}
 
 
 def score(submission: Submission, truth: Assessment, library: Library) -> ScoreReport:

@@ -56,6 +56,8 @@ class AnswerForm:
         self.widget = widgets.VBox(rows, layout=widgets.Layout(padding="4px"))
 
     def values(self) -> dict[str, Any]:
+        """The answers as the widgets hold them: field name → chosen value (a list for check groups; unchosen
+        radio and dropdown fields left out)."""
         out: dict[str, Any] = {}
         for f in self.fields:
             w = self.inputs[f.name]
@@ -66,6 +68,7 @@ class AnswerForm:
         return out
 
     def load(self, values: dict[str, Any]) -> None:
+        """Set the widgets to saved answers without calling ``on_change`` (fields not in ``values`` are kept)."""
         self._loading = True
         try:
             for f in self.fields:

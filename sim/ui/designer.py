@@ -83,6 +83,8 @@ def _problems_html(problems: list[Problem], lang: str) -> str:
 
 
 class ScenarioDesigner:
+    """The scenario form and its YAML text, with check, preview and save through the trainer desk."""
+
     def __init__(self, desk: TrainerDesk, lang: str = "vi"):
         self.desk, self.lang = desk, lang
         L, choices = lang, desk.designer_choices(lang)
@@ -228,6 +230,7 @@ class ScenarioDesigner:
         guarded(action, self.problems, self.lang, "scenario designer")
 
     def form_data(self) -> dict[str, Any]:
+        """The scenario the form describes, as the data of a scenario file (not yet checked)."""
         fixed: dict[str, Any] = {}
         if self.profile.value:
             fixed["profile"] = self.profile.value
@@ -273,15 +276,18 @@ class ScenarioDesigner:
         return data
 
     def form_to_yaml(self) -> None:
+        """Replace the YAML text with the form's scenario."""
         self.yaml.value = self.desk.to_yaml(self.form_data())
 
     def check(self) -> list[Problem]:
+        """Check the YAML text as ``trove check`` would; show each problem by line and beside its field."""
         _, problems = self.desk.check_scenario(self.yaml.value, f"{self.id.value or 'scenario'}.yaml")
         self.problems.value = _problems_html(problems, self.lang)
         self.form.show(problems)
         return problems
 
     def show_preview(self) -> None:
+        """Show the generated variants with their ground truth and the first one's referral graph (or the problems)."""
         from sim.ui.explorer import assessment_table, case_card
 
         variants, problems = self.desk.preview(self.yaml.value, self.lang)
@@ -301,6 +307,7 @@ class ScenarioDesigner:
         self.preview.children = items
 
     def save(self) -> Path | None:
+        """Save the YAML text if it has no problem and return the file; otherwise show the problems, return None."""
         path, problems = self.desk.save_scenario(self.yaml.value)
         if problems:
             self.check()
@@ -313,6 +320,8 @@ class ScenarioDesigner:
 
 
 class ExerciseBuilder:
+    """The exercise form: a list of scenarios with their variant counts, time limit and pass mark; saved via the desk."""
+
     def __init__(self, desk: TrainerDesk, lang: str = "vi"):
         self.desk, self.lang = desk, lang
         L, wide = lang, {"description_width": "initial"}
@@ -350,6 +359,7 @@ class ExerciseBuilder:
         guarded(action, self.problems, self.lang, "exercise builder")
 
     def add_row(self) -> None:
+        """Add a scenario row (a scenario, its number of variants, a remove button)."""
         options = self.desk.scenario_options()
         scenario = widgets.Dropdown(options=options, layout=widgets.Layout(width="320px"))
         variants = widgets.BoundedIntText(
@@ -372,6 +382,7 @@ class ExerciseBuilder:
                 row.children[0].value = chosen
 
     def data(self) -> dict[str, Any]:
+        """The exercise the form describes, as the data of an exercise file (not yet checked)."""
         title_vi = self.title_vi.value.strip()
         data: dict[str, Any] = {
             "schema_version": 1,
@@ -389,6 +400,7 @@ class ExerciseBuilder:
         return data
 
     def save(self) -> Path | None:
+        """Check and save the exercise (optionally adding it to the workshop); None and the problems shown if invalid."""
         data = self.data()
         text = self.desk.to_yaml(data)
         _, problems = self.desk.check_exercise(text, f"{data['id'] or 'exercise'}.yaml")

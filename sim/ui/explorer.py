@@ -36,10 +36,11 @@ def assessment_table(truth: dict[str, Any], lang: str) -> str:
     """HTML table of the ground truth (``assessment_report`` data): decision point, determination, value, cited rules."""
     rows = []
     for key, d in truth["determinations"].items():
-        cites = "<br>".join(
-            f"{html.escape(c)} <i>({t('rule_status_' + r['status'], lang)})</i>"
+        cites = "<br>".join(  # the trainer's explorer shows the reference's source tags; trainee views never do
+            f"{html.escape(c[lang])} <small>{html.escape(''.join(f'[{s}]' for s in c['sources']))}</small>"
+            f" <i>({t('rule_status_' + r['status'], lang)})</i>"
             for r in d["rules"]
-            for c in r["cite_" + lang]
+            for c in r["basis"]
         )
         rows.append(
             f"<tr><td>{d['decision_point']}</td><td>{key}</td><td><code>{html.escape(_short(d['value']))}</code></td><td>{cites}</td></tr>"

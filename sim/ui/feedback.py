@@ -19,7 +19,7 @@ STATUS_KEYS = {
 
 
 def _finding(f: dict[str, Any], lang: str) -> str:
-    cites = "; ".join(html.escape(c) for c in f["cite_" + lang])
+    cites = "; ".join(html.escape(c[lang]) for c in f["basis"])
     status = (
         ""
         if f["status"] == "confirmed"
@@ -36,7 +36,7 @@ def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: s
     ]
     if report["critical_errors"]:
         items = "".join(
-            f"<li><b>{f['rule']}</b> {html.escape(f[lang])}<br><small>{'; '.join(html.escape(c) for c in f['cite_' + lang])}</small></li>"
+            f"<li><b>{f['rule']}</b> {html.escape(f[lang])}<br><small>{'; '.join(html.escape(c[lang]) for c in f['basis'])}</small></li>"
             for f in report["critical_errors"]
         )
         cap = f"<p><b>{html.escape(report.get('cap_' + lang, ''))}</b></p>" if report.get("capped") else ""

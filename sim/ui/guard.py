@@ -15,6 +15,8 @@ log = logging.getLogger("sim.ui")
 
 
 def guarded(action: Callable[[], Any], panel: widgets.HTML, lang: str, what: str) -> Any:
+    """Run ``action`` and return its result; on any exception log it (``what`` failed), show the friendly error
+    panel in ``lang`` and return None."""
     try:
         return action()
     except Exception:

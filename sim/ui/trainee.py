@@ -40,6 +40,11 @@ CSS = """<style>
 
 
 class TraineeApp:
+    """The trainee's screens over one ``Workshop``: join or resume, exercises, a case, feedback, a summary.
+
+    Each ``show_*`` method renders one screen into ``widget``; errors become a message, never a blank page.
+    """
+
     def __init__(self, workshop: Workshop, lang: str = "vi", *, defer_communes: bool = False):
         self.workshop, self.lang = workshop, lang
         self.trainee: Trainee | None = None
@@ -92,6 +97,7 @@ class TraineeApp:
 
     # screens ----------------------------------------------------------------------------------
     def show_join(self) -> None:
+        """The first screen: join the workshop (code, name, commune, role) or resume by code or by name."""
         L = self.lang
         code = self.code_field = widgets.Text(
             value=self.prefill_code, description=t("workshop_code", L), style={"description_width": "initial"}
@@ -159,6 +165,7 @@ class TraineeApp:
             self._render(self.show_exercises)
 
     def show_exercises(self) -> None:
+        """The trainee's resume code and the workshop's exercises, with progress and a review button per submitted case."""
         L, trainee = self.lang, self.trainee
         rows: list[widgets.Widget] = [
             widgets.HTML(
@@ -216,6 +223,7 @@ class TraineeApp:
         self._render(self.show_feedback if self.session.submitted else self.show_case)
 
     def show_case(self) -> None:
+        """The open case: the person's card, the clock, the interview, the decision-point forms and submit."""
         L, s = self.lang, self.session
         n = len(self.workshop.progress(self.trainee, self.exercise_id))
         header = widgets.HTML(
@@ -366,6 +374,7 @@ class TraineeApp:
         self._render(self.show_feedback)
 
     def show_feedback(self) -> None:
+        """A submitted case's report, referral picture and answer key; refuses (``not_submitted``) before submission."""
         from sim.ui.feedback import answer_key_html, report_html
 
         L, s = self.lang, self.session
@@ -402,6 +411,7 @@ class TraineeApp:
         threading.Thread(target=work, daemon=True).start()
 
     def show_summary(self) -> None:
+        """The exercise's result: each case's percent, the average and whether it passed."""
         L = self.lang
         exercise = self.workshop.exercise(self.exercise_id)
         progress = self.workshop.progress(self.trainee, self.exercise_id)

@@ -61,6 +61,8 @@ def _download_link(path: Path, lang: str) -> str:
 
 
 class TrainerApp:
+    """The trainer's tabs over an unlocked ``TrainerDesk``: live view, debrief, scores, export, workshop."""
+
     def __init__(self, desk: TrainerDesk, lang: str = "vi"):
         self.desk, self.lang = desk, lang
         self.message = widgets.HTML()
@@ -99,6 +101,7 @@ class TrainerApp:
         )
 
     def refresh_live(self) -> None:
+        """Redraw the live table: each trainee's current case, idle time (stuck ones marked), cases done, average."""
         L = self.lang
         rows = self.desk.rows()
         lines = []
@@ -122,6 +125,7 @@ class TrainerApp:
         )
 
     def refresh_charts(self) -> None:
+        """Redraw the dashboard charts, with the trainees' communes that match no unit of the region."""
         L = self.lang
         images, unmatched = self.desk.dashboard_charts(L)
         note = (

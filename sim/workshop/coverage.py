@@ -26,6 +26,8 @@ def normalise(name: str) -> str:
 
 @dataclass(frozen=True)
 class CoverageRow:
+    """One (former) district: its communes, how many have a trained officer, and how many officers trained."""
+
     district: str
     communes: int
     trained_communes: int
@@ -33,11 +35,27 @@ class CoverageRow:
 
     @property
     def share(self) -> float:
+        """The share of the district's communes with a trained officer (0.0 for a district with none)."""
         return self.trained_communes / self.communes if self.communes else 0.0
 
 
 def commune_options(pack: RegionPack, today: date) -> list[str]:
-    """Full unit names a trainee can pick when joining."""
+    """Full unit names a trainee can pick when joining: the pack's units on its latest day up to ``today``, sorted.
+
+    >>> from sim.cases.regions import Commune, RegionPack
+    >>> pack = RegionPack(
+    ...     id="demo", vi="Demo", en="Demo", province="Bình Thuận", valid_from=date(2020, 1, 1), valid_to=None,
+    ...     communes=[
+    ...         Commune(name="Phan Sơn", type="xã", code="1"),
+    ...         Commune(name="Chợ Lầu", type="thị trấn", code="2"),
+    ...         Commune(name="Phan Lâm", type="xã", code="3", dissolved=date(2025, 7, 1)),
+    ...     ],
+    ... )
+    >>> commune_options(pack, date(2024, 1, 1))
+    ['thị trấn Chợ Lầu', 'xã Phan Lâm', 'xã Phan Sơn']
+    >>> commune_options(pack, date(2026, 1, 1))
+    ['thị trấn Chợ Lầu', 'xã Phan Sơn']
+    """
     return sorted(c.full_name for c in pack.communes_on(pack.current_day(today)))
 
 

@@ -30,12 +30,16 @@ def final_answers(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 @dataclass
 class OptionCount:
+    """For one option of an answer field: how many attempts chose it, and for how many it was correct."""
+
     chosen: int = 0
     correct_for: int = 0
 
 
 @dataclass
 class FieldSpread:
+    """The room's choices for one answer field of a decision point (``"—"``: left unanswered)."""
+
     field: str
     attempts: int = 0
     options: dict[Any, OptionCount] = field(default_factory=dict)
@@ -85,6 +89,8 @@ def choice_spread(
 
 @dataclass(frozen=True)
 class Step:
+    """One event of a replayed attempt: its order, kind (action or answer), key, payload and times."""
+
     index: int
     kind: str
     key: str

@@ -44,6 +44,21 @@ STATS_COLUMNS = [
 
 
 def row_values(row: ResultRow) -> list[Any]:
+    """The export cells of one row, in the order of ``COLUMNS`` (trainer comments joined by ``" | "``).
+
+    >>> report = {"percent": 80.0, "points": [{"decision_point": "D1", "points": 8.0, "max_points": 10.0}]}
+    >>> row = ResultRow(
+    ...     "t1", "Trần Thị Lan", "xã Phan Sơn", "commune_pc", "co-ban", 1, "s1", "2", 7, "2026-06-01T08:00",
+    ...     None, 80.0, 100.0, 80.0, 85.0, 85.0, ("E02", "E06"), {"D1": 8.0},
+    ...     ({"decision_point": "D1", "comment": "đúng hạn"}, {"decision_point": "D4", "comment": "thiếu"}),
+    ...     report, "a1", "2026-06-01T08:10",
+    ... )
+    >>> values = row_values(row)
+    >>> len(values) == len(COLUMNS), values[:5], values[9]
+    (True, ['Trần Thị Lan', 'xã Phan Sơn', 'commune_pc', 'co-ban', 1], '')
+    >>> values[15:18], values[-1]
+    (['E02 E06', 8.0, None], 'D1: đúng hạn | D4: thiếu')
+    """
     comments = " | ".join(f"{o['decision_point']}: {o['comment']}" for o in row.overrides)
     return [
         row.full_name,
@@ -68,6 +83,21 @@ def row_values(row: ResultRow) -> list[Any]:
 
 
 def statistics_rows(rows: list[ResultRow]) -> list[list[Any]]:
+    """The item-statistics sheet: per exercise (sorted), one line per item over its submitted reports.
+
+    Each line follows ``STATS_COLUMNS``; ratios are rounded to 4 places, discrimination is None when undefined.
+
+    >>> from dataclasses import replace
+    >>> def report(points, percent):
+    ...     return {"percent": percent, "points": [{"decision_point": "D1", "points": points, "max_points": 10.0}]}
+    >>> row = ResultRow(
+    ...     "t1", "Lan", "xã Phan Sơn", "commune_pc", "co-ban", 1, "s1", "1", 7, "2026-06-01T08:00",
+    ...     "2026-06-01T08:30", 90.0, 100.0, 90.0, 90.0, 90.0, (), {}, (), report(10.0, 90.0), "a1", "",
+    ... )
+    >>> rows = [row, replace(row, report=report(5.0, 40.0)), replace(row, report=None)]
+    >>> statistics_rows(rows)
+    [['co-ban', 'D1', 2, 0.5, 0.75, 1.0]]
+    """
     out = []
     for exercise in sorted({r.exercise_id for r in rows}):
         reports = [r.report for r in rows if r.exercise_id == exercise and r.report]

@@ -17,6 +17,9 @@ from sim.workshop.store import ResultsStore, Trainee
 
 @dataclass(frozen=True)
 class ResultRow:
+    """One trainee × case: the attempt's identity, the automatic score, the score after overrides (None
+    until submitted), the points per scored item and the overrides themselves."""
+
     trainee_id: str
     full_name: str
     commune: str

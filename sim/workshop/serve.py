@@ -23,6 +23,12 @@ from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
 
 
 def workshop_code() -> str:
+    """A fresh random workshop code: 6 characters of ``CODE_ALPHABET`` (no 0/O or 1/I, easy to read aloud).
+
+    >>> code = workshop_code()
+    >>> len(code), set(code) <= set(CODE_ALPHABET)
+    (6, True)
+    """
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
@@ -73,6 +79,19 @@ def lan_address() -> str | None:
 
 @dataclass
 class ServeConfig:
+    """The settings of one ``trove serve`` run, from its command-line options.
+
+    Listening beyond loopback without a token makes one; a missing trainer secret is generated.
+
+    >>> config = ServeConfig(workshop="Tập huấn Phan Thiết", code="ABC234", trainer_secret="s")
+    >>> config.workshop_id, config.token
+    ('tap-huan-phan-thiet', None)
+    >>> config.trainee_url()
+    'http://127.0.0.1:8866/voila/render/trainee.ipynb?code=ABC234'
+    >>> ServeConfig(host="0.0.0.0").token is not None
+    True
+    """
+
     host: str = "127.0.0.1"
     port: int = 8866
     workshop: str = DEFAULT_WORKSHOP_TITLE
@@ -93,9 +112,12 @@ class ServeConfig:
 
     @property
     def workshop_id(self) -> str:
+        """The workshop's id in the store: the ``slug`` of its title."""
         return slug(self.workshop)
 
     def environment(self) -> dict[str, str]:
+        """This process's environment plus what the Voilà kernels read: the workshop's ``TROVE_*`` settings, the
+        results file (``db`` made absolute), the template path and the Agg matplotlib backend."""
         env = dict(os.environ)
         env.update(
             {
@@ -144,12 +166,15 @@ class ServeConfig:
         return f"http://{host}:{self.port}/voila/render/{notebook}" + (f"?{query}" if query else "")
 
     def trainee_url(self, host_for_url: str | None = None) -> str:
+        """The trainee app's URL, with the token and workshop code (``host_for_url``: e.g. the LAN address)."""
         return self._url("trainee.ipynb", host_for_url, code=self.code or "")
 
     def trainer_url(self, host_for_url: str | None = None) -> str:
+        """The trainer app's URL, with the token (the page itself asks for the trainer secret)."""
         return self._url("trainer.ipynb", host_for_url)
 
     def designer_url(self, host_for_url: str | None = None) -> str:
+        """The scenario designer's URL, with the token (the page itself asks for the trainer secret)."""
         return self._url("designer.ipynb", host_for_url)
 
 

@@ -119,6 +119,7 @@ class SQLiteStore:
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
+        """A short-lived connection (WAL, foreign keys on, 30 s busy wait); SQLite errors become ``StoreError``."""
         try:
             con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
@@ -143,6 +144,7 @@ class SQLiteStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside ``BEGIN IMMEDIATE``: committed on success, rolled back on any exception."""
         with self.connect() as con:
             con.execute("BEGIN IMMEDIATE")
             try:
@@ -194,6 +196,7 @@ class SQLiteStore:
             con.execute("UPDATE workshops SET trainer_secret_hash=? WHERE id=?", (secret_hash(secret), workshop_id))
 
     def check_trainer_secret(self, workshop_id: str, secret: object) -> bool:
+        """Whether ``secret`` matches the workshop's stored hash (False for a non-string or empty secret)."""
         if not isinstance(secret, str) or not secret:
             return False
         with self.connect() as con:
@@ -201,10 +204,12 @@ class SQLiteStore:
         return row is not None and check_secret_hash(row[0], secret)
 
     def set_exercises(self, workshop_id: str, exercises: list[str]) -> None:
+        """Replace the workshop's exercise ids."""
         with self.transaction() as con:
             con.execute("UPDATE workshops SET exercises=? WHERE id=?", (json.dumps(exercises), workshop_id))
 
     def workshop_ids(self) -> list[str]:
+        """Every workshop id, oldest first."""
         with self.connect() as con:
             return [r[0] for r in con.execute("SELECT id FROM workshops ORDER BY created_at")]
 
@@ -218,11 +223,13 @@ class SQLiteStore:
         )
 
     def workshop(self, workshop_id: str) -> dict[str, Any] | None:
+        """The workshop's row with ``exercises`` decoded, or None."""
         with self.connect() as con:
             row = con.execute("SELECT * FROM workshops WHERE id=?", (workshop_id,)).fetchone()
         return None if row is None else dict(row) | {"exercises": json.loads(row["exercises"])}
 
     def add_trainee(self, workshop_id: str, full_name: str, commune: str, role: str) -> Trainee:
+        """Add a trainee with a random id and a fresh resume code."""
         for _ in range(20):
             code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(6))
             trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code)
@@ -239,11 +246,13 @@ class SQLiteStore:
         raise StoreError("could not allocate a resume code; try again")
 
     def trainee_by_code(self, resume_code: str) -> Trainee | None:
+        """The trainee with this resume code (trimmed, upper-cased), or None."""
         with self.connect() as con:
             row = con.execute("SELECT * FROM trainees WHERE resume_code=?", (resume_code.strip().upper(),)).fetchone()
         return None if row is None else _trainee(row)
 
     def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:
+        """The workshop's trainees with this name (trimmed; SQLite's ``lower`` folds ASCII letters only)."""
         with self.connect() as con:
             rows = con.execute(
                 "SELECT * FROM trainees WHERE workshop_id=? AND lower(full_name)=lower(?)",
@@ -252,6 +261,7 @@ class SQLiteStore:
         return [_trainee(r) for r in rows]
 
     def trainees(self, workshop_id: str) -> list[Trainee]:
+        """The workshop's trainees in joining order."""
         with self.connect() as con:
             return [
                 _trainee(r)
@@ -278,6 +288,7 @@ class SQLiteStore:
             return attempt
 
     def attempt(self, attempt_id: str) -> Attempt:
+        """The attempt with this id; ``StoreError`` if there is none."""
         with self.connect() as con:
             row = con.execute("SELECT * FROM attempts WHERE id=?", (attempt_id,)).fetchone()
         if row is None:
@@ -285,6 +296,7 @@ class SQLiteStore:
         return _attempt(row)
 
     def attempts_of(self, trainee_id: str) -> list[Attempt]:
+        """A trainee's attempts by exercise and position."""
         with self.connect() as con:
             return [
                 _attempt(r)
@@ -308,11 +320,13 @@ class SQLiteStore:
             return int(cur.lastrowid)
 
     def events(self, attempt_id: str) -> list[dict[str, Any]]:
+        """An attempt's events in the order recorded, payloads decoded."""
         with self.connect() as con:
             rows = con.execute("SELECT * FROM events WHERE attempt_id=? ORDER BY id", (attempt_id,)).fetchall()
         return [dict(r) | {"payload": json.loads(r["payload"])} for r in rows]
 
     def submit(self, attempt_id: str, report: dict[str, Any]) -> None:
+        """Set the submission time and insert the report in one transaction; a second submit is ignored."""
         with self.transaction() as con:
             row = con.execute("SELECT submitted_at FROM attempts WHERE id=?", (attempt_id,)).fetchone()
             if row is None or row[0] is not None:
@@ -332,6 +346,7 @@ class SQLiteStore:
             )
 
     def report(self, attempt_id: str) -> dict[str, Any] | None:
+        """The stored report, decoded, or None before submission."""
         with self.connect() as con:
             row = con.execute("SELECT report FROM reports WHERE attempt_id=?", (attempt_id,)).fetchone()
         return None if row is None else json.loads(row[0])
@@ -354,6 +369,7 @@ class SQLiteStore:
     def add_override(
         self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str
     ) -> None:
+        """Append an override row."""
         with self.transaction() as con:
             con.execute(
                 "INSERT INTO overrides (attempt_id, decision_point, points, comment, trainer, created_at) "
@@ -362,6 +378,7 @@ class SQLiteStore:
             )
 
     def overrides(self, attempt_id: str) -> list[dict[str, Any]]:
+        """An attempt's overrides, oldest first."""
         with self.connect() as con:
             return [
                 dict(r) for r in con.execute("SELECT * FROM overrides WHERE attempt_id=? ORDER BY id", (attempt_id,))

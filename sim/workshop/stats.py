@@ -18,6 +18,8 @@ from sim.law.decision_points import item_order
 
 @dataclass(frozen=True)
 class ItemStat:
+    """Statistics of one decision point (or the process item) over ``n`` submitted attempts."""
+
     item: str
     n: int
     difficulty: float  # share of attempts with full marks on the item

@@ -87,31 +87,195 @@ class Attempt:
 
 
 class ResultsStore(Protocol):
-    """What a results store offers. Every write is its own transaction; events and attempts never change."""
+    """What a results store offers the façades, results, exports and the server.
 
-    def ensure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str]) -> None: ...
+    Every write is its own transaction (committed or not at all). Attempts never change once started
+    (only their submission time is set, once); events and overrides are only ever appended. A store that
+    cannot read or write, or refuses a change, raises ``StoreError`` with a message that says what to do,
+    not its database driver's exceptions. Times are ``now()`` strings, so they sort as text.
+    """
+
+    # workshops ---------------------------------------------------------------------------------
+    def ensure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str]) -> None:
+        """Create the workshop if it is new; an existing one keeps all its settings (idempotent).
+
+        ``exercises`` lists exercise ids (empty: every exercise); ``code`` is the workshop code trainees
+        type to join (None: no code). A new workshop has no trainer secret and the default region.
+        """
+        ...
+
     def configure_workshop(
         self, workshop_id: str, title: str, code: str | None, exercises: list[str], region: str
-    ) -> None: ...
-    def set_trainer_secret(self, workshop_id: str, secret: str) -> None: ...
-    def check_trainer_secret(self, workshop_id: str, secret: object) -> bool: ...
-    def set_exercises(self, workshop_id: str, exercises: list[str]) -> None: ...
-    def workshop_ids(self) -> list[str]: ...
-    def only_workshop(self) -> str: ...
-    def workshop(self, workshop_id: str) -> dict[str, Any] | None: ...
-    def add_trainee(self, workshop_id: str, full_name: str, commune: str, role: str) -> Trainee: ...
-    def trainee_by_code(self, resume_code: str) -> Trainee | None: ...
-    def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]: ...
-    def trainees(self, workshop_id: str) -> list[Trainee]: ...
-    def start_attempt(self, attempt: Attempt) -> Attempt: ...
-    def attempt(self, attempt_id: str) -> Attempt: ...
-    def attempts_of(self, trainee_id: str) -> list[Attempt]: ...
-    def record(self, attempt_id: str, kind: str, key: str, payload: Any, clock_minutes: int) -> int: ...
-    def events(self, attempt_id: str) -> list[dict[str, Any]]: ...
-    def submit(self, attempt_id: str, report: dict[str, Any]) -> None: ...
-    def report(self, attempt_id: str) -> dict[str, Any] | None: ...
-    def submitted_rows(self, workshop_id: str) -> list[dict[str, Any]]: ...
+    ) -> None:
+        """Create the workshop if needed, then set its title, code, exercises and region (``trove serve``).
+
+        Overwrites those settings each time; the trainer secret, trainees and attempts are left as they are.
+        """
+        ...
+
+    def set_trainer_secret(self, workshop_id: str, secret: str) -> None:
+        """Replace the workshop's trainer secret; only a salted hash (``secret_hash``) is kept, never the text.
+
+        An unknown workshop is left alone (nothing is created).
+        """
+        ...
+
+    def check_trainer_secret(self, workshop_id: str, secret: object) -> bool:
+        """Whether ``secret`` is the workshop's trainer secret (``check_secret_hash``).
+
+        False, never an error, for anything but a non-empty string, an unknown workshop, or one with no secret.
+        """
+        ...
+
+    def set_exercises(self, workshop_id: str, exercises: list[str]) -> None:
+        """Replace the workshop's exercise ids (empty: every exercise); an unknown workshop is left alone."""
+        ...
+
+    def workshop_ids(self) -> list[str]:
+        """The id of every workshop in the store, oldest first (an empty list for a new store)."""
+        ...
+
+    def only_workshop(self) -> str:
+        """The workshop id when the store holds exactly one.
+
+        Raises
+        ------
+        StoreError
+            When it holds none or several; the message lists them and suggests ``--workshop``.
+        """
+        ...
+
+    def workshop(self, workshop_id: str) -> dict[str, Any] | None:
+        """The workshop's settings, or None if unknown.
+
+        Keys: ``id``, ``title``, ``code``, ``exercises`` (a list of ids), ``region``, ``created_at`` and
+        ``trainer_secret_hash`` (the hash only, None when no secret is set).
+        """
+        ...
+
+    # trainees ----------------------------------------------------------------------------------
+    def add_trainee(self, workshop_id: str, full_name: str, commune: str, role: str) -> Trainee:
+        """Add a trainee to a workshop with a new random id and a new resume code; return them.
+
+        The resume code is 6 characters of ``RESUME_ALPHABET``, unique in the whole store. Names are stored
+        as given (the façade cleans them); two trainees may share a name.
+
+        Raises
+        ------
+        StoreError
+            If the workshop does not exist or no unique resume code could be allocated.
+        """
+        ...
+
+    def trainee_by_code(self, resume_code: str) -> Trainee | None:
+        """The trainee with this resume code (surrounding spaces and letter case ignored), or None."""
+        ...
+
+    def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:
+        """The workshop's trainees with this full name, surrounding spaces and letter case ignored; may be empty.
+
+        ``SQLiteStore`` ignores the case of ASCII letters only (``TRẦN`` does not match ``Trần``).
+        """
+        ...
+
+    def trainees(self, workshop_id: str) -> list[Trainee]:
+        """Every trainee of the workshop, in the order they joined (an empty list for an unknown workshop)."""
+        ...
+
+    # attempts and events -----------------------------------------------------------------------
+    def start_attempt(self, attempt: Attempt) -> Attempt:
+        """Record a new attempt and return it, or return the one already started for the same (trainee,
+        exercise, position) unchanged, so that opening a case twice replays the same case (idempotent).
+
+        The attempt's fields are never changed afterwards; ``submitted_at`` is ignored here (a new attempt
+        is unsubmitted).
+
+        Raises
+        ------
+        StoreError
+            If the trainee does not exist.
+        """
+        ...
+
+    def attempt(self, attempt_id: str) -> Attempt:
+        """The attempt with this id, as started (with ``submitted_at`` once submitted).
+
+        Raises
+        ------
+        StoreError
+            If there is no such attempt.
+        """
+        ...
+
+    def attempts_of(self, trainee_id: str) -> list[Attempt]:
+        """Every attempt of a trainee, ordered by exercise id and position (may be empty)."""
+        ...
+
+    def record(self, attempt_id: str, kind: str, key: str, payload: Any, clock_minutes: int) -> int:
+        """Append one event to an attempt (the autosave) and return its id; ids grow in the order recorded.
+
+        ``kind`` is ``"action"`` (an interview question asked; ``key`` is the question id) or ``"answer"``
+        (``key`` is the decision point; the latest answer counts). ``payload`` must be JSON-serialisable;
+        ``clock_minutes`` is the case's simulated clock. Events are never updated or deleted.
+
+        Raises
+        ------
+        StoreError
+            If the attempt does not exist, is already submitted, or ``kind`` is neither of the two.
+        """
+        ...
+
+    def events(self, attempt_id: str) -> list[dict[str, Any]]:
+        """Every event of an attempt in the order recorded (an empty list if none or unknown).
+
+        Keys: ``id``, ``attempt_id``, ``kind``, ``key``, ``payload`` (decoded), ``clock_minutes``, ``created_at``.
+        """
+        ...
+
+    def submit(self, attempt_id: str, report: dict[str, Any]) -> None:
+        """Mark the attempt submitted and keep its score report (``ScoreReport.to_dict``) beside it, at once.
+
+        ``report`` must hold ``total``, ``max_points`` and ``percent``. Idempotent: an attempt already
+        submitted keeps its first report and time (a double click changes nothing); an unknown attempt is
+        ignored. After this, ``record`` refuses the attempt.
+        """
+        ...
+
+    def report(self, attempt_id: str) -> dict[str, Any] | None:
+        """The score report kept by ``submit``, exactly as given, or None before submission."""
+        ...
+
+    def submitted_rows(self, workshop_id: str) -> list[dict[str, Any]]:
+        """One row per attempt of the workshop, with its trainee and, if submitted, its report.
+
+        Despite the name, unsubmitted attempts are included (``submitted_at`` and ``report`` None), and a
+        trainee with no attempt gives one row whose attempt fields are None. Ordered by joining time, exercise
+        and position. Keys: ``trainee_id``, ``full_name``, ``commune``, ``role``, ``joined_at``, ``attempt_id``,
+        ``exercise_id``, ``exercise_version``, ``position``, ``scenario_id``, ``scenario_version``, ``seed``,
+        ``rulebook_version``, ``started_at``, ``submitted_at``, ``report`` (decoded) and ``last_event_at``
+        (the latest event's time, or None).
+        """
+        ...
+
+    # overrides ---------------------------------------------------------------------------------
     def add_override(
         self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str
-    ) -> None: ...
-    def overrides(self, attempt_id: str) -> list[dict[str, Any]]: ...
+    ) -> None:
+        """Append a trainer's override of one decision point's points (None: a comment only).
+
+        The report is never rewritten; ``results.final_score`` applies the latest override per decision
+        point. The store does not check or clamp the points (the trainer desk does).
+
+        Raises
+        ------
+        StoreError
+            If the attempt does not exist.
+        """
+        ...
+
+    def overrides(self, attempt_id: str) -> list[dict[str, Any]]:
+        """Every override of an attempt, oldest first (may be empty).
+
+        Keys: ``id``, ``attempt_id``, ``decision_point``, ``points``, ``comment``, ``trainer``, ``created_at``.
+        """
+        ...

@@ -249,7 +249,19 @@ def test_assessment_report_renders_every_citation_in_both_languages(library):
     report = assessment_report(a, library)
     assert report["regime"] == "A" and set(report["determinations"]) == set(a.determinations)
     for d in report["determinations"].values():
-        assert all(len(r["cite_vi"]) == len(r["cite_en"]) for r in d["rules"])
+        for c in (c for r in d["rules"] for c in r["basis"]):
+            assert set(c) >= {
+                "text",
+                "article",
+                "clause",
+                "point",
+                "in_force_from",
+                "in_force_to",
+                "sources",
+                "vi",
+                "en",
+            }
+            assert c["vi"] and c["en"] and "[" not in c["vi"] + c["en"]  # source tags stay in `sources`
     assert [e["id"] for e in report["critical_errors_at_risk"]] == a.critical_errors_at_risk
     assert json.loads(json.dumps(report, default=json_default))["determinations"]["verification"]["value"][
         "deadline"

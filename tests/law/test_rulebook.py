@@ -52,10 +52,11 @@ def test_twenty_critical_errors_with_the_capping_class(book):
 
 def test_citation_renders_in_both_languages(book):
     citation = book.for_regime("A").notification[0].basis[0]
-    assert citation.render(book.texts, "vi") == "Luật Phòng, chống mua bán người 2011 (66/2011/QH12), Điều 24.3 [S1]"
-    assert citation.render(book.texts, "en").startswith(
-        "Law on Human Trafficking Prevention and Combat 2011 (66/2011/QH12), Art 24.3"
+    assert citation.render(book.texts, "vi") == "khoản 3 Điều 24 Luật Phòng, chống mua bán người số 66/2011/QH12"
+    assert citation.render(book.texts, "en") == (
+        "clause 3, Article 24 of Law on Human Trafficking Prevention and Combat No. 66/2011/QH12"
     )
+    assert citation.sources == ["S1"]
 
 
 def test_a_broken_rulebook_names_file_line_and_id(tmp_path, library):

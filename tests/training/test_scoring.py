@@ -138,7 +138,7 @@ def test_every_lost_point_names_a_rule_and_its_basis(library, case):
     findings = [f for p in report.points for f in p.findings]
     assert findings and all(f.rule and f.basis and f.lost > 0 for f in findings)
     doc = report.to_dict(library)
-    assert any("Điều" in c for p in doc["points"] for f in p["findings"] for c in f["cite_vi"])
+    assert any("Điều" in c["vi"] and c["article"] for p in doc["points"] for f in p["findings"] for c in f["basis"])
 
 
 def test_unanswered_points_score_zero_and_d9_only_counts_with_a_child(library, generate, case):

@@ -39,7 +39,8 @@ def test_case_card_marks_the_person_fictional(library, desk):
 def test_assessment_table_cites_articles_with_status(library, desk):
     case = generate_case(library.catalog.scenario("scam-compound-2025"), library, seed=1)
     table = assessment_table(assessment_report(assess(case, library), library), "vi")
-    assert "Điều 27.1 (amended 2025)" in table and "chưa xác nhận" in table
+    assert "khoản 1 Điều 27 Luật Phòng, chống mua bán người số 53/2024/QH15, được sửa đổi, bổ sung năm 2025" in table
+    assert "chưa xác nhận" in table and "[S47]" in table  # the trainer's explorer shows source tags
     assert desk.explore("scam-compound-2025", 1, "vi").graph_png[:4] == b"\x89PNG"
 
 

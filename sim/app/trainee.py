@@ -195,10 +195,8 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite")
-        >>> workshop = Workshop(store, "demo", exercises=["verification", "intake-basics"])
+        >>> from sim.app.demo import demo_workshop
+        >>> workshop = demo_workshop(["verification", "intake-basics"])
         >>> [exercise.id for exercise in workshop.exercises()]
         ['verification', 'intake-basics']
         """
@@ -210,9 +208,8 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> from sim.app.demo import demo_workshop
+        >>> workshop = demo_workshop()
         >>> workshop.warm_up()
         >>> workshop.exercise_ids  # no exercise chosen: every one that loads
         ['intake-basics', 'protection-referral', 'verification']
@@ -224,9 +221,8 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
+        >>> from sim.app.demo import demo_workshop
+        >>> workshop = demo_workshop()
         >>> options = workshop.commune_options()
         >>> "xã Bắc Bình" in options, options == sorted(options)
         (True, True)
@@ -247,9 +243,8 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo", code="ABC123")
+        >>> from sim.app.demo import demo_workshop
+        >>> workshop = demo_workshop(code="ABC123")
         >>> trainee = workshop.join(
         ...     full_name=" Lê  Thị Lan", commune="xã Phan Sơn", role="commune_pc", workshop_code="abc123"
         ... )
@@ -278,10 +273,9 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> from sim.app.demo import demo_trainee, demo_workshop
+        >>> workshop = demo_workshop()
+        >>> trainee = demo_trainee(workshop)
         >>> workshop.resume(trainee.resume_code.lower()) == trainee
         True
         >>> workshop.resume("NOPE00")
@@ -306,9 +300,8 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo", code="ABC123")
+        >>> from sim.app.demo import demo_workshop
+        >>> workshop = demo_workshop(code="ABC123")
         >>> lan = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="other", workshop_code="ABC123")
         >>> workshop.resume_by_name("lê thị lan", "abc123") == lan
         True
@@ -335,10 +328,9 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> from sim.app.demo import demo_trainee, demo_workshop
+        >>> workshop = demo_workshop()
+        >>> trainee = demo_trainee(workshop)
         >>> session = workshop.open_case(trainee, "intake-basics", 0)
         >>> session.attempt.scenario_id, session.regime
         ('forced-marriage-2016', 'A')
@@ -358,10 +350,9 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> from sim.app.demo import demo_trainee, demo_workshop
+        >>> workshop = demo_workshop()
+        >>> trainee = demo_trainee(workshop)
         >>> _ = workshop.open_case(trainee, "intake-basics", 1).submit()
         >>> for row in workshop.progress(trainee, "intake-basics"):
         ...     print(row)
@@ -391,10 +382,11 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> from sim.app.demo import demo_trainee, demo_workshop
+        >>> workshop = demo_workshop()
+        >>> trainee = demo_trainee(workshop)
+        >>> workshop.result(trainee, "intake-basics")  # nothing submitted yet
+        (0.0, False)
         >>> session = workshop.open_case(trainee, "intake-basics", 0)
         >>> session.answer("D1", {"receive": "receive"})
         {'receive': 'receive'}
@@ -418,10 +410,8 @@ class Workshop:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite")
-        >>> workshop = Workshop(store, "demo", exercises=["intake-basics"])
+        >>> from sim.app.demo import demo_workshop
+        >>> workshop = demo_workshop(["intake-basics"])
         >>> workshop.exercise("intake-basics").pass_mark
         70.0
         >>> workshop.exercise("verification")
@@ -447,18 +437,11 @@ class CaseSession:
 
     Examples
     --------
-    >>> import pathlib, tempfile
-    >>> from sim.workshop.stores import open_store
-    >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-    >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-    >>> session = workshop.open_case(trainee, "intake-basics", 0)
-    >>> session.ask("care_first").minutes, session.clock
-    (10, 10)
-    >>> session.answer("D1", {"receive": "receive"})
-    {'receive': 'receive'}
-    >>> again = CaseSession(workshop.store, workshop.library, session.attempt)  # e.g. after a kernel restart
-    >>> [r.question.id for r in again.asked], again.answers, again.clock
-    (['care_first'], {'D1': {'receive': 'receive'}}, 10)
+    >>> from sim.app.demo import demo_attempt
+    >>> session = demo_attempt()  # a trainee asked "care_first", answered D1 and submitted
+    >>> again = CaseSession(session.store, session.library, session.attempt)  # e.g. after a kernel restart
+    >>> [r.question.id for r in again.asked], again.answers, again.clock, again.submitted
+    (['care_first'], {'D1': {'receive': 'receive'}}, 10, True)
     """
 
     def __init__(self, store: ResultsStore, library: Library, attempt: Attempt):
@@ -484,10 +467,9 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
+        >>> from sim.app.demo import demo_trainee, demo_workshop
+        >>> workshop = demo_workshop()
+        >>> trainee = demo_trainee(workshop)
         >>> exercise = workshop.exercise("verification")
         >>> session = CaseSession.open(workshop.store, workshop.library, trainee, exercise, 0)
         >>> session.attempt.seed == derive_seed(trainee.id, "verification", 0), session.attempt.scenario_version
@@ -551,11 +533,8 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> [(f.name, f.kind, [value for value, _ in f.options]) for f in session.form_fields("D1")]
         [('receive', 'radio', ['receive', 'send_to_district', 'come_back_with_papers'])]
         """
@@ -570,11 +549,8 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> session.label("documents", "national_id", "en"), session.label("agencies", "commune_police", "vi")
         ('national ID card', 'Công an xã')
         """
@@ -587,11 +563,8 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> _ = session.answer("D10", {"agencies": ["district_labour_office"]})
         >>> session.plan_png("vi")[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
         True
@@ -613,11 +586,8 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> session.feedback_png("en")
         Traceback (most recent call last):
         ...
@@ -659,11 +629,8 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> session.ask("care_first").minutes, session.clock
         (10, 10)
         >>> session.ask("care_first")
@@ -690,11 +657,8 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> session.answer("D1", {"receive": "send_to_district"})
         {'receive': 'send_to_district'}
         >>> session.answer("D4", {"agencies": ["fbi"]})
@@ -750,11 +714,8 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> _ = session.ask("care_first")
         >>> submission = session.submission()
         >>> [a.question for a in submission.actions], submission.clock_minutes
@@ -777,11 +738,8 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> session.answer("D1", {"receive": "receive"})
         {'receive': 'receive'}
         >>> report = session.submit()
@@ -805,11 +763,8 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> session.report() is None
         True
         >>> session.submit() == session.report()
@@ -822,13 +777,10 @@ class CaseSession:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
         >>> _ = session.submit()
-        >>> workshop.store.add_override(session.attempt.id, "D1", 5.0, "Tiếp nhận đúng sau khi được nhắc", "trainer")
+        >>> session.store.add_override(session.attempt.id, "D1", 5.0, "Tiếp nhận đúng sau khi được nhắc", "trainer")
         >>> [(o["decision_point"], o["points"]) for o in session.overrides()]
         [('D1', 5.0)]
         """
@@ -840,22 +792,20 @@ class CaseSession:
         Raises
         ------
         InputError
-            ``not_submitted`` before submission.
+            ``not_submitted`` while the answers can still change.
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
+        >>> _ = session.answer("D1", {"receive": "send_to_district"})
         >>> session.answer_key()
         Traceback (most recent call last):
         ...
         sim.app.trainee.InputError: not_submitted
         >>> _ = session.submit()
-        >>> session.answer_key()["D1"]
-        {'receive': 'receive'}
+        >>> session.answer_key()["D1"], session.answers["D1"]
+        ({'receive': 'receive'}, {'receive': 'send_to_district'})
         """
         if not self.submitted:
             raise InputError("not_submitted")

@@ -60,12 +60,9 @@ class TrainerDesk:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from sim.workshop.stores import open_store
-    >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite")
-    >>> store.ensure_workshop("demo", "Demo", None, [])
-    >>> store.set_trainer_secret("demo", "s3cret")
-    >>> desk = TrainerDesk(store, "demo")
+    >>> from sim.app.demo import demo_workshop
+    >>> workshop = demo_workshop(secret="s3cret")
+    >>> desk = TrainerDesk(workshop.store, workshop.id, library=workshop.library)
     >>> desk.unlock("wrong"), desk.unlocked
     (False, False)
     >>> desk.unlock("s3cret"), desk.live_status()
@@ -106,12 +103,8 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.workshop.stores import open_store
-        >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite")
-        >>> store.ensure_workshop("demo", "Demo", None, [])
-        >>> store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(store, "demo")
+        >>> from sim.app.demo import demo_workshop
+        >>> desk = TrainerDesk(demo_workshop(secret="s3cret").store, "demo")
         >>> desk.rows()
         Traceback (most recent call last):
         ...
@@ -132,17 +125,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> _ = demo_attempt(desk)
         >>> [(row.full_name, row.scenario_id, row.auto_percent, row.final_percent) for row in desk.rows()]
         [('Lê Thị Lan', 'forced-marriage-2016', 16.0, 16.0)]
         """
@@ -156,18 +141,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
-        >>> _ = workshop.open_case(trainee, "intake-basics", 1)  # started, not submitted
+        >>> from sim.app.demo import demo_attempt, demo_desk, demo_session
+        >>> desk = demo_desk()
+        >>> _ = demo_attempt(desk), demo_session(desk, position=1)  # one case submitted, one only started
         >>> len(desk.rows()), [row.scenario_id for row in desk.submitted_rows()]
         (2, ['forced-marriage-2016'])
         """
@@ -178,17 +154,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> _ = demo_attempt(desk)
         >>> [(s.trainee.full_name, s.submitted, s.average_percent, s.stuck) for s in desk.live_status()]
         [('Lê Thị Lan', 1, 16.0, False)]
         """
@@ -204,18 +172,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
-        >>> _ = workshop.join(full_name="Trần Văn Nam", commune="xã Không Có", role="other")
+        >>> from sim.app.demo import demo_attempt, demo_desk, demo_trainee
+        >>> desk = demo_desk()
+        >>> _ = demo_attempt(desk), demo_trainee(desk, full_name="Trần Văn Nam", commune="xã Không Có")
         >>> images, unmatched = desk.dashboard_charts("en")
         >>> len(images), all(png[:8] == b"\\x89PNG\\r\\n\\x1a\\n" for png in images), unmatched
         (4, True, ['xã Không Có'])
@@ -259,17 +218,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> _ = demo_attempt(desk)
         >>> spreads, labels, basis = desk.choice_spread("forced-marriage-2016", "D1", "en")
         >>> spreads[0].field, spreads[0].attempts, spreads[0].options["receive"]
         ('receive', 1, OptionCount(chosen=1, correct_for=1))
@@ -308,17 +259,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> session = demo_attempt(desk)
         >>> steps = desk.replay(session.attempt.id, "en")
         >>> [(step.minute, step.kind, step.key) for step, _ in steps]
         [(0, 'action', 'care_first'), (10, 'answer', 'D1')]
@@ -338,17 +281,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> session = demo_attempt(desk)
         >>> report = desk.report(session.attempt.id)
         >>> report["percent"], [(p["decision_point"], p["points"]) for p in report["points"]][:2]
         (16.0, [('D1', 10.0), ('D2', 0.0)])
@@ -361,17 +296,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> session = demo_attempt(desk)
         >>> desk.add_override(session.attempt.id, "D2", 4, "Đã nhận biết dấu hiệu khi trao đổi")
         4.0
         >>> [(o["decision_point"], o["points"], o["comment"]) for o in desk.overrides(session.attempt.id)]
@@ -385,17 +312,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> session = demo_attempt(desk)
         >>> desk.final_percent(session.attempt.id)
         16.0
         >>> _ = desk.add_override(session.attempt.id, "D2", 8, "Đã nhận biết dấu hiệu khi trao đổi")
@@ -422,17 +341,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> session = demo_attempt(desk)
         >>> desk.add_override(session.attempt.id, "D2", 100, "Đã nhận biết dấu hiệu khi trao đổi")  # D2 is worth 8
         8.0
         >>> desk.add_override(session.attempt.id, "D2", 4, "   ")
@@ -459,17 +370,9 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
-        >>> trainee = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc")
-        >>> session = workshop.open_case(trainee, "intake-basics", 0)
-        >>> _ = session.ask("care_first"), session.answer("D1", {"receive": "receive"}), session.submit()
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> _ = demo_attempt(desk)
         >>> path = desk.export(".csv")
         >>> path.name.startswith("tro-ve-demo-"), "Lê Thị Lan" in path.read_text(encoding="utf-8-sig")
         (True, True)
@@ -488,14 +391,8 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()
         >>> available, offered = desk.exercises()
         >>> "intake-basics" in available, offered
         (True, [])
@@ -514,16 +411,11 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
+        >>> from sim.app.demo import demo_desk, demo_workshop
+        >>> workshop = demo_workshop()
+        >>> desk = demo_desk(workshop)
         >>> desk.set_exercises(["verification"])
-        >>> workshop.exercise_ids
+        >>> workshop.exercise_ids  # what the trainees are offered now
         ['verification']
         >>> desk.set_exercises(["verificaton"])
         Traceback (most recent call last):
@@ -541,22 +433,13 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, shutil, tempfile
-        >>> from sim.library import packaged_library
-        >>> from sim.workshop.stores import open_store
-        >>> store, folder = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), pathlib.Path(tempfile.mkdtemp())
-        >>> lib = packaged_library()
-        >>> lib = lib.replace(scenario_dir=shutil.copytree(lib.scenario_dir, folder / "scenarios"),
-        ...                   exercise_dir=shutil.copytree(lib.exercise_dir, folder / "exercises"))
-        >>> store.ensure_workshop("demo", "Demo", None, ["intake-basics"])
-        >>> store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(store, "demo", library=lib)
-        >>> desk.unlock("s3cret")
-        True
+        >>> from pathlib import Path
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()  # its library reads copies of the scenario and exercise folders
         >>> desk.broken_files()
         []
-        >>> _ = (lib.scenario_dir / "broken.yaml").write_text("id: [", encoding="utf-8")
-        >>> [pathlib.Path(problem.file).name for problem in desk.broken_files()]
+        >>> _ = (desk.library.scenario_dir / "broken.yaml").write_text("id: [", encoding="utf-8")
+        >>> [Path(problem.file).name for problem in desk.broken_files()]
         ['broken.yaml']
         """
         self._require()
@@ -568,14 +451,8 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()
         >>> text = (desk.library.scenario_dir / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
         >>> scenario, problems = desk.check_scenario(text, "forced-marriage-2016.yaml")
         >>> scenario.id, problems
@@ -593,21 +470,15 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()  # its library reads copies of the scenario and exercise folders
         >>> text = (desk.library.exercise_dir / "intake-basics.yaml").read_text(encoding="utf-8")
-        >>> exercise, problems = desk.check_exercise(text, "intake-basics.yaml")
-        >>> exercise.id, problems
-        ('intake-basics', [])
-        >>> _, problems = desk.check_exercise(text.replace("forced-marriage-2016", "forced-mariage-2016"), "e.yaml")
+        >>> desk.check_exercise(text, "intake-basics.yaml")[0].id
+        'intake-basics'
+        >>> _ = (desk.library.scenario_dir / "scam-compound-2025.yaml").write_text("id: [", encoding="utf-8")
+        >>> _, problems = desk.check_exercise(text, "intake-basics.yaml")  # one of its scenarios no longer loads
         >>> problems[0].message
-        "unknown scenario 'forced-mariage-2016'"
+        "unknown scenario 'scam-compound-2025'"
         """
         self._require()
         return self.library.catalog.check_exercise_text(text, name)
@@ -617,14 +488,8 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()
         >>> text = (desk.library.scenario_dir / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
         >>> variants, problems = desk.preview(text, "vi", seeds=(1, 2))
         >>> [(v.seed, v.case.case_id, v.truth["regime"]) for v in variants], problems
@@ -642,20 +507,10 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, shutil, tempfile
-        >>> from sim.library import packaged_library
-        >>> from sim.workshop.stores import open_store
-        >>> store, folder = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), pathlib.Path(tempfile.mkdtemp())
-        >>> lib = packaged_library()
-        >>> lib = lib.replace(scenario_dir=shutil.copytree(lib.scenario_dir, folder / "scenarios"),
-        ...                   exercise_dir=shutil.copytree(lib.exercise_dir, folder / "exercises"))
-        >>> store.ensure_workshop("demo", "Demo", None, ["intake-basics"])
-        >>> store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(store, "demo", library=lib)
-        >>> desk.unlock("s3cret")
-        True
         >>> import yaml
-        >>> data = yaml.safe_load((lib.scenario_dir / "forced-marriage-2016.yaml").read_text(encoding="utf-8"))
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()  # saves into copies of the scenario and exercise folders
+        >>> data = yaml.safe_load((desk.library.scenario_dir / "forced-marriage-2016.yaml").read_text(encoding="utf-8"))
         >>> path, problems = desk.save_scenario(desk.to_yaml(data | {"id": "thu-nghiem"}))
         >>> path.name, problems, "thu-nghiem" in desk.scenario_options()
         ('thu-nghiem.yaml', [], True)
@@ -670,18 +525,8 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, shutil, tempfile
-        >>> from sim.library import packaged_library
-        >>> from sim.workshop.stores import open_store
-        >>> store, folder = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), pathlib.Path(tempfile.mkdtemp())
-        >>> lib = packaged_library()
-        >>> lib = lib.replace(scenario_dir=shutil.copytree(lib.scenario_dir, folder / "scenarios"),
-        ...                   exercise_dir=shutil.copytree(lib.exercise_dir, folder / "exercises"))
-        >>> store.ensure_workshop("demo", "Demo", None, ["intake-basics"])
-        >>> store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(store, "demo", library=lib)
-        >>> desk.unlock("s3cret")
-        True
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk(exercises=["intake-basics"])  # saves into copies of the exercise folder
         >>> text = desk.to_yaml({"schema_version": 1, "id": "bai-moi", "version": "1",
         ...                      "title": {"vi": "Bài mới", "en": "New"}, "description": {"vi": "…", "en": "…"},
         ...                      "scenarios": [{"scenario": "forced-marriage-2016"}], "pass_mark": 70})
@@ -730,17 +575,13 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()  # its library reads copies of the scenario and exercise folders
+        >>> "child-at-risk-2026" in desk.scenario_options()
         True
-        >>> options = desk.scenario_options()
-        >>> "forced-marriage-2016" in options, options == sorted(options)
-        (True, True)
+        >>> _ = (desk.library.scenario_dir / "child-at-risk-2026.yaml").write_text("id: [", encoding="utf-8")
+        >>> "child-at-risk-2026" in desk.scenario_options()  # a file that no longer loads is not offered
+        False
         """
         self._require()
         return sorted(self.library.catalog.valid_scenarios()[0])
@@ -751,14 +592,8 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()
         >>> desk.scenarios()["forced-marriage-2016"].region
         'binh-thuan'
         """
@@ -775,14 +610,8 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()
         >>> variant = desk.explore("child-at-risk-2026", 1, "en")
         >>> variant.case.case_id, variant.truth["regime"], variant.graph_png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
         ('child-at-risk-2026-1', 'B', True)
@@ -822,14 +651,8 @@ class TrainerDesk:
 
         Examples
         --------
-        >>> import pathlib, tempfile
-        >>> from sim.app.trainee import Workshop
-        >>> from sim.workshop.stores import open_store
-        >>> workshop = Workshop(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"), "demo")
-        >>> workshop.store.set_trainer_secret("demo", "s3cret")
-        >>> desk = TrainerDesk(workshop.store, "demo")
-        >>> desk.unlock("s3cret")
-        True
+        >>> from sim.app.demo import demo_desk
+        >>> desk = demo_desk()
         >>> choices = desk.designer_choices("en")
         >>> [region for _, region in choices["regions"]], choices["default_region"]
         (['binh-thuan', 'lam-dong', 'lam-dong-binh-thuan'], [('lam-dong-binh-thuan', 'lam-dong-binh-thuan')])

@@ -17,7 +17,7 @@ from sim.cases.case import Case, Person
 from sim.law.citations import Citation, in_force_on
 from sim.law.decision_points import DecisionPoint
 from sim.law.needs import Need
-from sim.law.primitives import Status
+from sim.law.primitives import Bilingual, Status
 from sim.law.rulebook import RegimeRules
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class RuleUse:
     rule: str
     status: Status
     basis: list[Citation]
+    plain: Bilingual | None = None  # what the rule requires, in one sentence (rulebook ``plain``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,16 +95,15 @@ class _Uses:
 
     def of(self, rule: str, cited: Any) -> RuleUse:
         """The use of a rulebook entry (anything with ``status`` and ``basis``)."""
-        return self.basis(rule, cited.status, cited.basis)
+        return self.basis(rule, cited.status, cited.basis, getattr(cited, "plain", None))
 
-    def basis(self, rule: str, status: Status, basis: list[Citation]) -> RuleUse:
+    def basis(self, rule: str, status: Status, basis: list[Citation], plain: Bilingual | None = None) -> RuleUse:
         """A use with an explicit status and basis (e.g. a critical error's, or the commune's lack of power)."""
         key = ("rule_use", rule, id(basis), self.day)
         use = self.memo.get(key)
         if use is None:
-            use = self.memo[key] = RuleUse(
-                rule=rule, status=status, basis=list(in_force_on(basis, self.texts, self.day))
-            )
+            cited = list(in_force_on(basis, self.texts, self.day))
+            use = self.memo[key] = RuleUse(rule=rule, status=status, basis=cited, plain=plain)
         return use
 
 
@@ -189,11 +189,12 @@ def assess(case: Case, library: Library) -> Assessment:
     documents = _documents(case, rules, uses)
     add(documents)
     holds_lawful = bool(documents.value["lawful"])
-    add(_verification(case, rules, holds_lawful, uses))
+    indicated = signs.value["indicated"]
+    add(_verification(case, rules, holds_lawful, indicated, uses))
     add(_notification(rules, uses))
     add(_intake(case, rules, uses))
-    groups = {p.id: _group(p, holds_lawful) for p in case.persons}
-    entitlements = _entitlements(case, rules, groups, signs.value["indicated"], uses)
+    groups = {p.id: _group(p, holds_lawful, indicated) for p in case.persons}
+    entitlements = _entitlements(case, rules, groups, indicated, uses)
     add(entitlements)
     add(_immediate_support(case, rules, entitlements.value, library.needs, uses))
     add(_protection(case, rules, uses))
@@ -216,14 +217,20 @@ def _signs(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     means = [m for m in truth.means if m in ident.means]
     purposes = [p for p in truth.purposes if p in ident.purposes]
     age = age_when_trafficked(case.primary, truth.months_away)
-    means_required = age >= ident.means_required_from_age
-    indicated = bool(acts) and bool(purposes) and (bool(means) or not means_required)
+    means_required = age >= ident.means_rule.required_from_age
+    sufficient = [a for a in acts if a in ident.sufficient_acts.acts]
+    by_elements = bool(acts) and bool(purposes) and (bool(means) or not means_required)
+    indicated = by_elements or bool(sufficient)
     facts = [
         ("truth.acts", truth.acts),
         ("truth.means", truth.means),
         ("truth.purposes", truth.purposes),
-        ("age when trafficked, means required from", (age, ident.means_required_from_age)),
+        ("age when trafficked, means required from", (age, ident.means_rule.required_from_age)),
+        ("acts that are signs on their own", sufficient),
     ]
+    used = [uses.of("identification", ident), uses.of("identification.means_rule", ident.means_rule)]
+    if sufficient and not by_elements:
+        used.append(uses.of("identification.sufficient_acts", ident.sufficient_acts))
     return Determination(
         id="signs_of_trafficking",
         decision_point="D5",
@@ -232,10 +239,11 @@ def _signs(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
             "means": means,
             "purposes": purposes,
             "means_required": means_required,
+            "sufficient_acts": sufficient,
             "indicated": indicated,
         },
         facts=facts,
-        rules=[uses.of("identification", ident)],
+        rules=used,
     )
 
 
@@ -262,13 +270,15 @@ def _documents(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     )
 
 
-def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, uses: _Uses) -> Determination:
+def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, indicated: bool, uses: _Uses) -> Determination:
     verifier = rules.verifier_on(case.date)
+    screened = not holds_lawful and not indicated  # no claim of trafficking to verify
     return Determination(
         id="verification",
         decision_point="D6",
         value={
-            "needed": not holds_lawful,
+            "needed": not holds_lawful and indicated,
+            "screened_out": screened,
             "requested_by": rules.verification.requested_by,
             "verifier": verifier.agency,
             "deadline": verifier.deadline,
@@ -278,8 +288,14 @@ def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, uses: _Use
                 "deadline": rules.initial_verification.deadline,
             },
         },
-        facts=[("holds a lawful victim document", holds_lawful), ("date", case.date.isoformat())],
-        rules=[
+        facts=[
+            ("holds a lawful victim document", holds_lawful),
+            ("signs indicated", indicated),
+            ("date", case.date.isoformat()),
+        ],
+        rules=[uses.of("screening", rules.screening)]
+        if screened
+        else [
             uses.of("verification.verifier", verifier),
             uses.of("initial_verification", rules.initial_verification),
         ],
@@ -319,10 +335,17 @@ def _intake(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     )
 
 
-def _group(person: Person, holds_lawful: bool) -> str:
+def _group(person: Person, holds_lawful: bool, indicated: bool) -> str:
+    """V victim, F foreign victim, M accompanying under-18, W awaiting verification, S screened out (no signs).
+
+    Without a victim document, a person (and the children with them) is awaiting verification only when
+    there are signs of trafficking; a foreigner is a foreign *victim* (F) only with a document (issue 8).
+    """
+    if not holds_lawful and not indicated:
+        return "S"
     if person.role == "accompanying_child":
         return "M"
-    if person.nationality == "foreign":
+    if person.nationality == "foreign" and holds_lawful:
         return "F"
     return "V" if holds_lawful else "W"
 
@@ -359,13 +382,16 @@ def _entitlements(
     value: dict[str, Any] = {}
     for person in case.persons:
         group = groups[person.id]
-        identified_group = "V" if group == "W" and indicated else group
+        victim_group = "F" if person.nationality == "foreign" else "V"
+        identified_group = victim_group if group == "W" and indicated else group
         value[person.id] = {
             "group": group,
             "now": _entitled(rules, person, group, uses.memo),
             "if_identified": _entitled(rules, person, identified_group, uses.memo) if indicated or group != "W" else [],
         }
     used = _entitlement_uses(rules, uses)
+    if groups[case.primary.id] == "S":  # why no victim support: cited first, so feedback names it
+        used = [uses.of("screening", rules.screening), *used]
     facts = [
         (f"{p.id}.group, age, household, nationality", (groups[p.id], p.age, p.household, p.nationality))
         for p in case.persons
@@ -388,7 +414,8 @@ def _immediate_support(
         decision_point="D3",
         value={"provide": due, "not_entitled": not_due, "before_verification": True},
         facts=[("truth.needs", case.truth.needs), ("entitled now", primary)],
-        rules=_entitlement_uses(rules, uses, ("essential_needs", "travel", "medical", "interpretation")),
+        rules=([uses.of("screening", rules.screening)] if entitlements[case.primary.id]["group"] == "S" else [])
+        + _entitlement_uses(rules, uses, ("essential_needs", "travel", "medical", "interpretation")),
     )
 
 
@@ -436,11 +463,19 @@ def _confidentiality(case: Case, rules: RegimeRules, uses: _Uses) -> Determinati
 
 def _children(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     minors = [p.id for p in case.persons if p.age < 18]
+    children = rules.children
+    emergency = uses.of("children.emergency", children.emergency)
+    # The 12-hour duty exists only while a text imposing it is in force (Decree 56/2017 from 1 Jul 2017).
+    emergency_due = bool(minors) and case.truth.child_at_serious_risk and bool(emergency.basis)
     duties: list[str] = []
+    used = [uses.of("children", children)]
     if minors:
-        duties = [d for d in rules.children.duties if d != "escort_to_relatives" or case.primary.age < 18]
-        if case.truth.child_at_serious_risk:
+        duties = [d for d in children.duties if d != "escort_to_relatives" or case.primary.age < 18]
+        if "escort_to_relatives" in duties:
+            used.append(uses.of("children.escort", children.escort))
+        if emergency_due:
             duties.append("emergency_intervention_12h")
+            used.append(emergency)
     return Determination(
         id="child_duties",
         decision_point="D9",
@@ -448,16 +483,15 @@ def _children(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
             "applies": bool(minors),
             "children": minors,
             "duties": duties,
-            "escort_by": rules.children.escort_by if minors else None,
-            "emergency_within_hours": rules.children.emergency_intervention_hours
-            if case.truth.child_at_serious_risk
-            else None,
+            "escort_by": children.escort.by if minors else None,
+            "emergency_within_hours": children.emergency.hours if emergency_due else None,
         },
         facts=[
             ("ages", [p.age for p in case.persons]),
             ("truth.child_at_serious_risk", case.truth.child_at_serious_risk),
+            ("emergency-intervention rule in force on the case date", bool(emergency.basis)),
         ],
-        rules=[uses.of("children", rules.children)],
+        rules=used,
     )
 
 
@@ -550,7 +584,7 @@ RISK_CONDITIONS: dict[str, Callable[[Case, dict[str, Determination]], bool]] = {
     "signs_indicated": lambda case, found: found["signs_of_trafficking"].value["indicated"],
     "no_signs": lambda case, found: not found["signs_of_trafficking"].value["indicated"],
     "child_duties_apply": lambda case, found: found["child_duties"].value["applies"],
-    "child_at_serious_risk": lambda case, found: case.truth.child_at_serious_risk,
+    "child_at_serious_risk": lambda case, found: found["child_duties"].value["emergency_within_hours"] is not None,
     "protection_indicated": lambda case, found: found["protection"].value["indicated"],
     "declines_shelter": lambda case, found: case.truth.wishes_shelter is False and "shelter" in case.truth.needs,
     "suspects_close": lambda case, found: case.truth.family_suspected or case.truth.trafficker_nearby,

@@ -202,8 +202,13 @@ def in_force_on(citations: list[Citation] | tuple[Citation, ...], texts: dict[st
 
 
 class Cited(Strict):
-    """Mixin for every rule: its legal basis and its status in the reference."""
+    """Mixin for every rule: its legal basis, its status in the reference, and what it requires in plain words.
+
+    ``plain`` is the one sentence a commune officer reads before the citation (both languages); ``note``
+    is for trainers and lawyers (why the status is what it is).
+    """
 
     basis: Basis
     status: Status
+    plain: Bilingual | None = None
     note: str = ""

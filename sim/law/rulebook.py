@@ -78,14 +78,31 @@ class EvidenceSources(Strict):
     status: Status
 
 
+class MeansRule(Cited):
+    """From what age (when the trafficking began) a means (force, deception, …) is needed for the signs."""
+
+    required_from_age: int = Field(ge=0, le=21)
+
+
+class SufficientActs(Cited):
+    """Acts that are signs on their own, with no purpose or means (e.g. a sale for money, Decree 62 Art 5.1)."""
+
+    acts: list[str]
+
+
 class Identification(Cited):
     """The signs of trafficking: acts, means and purposes, and the age from which means are required."""
 
     acts: list[str]
     means: list[str]
     purposes: list[str]
-    means_required_from_age: int = Field(ge=0, le=21)
+    means_rule: MeansRule
+    sufficient_acts: SufficientActs
     evidence_sources: EvidenceSources
+
+
+class Screening(Cited):
+    """A person with no victim document and no sign of trafficking: screened and referred to ordinary services."""
 
 
 class VictimDocumentRule(Cited):
@@ -169,7 +186,7 @@ class Entitlement(Cited):
     """
 
     support: str
-    groups: list[Literal["V", "F", "M", "W"]]
+    groups: list[Literal["V", "F", "M", "W", "S"]]
     under_age: int | None = None
     households: list[Literal["poor", "near_poor", "not_poor", "unknown"]] | None = None
     detail: Bilingual | None = None
@@ -191,12 +208,24 @@ class Confidentiality(Cited):
     consent_required: bool
 
 
+class ChildEscort(Cited):
+    """Who escorts an unaccompanied child to the relatives."""
+
+    by: str
+
+
+class ChildEmergency(Cited):
+    """The emergency intervention for a child at serious risk, and within how many hours."""
+
+    hours: int = Field(gt=0)
+
+
 class Children(Cited):
-    """The duties towards children, who escorts them, and the emergency intervention time."""
+    """The duties towards children, who escorts them, and the emergency intervention, each with its own basis."""
 
     duties: list[str]
-    escort_by: str
-    emergency_intervention_hours: int
+    escort: ChildEscort
+    emergency: ChildEmergency
 
 
 class ReintegrationStep(Cited):
@@ -234,6 +263,7 @@ class RegimeRules(Strict):
     effective_from: date
     effective_to: date | None = None
     identification: Identification
+    screening: Screening
     victim_documents: VictimDocuments
     intake: Intake
     notification: list[Notification]
@@ -548,6 +578,8 @@ def check_regime_refs(
     for kind in ("acts", "means", "purposes"):
         for i, value in enumerate(getattr(ident, kind)):
             need(("identification", kind, i), value, getattr(vocab, kind), kind[:-1])
+    for i, value in enumerate(ident.sufficient_acts.acts):
+        need(("identification", "sufficient_acts", "acts", i), value, vocab.acts, "act")
     for i, d in enumerate(rules.victim_documents.documents):
         need(("victim_documents", "documents", i, "document"), d.document, vocab.documents, "document")
     for i, n in enumerate(rules.notification):
@@ -563,7 +595,7 @@ def check_regime_refs(
             need(("protection", key, i), m, vocab.protection_measures, "protection measure")
     for i, duty in enumerate(rules.children.duties):
         need(("children", "duties", i), duty, vocab.child_duties, "child duty")
-    need(("children", "escort_by"), rules.children.escort_by, agency_ids, "agency")
+    need(("children", "escort", "by"), rules.children.escort.by, agency_ids, "agency")
     for key in ("domestic", "abroad"):
         need(("intake", "forms", key), getattr(rules.intake.forms, key), vocab.intake_forms, "intake form")
     problems += _citation_problems(doc, rules, text_ids)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sim.engine.assessment import Assessment
 from sim.law.citations import Citation, in_force_on
 from sim.law.decision_points import DECISION_POINTS
+from sim.law.primitives import Bilingual
 from sim.law.referral import check_referral_plan
 from sim.training.answers import Submission
 
@@ -33,6 +34,7 @@ class Finding:
     message: tuple[str, str]  # (vi, en)
     basis: tuple[Citation, ...]
     status: str = "confirmed"
+    plain: Bilingual | None = None  # what the law requires, in one sentence, shown before the citation
 
 
 @dataclass(slots=True)
@@ -104,6 +106,7 @@ class ScoreReport:
                 "vi": f.message[0],
                 "en": f.message[1],
                 "status": f.status,
+                "plain": f.plain.model_dump() if f.plain else None,
                 "basis": [c.to_dict(book.texts) for c in f.basis],
             }
 
@@ -176,6 +179,10 @@ class _Scorer:
         )
         return citations, status
 
+    def plain(self, determination: str) -> Bilingual | None:
+        """The plain sentence of the first rule behind a determination that has one."""
+        return next((r.plain for r in self.truth.determinations[determination].rules if r.plain), None)
+
     def lose(
         self,
         ps: PointScore,
@@ -196,7 +203,8 @@ class _Scorer:
             citations, status = self.basis(determination or "receive")
         lost = min(ps.points, ps.max_points * self.rubric.deduction(deduction or rule) * share)
         ps.points -= lost
-        ps.findings.append(Finding(ps.decision_point, code if error else rule, lost, message, citations, status))
+        plain = None if error else self.plain(determination or "receive")
+        ps.findings.append(Finding(ps.decision_point, code if error else rule, lost, message, citations, status, plain))
 
     def in_force(self, citations: list[Citation]) -> tuple[Citation, ...]:
         """Only the texts in force on the case's date (a 2016 case is not judged under the 2024 law)."""

@@ -26,7 +26,8 @@ def _finding(f: dict[str, Any], lang: str) -> str:
         else f" <i>({t('status_label', lang, status=t(STATUS_KEYS[f['status']], lang))})</i>"
     )
     lost = f" — {t('feedback_lost', lang, points=f['lost'])}" if f["lost"] else ""
-    return f"<li>{html.escape(f[lang])}{lost}<br><small>{cites}{status}</small></li>"
+    plain = f"<br>{html.escape(f['plain'][lang])}" if f.get("plain") else ""
+    return f"<li>{html.escape(f[lang])}{lost}{plain}<br><small>{cites}{status}</small></li>"
 
 
 def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: str) -> str:

@@ -60,14 +60,14 @@ def test_district_police_gone_from_march_2025_verifier_is_inferred(library):
     "age, means, indicated", [(16, (), True), (17, (), True), (30, (), False), (30, ("threat",), True)]
 )
 def test_under_18_rule_means_need_not_be_shown(library, age, means, indicated):
-    a = assess(make_case(age=age, means=means, months_away=0), library)
+    a = assess(make_case(age=age, acts=("recruit", "transport"), means=means, months_away=0), library)
     assert a.value("signs_of_trafficking")["indicated"] is indicated
     assert a.value("signs_of_trafficking")["means_required"] is (age >= 18)
 
 
 def test_under_18_rule_looks_at_age_when_trafficked(library):
     """Trafficked at 16, back at 19 after 3 years: the means still need not be shown."""
-    a = assess(make_case(age=19, means=(), months_away=36), library)
+    a = assess(make_case(age=19, acts=("recruit", "transport"), means=(), months_away=36), library)
     assert a.value("signs_of_trafficking")["indicated"] is True
 
 
@@ -78,12 +78,13 @@ def test_under_18_rule_looks_at_age_when_trafficked(library):
         ("irregular_migrant", (), (), ()),
     ],
 )
-def test_not_a_victim_cases_have_no_signs_but_still_go_to_verification(library, profile, acts, means, purposes):
-    """S89 / S82: surrogacy and irregular migration are not trafficking; the commune still never decides (E04)."""
+def test_not_a_victim_cases_are_screened_and_get_no_victim_support(library, profile, acts, means, purposes):
+    """S89 / S82: surrogacy and irregular migration are not trafficking: screened, ordinary services (issue 8)."""
     a = assess(make_case(profile=profile, acts=acts, means=means, purposes=purposes), library)
     assert a.value("signs_of_trafficking")["indicated"] is False
-    assert a.value("verification")["needed"] is True
-    assert a.value("entitlements")["p1"]["if_identified"] == []
+    assert a.value("verification")["needed"] is False and a.value("verification")["screened_out"] is True
+    assert a.value("entitlements")["p1"] == {"group": "S", "now": [], "if_identified": []}
+    assert a.determinations["entitlements"].rules[0].rule == "screening"
     assert "E18" in a.critical_errors_at_risk and "E08" not in a.critical_errors_at_risk
 
 
@@ -127,8 +128,11 @@ def test_regime_a_education_only_for_poor_minors_regime_b_for_all_minors(library
 
 def test_foreign_victim_entitlements_per_regime(library):
     """§c: foreign victims get a–d (A) or essentials, medical, interpretation, legal info, legal aid, psychological (B)."""
-    a = assess(make_case(nationality="foreign"), library).value("entitlements")["p1"]
-    b = assess(make_case(day=REGIME_B_DAY, nationality="foreign"), library).value("entitlements")["p1"]
+    papers = ("police_victim_certificate",)
+    a = assess(make_case(nationality="foreign", documents=papers), library).value("entitlements")["p1"]
+    b = assess(make_case(day=REGIME_B_DAY, nationality="foreign", documents=papers), library).value("entitlements")[
+        "p1"
+    ]
     assert a["group"] == "F" and set(a["now"]) == {"essential_needs", "travel", "medical", "psychological", "legal_aid"}
     assert set(b["now"]) == {
         "essential_needs",
@@ -152,7 +156,14 @@ def test_accompanying_child_entitlements_and_child_duties(library):
 
 def test_child_victim_at_serious_risk(library):
     a = assess(
-        make_case(age=15, means=(), child_at_serious_risk=True, profile="domestic_child", destination="domestic"),
+        make_case(
+            day=date(2018, 5, 1),
+            age=15,
+            means=(),
+            child_at_serious_risk=True,
+            profile="domestic_child",
+            destination="domestic",
+        ),
         library,
     )
     duties = a.value("child_duties")

@@ -111,3 +111,44 @@ def test_regime_a_unverified_foreigner_gets_essentials_and_travel_until_identifi
     assert {"medical", "psychological", "legal_aid"} <= set(a["if_identified"])
     verified = assess(make_case(nationality="foreign", documents=("police_victim_certificate",)), library)
     assert verified.value("entitlements")["p1"]["group"] == "F"
+
+
+# Item 3, as a property: for every bundled scenario and many dates within its regime, every citation the
+# engine and the scorer give is of a text in force on the case's date, and trainee text has no source tag.
+def _dates_in_regime(library, scenario, count: int = 6) -> list[date]:
+    regime = library.rules_on(scenario.date)
+    start = max(regime.effective_from, date(2012, 1, 1))
+    end = regime.effective_to or date(2027, 12, 31)
+    region = library.region(scenario.region)
+    start, end = max(start, region.valid_from), min(end, region.valid_to or end)
+    step = max(1, (end - start).days // (count - 1))
+    return [start] + [date.fromordinal(start.toordinal() + i * step) for i in range(1, count - 1)] + [end]
+
+
+def test_every_scenario_cites_only_texts_in_force_on_many_dates(library):
+    import re
+
+    from sim.cases.generator import generate_case
+    from sim.training.answer_key import safe_interview
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    tag = re.compile(r"\[[SA]\d+\]")
+    checked = 0
+    for scenario in library.catalog.scenarios().values():
+        for day in _dates_in_regime(library, scenario):
+            case = generate_case(scenario.model_copy(update={"date": day}), library, seed=day.toordinal())
+            truth = assess(case, library)
+            blank = Submission(case=case, decision_points=list(scenario.decision_points), actions=safe_interview(case))
+            report = score(blank, truth, library).to_dict(library)
+            cited = [c for d in truth.determinations.values() for r in d.rules for c in r.basis]
+            for c in cited:
+                assert library.rulebook.texts[c.text].in_force_on(day), (scenario.id, day, c)
+            findings = [f for p in report["points"] for f in p["findings"]] + report["critical_errors"]
+            for f in findings:
+                for c in f["basis"]:
+                    assert (c["in_force_from"] or "0000") <= day.isoformat() <= (c["in_force_to"] or "9999"), c
+                    assert c["article"] or c["provision"], c
+                    assert not tag.search(c["vi"] + c["en"] + f["vi"] + f["en"]), (scenario.id, f)
+            checked += 1
+    assert checked >= 12 * 6

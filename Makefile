@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: serve lab test chromium benchmark schemas
+.PHONY: serve lab test chromium benchmark schemas rules-table
 
 $(STAMP): pyproject.toml
 	python3 -m venv .venv
@@ -37,3 +37,6 @@ benchmark: $(STAMP)
 
 schemas: $(STAMP)
 	.venv/bin/trove schema --out docs
+
+rules-table: $(STAMP)
+	.venv/bin/trove rules --format md --out docs/rules-table.md

@@ -109,6 +109,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
     export.set_defaults(run=cmd_export)
 
+    rules = sub.add_parser("rules", help="print the rulebook as one review table (docs/rules-table.md)")
+    rules.add_argument("--format", choices=["md"], default="md", help="output format (Markdown)")
+    rules.add_argument("--out", help="write to this file instead of standard output")
+    rules.set_defaults(run=cmd_rules)
+
     schema = sub.add_parser("schema", help="write the JSON Schemas of the case, scenario and exercise formats")
     schema.add_argument("--out", default="docs", help="folder (default: docs)")
     schema.set_defaults(run=cmd_schema)
@@ -244,6 +249,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     workshop = args.workshop or store.only_workshop()
     path = export(store, workshop, args.out)
     print(f"wrote {path} (workshop {workshop})", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Run ``trove rules``."""
+    from sim.law.rules_table import rules_table_md
+    from sim.library import packaged_library
+
+    table = rules_table_md(packaged_library().rulebook)
+    if args.out:
+        Path(args.out).write_text(table, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(table)
     return EXIT_OK
 
 

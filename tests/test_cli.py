@@ -93,6 +93,14 @@ def test_committed_schemas_are_up_to_date(tmp_path, capsys):
         ), f"docs/{name}.schema.json is stale: run `make schemas`"
 
 
+def test_committed_rules_table_is_up_to_date(tmp_path, capsys):
+    out = tmp_path / "rules-table.md"
+    assert run(capsys, "rules", "--format", "md", "--out", str(out))[0] == 0
+    committed = (ROOT / "docs" / "rules-table.md").read_text(encoding="utf-8")
+    assert committed == out.read_text(encoding="utf-8"), "docs/rules-table.md is stale: run `make rules-table`"
+    assert "[S" in committed and "| children.escort |" in committed  # a lawyer's view keeps the source tags
+
+
 def test_score_a_saved_submission(library, tmp_path, capsys):
     from sim.cases.generator import generate_case
     from sim.engine.assessment import assess

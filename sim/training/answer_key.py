@@ -92,7 +92,7 @@ def answer_key(case: Case, truth: Assessment) -> Answers:
                 "return_home": "escort" if "escort_to_relatives" in children["duties"] else "not_applicable",
                 "emergency": children["emergency_within_hours"] is not None,
             },
-            "D10": {"agencies": referral["agencies"]},
+            "D10": {"agencies": referral["agencies"], "none_needed": not referral["agencies"]},
         }
     )
 

@@ -99,6 +99,7 @@ class D10Answer(Strict):
     """D10, referral plan: the agencies the person is referred to (a plan that should reach every needed service)."""
 
     agencies: list[str] = Field(default_factory=list)
+    none_needed: bool = False  # "no victim-support referral" (a screened person), so an empty plan is an answer
 
 
 ANSWER_MODELS: dict[str, type[Strict]] = dict(

@@ -152,3 +152,19 @@ def test_every_scenario_cites_only_texts_in_force_on_many_dates(library):
                     assert not tag.search(c["vi"] + c["en"] + f["vi"] + f["en"]), (scenario.id, f)
             checked += 1
     assert checked >= 12 * 6
+
+
+def test_a_screened_person_with_nothing_to_refer_can_be_answered_at_d10(library):
+    """The form has "no victim-support referral": an empty plan is then an answer, scored in full."""
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    case = make_case(acts=(), means=(), purposes=(), needs=(), profile="irregular_migrant")
+    truth = assess(case, library)
+    assert truth.value("referral")["agencies"] == []
+    answered = score(
+        Submission(case=case, decision_points=["D10"], answers={"D10": {"none_needed": True}}), truth, library
+    )
+    assert answered.points[0].points == answered.points[0].max_points
+    blank = score(Submission(case=case, decision_points=["D10"]), truth, library)
+    assert blank.points[0].points == 0.0

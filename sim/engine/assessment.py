@@ -272,6 +272,7 @@ def _documents(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
 
 def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, indicated: bool, uses: _Uses) -> Determination:
     verifier = rules.verifier_on(case.date)
+    partner = rules.partner_on(case.date)
     screened = not holds_lawful and not indicated  # no claim of trafficking to verify
     return Determination(
         id="verification",
@@ -284,7 +285,7 @@ def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, indicated:
             "deadline": verifier.deadline,
             "initial": {
                 "agency": rules.initial_verification.agency,
-                "partner": rules.initial_verification.partner,
+                "partner": partner.agency,
                 "deadline": rules.initial_verification.deadline,
             },
         },
@@ -298,6 +299,7 @@ def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, indicated:
         else [
             uses.of("verification.verifier", verifier),
             uses.of("initial_verification", rules.initial_verification),
+            uses.of("initial_verification.partner", partner),
         ],
     )
 

@@ -15,6 +15,7 @@ edges are hand-overs and referrals with purpose, deadline and legal basis.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -39,6 +40,19 @@ class Agency(Strict):
     sector: str
     regimes: list[Regime]
     services: dict[Regime, list[str]] = Field(default_factory=dict)
+    exists: dict[Literal["from", "until"], date] = Field(default_factory=dict)  # e.g. district police until 2025-02-28
+    exists_basis: str = ""  # the source of the dates (a reference tag), when there are any
+
+    def exists_on(self, day: date) -> bool:
+        """Whether the agency existed on ``day`` (no dates: throughout its regimes).
+
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> police = packaged_library().agencies.agencies["district_police"]
+        >>> police.exists_on(date(2025, 2, 28)), police.exists_on(date(2025, 3, 1))
+        (True, False)
+        """
+        return self.exists.get("from", date.min) <= day <= self.exists.get("until", date.max)
 
 
 class Edge(Cited):

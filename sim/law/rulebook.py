@@ -142,24 +142,15 @@ class Notification(Cited):
     deadline: Deadline
 
 
-class InitialVerification(Cited):
-    """The first check of a person's account: the agency, its partner and the deadline."""
+class DatedDuty(Cited):
+    """An agency holding a duty between two dates (``from`` and ``until``, both optional and included)."""
 
     agency: str
-    partner: str
-    deadline: Deadline
-
-
-class Verifier(Cited):
-    """The agency that verifies victim status, with its deadline and the dates it held the duty."""
-
-    agency: str
-    deadline: Deadline
     from_: date | None = Field(default=None, alias="from")
     until: date | None = None
 
     def applies_on(self, day: date) -> bool:
-        """Whether this verifier held the duty on ``day`` (``from`` and ``until`` both included).
+        """Whether the agency held the duty on ``day`` (``from`` and ``until`` both included).
 
         >>> from datetime import date
         >>> from sim.library import packaged_library
@@ -168,6 +159,20 @@ class Verifier(Cited):
         ('district_police', True, False)
         """
         return (self.from_ is None or day >= self.from_) and (self.until is None or day <= self.until)
+
+
+class InitialVerification(Cited):
+    """The first check of a person's account: the agency, its partners over time and the deadline."""
+
+    agency: str
+    partners: list[DatedDuty] = Field(min_length=1)
+    deadline: Deadline
+
+
+class Verifier(DatedDuty):
+    """The agency that verifies victim status, with its deadline and the dates it held the duty."""
+
+    deadline: Deadline
 
 
 class Verification(Strict):
@@ -307,6 +312,20 @@ class RegimeRules(Strict):
             if verifier.applies_on(day):
                 return verifier
         raise SimError(f"{self.id}: no verifier applies on {day.isoformat()} (check the verifiers' from/until dates)")
+
+    def partner_on(self, day: date) -> DatedDuty:
+        """The initial verification's partner on ``day`` (district police until 28 Feb 2025 under Regime A).
+
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> a = packaged_library().rulebook.for_regime("A")
+        >>> a.partner_on(date(2025, 2, 28)).agency, a.partner_on(date(2025, 3, 1)).agency
+        ('district_police', 'provincial_police')
+        """
+        for partner in self.initial_verification.partners:
+            if partner.applies_on(day):
+                return partner
+        raise SimError(f"{self.id}: no initial-verification partner on {day.isoformat()} (check from/until dates)")
 
 
 RiskCondition = Literal[
@@ -522,7 +541,7 @@ def read_rulebook(base: Path, agency_ids: set[str]) -> Rulebook:
     ...     read_rulebook(PACKAGED_DATA / "rulebook", agencies - {"district_police"})
     ... except DataError as error:
     ...     print([p.path for p in error.problems])
-    ['initial_verification.partner', 'verification.verifiers[0].agency']
+    ['initial_verification.partners[0].agency', 'verification.verifiers[0].agency']
     """
     vocabulary = validate(Vocabulary, read_document(base / "vocabulary.yaml"))
     texts = validate(TextsFile, read_document(base / "texts.yaml")).texts
@@ -562,7 +581,7 @@ def check_regime_refs(
     >>> agencies = set(lib.agencies.agencies) - {"district_police"}
     >>> problems = check_regime_refs(doc, rules, lib.rulebook.vocabulary, set(lib.rulebook.texts), agencies)
     >>> [p.path for p in problems]
-    ['initial_verification.partner', 'verification.verifiers[0].agency']
+    ['initial_verification.partners[0].agency', 'verification.verifiers[0].agency']
     >>> problems[0].message, problems[0].line is not None
     ("unknown agency 'district_police'", True)
     >>> problems[0].hint
@@ -585,7 +604,8 @@ def check_regime_refs(
     for i, n in enumerate(rules.notification):
         need(("notification", i, "agency"), n.agency, agency_ids, "agency")
     need(("initial_verification", "agency"), rules.initial_verification.agency, agency_ids, "agency")
-    need(("initial_verification", "partner"), rules.initial_verification.partner, agency_ids, "agency")
+    for i, p in enumerate(rules.initial_verification.partners):
+        need(("initial_verification", "partners", i, "agency"), p.agency, agency_ids, "agency")
     for i, v in enumerate(rules.verification.verifiers):
         need(("verification", "verifiers", i, "agency"), v.agency, agency_ids, "agency")
     for i, e in enumerate(rules.entitlements):

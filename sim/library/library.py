@@ -374,6 +374,7 @@ def _cross_check(library: Library) -> list[Problem]:
                     "use an id of rulebook/critical-errors.yaml",
                 )
             )
+    problems += _duties_of_agencies_that_exist(library)
     vocabulary = book.vocabulary
     for pid, profile in library.profiles.profiles.items():
         for kind in ("acts", "means", "purposes"):
@@ -440,4 +441,29 @@ def _cross_check(library: Library) -> list[Problem]:
                             "forms.yaml", None, None, f"{where}.options.vocabulary", f"unknown vocabulary {kind!r}", ""
                         )
                     )
+    return problems
+
+
+def _duties_of_agencies_that_exist(library: Library) -> list[Problem]:
+    """A dated duty (a verifier, an initial-verification partner) may name an agency only while it exists."""
+    problems = []
+    agencies = library.agencies.agencies
+    for rules in library.rulebook.regimes:
+        dated = [("verification.verifiers", i, d) for i, d in enumerate(rules.verification.verifiers)]
+        dated += [("initial_verification.partners", i, d) for i, d in enumerate(rules.initial_verification.partners)]
+        for path, i, duty in dated:
+            first = max(filter(None, (duty.from_, rules.effective_from)))
+            last = min(filter(None, (duty.until, rules.effective_to, date.max)))
+            agency = agencies.get(duty.agency)
+            if agency and not (agency.exists_on(first) and agency.exists_on(last)):
+                problems.append(
+                    Problem(
+                        f"rulebook/{rules.id}.yaml",
+                        None,
+                        None,
+                        f"{path}[{i}].agency",
+                        f"{duty.agency!r} does not exist on every day from {first} to {last} (agencies.yaml `exists`)",
+                        "date the duty with from/until, or name the agency that held it",
+                    )
+                )
     return problems

@@ -168,3 +168,28 @@ def test_a_screened_person_with_nothing_to_refer_can_be_answered_at_d10(library)
     assert answered.points[0].points == answered.points[0].max_points
     blank = score(Submission(case=case, decision_points=["D10"]), truth, library)
     assert blank.points[0].points == 0.0
+
+
+# Item 4 — district police were abolished on 1 Mar 2025 [S69]: the 3-day initial step (Law 2011 Art 24.4)
+# names its partner by date, like the 20-day verifier; a dated duty naming an agency that no longer exists
+# is refused when the library is built.
+@pytest.mark.parametrize(
+    "day, partner, status",
+    [(date(2025, 2, 28), "district_police", "confirmed"), (date(2025, 3, 1), "provincial_police", "inferred")],
+)
+def test_the_initial_step_names_the_police_that_existed_on_the_day(library, day, partner, status):
+    a = assess(make_case(day=day), library)
+    assert a.value("verification")["initial"]["partner"] == partner
+    assert _rules(a, "verification")["initial_verification.partner"] == status
+
+
+def test_a_dated_duty_of_an_agency_that_no_longer_exists_is_refused(library):
+    from sim.errors import DataError
+
+    a = library.rulebook.for_regime("A")
+    undated = a.initial_verification.partners[0].model_copy(update={"until": None})
+    changed = a.model_copy(
+        update={"initial_verification": a.initial_verification.model_copy(update={"partners": [undated]})}
+    )
+    with pytest.raises(DataError, match="'district_police' does not exist on every day"):
+        library.with_regime(changed)

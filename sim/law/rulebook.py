@@ -354,6 +354,7 @@ class CriticalError(Strict):
     flagged_when: list[str]
     vi: str
     en: str
+    plain: Bilingual  # what the law requires instead, in one sentence
     basis: Basis
 
 

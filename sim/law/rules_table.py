@@ -103,7 +103,9 @@ def rules_table_md(rulebook: Rulebook) -> str:
     for code in sorted(rulebook.critical_errors, key=lambda c: int(c[1:])):
         error = rulebook.critical_errors[code]
         status = "confirmed" if error.kind == "L" else "practice"
-        lines.append(_row(f"{code} ({error.decision_point})", error, texts, plain=error.vi, status=status))
+        lines.append(
+            _row(f"{code} ({error.decision_point}): {error.vi}", error, texts, plain=error.plain.vi, status=status)
+        )
     return "\n".join(lines) + "\n"
 
 

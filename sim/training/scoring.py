@@ -226,6 +226,7 @@ class _Scorer:
                 (e.vi, e.en),
                 self.in_force(e.basis),
                 "confirmed" if e.kind == "L" else "inferred",
+                e.plain,
             )
 
     def labels(self, kind: str, ids: list[str] | set[str]) -> tuple[str, str]:

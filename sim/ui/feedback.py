@@ -37,7 +37,9 @@ def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: s
     ]
     if report["critical_errors"]:
         items = "".join(
-            f"<li><b>{f['rule']}</b> {html.escape(f[lang])}<br><small>{'; '.join(html.escape(c[lang]) for c in f['basis'])}</small></li>"
+            f"<li><b>{f['rule']}</b> {html.escape(f[lang])}"
+            + (f"<br>{html.escape(f['plain'][lang])}" if f.get("plain") else "")
+            + f"<br><small>{'; '.join(html.escape(c[lang]) for c in f['basis'])}</small></li>"
             for f in report["critical_errors"]
         )
         cap = f"<p><b>{html.escape(report.get('cap_' + lang, ''))}</b></p>" if report.get("capped") else ""

@@ -193,3 +193,17 @@ def test_a_dated_duty_of_an_agency_that_no_longer_exists_is_refused(library):
     )
     with pytest.raises(DataError, match="'district_police' does not exist on every day"):
         library.with_regime(changed)
+
+
+# "What the law requires, in one plain sentence", for every critical error, in both languages.
+def test_every_critical_error_says_what_the_law_requires_in_both_languages(library):
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    for code, error in library.rulebook.critical_errors.items():
+        assert error.plain.vi.endswith(".") and error.plain.en.endswith("."), code
+    case = make_case()
+    refused = Submission(case=case, decision_points=["D1"], answers={"D1": {"receive": "send_to_district"}})
+    report = score(refused, assess(case, library), library).to_dict(library)
+    e01 = report["critical_errors"][0]
+    assert e01["rule"] == "E01" and e01["plain"] == library.rulebook.critical_errors["E01"].plain.model_dump()

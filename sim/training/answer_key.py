@@ -6,6 +6,8 @@ that a lawful answer scores full marks.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sim.cases.case import Case
 from sim.engine.assessment import Assessment
 from sim.training.answers import Action, Answers
@@ -82,7 +84,7 @@ def answer_key(case: Case, truth: Assessment) -> Answers:
             },
             "D6": {
                 "lawful_documents": docs["lawful"],
-                "verification": "needed" if verification["needed"] else "not_needed",
+                "verification": verification_answer(verification),
                 "verifier": verification["verifier"] if verification["needed"] else None,
             },
             "D7": {"measures": protection["measures"], "consent": "with_consent", "if_refused": "record_refusal"},
@@ -121,3 +123,16 @@ def safe_interview(case: Case) -> list[Action]:
             actions.append(Action(question=qid, at_minute=minutes))
             minutes += by_id[qid].minutes
     return actions
+
+
+def verification_answer(verification: dict[str, Any]) -> str:
+    """The lawful D6 choice from the engine's ``verification`` value: request it, not needed, or screened out.
+
+    >>> verification_answer({"needed": True}), verification_answer({"needed": False, "screened_out": True})
+    ('needed', 'screened')
+    >>> verification_answer({"needed": False, "screened_out": False})
+    'not_needed'
+    """
+    if verification["needed"]:
+        return "needed"
+    return "screened" if verification.get("screened_out") else "not_needed"

@@ -65,7 +65,7 @@ class D6Answer(Strict):
     whether the commune issues a victim certificate (it may not)."""
 
     lawful_documents: list[str] = Field(default_factory=list)
-    verification: Literal["needed", "not_needed", "reject_no_papers"] = "needed"
+    verification: Literal["needed", "not_needed", "screened", "reject_no_papers"] = "needed"
     verifier: str | None = None
     commune_certificate: bool = False
 

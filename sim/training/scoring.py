@@ -16,6 +16,7 @@ from sim.law.citations import Citation, in_force_on
 from sim.law.decision_points import DECISION_POINTS
 from sim.law.primitives import Bilingual
 from sim.law.referral import check_referral_plan
+from sim.training.answer_key import verification_answer
 from sim.training.answers import Submission
 
 if TYPE_CHECKING:
@@ -380,9 +381,9 @@ class _Scorer:
         if set(ans.lawful_documents) != set(docs["lawful"]):
             expected = self.labels("documents", docs["lawful"]) if docs["lawful"] else self.msg("no_documents")
             self.lose(ps, "victim_documents", self.msg("documents", expected=expected), "victim_documents")
-        needed = "needed" if verification["needed"] else "not_needed"
+        needed = verification_answer(verification)
         if ans.verification != needed:
-            text = self.msg("verification_needed" if verification["needed"] else "verification_not_needed")
+            text = self.msg(f"verification_{needed}")
             self.lose(ps, "verification.needed", self.msg("verification", expected=text), "verification")
             if ans.verification == "reject_no_papers":
                 self.flag("turned_away_without_papers")

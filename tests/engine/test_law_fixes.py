@@ -207,3 +207,18 @@ def test_every_critical_error_says_what_the_law_requires_in_both_languages(libra
     report = score(refused, assess(case, library), library).to_dict(library)
     e01 = report["critical_errors"][0]
     assert e01["rule"] == "E01" and e01["plain"] == library.rulebook.critical_errors["E01"].plain.model_dump()
+
+
+def test_d6_asks_a_screened_person_to_be_screened_not_verified(library):
+    from sim.training.answer_key import answer_key
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    case = make_case(acts=(), means=(), purposes=(), profile="irregular_migrant")
+    truth = assess(case, library)
+    key = answer_key(case, truth).model_dump()
+    assert key["D6"]["verification"] == "screened" and key["D6"]["verifier"] is None
+    wrong = {**key["D6"], "verification": "needed"}
+    report = score(Submission(case=case, decision_points=["D6"], answers={"D6": wrong}), truth, library)
+    finding = next(f for f in report.points[0].findings if f.rule == "verification.needed")
+    assert "không có dấu hiệu bị mua bán" in finding.message[0]

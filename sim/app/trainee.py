@@ -544,6 +544,17 @@ class CaseSession:
             raise InputError("unknown_decision_point", str(decision_point))
         return form_fields(self.library, decision_point, self.regime)
 
+    def law_in_force(self, lang: str) -> str:
+        """The name of the law in force on the case's date: the date decides the law.
+
+        >>> from sim.app.demo import demo_session
+        >>> demo_session().law_in_force("vi")
+        'Luật Phòng, chống mua bán người số 66/2011/QH12'
+        """
+        rules = self.library.rules_on(self.case.date)
+        law = self.library.rulebook.texts[rules.law]
+        return law.en if lang == "en" else law.vi
+
     def label(self, kind: str, key: str, lang: str) -> str:
         """A label of the case's vocabulary: ``kind`` is "documents", "agencies" or another vocabulary kind.
 

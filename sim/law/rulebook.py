@@ -267,6 +267,7 @@ class RegimeRules(Strict):
     title: Bilingual
     effective_from: date
     effective_to: date | None = None
+    law: str  # text id of the law in force (texts.yaml), named to the trainee beside the case date
     identification: Identification
     screening: Screening
     victim_documents: VictimDocuments
@@ -594,6 +595,8 @@ def check_regime_refs(
         if value not in known:
             problems.append(unknown_id_problem(doc, loc, kind, value, list(known)))
 
+    if rules.law not in text_ids:
+        problems.append(unknown_id_problem(doc, ("law",), "legal text", rules.law, list(text_ids)))
     ident = rules.identification
     for kind in ("acts", "means", "purposes"):
         for i, value in enumerate(getattr(ident, kind)):

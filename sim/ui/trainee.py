@@ -18,7 +18,7 @@ import ipywidgets as widgets
 
 from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee, Workshop
 from sim.errors import SimError
-from sim.ui.i18n import t
+from sim.ui.i18n import day_text, t
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +299,9 @@ class TraineeApp:
         home = html.escape(p.home.commune) if p.home else html.escape(p.country)
         return (
             f"<div class='trove-card'><p class='trove-fictional'>{t('fictional_banner', L)}</p>"
-            f"<h3>{html.escape(p.full_name)} — {t('age_years', L, age=p.age)} — {home}</h3><p>{html.escape(arrival)}</p>{children}"
+            f"<h3>{html.escape(p.full_name)} — {t('age_years', L, age=p.age)} — {home}</h3>"
+            f"<p class='trove-case-date'><b>{html.escape(t('case_date', L, date=day_text(case.date, L), law=s.law_in_force(L)))}</b></p>"
+            f"<p>{html.escape(arrival)}</p>{children}"
             f"<p><b>{t('first_statement', L)}:</b> “{html.escape(case.observable.first_statement.get(L))}”</p>"
             f"<p><b>{t('appearance', L)}:</b> {html.escape(case.observable.appearance.get(L))}</p>"
             f"<p><b>{t('documents', L)}:</b> {html.escape(docs)}</p></div>"
@@ -390,8 +392,11 @@ class TraineeApp:
             if more
             else self._button("back_to_exercises", lambda: self._render(self.show_summary), "primary")
         )
+        dated = t("case_date", L, date=day_text(s.case.date, L), law=s.law_in_force(L))
         self.body.children = [
-            widgets.HTML(report_html(report, s.overrides(), L)),
+            widgets.HTML(
+                f"<p class='trove-case-date'>{html.escape(dated)}</p>" + report_html(report, s.overrides(), L)
+            ),
             widgets.HTML(f"<p>{t('referral_yours', L)}</p>"),
             picture,
             widgets.HTML(answer_key_html(s.answer_key(), {dp: s.form_fields(dp) for dp in s.decision_points}, L)),

@@ -230,6 +230,15 @@ class _Scorer:
                 e.plain,
             )
 
+    def difference(self, kind: str, expected: set[str], given: set[str]) -> tuple[str, str]:
+        """What was missed ("bạn chưa chọn …") and what was ticked without need ("không cần chọn …"), vi and en."""
+        parts = []
+        if expected - given:
+            parts.append(self.msg("missed_items", items=self.labels(kind, sorted(expected - given))))
+        if given - expected:
+            parts.append(self.msg("extra_items", items=self.labels(kind, sorted(given - expected))))
+        return "; ".join(vi for vi, _ in parts), "; ".join(en for _, en in parts)
+
     def labels(self, kind: str, ids: list[str] | set[str]) -> tuple[str, str]:
         vocab = self.book.vocabulary
         if kind == "agencies":
@@ -338,12 +347,16 @@ class _Scorer:
                 continue
             if expected != given:
                 overlap = len(expected & given) / len(expected | given) if expected | given else 1.0
-                key = "signs_means_child" if kind == "means" and not truth["means_required"] else f"signs_{kind}"
-                label = self.labels(kind, expected) if expected else ("—", "—")
+                child = kind == "means" and not truth["means_required"]
+                message = (
+                    self.msg("signs_means_child")
+                    if child
+                    else self.msg(f"signs_{kind}", detail=self.difference(kind, expected, given))
+                )
                 self.lose(
                     ps,
                     f"signs_of_trafficking.{kind}",
-                    self.msg(key, expected=label),
+                    message,
                     "signs_of_trafficking",
                     share=1 - overlap,
                 )
@@ -379,8 +392,8 @@ class _Scorer:
         ans = self.a.D6
         docs, verification = self.truth.value("victim_documents"), self.truth.value("verification")
         if set(ans.lawful_documents) != set(docs["lawful"]):
-            expected = self.labels("documents", docs["lawful"]) if docs["lawful"] else self.msg("no_documents")
-            self.lose(ps, "victim_documents", self.msg("documents", expected=expected), "victim_documents")
+            detail = self.difference("documents", set(docs["lawful"]), set(ans.lawful_documents))
+            self.lose(ps, "victim_documents", self.msg("documents", detail=detail), "victim_documents")
         needed = verification_answer(verification)
         if ans.verification != needed:
             text = self.msg(f"verification_{needed}")

@@ -69,23 +69,42 @@ def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: s
     return "".join(parts)
 
 
-def answer_key_html(key: dict[str, Any], forms: dict[str, list[FormField]], lang: str) -> str:
-    """The correct answers in words, per decision point (``forms``: each decision point's fields)."""
+def _value_text(value: Any, names: dict[str, str]) -> str:
+    if isinstance(value, list):
+        return ", ".join(names.get(v, v) for v in value) or "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return names.get(value, value) if value is not None else "—"
+
+
+def answer_key_html(
+    key: dict[str, Any], forms: dict[str, list[FormField]], lang: str, given: dict[str, dict[str, Any]] | None = None
+) -> str:
+    """The correct answers in words per decision point, each beside the trainee's own where it differs.
+
+    ``forms``: each decision point's fields; ``given``: the trainee's answers (decision point → field → value).
+    """
+    given = given or {}
     rows = []
     for dp, fields in forms.items():
         if not key.get(dp):
             continue
         labels = {f.name: {k: o.get(lang) for k, o in f.options} for f in fields}
         headings = {f.name: f.label_key for f in fields}
+        mine = given.get(dp) or {}
         shown = []
         for name, value in key[dp].items():
             names = labels.get(name, {})
-            if isinstance(value, list):
-                text = ", ".join(names.get(v, v) for v in value) or "—"
-            elif isinstance(value, bool):
-                text = "✓" if value else "✗"
-            else:
-                text = names.get(value, value) if value is not None else "—"
-            shown.append(f"{html.escape(t(headings.get(name, 'f_' + name), lang))}: {html.escape(str(text))}")
+            line = f"{html.escape(t(headings.get(name, 'f_' + name), lang))}: {html.escape(str(_value_text(value, names)))}"
+            yours = mine.get(name)
+            same = (
+                sorted(yours) == sorted(value)
+                if isinstance(value, list) and isinstance(yours, list)
+                else yours == value
+            )
+            if not same:
+                answer = _value_text(yours, names) if dp in given else t("not_answered_short", lang)
+                line += f" <span class='trove-yours'>— {html.escape(t('your_answer', lang, answer=answer))}</span>"
+            shown.append(line)
         rows.append(f"<li><b>{t('dp_' + dp, lang)}</b><br>{'<br>'.join(shown)}</li>")
     return f"<h3>{t('correct_answers', lang)}</h3><ul>{''.join(rows)}</ul>"

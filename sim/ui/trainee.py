@@ -399,7 +399,9 @@ class TraineeApp:
             ),
             widgets.HTML(f"<p>{t('referral_yours', L)}</p>"),
             picture,
-            widgets.HTML(answer_key_html(s.answer_key(), {dp: s.form_fields(dp) for dp in s.decision_points}, L)),
+            widgets.HTML(
+                answer_key_html(s.answer_key(), {dp: s.form_fields(dp) for dp in s.decision_points}, L, s.answers)
+            ),
             nav,
         ]
 

@@ -222,3 +222,23 @@ def test_d6_asks_a_screened_person_to_be_screened_not_verified(library):
     report = score(Submission(case=case, decision_points=["D6"], answers={"D6": wrong}), truth, library)
     finding = next(f for f in report.points[0].findings if f.rule == "verification.needed")
     assert "không có dấu hiệu bị mua bán" in finding.message[0]
+
+
+def test_deductions_say_what_was_missed_and_what_was_ticked_without_need(library):
+    """A missed item reads "bạn chưa chọn …", an extra one "không cần chọn …" (not as if the right ones were missing)."""
+    from sim.training.answer_key import answer_key
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    case = make_case()
+    truth = assess(case, library)
+    key = answer_key(case, truth).model_dump()
+    extra = {**key["D5"], "acts": [*key["D5"]["acts"], "harbour"]}
+    missed = {**key["D5"], "acts": key["D5"]["acts"][:1]}
+    for answer, vi, en in [
+        (extra, "không cần chọn", "there was no need to choose"),
+        (missed, "bạn chưa chọn", "you did not choose"),
+    ]:
+        report = score(Submission(case=case, decision_points=["D5"], answers={"D5": answer}), truth, library)
+        finding = next(f for f in report.points[0].findings if f.rule == "signs_of_trafficking.acts")
+        assert finding.message[0].startswith(f"Hành vi: {vi} ") and finding.message[1].startswith(f"Acts: {en} ")

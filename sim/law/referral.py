@@ -118,6 +118,13 @@ def read_agencies(path: Path) -> AgenciesFile:
     return data
 
 
+# The words that fill an agency's place placeholders when no region names them ("Công an huyện", "district police").
+GENERIC_PLACES = {
+    "vi": {"commune": "xã", "district": "huyện", "province": ""},
+    "en": {"commune": "commune", "district": "district", "province": "provincial"},
+}
+
+
 def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] | None = None) -> nx.MultiDiGraph:
     """The frozen graph of one regime; ``names`` fills ``{commune}``, ``{district}``, ``{province}`` in labels.
 
@@ -130,7 +137,7 @@ def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] 
     regime : str
         ``"A"`` or ``"B"``: only agencies and edges of this regime are kept.
     names : dict, optional
-        Place names for the label placeholders (Vietnamese words ``xã``, ``huyện`` by default).
+        Place names for the label placeholders (default: the generic words of ``GENERIC_PLACES`` per language).
 
     Returns
     -------
@@ -145,14 +152,14 @@ def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] 
     >>> G.nodes["commune_pc"]["vi"], G.number_of_nodes(), nx.is_frozen(G)
     ('UBND xã Phan Rí Cửa', 14, True)
     """
-    fill = {"commune": "xã", "district": "huyện", "province": ""} | dict(names or {})
+    vi_fill, en_fill = GENERIC_PLACES["vi"] | dict(names or {}), GENERIC_PLACES["en"] | dict(names or {})
     G = nx.MultiDiGraph(regime=regime)
     for agency_id, agency in data.agencies.items():
         if regime in agency.regimes:
             G.add_node(
                 agency_id,
-                vi=_tidy(agency.vi.format(**fill)),
-                en=_tidy(agency.en.format(**fill)),
+                vi=_tidy(agency.vi.format(**vi_fill)),
+                en=_tidy(agency.en.format(**en_fill)),
                 level=agency.level,
                 sector=agency.sector,
                 services=tuple(agency.services.get(regime, ())),
@@ -179,8 +186,7 @@ def agency_label(agency: Agency) -> Bilingual:
     'district Labour, Invalids and Social Affairs office'
     """
     return Bilingual(
-        vi=_tidy(agency.vi.format(commune="xã", district="huyện", province="")),
-        en=_tidy(agency.en.format(commune="commune", district="district", province="provincial")),
+        vi=_tidy(agency.vi.format(**GENERIC_PLACES["vi"])), en=_tidy(agency.en.format(**GENERIC_PLACES["en"]))
     )
 
 

@@ -20,3 +20,46 @@ def test_the_trainees_answer_is_shown_beside_the_correct_one_where_it_differs(li
     assert "bạn chọn" not in d4  # same answer: nothing beside it
     assert "chưa trả lời" in answer_key_html(key, forms, "vi", {"D1": given["D1"]}).split("<li>")[2]
     assert "you chose" in answer_key_html(key, forms, "en", given)
+
+
+# Words that give away the other language (short ambiguous ones such as "an" are left out).
+ENGLISH_WORDS = set("the and of to for with not was is are be by from must only should police office department".split())
+VIETNAMESE_WORDS = set("xã huyện tỉnh và của không người cần phải được chưa đã với cho".split())
+
+
+def _words(page: str) -> list[str]:
+    import html
+    import re
+
+    return re.findall(r"[\wÀ-ỹ']+", html.unescape(re.sub("<[^>]+>", " ", page)).lower())
+
+
+def test_feedback_for_every_scenario_keeps_each_language_to_itself(library):
+    """Vietnamese feedback has no English words, English feedback no Vietnamese ones, and neither a source tag."""
+    import re
+
+    from sim.cases.generator import generate_cases
+    from sim.engine.assessment import assess
+    from sim.training.answer_key import answer_key
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+    from sim.ui.feedback import report_html
+
+    for scenario in library.catalog.scenarios().values():
+        dps = list(scenario.decision_points)
+        for case in generate_cases(scenario, library, 3, seed=9):
+            truth = assess(case, library)
+            key = answer_key(case, truth).model_dump()
+            wrong = key | {
+                "D1": {"receive": "send_to_district"},
+                "D5": {**key["D5"], "acts": ["harbour"], "means": [], "purposes": []},
+                "D6": {**key["D6"], "lawful_documents": ["national_id"]},
+                "D10": {"agencies": []},
+            }
+            for answers in ({}, {dp: wrong[dp] for dp in dps}):
+                report = score(Submission(case=case, decision_points=dps, answers=answers), truth, library)
+                data = report.to_dict(library)
+                vi, en = report_html(data, [], "vi"), report_html(data, [], "en")
+                assert not re.search(r"\[[SA]\d+\]", vi + en), scenario.id
+                assert not ENGLISH_WORDS & set(_words(vi)), (scenario.id, ENGLISH_WORDS & set(_words(vi)))
+                assert not VIETNAMESE_WORDS & set(_words(en)), (scenario.id, VIETNAMESE_WORDS & set(_words(en)))

@@ -242,3 +242,18 @@ def test_deductions_say_what_was_missed_and_what_was_ticked_without_need(library
         report = score(Submission(case=case, decision_points=["D5"], answers={"D5": answer}), truth, library)
         finding = next(f for f in report.points[0].findings if f.rule == "signs_of_trafficking.acts")
         assert finding.message[0].startswith(f"Hành vi: {vi} ") and finding.message[1].startswith(f"Acts: {en} ")
+
+
+def test_every_determination_a_trainee_is_scored_on_says_what_the_law_requires(library):
+    """Before each citation, one plain sentence: every determination has a rule with ``plain`` (both languages)."""
+    from sim.cases.generator import generate_cases
+
+    exempt = {"regime", "receive", "victim_documents"}  # receive: E01's plain; documents: one rule per document
+    for scenario in library.catalog.scenarios().values():
+        for case in generate_cases(scenario, library, 3, seed=2):
+            a = assess(case, library)
+            for name, d in a.determinations.items():
+                if name in exempt or not d.rules:
+                    continue
+                plain = next((r.plain for r in d.rules if r.plain), None)
+                assert plain and plain.vi and plain.en, (scenario.id, name)

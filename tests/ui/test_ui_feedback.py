@@ -23,8 +23,24 @@ def test_the_trainees_answer_is_shown_beside_the_correct_one_where_it_differs(li
 
 
 # Words that give away the other language (short ambiguous ones such as "an" are left out).
-ENGLISH_WORDS = set("the and of to for with not was is are be by from must only should police office department".split())
-VIETNAMESE_WORDS = set("xã huyện tỉnh và của không người cần phải được chưa đã với cho".split())
+ENGLISH_WORDS = {"the", "and", "of", "to", "for", "with", "not", "was", "is", "are", "be", "by", "from", "must"}
+ENGLISH_WORDS |= {"only", "should", "police", "office", "department"}
+VIETNAMESE_WORDS = {
+    "xã",
+    "huyện",
+    "tỉnh",
+    "và",
+    "của",
+    "không",
+    "người",
+    "cần",
+    "phải",
+    "được",
+    "chưa",
+    "đã",
+    "với",
+    "cho",
+}
 
 
 def _words(page: str) -> list[str]:

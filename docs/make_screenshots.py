@@ -36,7 +36,7 @@ def main() -> None:
             page.get_by_role("button", name=t("join_button")).click()
             page.get_by_text(t("interview_help")).wait_for(timeout=60_000)
             page.screenshot(path=OUT / "2-case.png")
-            for button in page.locator(".trove-app .widget-vbox button").all()[:3]:
+            for button in page.locator(".trove-questions button").all()[:3]:
                 button.click()
                 page.wait_for_timeout(400)
             page.get_by_text(t("dp_D4"), exact=True).click()
@@ -47,7 +47,8 @@ def main() -> None:
             page.get_by_role("button", name=t("submit")).click()
             page.get_by_role("button", name=t("submit_yes")).click()
             page.locator(".trove-score").wait_for(timeout=60_000)
-            page.screenshot(path=OUT / "4-feedback.png")
+            page.wait_for_timeout(1500)  # the referral picture is drawn after the report
+            page.screenshot(path=OUT / "4-feedback.png", full_page=True)
             tablet = browser.new_page(viewport={"width": 820, "height": 1180})
             tablet.goto(server.url)
             tablet.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)

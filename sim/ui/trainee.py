@@ -233,6 +233,7 @@ class TraineeApp:
         self.clock = widgets.HTML(self._clock_text())
         self.log = widgets.HTML(self._log_html())
         self.questions = widgets.VBox(self._question_buttons())
+        self.questions.add_class("trove-questions")
         interview = widgets.VBox(
             [
                 widgets.HTML(f"<h3>{t('interview', L)}</h3><p><small>{t('interview_help', L)}</small></p>"),

@@ -212,7 +212,7 @@ class Workshop:
         >>> workshop = demo_workshop()
         >>> workshop.warm_up()
         >>> workshop.exercise_ids  # no exercise chosen: every one that loads
-        ['intake-basics', 'protection-referral', 'verification']
+        ['changes-2025', 'intake-basics', 'mixed-assessment', 'protection-referral', 'verification']
         """
         self.library.catalog.valid_exercises()
 

@@ -583,7 +583,7 @@ class CaseSession:
         from sim.drawing.referral import referral_png
         from sim.law.referral import plan_paths
 
-        G = self.library.graph(self.regime)
+        G = self.library.graph_on(self.case.date)
         chosen = (self.answers.get("D10") or {}).get("agencies", [])
         return referral_png(G, title=self._graph_title(lang), lang=lang, highlight=plan_paths(G, chosen), dpi=70)
 
@@ -616,7 +616,11 @@ class CaseSession:
         mine = [s["path"] for s in services.values() if s.get("path")]
         correct = [s["correct_path"] for s in services.values() if s.get("correct_path")]
         return referral_png(
-            self.library.graph(self.regime), title=self._graph_title(lang), lang=lang, highlight=mine, correct=correct
+            self.library.graph_on(self.case.date),
+            title=self._graph_title(lang),
+            lang=lang,
+            highlight=mine,
+            correct=correct,
         )
 
     def _graph_title(self, lang: str) -> str:

@@ -631,7 +631,7 @@ class TrainerDesk:
         truth = assess(case, self.library)
         paths = [p for p in truth.value("referral")["paths"].values() if p]
         title = self.library.messages["graph_title"].get(lang).format(regime=truth.regime)
-        png = referral_png(self.library.graph(truth.regime), title=title, lang=lang, correct=paths, dpi=90)
+        png = referral_png(self.library.graph_on(case.date), title=title, lang=lang, correct=paths, dpi=90)
         return Variant(seed, case, assessment_report(truth, self.library), png)
 
     def label(self, kind: str, key: str, lang: str) -> str:

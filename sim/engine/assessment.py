@@ -95,7 +95,11 @@ class _Uses:
 
     def of(self, rule: str, cited: Any) -> RuleUse:
         """The use of a rulebook entry (anything with ``status`` and ``basis``)."""
-        return self.basis(rule, cited.status, cited.basis, getattr(cited, "plain", None))
+        key = ("rule_use", rule, id(cited), self.day)
+        use = self.memo.get(key)
+        if use is None:
+            use = self.memo[key] = self.basis(rule, cited.status, cited.basis, getattr(cited, "plain", None))
+        return use
 
     def basis(self, rule: str, status: Status, basis: list[Citation], plain: Bilingual | None = None) -> RuleUse:
         """A use with an explicit status and basis (e.g. a critical error's, or the commune's lack of power)."""
@@ -533,7 +537,7 @@ def _referral(
     if any(s in services for s in rules.reintegration.applies_to):
         services.append("support_decision")
     stays = bool(case.truth.wishes_shelter or not case.truth.has_home)
-    kept, routes, facility_only, agencies = _referral_plan(library, rules.regime, tuple(dict.fromkeys(services)), stays)
+    kept, routes, facility_only, agencies = _referral_plan(library, case.date, tuple(dict.fromkeys(services)), stays)
     services = list(kept)
     paths = {s: list(p) if p else None for s, p in routes}
     return Determination(
@@ -561,14 +565,14 @@ def _referral(
 
 
 def _referral_plan(
-    library: Library, regime: str, services: tuple[str, ...], stays: bool
+    library: Library, day: date, services: tuple[str, ...], stays: bool
 ) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...] | None], ...], tuple[str, ...], tuple[str, ...]]:
-    """Services kept, their paths, those left out, and the agencies reached; memoised (cases repeat them)."""
-    key = ("referral_plan", regime, services, stays)
+    """Services kept, their paths in the graph of ``day``, those left out, and the agencies reached; memoised."""
+    key = ("referral_plan", library.graph_on(day), services, stays)
     plan = library.cache.get(key)
     if plan is None:
-        paths = {s: library.service_path(regime, s) for s in services}
-        shelters = library.providers(regime, "shelter")
+        paths = {s: library.service_path_on(day, s) for s in services}
+        shelters = library.providers(library.rules_on(day).regime, "shelter")
         # A service reachable only through a shelter facility is delivered during a stay there: without the
         # person's wish to stay (or no home) it is not referred, since placement must not be forced (E13).
         facility_only = tuple(s for s, p in paths.items() if p and s != "shelter" and p[-1] in shelters and not stays)

@@ -42,6 +42,7 @@ class Agency(Strict):
     services: dict[Regime, list[str]] = Field(default_factory=dict)
     exists: dict[Literal["from", "until"], date] = Field(default_factory=dict)  # e.g. district police until 2025-02-28
     exists_basis: str = ""  # the source of the dates (a reference tag), when there are any
+    services_from: dict[Regime, dict[str, date]] = Field(default_factory=dict)  # services taken on at a date
 
     def exists_on(self, day: date) -> bool:
         """Whether the agency existed on ``day`` (no dates: throughout its regimes).
@@ -63,6 +64,18 @@ class Edge(Cited):
     purpose: str
     deadline: Deadline | None = None
     regimes: list[Regime]
+    in_force: dict[Literal["from", "until"], date] = Field(default_factory=dict)  # a hand-over of a period only
+
+    def in_force_on(self, day: date) -> bool:
+        """Whether the hand-over existed on ``day`` (no dates: throughout its regimes).
+
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> to_province = [e for e in packaged_library().agencies.edges if e.in_force]
+        >>> [(e.to, e.in_force_on(date(2025, 2, 28)), e.in_force_on(date(2025, 3, 1))) for e in to_province]
+        [('provincial_police', False, True)]
+        """
+        return self.in_force.get("from", date.min) <= day <= self.in_force.get("until", date.max)
 
 
 class AgenciesFile(Strict):
@@ -125,8 +138,13 @@ GENERIC_PLACES = {
 }
 
 
-def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] | None = None) -> nx.MultiDiGraph:
+def build_referral_graph(
+    data: AgenciesFile, regime: str, names: dict[str, str] | None = None, *, on: date | None = None
+) -> nx.MultiDiGraph:
     """The frozen graph of one regime; ``names`` fills ``{commune}``, ``{district}``, ``{province}`` in labels.
+
+    With ``on``, the graph of that day: agencies that did not exist then and hand-overs not in force are left
+    out, and services an agency took on by then are added (district police gone from 1 Mar 2025).
 
     Use ``Library.graph``, which builds each graph once; call ``.copy()`` for one you may change.
 
@@ -138,6 +156,8 @@ def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] 
         ``"A"`` or ``"B"``: only agencies and edges of this regime are kept.
     names : dict, optional
         Place names for the label placeholders (default: the generic words of ``GENERIC_PLACES`` per language).
+    on : date, optional
+        The day (default: every agency and hand-over the regime ever had).
 
     Returns
     -------
@@ -155,17 +175,18 @@ def build_referral_graph(data: AgenciesFile, regime: str, names: dict[str, str] 
     vi_fill, en_fill = GENERIC_PLACES["vi"] | dict(names or {}), GENERIC_PLACES["en"] | dict(names or {})
     G = nx.MultiDiGraph(regime=regime)
     for agency_id, agency in data.agencies.items():
-        if regime in agency.regimes:
+        if regime in agency.regimes and (on is None or agency.exists_on(on)):
+            taken_on = [s for s, since in agency.services_from.get(regime, {}).items() if on and since <= on]
             G.add_node(
                 agency_id,
                 vi=_tidy(agency.vi.format(**vi_fill)),
                 en=_tidy(agency.en.format(**en_fill)),
                 level=agency.level,
                 sector=agency.sector,
-                services=tuple(agency.services.get(regime, ())),
+                services=tuple(agency.services.get(regime, ())) + tuple(taken_on),
             )
     for edge in data.edges:
-        if regime in edge.regimes:
+        if regime in edge.regimes and (on is None or edge.in_force_on(on)) and edge.from_ in G and edge.to in G:
             G.add_edge(
                 edge.from_,
                 edge.to,

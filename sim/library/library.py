@@ -179,7 +179,10 @@ class Library:
         >>> lib.rules_on(date(2025, 6, 30)).regime, lib.rules_on(date(2025, 7, 1)).regime
         ('A', 'B')
         """
-        return self.rulebook.for_date(day)
+        rules = self.cache.get(("rules_on", day))
+        if rules is None:
+            rules = self.cache["rules_on", day] = self.rulebook.for_date(day)
+        return rules
 
     def graph(self, regime: str, names: dict[str, str] | None = None) -> nx.MultiDiGraph:
         """The frozen referral graph of a regime (``names`` fills ``{province}`` … in labels), built once.
@@ -206,17 +209,56 @@ class Library:
         return G
 
     def graph_on(self, day: date) -> nx.MultiDiGraph:
-        """The referral graph of the regime in force on ``day``.
+        """The referral graph of ``day``: its regime's agencies and hand-overs that existed then, built once per era.
 
         Examples
         --------
         >>> from sim.library import packaged_library
         >>> lib = packaged_library()
         >>> from datetime import date
-        >>> lib.graph_on(date(2016, 5, 1)) is lib.graph("A"), lib.graph_on(date(2026, 1, 1)) is lib.graph("B")
-        (True, True)
+        >>> "district_police" in lib.graph_on(date(2025, 2, 28)), "district_police" in lib.graph_on(date(2025, 3, 1))
+        (True, False)
+        >>> lib.graph_on(date(2016, 5, 1)) is lib.graph_on(date(2024, 5, 1))  # nothing dated changed between them
+        True
         """
-        return self.graph(self.rules_on(day).regime)
+        G = self.cache.get(("graph_on_day", day))
+        if G is None:
+            regime = self.rules_on(day).regime
+            key = ("graph_on", regime, self._era(regime, day))
+            G = self.cache.get(key)
+            if G is None:
+                G = self.cache[key] = build_referral_graph(self.agencies, regime, on=day)
+            self.cache["graph_on_day", day] = G
+        return G
+
+    def _era(self, regime: str, day: date) -> tuple[bool, ...]:
+        """Which dated agencies, hand-overs and services are in force on ``day``: days with the same era share a graph."""
+        key = ("era", regime, day)
+        era = self.cache.get(key)
+        if era is None:
+            agencies = self.agencies.agencies.values()
+            era = self.cache[key] = (
+                tuple(a.exists_on(day) for a in agencies if a.exists)
+                + tuple(e.in_force_on(day) for e in self.agencies.edges if e.in_force)
+                + tuple(since <= day for a in agencies for s in a.services_from.values() for since in s.values())
+            )
+        return era
+
+    def service_path_on(self, day: date, service: str) -> tuple[str, ...] | None:
+        """The shortest referral path to the nearest provider of ``service`` in the graph of ``day``, memoised.
+
+        >>> from datetime import date
+        >>> from sim.library import packaged_library
+        >>> lib = packaged_library()
+        >>> lib.service_path_on(date(2025, 2, 28), "verification")[-1], lib.service_path_on(date(2025, 3, 1), "verification")[-1]
+        ('district_police', 'provincial_police')
+        """
+        G = self.graph_on(day)
+        key = ("service_path_on", G, service)  # a graph per era: days of one era share the answer
+        if key not in self.cache:
+            path = service_path(G, service)
+            self.cache[key] = tuple(path) if path else None
+        return self.cache[key]
 
     def service_path(self, regime: str, service: str) -> tuple[str, ...] | None:
         """The shortest referral path from the commune to the nearest provider of ``service``, memoised.

@@ -156,7 +156,7 @@ class _Scorer:
     def __init__(self, submission: Submission, truth: Assessment, library: Library):
         self.s, self.truth, self.library = submission, truth, library
         self.book, self.rubric = library.rulebook, library.rubric
-        self.graph = library.graph(truth.regime)
+        self.graph = library.graph_on(submission.case.date)  # the agencies that existed on the case date
         self.case = submission.case
         self.a = submission.answers
         self.texts = library.feedback

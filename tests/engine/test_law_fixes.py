@@ -257,3 +257,13 @@ def test_every_determination_a_trainee_is_scored_on_says_what_the_law_requires(l
                     continue
                 plain = next((r.plain for r in d.rules if r.plain), None)
                 assert plain and plain.vi and plain.en, (scenario.id, name)
+
+
+# Item 4, the referral graph: from 1 Mar 2025 the district police are gone from the graph too, so the
+# referral plan (D10) sends verification to the provincial police, as D6 does.
+def test_the_referral_plan_after_1_march_2025_verifies_with_the_provincial_police(library):
+    before = assess(make_case(day=date(2025, 2, 28)), library).value("referral")["paths"]["verification"]
+    after = assess(make_case(day=date(2025, 3, 1)), library).value("referral")["paths"]["verification"]
+    assert before[-1] == "district_police" and after[-1] == "provincial_police"
+    a = assess(make_case(day=date(2025, 3, 1)), library)
+    assert a.value("verification")["verifier"] == after[-1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -100,6 +101,18 @@ MIGRATIONS: list[list[str]] = [
 ]
 
 
+def name_key(name: str) -> str:
+    """A name as resume-by-name compares it: Unicode NFC, case-folded (Vietnamese letters too), spaces collapsed.
+
+    >>> name_key("  TRẦN   Thị  Lan ") == name_key("trần thị lan")
+    True
+    >>> import unicodedata
+    >>> name_key(unicodedata.normalize("NFD", "Trần")) == name_key("trần")  # a phone keyboard may send NFD
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
 class SQLiteStore:
     """The results store in one SQLite file (the embedded default).
 
@@ -128,6 +141,7 @@ class SQLiteStore:
             ) from None
         try:
             con.row_factory = sqlite3.Row
+            con.create_function("name_key", 1, name_key, deterministic=True)
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA foreign_keys=ON")
             con.execute("PRAGMA busy_timeout=30000")
@@ -233,16 +247,15 @@ class SQLiteStore:
         for _ in range(20):
             code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(6))
             trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code)
-            try:
-                with self.transaction() as con:
-                    con.execute(
-                        "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) "
-                        "VALUES (?,?,?,?,?,?,?)",
-                        (trainee.id, workshop_id, full_name, commune, role, code, now()),
-                    )
-                return trainee
-            except sqlite3.IntegrityError:
-                continue  # resume code collision: draw another
+            with self.transaction() as con:
+                if con.execute("SELECT 1 FROM trainees WHERE resume_code=?", (code,)).fetchone():
+                    continue  # resume code collision: draw another (checked in the same write transaction)
+                con.execute(
+                    "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) "
+                    "VALUES (?,?,?,?,?,?,?)",
+                    (trainee.id, workshop_id, full_name, commune, role, code, now()),
+                )
+            return trainee
         raise StoreError("could not allocate a resume code; try again")
 
     def trainee_by_code(self, resume_code: str) -> Trainee | None:
@@ -252,11 +265,11 @@ class SQLiteStore:
         return None if row is None else _trainee(row)
 
     def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:
-        """The workshop's trainees with this name (trimmed; SQLite's ``lower`` folds ASCII letters only)."""
+        """The workshop's trainees with this name, compared as ``name_key`` does (case, spaces, Unicode form)."""
         with self.connect() as con:
             rows = con.execute(
-                "SELECT * FROM trainees WHERE workshop_id=? AND lower(full_name)=lower(?)",
-                (workshop_id, full_name.strip()),
+                "SELECT * FROM trainees WHERE workshop_id=? AND name_key(full_name)=?",
+                (workshop_id, name_key(full_name)),
             ).fetchall()
         return [_trainee(r) for r in rows]
 

@@ -172,9 +172,10 @@ class ResultsStore(Protocol):
         ...
 
     def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:
-        """The workshop's trainees with this full name, surrounding spaces and letter case ignored; may be empty.
+        """The workshop's trainees with this full name, compared by ``sqlite_store.name_key``; may be empty.
 
-        ``SQLiteStore`` ignores the case of ASCII letters only (``TRẦN`` does not match ``Trần``).
+        Case (Vietnamese letters too: ``TRẦN`` matches ``Trần``), runs of spaces and the Unicode form (NFC/NFD)
+        are ignored; every store must compare the same way.
         """
         ...
 

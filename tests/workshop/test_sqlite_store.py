@@ -145,3 +145,26 @@ def test_workshops_trainees_and_resume_codes(tmp_path):
     assert store.trainees_by_name("w", "lê thị lan") == [trainee] and store.trainees("w") == [trainee]
     store.set_exercises("w", ["verification"])
     assert store.workshop("w")["exercises"] == ["verification"]
+
+
+def test_resume_by_name_folds_vietnamese_letters_spaces_and_unicode_form(tmp_path):
+    import unicodedata
+
+    store = open_store(tmp_path / "r.sqlite")
+    store.ensure_workshop("w", "W", None, [])
+    trainee = store.add_trainee("w", "Trần Thị Lan", "xã Phan Sơn", "commune_pc")
+    for typed in ("TRẦN THỊ LAN", "  trần   thị lan ", unicodedata.normalize("NFD", "Trần Thị Lan")):
+        assert store.trainees_by_name("w", typed) == [trainee], typed
+    assert store.trainees_by_name("w", "Trần Thị Lâm") == []
+
+
+def test_a_resume_code_collision_draws_another_code(tmp_path, monkeypatch):
+    import secrets
+
+    store = open_store(tmp_path / "r.sqlite")
+    store.ensure_workshop("w", "W", None, [])
+    draws = iter("AAAAAA" + "AAAAAA" + "BBBBBB")  # the second trainee's first draw collides with the first's
+    monkeypatch.setattr(secrets, "choice", lambda alphabet: next(draws))
+    first = store.add_trainee("w", "Lê Thị Lan", "xã Phan Sơn", "commune_pc")
+    second = store.add_trainee("w", "Lê Thị Mai", "xã Phan Sơn", "commune_pc")
+    assert (first.resume_code, second.resume_code) == ("AAAAAA", "BBBBBB")

@@ -105,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="export workshop results as CSV or XLSX (one sheet per exercise + item statistics)"
     )
     export.add_argument("--out", required=True, help="results.csv or results.xlsx")
-    export.add_argument("--workshop", help="workshop id (default: the only one in the file, or 'default')")
+    export.add_argument(
+        "--workshop", help="workshop id (default: the only one in the file; required when it holds several)"
+    )
     export.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
     export.set_defaults(run=cmd_export)
 

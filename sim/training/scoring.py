@@ -272,6 +272,8 @@ class _Scorer:
             self.lose(ps, "intake.officer_writes", self.msg("officer_writes"), "intake")
             if any(p.age < 18 for p in self.case.persons if p.id in truth["officer_writes_for"]):
                 self.flag("child_statement_not_written")
+        if not truth["officer_writes_for"] and ans.statement == "officer_writes":
+            self.lose(ps, "intake.person_writes", self.msg("person_writes"), "intake")
 
     def d3(self, ps: PointScore) -> None:
         ans, truth = self.a.D3, self.truth.value("immediate_support")

@@ -267,3 +267,19 @@ def test_the_referral_plan_after_1_march_2025_verifies_with_the_provincial_polic
     assert before[-1] == "district_police" and after[-1] == "provincial_police"
     a = assess(make_case(day=date(2025, 3, 1)), library)
     assert a.value("verification")["verifier"] == after[-1]
+
+
+def test_an_adult_who_can_write_makes_their_own_declaration(library):
+    """The key says "person writes"; writing it for them costs a little, so the key and the score agree."""
+    from sim.training.answer_key import answer_key
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    case = make_case(age=30, can_write=True)
+    truth = assess(case, library)
+    key = answer_key(case, truth).model_dump()["D2"]
+    assert key["statement"] == "person_writes"
+    for statement, full in (("person_writes", True), ("officer_writes", False)):
+        answer = {"D2": {**key, "statement": statement}}
+        d2 = score(Submission(case=case, decision_points=["D2"], answers=answer), truth, library).points[0]
+        assert (d2.points == d2.max_points) is full

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from sim.ui.i18n import t
+from sim.ui.i18n import number, t
 
 if TYPE_CHECKING:
     from sim.training.forms import FormField
@@ -25,7 +25,7 @@ def _finding(f: dict[str, Any], lang: str) -> str:
         if f["status"] == "confirmed"
         else f" <i>({t('status_label', lang, status=t(STATUS_KEYS[f['status']], lang))})</i>"
     )
-    lost = f" — {t('feedback_lost', lang, points=f['lost'])}" if f["lost"] else ""
+    lost = f" — {t('feedback_lost', lang, points=number(f['lost'], lang))}" if f["lost"] else ""
     plain = f"<br>{html.escape(f['plain'][lang])}" if f.get("plain") else ""
     return f"<li>{html.escape(f[lang])}{lost}{plain}<br><small>{cites}{status}</small></li>"
 
@@ -33,7 +33,7 @@ def _finding(f: dict[str, Any], lang: str) -> str:
 def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: str) -> str:
     """Score, critical errors in red at the top, each decision point with what was lost and why, deadlines."""
     parts = [
-        f"<h2 class='trove-score'>{t('score', lang, total=round(report['total'], 1), max=report['max_points'], percent=report['percent'])}</h2>"
+        f"<h2 class='trove-score'>{t('score', lang, total=number(report['total'], lang), max=number(report['max_points'], lang), percent=number(report['percent'], lang))}</h2>"
     ]
     if report["critical_errors"]:
         items = "".join(
@@ -52,7 +52,7 @@ def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: s
         title = t(f"dp_{point['decision_point']}", lang)
         body = "".join(_finding(f, lang) for f in point["findings"]) or f"<li>{t('feedback_full', lang)}</li>"
         parts.append(
-            f"<details open><summary><b>{title}</b>: {point['points']}/{point['max_points']}</summary><ul>{body}</ul></details>"
+            f"<details open><summary><b>{title}</b>: {number(point['points'], lang)}/{number(point['max_points'], lang)}</summary><ul>{body}</ul></details>"
         )
     rows = []
     for e in report["timeline"]:

@@ -35,3 +35,13 @@ def day_text(day: date, lang: str = "vi") -> str:
     if lang == "en":
         return f"{day.day} {day:%B} {day.year}"
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def number(value: float, lang: str = "vi") -> str:
+    """A score as people write it: at most two decimals, no trailing zeros, a decimal comma in Vietnamese.
+
+    >>> number(40.0), number(10.65), number(0.45, "en"), number(12.125)
+    ('40', '10,65', '0.45', '12,12')
+    """
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang != "en" else text

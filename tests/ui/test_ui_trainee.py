@@ -101,7 +101,7 @@ def test_widgets_drive_a_whole_case(app):
                 w.value = value
     assert set(session.answers) == set(app.forms) == set(app.active)
     app._submit()
-    assert app.screen.__name__ == "show_feedback" and "100.0%" in app.body.children[0].value
+    assert app.screen.__name__ == "show_feedback" and "(100%)" in app.body.children[0].value
     day = session.case.date
     dated = f"Ngày tiếp nhận: {day.day:02d}/{day.month:02d}/{day.year}. Luật áp dụng: {session.law_in_force('vi')}."
     assert dated in app.body.children[0].value  # the date decides the law: shown with the feedback

@@ -37,7 +37,7 @@ def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: s
     ]
     if report["critical_errors"]:
         items = "".join(
-            f"<li><b>{f['rule']}</b> {html.escape(f[lang])}"
+            f"<li><b>{html.escape(f[lang])}</b>"  # the code (E01…) is for trainers' debriefs, not trainee text
             + (f"<br>{html.escape(f['plain'][lang])}" if f.get("plain") else "")
             + f"<br><small>{'; '.join(html.escape(c[lang]) for c in f['basis'])}</small></li>"
             for f in report["critical_errors"]

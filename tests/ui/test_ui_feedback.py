@@ -79,3 +79,16 @@ def test_feedback_for_every_scenario_keeps_each_language_to_itself(library):
                 assert not re.search(r"\[[SA]\d+\]", vi + en), scenario.id
                 assert not ENGLISH_WORDS & set(_words(vi)), (scenario.id, ENGLISH_WORDS & set(_words(vi)))
                 assert not VIETNAMESE_WORDS & set(_words(en)), (scenario.id, VIETNAMESE_WORDS & set(_words(en)))
+
+
+def test_trainee_feedback_names_a_critical_error_in_words_not_by_its_code(library):
+    from sim.engine.assessment import assess
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+    from sim.ui.feedback import report_html
+    from tests.conftest import make_case
+
+    case = make_case()
+    refused = Submission(case=case, decision_points=["D1"], answers={"D1": {"receive": "send_to_district"}})
+    page = report_html(score(refused, assess(case, library), library).to_dict(library), [], "vi")
+    assert library.rulebook.critical_errors["E01"].vi.split('"')[0] in page and "E01" not in page

@@ -98,7 +98,7 @@ class _Uses:
         key = ("rule_use", rule, id(cited), self.day)
         use = self.memo.get(key)
         if use is None:
-            use = self.memo[key] = self.basis(rule, cited.status, cited.basis, getattr(cited, "plain", None))
+            use = self.memo[key] = self._build(rule, cited.status, cited.basis, getattr(cited, "plain", None))
         return use
 
     def basis(self, rule: str, status: Status, basis: list[Citation], plain: Bilingual | None = None) -> RuleUse:
@@ -106,9 +106,11 @@ class _Uses:
         key = ("rule_use", rule, id(basis), self.day)
         use = self.memo.get(key)
         if use is None:
-            cited = list(in_force_on(basis, self.texts, self.day))
-            use = self.memo[key] = RuleUse(rule=rule, status=status, basis=cited, plain=plain)
+            use = self.memo[key] = self._build(rule, status, basis, plain)
         return use
+
+    def _build(self, rule: str, status: Status, basis: list[Citation], plain: Bilingual | None) -> RuleUse:
+        return RuleUse(rule=rule, status=status, basis=list(in_force_on(basis, self.texts, self.day)), plain=plain)
 
 
 def age_when_trafficked(person: Person, months_away: int) -> int:

@@ -309,10 +309,7 @@ class RegimeRules(Strict):
         >>> a.verifier_on(date(2025, 2, 28)).agency, a.verifier_on(date(2025, 3, 1)).agency
         ('district_police', 'provincial_police')
         """
-        for verifier in self.verification.verifiers:
-            if verifier.applies_on(day):
-                return verifier
-        raise SimError(f"{self.id}: no verifier applies on {day.isoformat()} (check the verifiers' from/until dates)")
+        return self._holder_on(self.verification.verifiers, day, "verifier")
 
     def partner_on(self, day: date) -> DatedDuty:
         """The initial verification's partner on ``day`` (district police until 28 Feb 2025 under Regime A).
@@ -323,10 +320,14 @@ class RegimeRules(Strict):
         >>> a.partner_on(date(2025, 2, 28)).agency, a.partner_on(date(2025, 3, 1)).agency
         ('district_police', 'provincial_police')
         """
-        for partner in self.initial_verification.partners:
-            if partner.applies_on(day):
-                return partner
-        raise SimError(f"{self.id}: no initial-verification partner on {day.isoformat()} (check from/until dates)")
+        return self._holder_on(self.initial_verification.partners, day, "initial-verification partner")
+
+    def _holder_on(self, duties: list[DatedDuty], day: date, what: str) -> DatedDuty:
+        """The dated duty (verifier, partner) that applies on ``day``; a clear error when none does."""
+        for duty in duties:
+            if duty.applies_on(day):
+                return duty
+        raise SimError(f"{self.id}: no {what} applies on {day.isoformat()} (check the from/until dates)")
 
 
 RiskCondition = Literal[

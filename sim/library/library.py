@@ -224,25 +224,21 @@ class Library:
         G = self.cache.get(("graph_on_day", day))
         if G is None:
             regime = self.rules_on(day).regime
-            key = ("graph_on", regime, self._era(regime, day))
+            key = ("graph_on", regime, self._era(day))
             G = self.cache.get(key)
             if G is None:
                 G = self.cache[key] = build_referral_graph(self.agencies, regime, on=day)
             self.cache["graph_on_day", day] = G
         return G
 
-    def _era(self, regime: str, day: date) -> tuple[bool, ...]:
+    def _era(self, day: date) -> tuple[bool, ...]:
         """Which dated agencies, hand-overs and services are in force on ``day``: days with the same era share a graph."""
-        key = ("era", regime, day)
-        era = self.cache.get(key)
-        if era is None:
-            agencies = self.agencies.agencies.values()
-            era = self.cache[key] = (
-                tuple(a.exists_on(day) for a in agencies if a.exists)
-                + tuple(e.in_force_on(day) for e in self.agencies.edges if e.in_force)
-                + tuple(since <= day for a in agencies for s in a.services_from.values() for since in s.values())
-            )
-        return era
+        agencies = self.agencies.agencies.values()
+        return (
+            tuple(a.exists_on(day) for a in agencies if a.exists)
+            + tuple(e.in_force_on(day) for e in self.agencies.edges if e.in_force)
+            + tuple(since <= day for a in agencies for s in a.services_from.values() for since in s.values())
+        )
 
     def service_path_on(self, day: date, service: str) -> tuple[str, ...] | None:
         """The shortest referral path to the nearest provider of ``service`` in the graph of ``day``, memoised.
@@ -257,24 +253,6 @@ class Library:
         key = ("service_path_on", G, service)  # a graph per era: days of one era share the answer
         if key not in self.cache:
             path = service_path(G, service)
-            self.cache[key] = tuple(path) if path else None
-        return self.cache[key]
-
-    def service_path(self, regime: str, service: str) -> tuple[str, ...] | None:
-        """The shortest referral path from the commune to the nearest provider of ``service``, memoised.
-
-        Examples
-        --------
-        >>> from sim.library import packaged_library
-        >>> lib = packaged_library()
-        >>> lib.service_path("A", "shelter")
-        ('commune_pc', 'district_labour_office', 'social_assistance_facility')
-        >>> lib.service_path("B", "shelter")
-        ('commune_pc', 'provincial_health_dept', 'social_assistance_facility')
-        """
-        key = ("service_path", regime, service)
-        if key not in self.cache:
-            path = service_path(self.graph(regime), service)
             self.cache[key] = tuple(path) if path else None
         return self.cache[key]
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from sim.law.referral import (
@@ -24,7 +26,8 @@ def test_notification_and_verification_chain(library, regime, notified, verifier
     G = library.graph(regime)
     assert notified_agencies(G) == notified
     assert service_path(G, "verification") == ["commune_pc", notified[0], verifier]
-    assert library.service_path(regime, "verification") == ("commune_pc", notified[0], verifier)
+    day = date(2016, 5, 1) if regime == "A" else date(2026, 1, 1)
+    assert library.service_path_on(day, "verification") == ("commune_pc", notified[0], verifier)
 
 
 def test_district_level_exists_only_in_regime_a(library):

@@ -18,7 +18,9 @@ STATUS_KEYS = {
 }
 
 
-def _finding(f: dict[str, Any], lang: str) -> str:
+def _finding(f: dict[str, Any], lang: str, *, headline: bool = False) -> str:
+    """One point lost or one critical error (``headline``: in bold): what happened, the plain rule, the citations."""
+    what = f"<b>{html.escape(f[lang])}</b>" if headline else html.escape(f[lang])
     cites = "; ".join(html.escape(c[lang]) for c in f["basis"])
     status = (
         ""
@@ -27,7 +29,7 @@ def _finding(f: dict[str, Any], lang: str) -> str:
     )
     lost = f" — {t('feedback_lost', lang, points=number(f['lost'], lang))}" if f["lost"] else ""
     plain = f"<br>{html.escape(f['plain'][lang])}" if f.get("plain") else ""
-    return f"<li>{html.escape(f[lang])}{lost}{plain}<br><small>{cites}{status}</small></li>"
+    return f"<li>{what}{lost}{plain}<br><small>{cites}{status}</small></li>"
 
 
 def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: str) -> str:
@@ -36,12 +38,8 @@ def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: s
         f"<h2 class='trove-score'>{t('score', lang, total=number(report['total'], lang), max=number(report['max_points'], lang), percent=number(report['percent'], lang))}</h2>"
     ]
     if report["critical_errors"]:
-        items = "".join(
-            f"<li><b>{html.escape(f[lang])}</b>"  # the code (E01…) is for trainers' debriefs, not trainee text
-            + (f"<br>{html.escape(f['plain'][lang])}" if f.get("plain") else "")
-            + f"<br><small>{'; '.join(html.escape(c[lang]) for c in f['basis'])}</small></li>"
-            for f in report["critical_errors"]
-        )
+        # named in words: the code (E01…) is for trainers' debriefs, not trainee text
+        items = "".join(_finding(f, lang, headline=True) for f in report["critical_errors"])
         cap = f"<p><b>{html.escape(report.get('cap_' + lang, ''))}</b></p>" if report.get("capped") else ""
         parts.append(f"<div class='trove-critical'><h3>{t('critical_errors', lang)}</h3>{cap}<ul>{items}</ul></div>")
     for comment in overrides:

@@ -243,8 +243,9 @@ class _Scorer:
         vocab = self.book.vocabulary
         if kind == "agencies":
             G = self.graph
-            vi = [G.nodes[i]["vi"] if i in G else i for i in ids]
-            en = [G.nodes[i]["en"] if i in G else i for i in ids]
+            # An agency that did not exist on the case date is named generically (it is not in that day's graph).
+            names = [G.nodes[i] if i in G else self.library.agency_label(i).model_dump() for i in ids]
+            vi, en = [n["vi"] for n in names], [n["en"] for n in names]
         elif kind == "needs":
             needs = self.library.needs
             vi, en = [needs[i].vi for i in ids], [needs[i].en for i in ids]
@@ -322,7 +323,7 @@ class _Scorer:
             )
             if not chosen:
                 self.flag("nobody_notified")
-        wrong_regime = chosen & set(self.rubric.notification_confusions) - expected
+        wrong_regime = chosen & self._confused_on_date() - expected
         if wrong_regime:
             self.lose(
                 ps,
@@ -340,6 +341,16 @@ class _Scorer:
                 "notification",
             )
             self.flag("notified_late")
+
+    def _confused_on_date(self) -> set[str]:
+        """The often-confused bodies that are wrong to notify on the case date (E20).
+
+        A body is wrong when it did not exist that day (the district police after 28/02/2025, the district
+        Labour office after 30/06/2025) or is the body to notify under another regime (the provincial health
+        department in a 2016 case). A body that existed and belongs to the same regime is not a regime error.
+        """
+        other_regimes = {n.agency for r in self.book.regimes if r.regime != self.truth.regime for n in r.notification}
+        return {a for a in self.rubric.notification_confusions if a not in self.graph or a in other_regimes}
 
     def d5(self, ps: PointScore) -> None:
         ans, truth = self.a.D5, self.truth.value("signs_of_trafficking")
@@ -406,7 +417,11 @@ class _Scorer:
             self.lose(
                 ps,
                 "verification.verifier",
-                self.msg("verifier", expected=self.labels("agencies", [verification["verifier"]])),
+                self.msg(
+                    "verifier" if ans.verifier else "verifier_missing",
+                    expected=self.labels("agencies", [verification["verifier"]]),
+                    given=self.labels("agencies", [ans.verifier] if ans.verifier else []),
+                ),
                 "verification",
             )
         if ans.commune_certificate:

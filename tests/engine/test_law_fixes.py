@@ -283,3 +283,44 @@ def test_an_adult_who_can_write_makes_their_own_declaration(library):
         answer = {"D2": {**key, "statement": statement}}
         d2 = score(Submission(case=case, decision_points=["D2"], answers=answer), truth, library).points[0]
         assert (d2.points == d2.max_points) is full
+
+
+# Trial finding: on 28/02/2025 the district police still existed, so notifying them beside the Labour office is
+# no wrong-regime error (E20); from 01/03/2025 they no longer existed, and in a 2016 case the health department
+# is the body of the other law.
+@pytest.mark.parametrize(
+    "day, also_notified, wrong",
+    [
+        (date(2025, 2, 28), "district_police", False),
+        (date(2025, 3, 1), "district_police", True),
+        (date(2016, 9, 12), "provincial_health_dept", True),
+        (date(2016, 9, 12), "provincial_labour_dept", False),
+        (date(2026, 3, 2), "district_labour_office", True),
+    ],
+)
+def test_the_wrong_regime_error_judges_each_body_by_the_case_date(library, day, also_notified, wrong):
+    from sim.training.answer_key import answer_key
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    case = make_case(day=day)
+    truth = assess(case, library)
+    d4 = answer_key(case, truth).model_dump()["D4"]
+    answer = {**d4, "agencies": [*d4["agencies"], also_notified]}
+    report = score(Submission(case=case, decision_points=["D4"], answers={"D4": answer}), truth, library)
+    assert ("E20" in [e.rule for e in report.critical_errors]) is wrong
+
+
+def test_a_wrong_verifier_is_named_as_the_trainee_s_choice_beside_the_right_one(library):
+    """Trial finding: "Cơ quan xác minh: Công an tỉnh" read as if the right body were the mistake."""
+    from sim.training.answer_key import answer_key
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    case = make_case(day=date(2025, 3, 1))
+    truth = assess(case, library)
+    d6 = {**answer_key(case, truth).model_dump()["D6"], "verifier": "district_police"}
+    report = score(Submission(case=case, decision_points=["D6"], answers={"D6": d6}), truth, library)
+    finding = next(f for f in report.points[0].findings if f.rule == "verification.verifier")
+    assert finding.message[0].startswith("Cơ quan xác minh đúng là Công an tỉnh")
+    assert "bạn chọn Công an huyện" in finding.message[0], finding.message

@@ -17,7 +17,13 @@ CASE_SCHEMA_VERSION = 1
 Sex = Literal["female", "male"]
 Household = Literal["poor", "near_poor", "not_poor", "unknown"]
 EntryRoute = Literal[
-    "self_report", "border_guard_handover", "official_repatriation", "via_mission", "rescued", "brought_by_police"
+    "self_report",
+    "border_guard_handover",
+    "official_repatriation",
+    "via_mission",
+    "deported",
+    "rescued",
+    "brought_by_police",
 ]
 Threat = Literal["to_person", "to_relatives"]
 
@@ -54,30 +60,46 @@ class Person(Strict):
 
 
 class Document(Strict):
-    """A paper the person carries: its kind (a rulebook document id) and an optional note."""
+    """A paper the person carries: its kind (a rulebook document id), when it was issued, and an optional note.
+
+    ``issued`` matters for a victim document: the application for reintegration support must be made within
+    a number of months of certification (12 under Decree 09/2013 Art 23).
+    """
 
     kind: str
+    issued: date | None = None
     note: Bilingual | None = None
 
 
 class Truth(Strict):
-    """What really happened. Hidden from the trainee until revealed or until feedback."""
+    """What really happened. Hidden from the trainee until revealed or until feedback.
+
+    ``acts``, ``means`` and ``purposes`` are ``null`` when *unknown* (not asked, not told: no story on
+    file) and ``[]`` when known to be absent; the engine never reads unknown as "no signs".
+    ``age_at_start`` is the age when the trafficking began (default: estimated from ``age`` and
+    ``months_away``). ``parent_suspected``: a parent is suspected of selling the child, which triggers
+    the child-at-risk duties. ``asks_for_support``: whether the person wants victim support (it is
+    given on request; the officer still tells them of it).
+    """
 
     profile: str
-    acts: list[str] = Field(default_factory=list)
-    means: list[str] = Field(default_factory=list)
-    purposes: list[str] = Field(default_factory=list)
+    acts: list[str] | None = Field(default_factory=list)
+    means: list[str] | None = Field(default_factory=list)
+    purposes: list[str] | None = Field(default_factory=list)
     destination: str = "domestic"
     months_away: int = Field(default=0, ge=0)
+    age_at_start: int | None = Field(default=None, ge=0, le=100)
     recruiter: str = "stranger"
     threats: list[Threat] = Field(default_factory=list)
     trafficker_nearby: bool = False
     family_suspected: bool = False
+    parent_suspected: bool = False
     child_at_serious_risk: bool = False
     needs: list[str] = Field(default_factory=list)
     wishes_shelter: bool = False
     has_home: bool = True
     refuses_protection: bool = False
+    asks_for_support: bool = True
     story: Bilingual
 
 
@@ -99,7 +121,7 @@ class Observable(Strict):
     first_statement: Bilingual
     appearance: Bilingual
     documents: list[Document] = Field(default_factory=list)
-    brought_by: str | None = None
+    brought_by: str | None = None  # an agency id (agencies.yaml), e.g. a Vietnamese mission abroad
 
 
 class Case(Strict):
@@ -139,6 +161,16 @@ class Case(Strict):
         ids = [p.id for p in self.persons]
         if len(set(ids)) != len(ids):
             raise ValueError("person ids must be unique")
+        late = [d.kind for d in self.observable.documents if d.issued and d.issued > self.date]
+        if late:
+            raise ValueError(
+                f"documents issued after the case date: {', '.join(late)} (issued must be on or before date)"
+            )
+        started = self.truth.age_at_start
+        if started is not None and started > self.primary.age:
+            raise ValueError(f"truth.age_at_start {started} is above the person's age {self.primary.age}")
+        if self.truth.parent_suspected and not self.truth.family_suspected:
+            raise ValueError("truth.parent_suspected needs truth.family_suspected: true (a parent is family)")
         return self
 
     @property

@@ -53,7 +53,7 @@ def check_paths(paths: list[Path], library: Library) -> tuple[list[Problem], int
     >>> from sim.library import packaged_library
     >>> lib = packaged_library()
     >>> check_paths([lib.catalog.scenario_dir, lib.catalog.exercise_dir], lib)
-    ([], 33)
+    ([], 41)
     >>> problems, read = check_paths([lib.catalog.scenario_dir / "no-such.yaml"], lib)
     >>> read, problems[0].message
     (0, 'no such file or folder')

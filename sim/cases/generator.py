@@ -25,7 +25,7 @@ from sim.cases.profiles import BankQuestion, Generation, Profile, ProfilesFile
 from sim.cases.regions import Commune, RegionPack
 from sim.cases.scenario import Scenario
 from sim.errors import SeedError
-from sim.law.primitives import Bilingual
+from sim.law.primitives import Bilingual, add_months
 
 if TYPE_CHECKING:
     from sim.library import Library
@@ -212,7 +212,10 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
         entry_route = "self_report"
     threats = pick("threats", lambda: _draw_threats(rnd, profile.threat, g.threats), lambda: [])
     nearby = pick("trafficker_nearby", lambda: rnd.random() < profile.trafficker_nearby, lambda: False)
-    family_suspected = pick("family_suspected", lambda: rnd.random() < profile.family_suspected, lambda: False)
+    parent_suspected = bool(fixed.parent_suspected)
+    family_suspected = parent_suspected or pick(
+        "family_suspected", lambda: rnd.random() < profile.family_suspected, lambda: False
+    )
     at_risk = (
         pick("child_at_serious_risk", lambda: rnd.random() < profile.child_at_serious_risk, lambda: False)
         if age < 18
@@ -238,6 +241,14 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
     acts = rnd.choice(profile.acts) if scenario.is_random("profile") else profile.acts[0]
     means = rnd.choice(profile.means) if scenario.is_random("profile") else profile.means[0]
     purposes = rnd.choice(profile.purposes) if scenario.is_random("profile") else profile.purposes[0]
+    acts, means, purposes = (
+        (None, None, None)
+        if fixed.story_on_file is False
+        else tuple(
+            given if given is not None else drawn
+            for given, drawn in ((fixed.acts, acts), (fixed.means, means), (fixed.purposes, purposes))
+        )
+    )
     recruiter = rnd.choice(profile.recruiters)
 
     documents = pick(
@@ -299,9 +310,13 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
         persons.append(child)
 
     fill = _fill(profile, data, destination, recruiter, country, months)
-    story = Bilingual(
-        vi=" ".join(profile.answers[k].vi for k in ("journey", "work", "control")).format(**fill),
-        en=" ".join(profile.answers[k].en for k in ("journey", "work", "control")).format(**fill),
+    story = (
+        g.untold_story
+        if fixed.story_on_file is False
+        else Bilingual(
+            vi=" ".join(profile.answers[k].vi for k in ("journey", "work", "control")).format(**fill),
+            en=" ".join(profile.answers[k].en for k in ("journey", "work", "control")).format(**fill),
+        )
     )
     truth = Truth(
         profile=profile_id,
@@ -314,17 +329,20 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
         threats=threats,
         trafficker_nearby=nearby,
         family_suspected=family_suspected,
+        parent_suspected=parent_suspected,
         child_at_serious_risk=at_risk,
         needs=needs,
         wishes_shelter=wishes_shelter,
         has_home=has_home,
         refuses_protection=refuses,
+        asks_for_support=fixed.asks_for_support is not False,
+        age_at_start=fixed.age_at_start,
         story=story,
     )
     observable = Observable(
         first_statement=_format(profile.first_statement, fill),
         appearance=profile.appearance,
-        documents=[Document(kind=k) for k in documents],
+        documents=[Document(kind=k, issued=_issued(k, scenario, library)) for k in documents],
         brought_by=g.brought_by.get(entry_route),
     )
     interview = _interview(library, profile, fill, truth, primary, documents, household)
@@ -342,6 +360,14 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
         truth=truth,
         interview=interview,
     )
+
+
+def _issued(kind: str, scenario: Scenario, library: Library) -> date | None:
+    """The issue date of a victim document when the scenario fixes how long ago the person was certified."""
+    months = scenario.fixed.certified_months_ago
+    if months is None or kind not in {d.document for d in library.rules_on(scenario.date).victim_documents.documents}:
+        return None
+    return add_months(scenario.date, -months)
 
 
 def _find_commune(communes: list[Commune], name: str) -> Commune:
@@ -513,7 +539,7 @@ def _interview(
     }
     questions = []
     for qid, q in bank.questions.items():
-        answer = _answer(q.answer, profile, bank.answers, truth, primary, documents)
+        answer = _answer(q.answer, q.reveals, profile, bank.answers, truth, primary, documents)
         harmful = (
             q.critical_error
             if q.critical_error and (q.harmful_when is None or truth.family_suspected or truth.trafficker_nearby)
@@ -558,6 +584,7 @@ def _placeholders(*templates: str) -> tuple[str, ...]:
 
 def _answer(
     key: str,
+    reveals: list[str],
     profile: Profile,
     answers: dict[str, dict[str, Bilingual]],
     truth: Truth,
@@ -565,7 +592,8 @@ def _answer(
     documents: list[str],
 ) -> Bilingual:
     if key.startswith("profile."):
-        return profile.answers[key.split(".", 1)[1]]
+        untold = any(getattr(truth, k, ()) is None for k in reveals if k in ("acts", "means", "purposes"))
+        return answers["untold"]["base"] if untold else profile.answers[key.split(".", 1)[1]]
     variants = answers[key]
     if key == "documents":
         return variants["some" if documents else "none"]
@@ -573,12 +601,15 @@ def _answer(
         base = variants["to_relatives" if "to_relatives" in truth.threats else "to_person" if truth.threats else "none"]
         return _join(base, variants["nearby"]) if truth.trafficker_nearby else base
     if key == "family":
-        return variants["suspected" if truth.family_suspected else "no_home" if not truth.has_home else "safe"]
+        suspected = "parent" if truth.parent_suspected else "suspected"
+        return variants[suspected if truth.family_suspected else "no_home" if not truth.has_home else "safe"]
     if key == "wishes":
         base = variants["shelter" if truth.wishes_shelter else "home"]
-        return _join(base, variants["refuse"]) if truth.refuses_protection else base
+        base = _join(base, variants["refuse"]) if truth.refuses_protection else base
+        return base if truth.asks_for_support else _join(base, variants["declines_support"])
     if key == "child":
-        return variants["adult" if primary.age >= 18 else "at_risk" if truth.child_at_serious_risk else "minor"]
+        at_risk = truth.child_at_serious_risk or truth.parent_suspected
+        return variants["adult" if primary.age >= 18 else "at_risk" if at_risk else "minor"]
     return variants["base"]
 
 

@@ -76,6 +76,7 @@ class Generation(Strict):
     household_labels: dict[Literal["poor", "near_poor", "not_poor", "unknown"], Bilingual]
     need_list: Bilingual
     no_needs: Bilingual
+    untold_story: Bilingual  # the truth's story when a scenario says no story is on file
 
 
 class ProfilesFile(Strict):

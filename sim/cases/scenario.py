@@ -27,7 +27,14 @@ SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class FixedFacts(Strict):
-    """Facts a scenario pins down. Any fact left out is drawn by the generator."""
+    """Facts a scenario pins down. Any fact left out is drawn by the generator.
+
+    ``acts``, ``means`` and ``purposes`` replace the profile's (``means: []``: none recorded);
+    ``story_on_file: false`` makes all three unknown (not asked, not told). ``certified_months_ago``
+    dates the victim documents that many months before the case. ``age_at_start``,
+    ``parent_suspected`` (implies ``family_suspected``) and ``asks_for_support`` are never drawn:
+    left out, they take the case format's defaults.
+    """
 
     profile: str | None = None
     commune: str | None = None
@@ -44,12 +51,20 @@ class FixedFacts(Strict):
     threats: list[Threat] | None = None
     trafficker_nearby: bool | None = None
     family_suspected: bool | None = None
+    parent_suspected: bool | None = None
     child_at_serious_risk: bool | None = None
     accompanying_children: int | None = Field(default=None, ge=0, le=4)
     needs: list[str] | None = None
     wishes_shelter: bool | None = None
     has_home: bool | None = None
     refuses_protection: bool | None = None
+    acts: list[str] | None = None
+    means: list[str] | None = None
+    purposes: list[str] | None = None
+    story_on_file: bool | None = None
+    age_at_start: int | None = Field(default=None, ge=0, le=100)
+    certified_months_ago: int | None = Field(default=None, ge=0, le=240)
+    asks_for_support: bool | None = None
 
 
 FactName = Literal[
@@ -141,7 +156,7 @@ class Exercise(Strict):
 def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
     """Cross-reference checks on the raw document, so they run even when the schema check failed.
 
-    Profiles, documents, needs, the region and the commune must exist in ``library``; the region must cover
+    Profiles, documents, needs, acts, means, purposes, the region and the commune must exist in ``library``; the region must cover
     the date, and a regime given must be the one in force on it.
 
     Examples
@@ -173,6 +188,9 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
     for key, kind, known in (
         ("documents", "document", list(book.vocabulary.documents)),
         ("needs", "need", list(library.needs)),
+        ("acts", "act", list(book.vocabulary.acts)),
+        ("means", "means", list(book.vocabulary.means)),
+        ("purposes", "purpose", list(book.vocabulary.purposes)),
     ):
         for i, value in enumerate(fixed.get(key) or [] if isinstance(fixed.get(key), list) else []):
             unknown(("fixed", key, i), kind, value, known)

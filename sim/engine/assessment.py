@@ -17,7 +17,7 @@ from sim.cases.case import Case, Person
 from sim.law.citations import Citation, in_force_on
 from sim.law.decision_points import DecisionPoint
 from sim.law.needs import Need
-from sim.law.primitives import Bilingual, Status
+from sim.law.primitives import Bilingual, Status, add_months
 from sim.law.rulebook import RegimeRules
 
 if TYPE_CHECKING:
@@ -113,13 +113,18 @@ class _Uses:
         return RuleUse(rule=rule, status=status, basis=list(in_force_on(basis, self.texts, self.day)), plain=plain)
 
 
-def age_when_trafficked(person: Person, months_away: int) -> int:
+def age_when_trafficked(person: Person, months_away: int, age_at_start: int | None = None) -> int:
     """The person's age when the trafficking began (the under-18 rule looks at this age).
 
+    The case's ``truth.age_at_start`` when known; otherwise estimated from the age now and the months away.
+
     >>> from sim.cases.case import Person
-    >>> age_when_trafficked(Person(id="p", role="primary", full_name="A", family_name="A", given_name="A", sex="female", age=19), 18)
-    17
+    >>> p = Person(id="p", role="primary", full_name="A", family_name="A", given_name="A", sex="female", age=19)
+    >>> age_when_trafficked(p, 18), age_when_trafficked(p, 18, age_at_start=16)
+    (17, 16)
     """
+    if age_at_start is not None:
+        return age_at_start
     return max(0, person.age - (months_away + 11) // 12)
 
 
@@ -195,18 +200,19 @@ def assess(case: Case, library: Library) -> Assessment:
     documents = _documents(case, rules, uses)
     add(documents)
     holds_lawful = bool(documents.value["lawful"])
-    indicated = signs.value["indicated"]
-    add(_verification(case, rules, holds_lawful, indicated, uses))
+    # A claim to verify: signs shown, or not ruled out because the story is not on file (undetermined).
+    claim = signs.value["indicated"] or signs.value["undetermined"]
+    add(_verification(case, rules, holds_lawful, claim, uses))
     add(_notification(rules, uses))
     add(_intake(case, rules, uses))
-    groups = {p.id: _group(p, holds_lawful, indicated) for p in case.persons}
-    entitlements = _entitlements(case, rules, groups, indicated, uses)
+    groups = {p.id: _group(p, holds_lawful, claim) for p in case.persons}
+    entitlements = _entitlements(case, rules, groups, claim, uses)
     add(entitlements)
     add(_immediate_support(case, rules, entitlements.value, library.needs, uses))
     add(_protection(case, rules, uses))
     add(_confidentiality(case, rules, uses))
     add(_children(case, rules, uses))
-    add(_referral(case, rules, entitlements.value, signs.value["indicated"], found, library, uses))
+    add(_referral(case, rules, entitlements.value, claim or holds_lawful, found, library, uses))
     return Assessment(
         case_id=case.case_id,
         regime=rules.regime,
@@ -217,21 +223,38 @@ def assess(case: Case, library: Library) -> Assessment:
 
 
 def _signs(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
+    """D5: the acts, means and purposes on file, and whether they show signs of trafficking.
+
+    An element that is unknown (``null``: not asked, not told) is never read as absent: when the known
+    elements do not settle it, the signs are *undetermined*, neither indicated nor ruled out.
+    """
     ident = rules.identification
     truth = case.truth
-    acts = [a for a in truth.acts if a in ident.acts]
-    means = [m for m in truth.means if m in ident.means]
-    purposes = [p for p in truth.purposes if p in ident.purposes]
-    age = age_when_trafficked(case.primary, truth.months_away)
+    unknown = [k for k in ("acts", "means", "purposes") if getattr(truth, k) is None]
+    acts = [a for a in truth.acts or () if a in ident.acts]
+    means = [m for m in truth.means or () if m in ident.means]
+    purposes = [p for p in truth.purposes or () if p in ident.purposes]
+    age = age_when_trafficked(case.primary, truth.months_away, truth.age_at_start)
     means_required = age >= ident.means_rule.required_from_age
     sufficient = [a for a in acts if a in ident.sufficient_acts.acts]
     by_elements = bool(acts) and bool(purposes) and (bool(means) or not means_required)
     indicated = by_elements or bool(sufficient)
+    # Unknown elements could still complete the picture: acts or purposes unknown, or means when required.
+    could_complete = (
+        (bool(acts) or "acts" in unknown)
+        and (bool(purposes) or "purposes" in unknown)
+        and (bool(means) or not means_required or "means" in unknown)
+    )
+    undetermined = not indicated and bool(unknown) and could_complete
     facts = [
         ("truth.acts", truth.acts),
         ("truth.means", truth.means),
         ("truth.purposes", truth.purposes),
-        ("age when trafficked, means required from", (age, ident.means_rule.required_from_age)),
+        ("elements unknown (not asked, not told)", unknown),
+        (
+            "age when trafficked (given, or estimated), means required from",
+            (age, truth.age_at_start is not None, ident.means_rule.required_from_age),
+        ),
         ("acts that are signs on their own", sufficient),
     ]
     used = [uses.of("identification", ident), uses.of("identification.means_rule", ident.means_rule)]
@@ -247,6 +270,8 @@ def _signs(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
             "means_required": means_required,
             "sufficient_acts": sufficient,
             "indicated": indicated,
+            "unknown": unknown,
+            "undetermined": undetermined,
         },
         facts=facts,
         rules=used,
@@ -276,15 +301,15 @@ def _documents(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     )
 
 
-def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, indicated: bool, uses: _Uses) -> Determination:
+def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, claim: bool, uses: _Uses) -> Determination:
     verifier = rules.verifier_on(case.date)
     partner = rules.partner_on(case.date)
-    screened = not holds_lawful and not indicated  # no claim of trafficking to verify
+    screened = not holds_lawful and not claim  # no claim of trafficking to verify
     return Determination(
         id="verification",
         decision_point="D6",
         value={
-            "needed": not holds_lawful and indicated,
+            "needed": not holds_lawful and claim,
             "screened_out": screened,
             "requested_by": rules.verification.requested_by,
             "verifier": verifier.agency,
@@ -297,7 +322,7 @@ def _verification(case: Case, rules: RegimeRules, holds_lawful: bool, indicated:
         },
         facts=[
             ("holds a lawful victim document", holds_lawful),
-            ("signs indicated", indicated),
+            ("signs indicated or not ruled out", claim),
             ("date", case.date.isoformat()),
         ],
         rules=[uses.of("screening", rules.screening)]
@@ -343,13 +368,13 @@ def _intake(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     )
 
 
-def _group(person: Person, holds_lawful: bool, indicated: bool) -> str:
+def _group(person: Person, holds_lawful: bool, claim: bool) -> str:
     """V victim, F foreign victim, M accompanying under-18, W awaiting verification, S screened out (no signs).
 
     Without a victim document, a person (and the children with them) is awaiting verification only when
     there are signs of trafficking; a foreigner is a foreign *victim* (F) only with a document (issue 8).
     """
-    if not holds_lawful and not indicated:
+    if not holds_lawful and not claim:
         return "S"
     if person.role == "accompanying_child":
         return "M"
@@ -384,18 +409,16 @@ def _entitlement_uses(rules: RegimeRules, uses: _Uses, supports: tuple[str, ...]
     return found
 
 
-def _entitlements(
-    case: Case, rules: RegimeRules, groups: dict[str, str], indicated: bool, uses: _Uses
-) -> Determination:
+def _entitlements(case: Case, rules: RegimeRules, groups: dict[str, str], claim: bool, uses: _Uses) -> Determination:
     value: dict[str, Any] = {}
     for person in case.persons:
         group = groups[person.id]
         victim_group = "F" if person.nationality == "foreign" else "V"
-        identified_group = victim_group if group == "W" and indicated else group
+        identified_group = victim_group if group == "W" and claim else group
         value[person.id] = {
             "group": group,
             "now": _entitled(rules, person, group, uses.memo),
-            "if_identified": _entitled(rules, person, identified_group, uses.memo) if indicated or group != "W" else [],
+            "if_identified": _entitled(rules, person, identified_group, uses.memo) if claim or group != "W" else [],
         }
     used = _entitlement_uses(rules, uses)
     if groups[case.primary.id] == "S":  # why no victim support: cited first, so feedback names it
@@ -470,20 +493,36 @@ def _confidentiality(case: Case, rules: RegimeRules, uses: _Uses) -> Determinati
 
 
 def _children(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
+    """D9: the duties towards the children in the case, how a child returns home, and the 12-hour emergency.
+
+    A parent suspected of selling the child puts the child at serious risk: the child is separated from that
+    parent (not escorted home to them) and the emergency duty applies, while a text imposing it is in force.
+    """
     minors = [p.id for p in case.persons if p.age < 18]
     children = rules.children
     emergency = uses.of("children.emergency", children.emergency)
-    # The 12-hour duty exists only while a text imposing it is in force (Decree 56/2017 from 1 Jul 2017).
-    emergency_due = bool(minors) and case.truth.child_at_serious_risk and bool(emergency.basis)
+    separation = uses.of("children.separation", children.separation)
+    # Both duties exist only while a text imposing them is in force (Decree 56/2017 from 1 Jul 2017).
+    separate = bool(minors) and case.truth.parent_suspected and bool(separation.basis)
+    at_risk = case.truth.child_at_serious_risk or case.truth.parent_suspected
+    emergency_due = bool(minors) and at_risk and bool(emergency.basis)
     duties: list[str] = []
     used = [uses.of("children", children)]
     if minors:
-        duties = [d for d in children.duties if d != "escort_to_relatives" or case.primary.age < 18]
+        # A child going home is escorted to the relatives, unless a parent there is suspected (separation).
+        escorted = case.primary.age < 18 and not separate
+        duties = [d for d in children.duties if d != "escort_to_relatives" or escorted]
+        if separate:
+            used.append(separation)
         if "escort_to_relatives" in duties:
             used.append(uses.of("children.escort", children.escort))
         if emergency_due:
             duties.append("emergency_intervention_12h")
             used.append(emergency)
+    if separate:
+        return_home = "separate_from_parent"
+    else:
+        return_home = "escort" if "escort_to_relatives" in duties else "not_applicable"
     return Determination(
         id="child_duties",
         decision_point="D9",
@@ -491,12 +530,14 @@ def _children(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
             "applies": bool(minors),
             "children": minors,
             "duties": duties,
+            "return_home": return_home,
             "escort_by": children.escort.by if minors else None,
             "emergency_within_hours": children.emergency.hours if emergency_due else None,
         },
         facts=[
             ("ages", [p.age for p in case.persons]),
             ("truth.child_at_serious_risk", case.truth.child_at_serious_risk),
+            ("truth.parent_suspected", case.truth.parent_suspected),
             ("emergency-intervention rule in force on the case date", bool(emergency.basis)),
         ],
         rules=used,
@@ -507,11 +548,17 @@ def _referral(
     case: Case,
     rules: RegimeRules,
     entitlements: dict[str, Any],
-    indicated: bool,
+    victim_or_claim: bool,
     found: dict[str, Determination],
     library: Library,
     uses: _Uses,
 ) -> Determination:
+    """D10: the services to refer to and the agencies on their paths in the graph of the case date.
+
+    Supports given only on application (education, vocational training, the hardship allowance) are not
+    referred when the person does not ask for support, or when the window to apply after certification
+    has closed.
+    """
     needs = library.needs
     available = set()
     for person_value in entitlements.values():
@@ -532,10 +579,13 @@ def _referral(
         services.append("protection")
     if found["child_duties"].value["applies"]:
         services.append("child_protection")
-        if case.primary.age < 18:
+        if found["child_duties"].value["return_home"] == "escort":
             services.append("escort")
-    if indicated:
+    if victim_or_claim:
         services.append("follow_up")
+    window = _application_window(case, found["victim_documents"].value["lawful"], rules)
+    if not case.truth.asks_for_support or not window["open"]:
+        services = [s for s in services if s not in rules.reintegration.applies_to]
     if any(s in services for s in rules.reintegration.applies_to):
         services.append("support_decision")
     stays = bool(case.truth.wishes_shelter or not case.truth.has_home)
@@ -552,6 +602,8 @@ def _referral(
             "reintegration": {
                 "applies_to": rules.reintegration.applies_to,
                 "apply_within_months": rules.reintegration.apply_within_months,
+                "window_closes": window["closes"],
+                "window_open": window["open"],
                 "steps": [{"agency": s.agency, "deadline": s.deadline} for s in rules.reintegration.steps],
             },
         },
@@ -560,10 +612,24 @@ def _referral(
             ("only during a facility stay, not referred", list(facility_only)),
             ("truth.wishes_shelter", case.truth.wishes_shelter),
             ("truth.has_home", case.truth.has_home),
-            ("signs indicated", indicated),
+            ("a victim, or signs indicated or not ruled out", victim_or_claim),
+            ("truth.asks_for_support", case.truth.asks_for_support),
+            ("certified on, application window closes", (window["certified"], window["closes"])),
         ],
         rules=[uses.of("reintegration", rules.reintegration)],
     )
+
+
+def _application_window(case: Case, lawful: list[str], rules: RegimeRules) -> dict[str, Any]:
+    """When the window to apply for reintegration support closes: months after the earliest dated victim document.
+
+    Open when no victim document carries an issue date, or the rulebook sets no time limit.
+    """
+    issued = [d.issued for d in case.observable.documents if d.kind in lawful and d.issued]
+    months = rules.reintegration.apply_within_months
+    certified = min(issued) if issued else None
+    closes = add_months(certified, months) if certified and months else None
+    return {"certified": certified, "closes": closes, "open": closes is None or case.date <= closes}
 
 
 def _referral_plan(
@@ -590,7 +656,9 @@ RISK_CONDITIONS: dict[str, Callable[[Case, dict[str, Determination]], bool]] = {
     "immediate_support_due": lambda case, found: bool(found["immediate_support"].value["provide"]),
     "verification_needed": lambda case, found: found["verification"].value["needed"],
     "signs_indicated": lambda case, found: found["signs_of_trafficking"].value["indicated"],
-    "no_signs": lambda case, found: not found["signs_of_trafficking"].value["indicated"],
+    "no_signs": lambda case, found: (
+        not (found["signs_of_trafficking"].value["indicated"] or found["signs_of_trafficking"].value["undetermined"])
+    ),
     "child_duties_apply": lambda case, found: found["child_duties"].value["applies"],
     "child_at_serious_risk": lambda case, found: found["child_duties"].value["emergency_within_hours"] is not None,
     "protection_indicated": lambda case, found: found["protection"].value["indicated"],

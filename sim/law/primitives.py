@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -76,3 +78,14 @@ class Deadline(Strict):
         if self.kind == "unconfirmed":
             return None
         return 0.0 if self.kind == "immediately" else float(factor[self.kind] * (self.amount or 0))
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter).
+
+    >>> add_months(date(2024, 1, 31), 1), add_months(date(2024, 3, 15), 12)
+    (datetime.date(2024, 2, 29), datetime.date(2025, 3, 15))
+    """
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

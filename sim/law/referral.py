@@ -109,7 +109,7 @@ def read_agencies(path: Path) -> AgenciesFile:
     >>> from sim.locations import PACKAGED_DATA
     >>> data = read_agencies(PACKAGED_DATA / "agencies.yaml")
     >>> len(data.agencies), data.agencies["district_police"].regimes
-    (18, ['A'])
+    (19, ['A'])
     """
     doc = read_document(path)
     data = validate(AgenciesFile, doc)

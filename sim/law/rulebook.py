@@ -226,11 +226,13 @@ class ChildEmergency(Cited):
 
 
 class Children(Cited):
-    """The duties towards children, who escorts them, and the emergency intervention, each with its own basis."""
+    """The duties towards children: who escorts them, the emergency intervention, and separation from a
+    parent suspected of selling the child, each with its own basis."""
 
     duties: list[str]
     escort: ChildEscort
     emergency: ChildEmergency
+    separation: Cited
 
 
 class ReintegrationStep(Cited):

@@ -91,7 +91,7 @@ def answer_key(case: Case, truth: Assessment) -> Answers:
             "D8": {"share": "only_with_consent", "contact_suspect": False},
             "D9": {
                 "duties": [d for d in children["duties"] if d != "emergency_intervention_12h"],
-                "return_home": "escort" if "escort_to_relatives" in children["duties"] else "not_applicable",
+                "return_home": children["return_home"],
                 "emergency": children["emergency_within_hours"] is not None,
             },
             "D10": {"agencies": referral["agencies"], "none_needed": not referral["agencies"]},

@@ -91,7 +91,9 @@ class D9Answer(Strict):
     """D9, children: the duties owed to a child, how the child returns home, and whether it is an emergency."""
 
     duties: list[str] = Field(default_factory=list)
-    return_home: Literal["escort", "alone", "unverified_relative", "not_applicable"] = "not_applicable"
+    return_home: Literal["escort", "separate_from_parent", "alone", "unverified_relative", "not_applicable"] = (
+        "not_applicable"
+    )
     emergency: bool = False
 
 

@@ -374,13 +374,16 @@ class _Scorer:
                     share=1 - overlap,
                 )
         indicated = truth["indicated"]
+        # Undetermined (the story is not on file): routing to the competent body either way is right.
+        undetermined = truth["undetermined"]
         conclusion = ans.conclusion
         if conclusion in ("commune_declares_victim", "not_victim_close"):
             self.lose(ps, "signs_of_trafficking.conclusion", self.msg("conclusion_decides"), "victim_documents")
             self.flag("commune_decided_status")
-            if conclusion == "commune_declares_victim" and not indicated:
+            if conclusion == "commune_declares_victim" and not indicated and not undetermined:
                 self.flag("victim_support_without_signs")
-        if indicated and conclusion in ("no_clear_signs_refer", "not_victim_close", "treat_as_offender"):
+        missed = ("not_victim_close", "treat_as_offender") + (() if undetermined else ("no_clear_signs_refer",))
+        if (indicated or undetermined) and conclusion in missed:
             self.lose(
                 ps,
                 "signs_of_trafficking.missed",
@@ -390,7 +393,7 @@ class _Scorer:
             )
             if conclusion == "treat_as_offender":
                 self.flag("treated_as_offender")
-        if not indicated and conclusion in ("possible_victim_refer", "commune_declares_victim"):
+        if not indicated and not undetermined and conclusion in ("possible_victim_refer", "commune_declares_victim"):
             self.lose(
                 ps,
                 "signs_of_trafficking.false_alarm",
@@ -478,10 +481,13 @@ class _Scorer:
             )
             if "guardian_present" in missing or "officer_writes_statement" in missing:
                 self.flag("child_interview_duty_missed")
-        if "escort_to_relatives" in truth["duties"] and ans.return_home != "escort":
+        if truth["return_home"] == "separate_from_parent" and ans.return_home != "separate_from_parent":
+            self.lose(ps, "child_duties.separation", self.msg("child_separation"), "child_duties")
+            self.flag("child_emergency_missed")
+        elif "escort_to_relatives" in truth["duties"] and ans.return_home != "escort":
             self.lose(ps, "child_duties.escort", self.msg("child_return"), "child_duties")
-            if ans.return_home in ("alone", "unverified_relative"):
-                self.flag("child_sent_home_unescorted")
+        if "escort_to_relatives" in truth["duties"] and ans.return_home in ("alone", "unverified_relative"):
+            self.flag("child_sent_home_unescorted")
         if truth["emergency_within_hours"] is not None:
             at = self.s.answered_at.get("D9", self.s.clock_minutes)
             if not ans.emergency or at > truth["emergency_within_hours"] * 60:
@@ -527,9 +533,8 @@ class _Scorer:
         if facilities & set(chosen) and not (self.case.truth.wishes_shelter or not self.case.truth.has_home):
             self.lose(ps, "referral.forced_shelter", self.msg("referral_forced_shelter"), "protection")
             self.flag("shelter_forced")
-        if not self.truth.value("signs_of_trafficking")["indicated"] and set(self.rubric.victim_support_agencies) & set(
-            chosen
-        ):
+        screened = self.truth.value("verification")["screened_out"]
+        if screened and set(self.rubric.victim_support_agencies) & set(chosen):
             self.flag("victim_support_without_signs")
         return {
             "chosen": chosen,

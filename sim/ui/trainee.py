@@ -290,7 +290,12 @@ class TraineeApp:
         L, s = self.lang, self.session
         case = s.case
         p = case.primary
-        docs = ", ".join(s.label("documents", d, L) for d in case.document_kinds) or t("no_documents", L)
+        docs = ", ".join(
+            t("document_issued", L, document=s.label("documents", d.kind, L), date=day_text(d.issued, L))
+            if d.issued
+            else s.label("documents", d.kind, L)
+            for d in case.observable.documents
+        ) or t("no_documents", L)
         arrival = (
             t("brought_by", L, agency=s.label("agencies", case.observable.brought_by, L))
             if case.observable.brought_by

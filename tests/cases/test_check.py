@@ -21,13 +21,13 @@ EXPECTED = {
     "wrong-regime.yaml": [
         "wrong-regime.yaml:7:9 regime: the date 2025-08-01 falls under regime B, not A (change the date or set regime: B)",
         "wrong-regime.yaml:8:9 region: region 'binh-thuan' covers 2012-01-01–2025-06-30, not 2025-08-01 (regions on that date: lam-dong, lam-dong-binh-thuan)",
-        "wrong-regime.yaml:14:15 fixed.documents[0]: unknown document 'victim_certificate' (did you mean 'police_victim_certificate' or 'rescuing_agency_certificate'?)",
+        "wrong-regime.yaml:14:15 fixed.documents[0]: unknown document 'victim_certificate' (did you mean 'police_victim_certificate' or 'mission_victim_certificate'?)",
     ],
     "comma-in-text.yaml": [
         "comma-in-text.yaml:4:24 title.hỗ trợ: unknown field (a comma inside {…} splits a text in two: put the whole text in quotes, e.g. vi: 'a, b')",
     ],
     "exercise-unknown-scenario.yaml": [
-        "exercise-unknown-scenario.yaml:7:14 scenarios[0].scenario: unknown scenario 'forced-marriage-2061' (did you mean 'forced-marriage-2016' or 'child-at-risk-2026'?)",
+        "exercise-unknown-scenario.yaml:7:14 scenarios[0].scenario: unknown scenario 'forced-marriage-2061' (did you mean 'forced-marriage-2016' or 'deported-scam-2026'?)",
         "exercise-unknown-scenario.yaml:8:12 pass_mark: Input should be less than or equal to 100",
     ],
 }

@@ -324,3 +324,110 @@ def test_a_wrong_verifier_is_named_as_the_trainee_s_choice_beside_the_right_one(
     finding = next(f for f in report.points[0].findings if f.rule == "verification.verifier")
     assert finding.message[0].startswith("Cơ quan xác minh đúng là Công an tỉnh")
     assert "bạn chọn Công an huyện" in finding.message[0], finding.message
+
+
+# "Facts the case format cannot express yet" (issue 8): each new fact, and what the law makes of it.
+def test_a_certified_victim_with_no_story_on_file_is_not_no_signs(library):
+    """Unknown acts, means and purposes (null) are undetermined, never read as "no signs" (E18 not at risk)."""
+    case = make_case(documents=("police_victim_certificate",), acts=None, means=None, purposes=None)
+    a = assess(case, library)
+    signs = a.value("signs_of_trafficking")
+    assert (signs["indicated"], signs["undetermined"], signs["unknown"]) == (False, True, ["acts", "means", "purposes"])
+    assert a.value("entitlements")["p1"]["group"] == "V" and "E18" not in a.critical_errors_at_risk
+    assert "follow_up" in a.value("referral")["services"]
+
+
+def test_unknown_facts_without_a_document_go_to_verification_not_screening(library):
+    a = assess(make_case(acts=None, means=None, purposes=None), library)
+    assert a.value("verification")["needed"] and not a.value("verification")["screened_out"]
+    assert a.value("entitlements")["p1"]["group"] == "W"
+
+
+def test_facts_known_to_be_absent_still_screen_the_person(library):
+    a = assess(make_case(acts=(), means=(), purposes=(), profile="irregular_migrant"), library)
+    assert a.value("verification")["screened_out"] and not a.value("signs_of_trafficking")["undetermined"]
+
+
+def test_the_under_18_rule_reads_the_age_when_the_trafficking_began(library):
+    """A 19-year-old taken at 16 with no means recorded shows signs; the estimate alone (19 − 1) would not."""
+    facts = dict(age=19, months_away=12, acts=("recruit", "transport"), means=(), purposes=("forced_marriage",))
+    assert not assess(make_case(**facts), library).value("signs_of_trafficking")["indicated"]
+    assert assess(make_case(**facts, age_at_start=16), library).value("signs_of_trafficking")["indicated"]
+
+
+@pytest.mark.parametrize("months_ago, open_", [(11, True), (13, False)])
+def test_reintegration_support_is_referred_only_within_12_months_of_certification(library, months_ago, open_):
+    """Decree 09/2013 Art 23: the application is made within 12 months of certification [S22]."""
+    from sim.law.primitives import add_months
+
+    day = date(2023, 11, 20)
+    case = make_case(
+        day=day, documents=("police_victim_certificate",), issued=add_months(day, -months_ago), needs=("vocational",)
+    )
+    referral = assess(case, library).value("referral")
+    assert referral["reintegration"]["window_open"] is open_
+    assert ("vocational" in referral["services"]) is open_ and ("support_decision" in referral["services"]) is open_
+
+
+def test_a_document_cannot_be_issued_after_the_case_date():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="documents issued after the case date"):
+        make_case(documents=("police_victim_certificate",), issued=date(2030, 1, 1))
+
+
+def test_a_victim_who_does_not_ask_for_support_gets_no_application_made_for_them(library):
+    case = make_case(documents=("police_victim_certificate",), needs=("vocational", "food"), asks_for_support=False)
+    services = assess(case, library).value("referral")["services"]
+    assert "vocational" not in services and "support_decision" not in services and "follow_up" in services
+
+
+def test_a_parent_suspected_of_selling_the_child_means_separation_and_the_12_hour_duty(library):
+    """Decree 56/2017 Art 26 [S73]: emergency intervention or separation within 12 hours; not escorted home."""
+    case = make_case(day=date(2026, 9, 14), age=14, family_suspected=True, parent_suspected=True)
+    a = assess(case, library)
+    child = a.value("child_duties")
+    assert child["return_home"] == "separate_from_parent" and child["emergency_within_hours"] == 12
+    assert "escort_to_relatives" not in child["duties"] and "escort" not in a.value("referral")["services"]
+    assert "suspected_family" in a.value("confidentiality")["never_contact"]
+    assert _rules(a, "child_duties")["children.separation"] == "inferred"
+
+
+def test_handing_the_child_back_to_the_suspected_parent_is_the_missed_emergency(library):
+    from sim.training.answer_key import answer_key
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    case = make_case(day=date(2026, 9, 14), age=14, family_suspected=True, parent_suspected=True)
+    truth = assess(case, library)
+    d9 = {**answer_key(case, truth).model_dump()["D9"], "return_home": "escort"}
+    report = score(Submission(case=case, decision_points=["D9"], answers={"D9": d9}), truth, library)
+    assert "child_duties.separation" in [f.rule for f in report.points[0].findings]
+    assert "E11" in [e.rule for e in report.critical_errors]
+
+
+def test_a_parent_suspected_needs_family_suspected():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="parent_suspected needs truth.family_suspected"):
+        make_case(age=14, parent_suspected=True)
+
+
+@pytest.mark.parametrize("day, lawful", [(date(2026, 6, 15), True), (date(2019, 8, 5), False)])
+def test_a_mission_s_victim_certificate_proves_status_only_under_the_2024_law(library, day, lawful):
+    case = make_case(day=day, entry_route="via_mission", documents=("mission_victim_certificate",))
+    a = assess(case, library)
+    assert bool(a.value("victim_documents")["lawful"]) is lawful
+    assert a.value("verification")["needed"] is not lawful
+
+
+def test_a_deportee_with_signs_is_a_possible_victim_not_screened(library):
+    a = assess(make_case(entry_route="deported", day=date(2026, 2, 9)), library)
+    assert a.value("verification")["needed"] and a.value("intake")["form"] == "abroad_declaration"
+
+
+def test_a_case_before_decree_62_cites_the_law_s_grounds_for_identification(library):
+    """Item 8 sweep: between 1 Jan and 9 Oct 2012 only Law 2011 Art 27 (grounds for identification) was in force."""
+    a = assess(make_case(day=date(2012, 5, 2)), library)
+    rule = next(r for r in a.determinations["signs_of_trafficking"].rules if r.rule == "identification")
+    assert [(c.text, c.article) for c in rule.basis] == [("law-2011", "27")]

@@ -43,7 +43,7 @@ def test_every_dynamic_key_family_is_complete():
         assert f"dp_{dp}" in catalog()
     from sim.ui.designer import FLAGS, RANDOM_FACTS
 
-    for fact in FLAGS + RANDOM_FACTS:
+    for fact in (*FLAGS, *RANDOM_FACTS):
         assert f"fact_{fact}" in catalog(), fact
     for route in (
         "self_report",

@@ -509,12 +509,16 @@ def _children(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     duties: list[str] = []
     used = [uses.of("children", children)]
     if minors:
-        # A child going home is escorted to the relatives, unless a parent there is suspected (separation).
-        escorted = case.primary.age < 18 and not separate
-        duties = [d for d in children.duties if d != "escort_to_relatives" or escorted]
+        for duty in children.duties:  # each is required while a text of it is in force
+            use = uses.of(f"children.duties.{duty.duty}", duty)
+            if use.basis and (duty.when == "always" or at_risk):
+                duties.append(duty.duty)
+                used.append(use)
         if separate:
             used.append(separation)
-        if "escort_to_relatives" in duties:
+        # A child going home is escorted to the relatives, unless a parent there is suspected (separation).
+        if case.primary.age < 18 and not separate:
+            duties.append("escort_to_relatives")
             used.append(uses.of("children.escort", children.escort))
         if emergency_due:
             duties.append("emergency_intervention_12h")
@@ -692,4 +696,12 @@ def _errors_at_risk(case: Case, found: dict[str, Determination], library: Librar
     for holds, codes in conditions:
         if holds(case, found):
             risky |= codes
-    return sorted(risky, key=rank.__getitem__)
+    # An error is at risk only while a text forbidding it is in force on the case date.
+    day = ("errors_in_force", case.date)
+    in_force = library.cache.get(day)
+    if in_force is None:
+        texts, errors = library.rulebook.texts, library.rulebook.critical_errors
+        in_force = library.cache[day] = frozenset(
+            c for c, e in errors.items() if in_force_on(e.basis, texts, case.date)
+        )
+    return sorted(risky & in_force, key=rank.__getitem__)

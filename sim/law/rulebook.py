@@ -225,11 +225,19 @@ class ChildEmergency(Cited):
     hours: int = Field(gt=0)
 
 
+class ChildDuty(Cited):
+    """One duty towards a child, with its own basis: required while a text of it is in force (``when``: in
+    every child case, or only for a child at serious risk)."""
+
+    duty: str
+    when: Literal["always", "at_risk"] = "always"
+
+
 class Children(Cited):
     """The duties towards children: who escorts them, the emergency intervention, and separation from a
     parent suspected of selling the child, each with its own basis."""
 
-    duties: list[str]
+    duties: list[ChildDuty]  # escorting the child home is the ``escort`` rule's duty
     escort: ChildEscort
     emergency: ChildEmergency
     separation: Cited
@@ -621,7 +629,7 @@ def check_regime_refs(
         for i, m in enumerate(getattr(rules.protection, key)):
             need(("protection", key, i), m, vocab.protection_measures, "protection measure")
     for i, duty in enumerate(rules.children.duties):
-        need(("children", "duties", i), duty, vocab.child_duties, "child duty")
+        need(("children", "duties", i, "duty"), duty.duty, vocab.child_duties, "child duty")
     need(("children", "escort", "by"), rules.children.escort.by, agency_ids, "agency")
     for key in ("domestic", "abroad"):
         need(("intake", "forms", key), getattr(rules.intake.forms, key), vocab.intake_forms, "intake form")

@@ -229,7 +229,7 @@ def test_the_notified_agency_exists_in_the_graph_of_the_regime_in_force(library,
 @given(age=st.integers(0, 17))
 def test_a_child_is_never_left_without_child_duties(library, age):
     a = assess(make_case(age=age, means=()), library)
-    assert a.value("child_duties")["applies"] and "guardian_present" in a.value("child_duties")["duties"]
+    assert a.value("child_duties")["applies"] and "officer_writes_statement" in a.value("child_duties")["duties"]
 
 
 def test_the_regime_comes_from_the_library_on_the_case_date(library):

@@ -431,3 +431,51 @@ def test_a_case_before_decree_62_cites_the_law_s_grounds_for_identification(libr
     a = assess(make_case(day=date(2012, 5, 2)), library)
     rule = next(r for r in a.determinations["signs_of_trafficking"].rules if r.rule == "identification")
     assert [(c.text, c.article) for c in rule.basis] == [("law-2011", "27")]
+
+
+# Legal sweep (item 8): each child duty has its own basis and is required only while a text of it is in force.
+@pytest.mark.parametrize(
+    "day, guardian",
+    [(date(2019, 5, 6), False), (date(2025, 9, 15), False), (date(2026, 1, 1), True)],
+)
+def test_the_guardian_duty_is_required_only_from_the_juvenile_justice_law(library, day, guardian):
+    """Law 59/2024/QH15 Art 22 [S112] is in force from 01/01/2026; the officer writing the statement [S37] always."""
+    duties = assess(make_case(day=day, age=15), library).value("child_duties")["duties"]
+    assert "officer_writes_statement" in duties and ("guardian_present" in duties) is guardian
+
+
+@pytest.mark.parametrize("at_risk", [False, True])
+def test_hotline_111_is_required_only_for_a_child_at_serious_risk(library, at_risk):
+    """Reports go to 111 *or* the local authorities [S73]: the commune is one, so 111 only at serious risk."""
+    case = make_case(day=date(2026, 5, 4), age=15, child_at_serious_risk=at_risk)
+    a = assess(case, library)
+    assert ("hotline_111" in a.value("child_duties")["duties"]) is at_risk
+    if at_risk:
+        assert _rules(a, "child_duties")["children.duties.hotline_111"] == "inferred"
+
+
+def test_confidentiality_states_the_exception_the_law_makes(library):
+    """Law 2011 Art 31 and Law 2024 Art 3.10: secret "unless the law provides otherwise" (the commune must notify)."""
+    for regime in ("A", "B"):
+        plain = library.rulebook.for_regime(regime).confidentiality.plain
+        assert "trừ trường hợp pháp luật có quy định khác" in plain.vi and "except where the law" in plain.en
+    assert library.rulebook.for_regime("A").confidentiality.status == "inferred"
+
+
+def test_the_regime_b_police_verification_time_limit_is_not_shown_as_a_number(library):
+    """Addendum 8.2: the 3 days are the health department's initial step; the police time limit is unconfirmed."""
+    path = library.service_path_on(date(2026, 3, 2), "verification")
+    assert path[-1] == "provincial_police"
+    assert library.path_deadline_hours("B", path) is None
+
+
+def test_the_identification_sentence_names_the_sale_as_a_ground_of_its_own(library):
+    for regime in ("A", "B"):
+        assert "bị bán (đổi lấy tiền" in library.rulebook.for_regime(regime).identification.plain.vi
+
+
+def test_a_critical_error_is_at_risk_only_while_a_text_forbidding_it_is_in_force(library):
+    """E11 (the 12-hour child emergency) rests on Decree 56/2017: never at risk in a 2016 case, at risk in 2019."""
+    facts = dict(age=15, child_at_serious_risk=True)
+    assert "E11" not in assess(make_case(day=date(2016, 9, 12), **facts), library).critical_errors_at_risk
+    assert "E11" in assess(make_case(day=date(2019, 5, 6), **facts), library).critical_errors_at_risk

@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import sim
+from sim.app.guesses import GuessLimiter
 from sim.errors import SimError
 from sim.library import packaged_library
 from sim.workshop.store import (
@@ -149,6 +150,7 @@ class Workshop:
     ):
         self.store, self.id, self.code, self.title = store, workshop_id, code, title
         self._library = library
+        self.guesses = GuessLimiter(store)  # this page's wrong resume codes (a Workshop lives in one kernel)
         store.ensure_workshop(workshop_id, title, code, list(exercises or []))
 
     @classmethod
@@ -263,13 +265,17 @@ class Workshop:
             self.id, clean_text(full_name, "full_name"), clean_text(commune, "commune"), str(role)
         )
 
-    def resume(self, resume_code: object) -> Trainee:
+    def resume(self, resume_code: object, client: str | None = None) -> Trainee:
         """The trainee with this resume code (any case), in this workshop.
+
+        Wrong codes are counted for this page and for the ``client`` address (None when unknown); past the
+        limits of ``sim.app.guesses`` the next try is refused without looking the code up.
 
         Raises
         ------
         InputError
-            ``required`` for an empty code, ``unknown_resume_code`` if no trainee of this workshop has it.
+            ``required`` for an empty code, ``too_many_guesses`` past the limits, ``unknown_resume_code``
+            if no trainee of this workshop has it.
 
         Examples
         --------
@@ -285,38 +291,13 @@ class Workshop:
         """
         if not isinstance(resume_code, str) or not resume_code.strip():
             raise InputError("required", "resume_code")
+        if not self.guesses.allowed(client):
+            raise InputError("too_many_guesses")
         trainee = self.store.trainee_by_code(resume_code)
         if trainee is None or trainee.workshop_id != self.id:
+            self.guesses.failed(client)
             raise InputError("unknown_resume_code")
         return trainee
-
-    def resume_by_name(self, full_name: object, workshop_code: object) -> Trainee:
-        """Name + workshop code, for a trainee who lost the resume code (only when the name is unique).
-
-        Raises
-        ------
-        InputError
-            ``wrong_workshop_code``; ``unknown_name``, or ``name_not_unique`` when two trainees share the name.
-
-        Examples
-        --------
-        >>> from sim.app.demo import demo_workshop
-        >>> workshop = demo_workshop(code="ABC123")
-        >>> lan = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="other", workshop_code="ABC123")
-        >>> workshop.resume_by_name("lê thị lan", "abc123") == lan
-        True
-        >>> _ = workshop.join(full_name="Lê Thị Lan", commune="xã Sông Lũy", role="other", workshop_code="ABC123")
-        >>> workshop.resume_by_name("Lê Thị Lan", "ABC123")
-        Traceback (most recent call last):
-        ...
-        sim.app.trainee.InputError: name_not_unique
-        """
-        if self.code and (not isinstance(workshop_code, str) or workshop_code.strip().upper() != self.code.upper()):
-            raise InputError("wrong_workshop_code")
-        found = self.store.trainees_by_name(self.id, clean_text(full_name, "full_name"))
-        if len(found) != 1:
-            raise InputError("name_not_unique" if found else "unknown_name")
-        return found[0]
 
     def open_case(self, trainee: Trainee, exercise_id: str, position: int) -> CaseSession:
         """The trainee's attempt at one case of an exercise, started now or resumed with every saved answer.

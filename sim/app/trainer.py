@@ -20,7 +20,7 @@ from sim.cases.case import EntryRoute
 from sim.errors import Problem
 from sim.law.decision_points import DECISION_POINTS
 from sim.library import packaged_library
-from sim.workshop.store import ResultsStore
+from sim.workshop.store import ResultsStore, Trainee
 from sim.workshop.stores import open_store
 
 if TYPE_CHECKING:
@@ -164,6 +164,42 @@ class TrainerDesk:
 
         rows = self.rows()
         return live_status(self.store.trainees(self.workshop_id), rows, datetime.now(UTC), stuck_after)
+
+    def find_trainees(self, full_name: object) -> list[Trainee]:
+        """The workshop's trainees with this name (case, spaces and Unicode form ignored), to give one their code.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_desk, demo_trainee
+        >>> desk = demo_desk()
+        >>> lan = demo_trainee(desk)
+        >>> desk.find_trainees("LÊ THỊ LAN") == [lan]
+        True
+        """
+        self._require()
+        return self.store.trainees_by_name(self.workshop_id, str(full_name or ""))
+
+    def reissue_code(self, trainee_id: str) -> Trainee:
+        """Give a trainee who lost their resume code a new one (the old one stops working); returns them with it.
+
+        Raises
+        ------
+        InputError
+            ``unknown_trainee`` for a trainee of another workshop, or none.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_desk, demo_trainee
+        >>> desk = demo_desk()
+        >>> lan = demo_trainee(desk)
+        >>> renewed = desk.reissue_code(lan.id)
+        >>> renewed.id == lan.id and renewed.resume_code != lan.resume_code
+        True
+        """
+        self._require()
+        if trainee_id not in {t.id for t in self.store.trainees(self.workshop_id)}:
+            raise InputError("unknown_trainee", trainee_id)
+        return self.store.reissue_resume_code(trainee_id)
 
     def dashboard_charts(self, lang: str) -> tuple[list[bytes], list[str]]:
         """The charts (scores, item statistics, critical errors, coverage) as PNGs, and the communes matching no unit.

@@ -16,9 +16,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from sim.app.guesses import client_address
 from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee, Workshop
 from sim.errors import SimError
 from sim.ui.i18n import day_text, t
+from sim.ui.visit import on_visit
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ class TraineeApp:
 
     # screens ----------------------------------------------------------------------------------
     def show_join(self) -> None:
-        """The first screen: join the workshop (code, name, commune, role) or resume by code or by name."""
+        """The first screen: join the workshop (code, name, commune, role) or resume with the resume code."""
         L = self.lang
         code = self.code_field = widgets.Text(
             value=self.prefill_code, description=t("workshop_code", L), style={"description_width": "initial"}
@@ -125,17 +127,12 @@ class TraineeApp:
         )
         join_items = ([code] if self.workshop.code else []) + [name, commune, role, join]
         resume_code = widgets.Text(description=t("resume_code", L), style={"description_width": "initial"})
-        resume = self._button("resume_button", lambda: self._joined(self.workshop.resume(resume_code.value)), "primary")
-        lost_name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
-        lost_code = widgets.Text(description=t("workshop_code", L), style={"description_width": "initial"})
-        find = self._button(
-            "find_button", lambda: self._joined(self.workshop.resume_by_name(lost_name.value, lost_code.value))
+        resume = self._button(
+            "resume_button",
+            lambda: self._joined(self.workshop.resume(resume_code.value, client_address())),
+            "primary",
         )
-        resume_items = (
-            [resume_code, resume, widgets.HTML(t("forgot_code", L)), lost_name]
-            + ([lost_code] if self.workshop.code else [])
-            + [find]
-        )
+        resume_items = [resume_code, resume, widgets.HTML(f"<p>{t('forgot_code', L)}</p>")]
         tabs = widgets.Tab(children=[widgets.VBox(join_items), widgets.VBox(resume_items)])
         tabs.set_title(0, t("join_tab", L))
         tabs.set_title(1, t("resume_tab", L))
@@ -444,32 +441,17 @@ class TraineeApp:
 
 
 def prefill_from_link(app: TraineeApp) -> None:
-    """Fill the workshop code from the link (the QR code carries ``code=``). Under Voilà with preheated
-    kernels the query string only arrives with the visit, so wait for it in the background."""
+    """Fill the workshop code from the link (the QR code carries ``code=``), once the visit's request is known."""
     from urllib.parse import parse_qs
 
-    def fill(query: str | None) -> None:
-        code = parse_qs(query or "").get("code", [""])[0][:20]
+    def fill() -> None:
+        code = parse_qs(os.environ.get("QUERY_STRING") or "").get("code", [""])[0][:20]
         if code:
             app.prefill_code = code
             if hasattr(app, "code_field"):
                 app.code_field.value = code
 
-    if os.environ.get("VOILA_PREHEAT", "False") == "False":  # a fresh kernel already has the visit's query string
-        fill(os.environ.get("QUERY_STRING"))
-        return
-
-    def wait() -> None:
-        try:
-            from voila.utils import get_query_string  # heavy import: only in preheated kernels, before the visit
-
-            fill(get_query_string())
-        except Exception:
-            log.exception("could not read the link's query string")
-
-    import threading
-
-    threading.Thread(target=wait, daemon=True).start()
+    on_visit(fill)
 
 
 WARM_UP_DELAY_SECONDS = 3

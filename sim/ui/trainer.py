@@ -96,9 +96,35 @@ class TrainerApp:
                 ticker,
                 button,
                 self.live_table,
+                self._lost_codes(),
                 self.charts,
             ]
         )
+
+    def _lost_codes(self) -> widgets.Widget:
+        """Find a trainee by name, read their resume code, and issue a new one if theirs was lost or seen by others."""
+        L = self.lang
+        name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
+        found = widgets.VBox()
+
+        def reissue(trainee_id: str) -> None:
+            renewed = self.desk.reissue_code(trainee_id)
+            self.message.value = html.escape(t("code_reissued", L, name=renewed.full_name, code=renewed.resume_code))
+            self.refresh_live()
+            search()
+
+        def search() -> None:
+            rows = []
+            for trainee in self.desk.find_trainees(name.value):
+                again = widgets.Button(description=t("reissue_code", L))
+                again.on_click(lambda _, tid=trainee.id: self._guard(lambda: reissue(tid)))
+                label = f"{trainee.full_name} — {trainee.commune} — {t('col_code', L)}: {trainee.resume_code}"
+                rows.append(widgets.HBox([widgets.HTML(html.escape(label)), again]))
+            found.children = rows or [widgets.HTML(html.escape(t("no_such_trainee", L)))]
+
+        find = widgets.Button(description=t("find_trainee", L))
+        find.on_click(lambda _: self._guard(search))
+        return widgets.VBox([widgets.HTML(f"<h4>{t('lost_code_title', L)}</h4>"), widgets.HBox([name, find]), found])
 
     def refresh_live(self) -> None:
         """Redraw the live table: each trainee's current case, idle time (stuck ones marked), cases done, average."""
@@ -112,11 +138,20 @@ class TrainerApp:
                 f"<tr><td>{html.escape(st.trainee.full_name)}</td><td>{html.escape(st.trainee.commune)}</td>"
                 f"<td>{t('role_' + st.trainee.role, L)}</td><td>{html.escape(st.current or '—')}</td>"
                 f"<td class='{'trove-stuck' if st.stuck else ''}'>{last}{' — ' + t('stuck', L) if st.stuck else ''}</td>"
-                f"<td>{st.submitted}</td><td>{average}</td></tr>"
+                f"<td>{st.submitted}</td><td>{average}</td><td><code>{st.trainee.resume_code}</code></td></tr>"
             )
         header = "".join(
             f"<th>{t(k, L)}</th>"
-            for k in ("col_trainee", "col_commune", "col_role", "col_current", "col_last", "col_done", "col_average")
+            for k in (
+                "col_trainee",
+                "col_commune",
+                "col_role",
+                "col_current",
+                "col_last",
+                "col_done",
+                "col_average",
+                "col_code",
+            )
         )
         submitted = sum(1 for r in rows if r.submitted_at)
         self.live_table.value = (

@@ -2,11 +2,16 @@
 
 Voilà is started with the fixes the stack notes call for: XSRF checks off for Voilà's own shutdown
 POST (otherwise every page visit leaks a kernel), idle kernels culled, tracebacks hidden, the offline
-template (no CDN fonts), and a token whenever the server listens beyond this machine.
+template (no CDN fonts), and a token whenever the server listens beyond this machine. It runs as
+``python -m sim.workshop.serve`` (``voila_main``): Voilà without its notebook tree.
+
+A restart keeps the workshop's code (from the store) and its trainer secret (from a file beside the
+results file, readable only by the user), so printed QR codes stay valid.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import re
@@ -22,14 +27,18 @@ from sim.locations import PROJECT_ROOT, VOILA_TEMPLATES, results_path
 from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
 
 
-def workshop_code() -> str:
+class GeneratedCode(str):
+    """A workshop code made up because none was given: ``check`` keeps the workshop's stored code instead."""
+
+
+def workshop_code() -> GeneratedCode:
     """A fresh random workshop code: 6 characters of ``CODE_ALPHABET`` (no 0/O or 1/I, easy to read aloud).
 
     >>> code = workshop_code()
     >>> len(code), set(code) <= set(CODE_ALPHABET)
     (6, True)
     """
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    return GeneratedCode("".join(secrets.choice(CODE_ALPHABET) for _ in range(6)))
 
 
 def is_loopback(host: str) -> bool:
@@ -60,6 +69,13 @@ def slug(text: str) -> str:
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TRAINER_NOTEBOOKS = ("trainer.ipynb", "designer.ipynb", "explore-cases.ipynb")
+# Ctrl-C, ``kill`` and the terminal closing: each stops Voilà and every kernel.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# A path with a ``..`` segment, encoded or not (Tornado matches the still-encoded path).
+# The header this server sets on each page request to the client's address (never the client's own claim):
+# Voilà passes it to the page's kernel, which limits resume-code guesses per address (``sim.app.guesses``).
+CLIENT_HEADER = "X-Trove-Client"
+CLIMBING_PATH = r".*(?:/|%2[fF])(?:\.|%2[eE]){2}(?:/|%2[fF]|$).*"
 
 
 def lan_address() -> str | None:
@@ -81,7 +97,7 @@ def lan_address() -> str | None:
 class ServeConfig:
     """The settings of one ``trove serve`` run, from its command-line options.
 
-    Listening beyond loopback without a token makes one; a missing trainer secret is generated.
+    Listening beyond loopback without a token makes one; ``check`` fills in a missing trainer secret.
 
     >>> config = ServeConfig(workshop="Tập huấn Phan Thiết", code="ABC234", trainer_secret="s")
     >>> config.workshop_id, config.token
@@ -107,13 +123,21 @@ class ServeConfig:
     def __post_init__(self) -> None:
         if not is_loopback(self.host) and not self.token:
             self.token = secrets.token_urlsafe(16)  # never listen beyond this machine without a token
-        if self.trainer_secret is None:
-            self.trainer_secret = secrets.token_urlsafe(9)
 
     @property
     def workshop_id(self) -> str:
         """The workshop's id in the store: the ``slug`` of its title."""
         return slug(self.workshop)
+
+    @property
+    def results_file(self) -> Path:
+        """The SQLite results file: ``db`` made absolute, or the default ``results_path()``."""
+        return Path(self.db).resolve() if self.db else results_path()
+
+    @property
+    def secret_file(self) -> Path:
+        """Where the workshop's trainer secret is kept between runs: beside the results file."""
+        return self.results_file.parent / f"{self.workshop_id}-trainer-secret.txt"
 
     def environment(self) -> dict[str, str]:
         """This process's environment plus what the Voilà kernels read: the workshop's ``TROVE_*`` settings, the
@@ -125,7 +149,7 @@ class ServeConfig:
                 "TROVE_WORKSHOP_TITLE": self.workshop,
                 "TROVE_WORKSHOP_CODE": self.code or "",
                 "TROVE_WORKSHOP_EXERCISES": ",".join(self.exercises),
-                "TROVE_DB": str(Path(self.db).resolve() if self.db else results_path()),
+                "TROVE_DB": str(self.results_file),
                 "JUPYTER_PATH": os.pathsep.join(p for p in (str(VOILA_TEMPLATES), env.get("JUPYTER_PATH", "")) if p),
                 "MPLBACKEND": "Agg",
             }
@@ -133,20 +157,22 @@ class ServeConfig:
         return env
 
     def voila_command(self) -> list[str]:
-        """Voilà over ``notebooks/``: the trainee app and the (secret-gated) trainer pages."""
+        """Voilà (``voila_main``) over ``notebooks/``: the trainee app and the (secret-gated) trainer pages."""
         command = [
             sys.executable,
             "-m",
-            "voila",
+            "sim.workshop.serve",
             str(PROJECT_ROOT / "notebooks"),
             "--no-browser",
             f"--port={self.port}",
+            "--Voila.port_retries=0",  # a busy port is an error, not a server on another port than the QR code's
             f"--Voila.ip={self.host}",
             "--template=trove",
-            "--Voila.tornado_settings={'disable_check_xsrf': True}",
+            "--Voila.tornado_settings=disable_check_xsrf=True",  # the key=value form (the dict literal is deprecated)
             f"--MappingKernelManager.cull_idle_timeout={self.cull_idle_seconds}",
             "--MappingKernelManager.cull_interval=60",
             "--VoilaConfiguration.show_tracebacks=False",
+            f"--VoilaConfiguration.http_header_envs={CLIENT_HEADER}",  # the client address reaches the kernel
             "--Voila.log_level=WARN",
             # When a room joins at once, kernels are slow to deliver the app's output: nbclient's default
             # 4 s grace period would drop it and leave a blank page (measured with benchmarks/load.py).
@@ -179,7 +205,11 @@ class ServeConfig:
 
 
 def check(config: ServeConfig) -> None:
-    """Refuse a configuration that cannot work, before starting anything; then record the workshop's settings."""
+    """Refuse a configuration that cannot work, before starting anything; then record the workshop's settings.
+
+    A ``GeneratedCode`` yields to the code the workshop already has. The trainer secret is the one given, else the
+    one kept in ``config.secret_file``, else a new one; it is (re)written there, readable only by the user.
+    """
     from sim.errors import UnknownIdError
     from sim.library import packaged_library
     from sim.workshop.stores import open_store
@@ -192,11 +222,31 @@ def check(config: ServeConfig) -> None:
     config.region = library.region(config.region or library.default_region).id  # unknown: "did you mean"
     if not 1 <= config.port <= 65535:
         raise SimError(f"--port must be between 1 and 65535, got {config.port}")
-    store = open_store(
-        config.environment()["TROVE_DB"]
-    )  # creates or upgrades the results file now, with a clear error if it cannot
+    store = open_store(config.results_file)  # creates or upgrades the results file now, with a clear error if it cannot
+    stored = store.workshop(config.workshop_id)
+    if isinstance(config.code, GeneratedCode) and stored and stored["code"]:
+        config.code = stored["code"]
+    config.trainer_secret = config.trainer_secret or kept_secret(config.secret_file) or secrets.token_urlsafe(9)
+    keep_secret(config.secret_file, config.trainer_secret)
     store.configure_workshop(config.workshop_id, config.workshop, config.code, config.exercises, config.region)
-    store.set_trainer_secret(config.workshop_id, config.trainer_secret or "")
+    store.set_trainer_secret(config.workshop_id, config.trainer_secret)
+
+
+def kept_secret(path: Path) -> str | None:
+    """The trainer secret kept in ``path``, or None if there is none."""
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def keep_secret(path: Path, secret: str) -> None:
+    """Write ``secret`` to ``path``, readable and writable only by this user (mode 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through os.open
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(secret + "\n")
 
 
 def qr_code(url: str, png: Path) -> str:
@@ -215,38 +265,126 @@ def qr_code(url: str, png: Path) -> str:
     return text.getvalue()
 
 
-def run(config: ServeConfig) -> int:
-    """Start Voilà in the foreground; Ctrl-C stops it and its kernels cleanly. The results stay in the store."""
-    check(config)
-    env = config.environment()
-    host = lan_address() if config.host in ("0.0.0.0", "::") else None
-    png = Path(env["TROVE_DB"]).parent / f"{config.workshop_id}-qr.png"
-    # The start banner is the only place secrets are printed (Voilà runs at log level WARN).
-    print(f"Trở về — {config.workshop}")
-    print(f"  trainee URL:   {config.trainee_url(host)}")
+def banner(config: ServeConfig, host: str | None = None) -> str:
+    """What ``trove serve`` prints at start (after ``check``): URLs, the code and its QR code (also written as a PNG
+    beside the results file), and the trainer secret. This is the only place secrets are printed (Voilà runs at log
+    level WARN)."""
+    png = config.results_file.parent / f"{config.workshop_id}-qr.png"
+    title = "Trở về" if config.workshop == DEFAULT_WORKSHOP_TITLE else f"Trở về — {config.workshop}"
+    lines = [title, f"  trainee URL:   {config.trainee_url(host)}"]
     if config.code:
-        print(f"  workshop code: {config.code}")
-    print(qr_code(config.trainee_url(host), png))
-    print(f"  QR code image: {png}")
-    print(f"  trainer URL:   {config.trainer_url(host)}")
-    print(f"  designer URL:  {config.designer_url(host)}")
-    print(f"  trainer secret: {config.trainer_secret}   (trainer pages ask for it; keep it from trainees)")
-    print(f"  results file:  {env['TROVE_DB']}")
-    print("  stop with Ctrl-C (answers are saved as they are given)")
-    sys.stdout.flush()
-    process = subprocess.Popen(config.voila_command(), env=env)
+        lines.append(f"  workshop code: {config.code}")
+    lines += [
+        qr_code(config.trainee_url(host), png),
+        f"  QR code image: {png}",
+        f"  trainer URL:   {config.trainer_url(host)}",
+        f"  designer URL:  {config.designer_url(host)}",
+        f"  trainer secret: {config.trainer_secret}   (trainer pages ask for it; keep it from trainees)",
+        f"  secret kept in: {config.secret_file}   (readable only by you; a restart keeps the secret and the code)",
+        f"  results file:  {config.results_file}",
+        "  stop with Ctrl-C (answers are saved as they are given)",
+    ]
+    return "\n".join(lines)
+
+
+class _Stop(Exception):
+    """A stop signal reached ``trove serve``."""
+
+
+def _raise_stop(signum: int, frame: object) -> None:
+    raise _Stop(signum)
+
+
+def run(config: ServeConfig) -> int:
+    """Start Voilà in the foreground until a stop signal (``STOP_SIGNALS``); then stop it and every kernel cleanly.
+
+    The results stay in the store. The exit code is 0 after a clean stop, Voilà's own if it ends by itself.
+    """
+    check(config)
+    host = lan_address() if config.host in ("0.0.0.0", "::") else None
+    print(banner(config, host), flush=True)
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
+    process = None
     try:
+        process = subprocess.Popen(config.voila_command(), env=config.environment())
         return process.wait()
-    except KeyboardInterrupt:
-        # Ctrl-C in a terminal reaches Voilà too (same process group): let it shut its kernels down.
-        # A second SIGINT during that shutdown would abort it, so forward one only if Voilà did not get it.
-        for step, wait in ((None, 5), (signal.SIGINT, 15), (signal.SIGKILL, 5)):
-            if step is not None:
-                process.send_signal(step)
-            try:
-                code = process.wait(timeout=wait)
-                print("Trở về stopped; the results are saved.")
-                return 0 if code in (0, -signal.SIGINT, 130) else code
-            except subprocess.TimeoutExpired:
-                continue
-        return 1
+    except _Stop:
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the kernels' shutdown short
+        clean = process is None or stop_voila(process)
+        with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+            print("Trở về stopped; the results are saved.", flush=True)
+        return 0 if clean else 1
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def stop_voila(process: subprocess.Popen, wait: float = 7.0) -> bool:
+    """Stop Voilà with SIGTERM (it shuts its kernels down), or kill it after ``wait`` seconds; True if it stopped.
+
+    Kernels of a killed Voilà exit by themselves within a second or so (ipykernel watches its parent).
+    """
+    process.terminate()
+    try:
+        process.wait(wait)
+        return True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return False
+
+
+def voila_main() -> None:
+    """Voilà as ``trove serve`` runs it: no notebook tree or contents listing (``/`` leads to the trainee app),
+    and 404, not a listing or a server error, for paths with a ``..`` segment or not under a template's ``static``.
+
+    It ignores Ctrl-C and hang-ups, which reach it from the terminal too: ``run`` stops it with one SIGTERM, on which
+    Voilà shuts every kernel down.
+    """
+    from jupyter_server.utils import url_path_join
+    from tornado import web
+    from voila.app import Voila
+    from voila.static_file_handler import TemplateStaticFileHandler
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    class NotFound(web.RequestHandler):
+        def prepare(self) -> None:
+            raise web.HTTPError(404)
+
+    class TemplateStatic(TemplateStaticFileHandler):
+        def parse_url_path(self, path: str) -> str:
+            parts = path.split("/", 2)
+            if len(parts) < 3 or parts[1] != "static":
+                raise web.HTTPError(404)  # upstream asserts this shape: a 500
+            return super().parse_url_path(path)
+
+    class ClientAddressed(TornadoVoilaHandler):
+        """A page request that tells its kernel the client's address (for the resume-code guess limit)."""
+
+        async def get(self, path: str | None = None) -> None:
+            self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""  # never the client's own claim
+            return await super().get(path)
+
+    replaced = {TemplateStaticFileHandler: TemplateStatic, TornadoVoilaHandler: ClientAddressed}
+
+    class TroveVoila(Voila):
+        def init_handlers(self) -> list:
+            unserved = (TornadoVoilaTreeHandler, VoilaContentsHandler)
+            handlers = [
+                (rule[0], replaced.get(rule[1], rule[1]), *rule[2:])
+                for rule in super().init_handlers()
+                if rule[1] not in unserved
+            ]
+            trainee = {"url": url_path_join(self.server_url, "voila/render/trainee.ipynb"), "permanent": False}
+            return [(CLIMBING_PATH, NotFound), (self.server_url, web.RedirectHandler, trainee), *handlers]
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    TroveVoila.launch_instance()
+
+
+if __name__ == "__main__":
+    voila_main()

@@ -12,7 +12,7 @@ import json
 import secrets
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -97,6 +97,10 @@ MIGRATIONS: list[list[str]] = [
     [  # 2 → 3: the trainer secret (salted hash only) and the workshop's region pack
         "ALTER TABLE workshops ADD COLUMN trainer_secret_hash TEXT",
         "ALTER TABLE workshops ADD COLUMN region TEXT NOT NULL DEFAULT 'lam-dong-binh-thuan'",
+    ],
+    [  # 3 → 4: wrong resume codes by client address, for rate limiting guesses across kernels
+        "CREATE TABLE resume_failures (address TEXT NOT NULL, at TEXT NOT NULL)",
+        "CREATE INDEX resume_failures_by_address ON resume_failures (address, at)",
     ],
 ]
 
@@ -244,19 +248,49 @@ class SQLiteStore:
 
     def add_trainee(self, workshop_id: str, full_name: str, commune: str, role: str) -> Trainee:
         """Add a trainee with a random id and a fresh resume code."""
+
+        def insert(con: sqlite3.Connection, code: str) -> Trainee:
+            trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code)
+            con.execute(
+                "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (trainee.id, workshop_id, full_name, commune, role, code, now()),
+            )
+            return trainee
+
+        return self._with_new_code(insert)
+
+    def reissue_resume_code(self, trainee_id: str) -> Trainee:
+        """Replace the trainee's resume code with a fresh one."""
+
+        def replace(con: sqlite3.Connection, code: str) -> Trainee:
+            if con.execute("UPDATE trainees SET resume_code=? WHERE id=?", (code, trainee_id)).rowcount != 1:
+                raise StoreError(f"no trainee {trainee_id!r} in the results file")
+            return _trainee(con.execute("SELECT * FROM trainees WHERE id=?", (trainee_id,)).fetchone())
+
+        return self._with_new_code(replace)
+
+    def _with_new_code(self, write: Callable[[sqlite3.Connection, str], Trainee]) -> Trainee:
+        """Draw a resume code unused in the store and ``write`` it, both in one write transaction."""
         for _ in range(20):
             code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(6))
-            trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code)
             with self.transaction() as con:
                 if con.execute("SELECT 1 FROM trainees WHERE resume_code=?", (code,)).fetchone():
-                    continue  # resume code collision: draw another (checked in the same write transaction)
-                con.execute(
-                    "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) "
-                    "VALUES (?,?,?,?,?,?,?)",
-                    (trainee.id, workshop_id, full_name, commune, role, code, now()),
-                )
-            return trainee
+                    continue  # collision: draw another
+                return write(con, code)
         raise StoreError("could not allocate a resume code; try again")
+
+    def record_resume_failure(self, address: str) -> None:
+        """Note a wrong resume code from ``address``."""
+        with self.transaction() as con:
+            con.execute("INSERT INTO resume_failures (address, at) VALUES (?, ?)", (address, now()))
+
+    def resume_failures_since(self, address: str, since: str) -> int:
+        """Wrong resume codes from ``address`` since ``since``."""
+        with self.connect() as con:
+            return con.execute(
+                "SELECT COUNT(*) FROM resume_failures WHERE address=? AND at>=?", (address, since)
+            ).fetchone()[0]
 
     def trainee_by_code(self, resume_code: str) -> Trainee | None:
         """The trainee with this resume code (trimmed, upper-cased), or None."""

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from sim.errors import SimError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_WORKSHOP_ID = "tro-ve"  # the id of `trove serve`'s default workshop ("Trở về")
 DEFAULT_WORKSHOP_TITLE = "Trở về"
 RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
@@ -181,6 +181,24 @@ class ResultsStore(Protocol):
 
     def trainees(self, workshop_id: str) -> list[Trainee]:
         """Every trainee of the workshop, in the order they joined (an empty list for an unknown workshop)."""
+        ...
+
+    def reissue_resume_code(self, trainee_id: str) -> Trainee:
+        """Give the trainee a new resume code (the old one stops working); return them with it.
+
+        Raises
+        ------
+        StoreError
+            If there is no such trainee or no unique code could be allocated.
+        """
+        ...
+
+    def record_resume_failure(self, address: str) -> None:
+        """Note a wrong resume code typed from ``address`` (a client address, or a kernel's own id)."""
+        ...
+
+    def resume_failures_since(self, address: str, since: str) -> int:
+        """How many wrong resume codes came from ``address`` at or after ``since`` (ISO UTC, as ``now()`` writes)."""
         ...
 
     # attempts and events -----------------------------------------------------------------------

@@ -32,7 +32,52 @@ def test_join_needs_the_workshop_code_and_gives_a_resume_code(workshop):
     trainee = join(workshop)
     assert trainee.full_name == "Trần Thị Lan" and len(trainee.resume_code) == 6
     assert workshop.resume(trainee.resume_code.lower()) == trainee
-    assert workshop.resume_by_name("trần thị lan", "ABC123") == trainee
+
+
+def test_knowing_a_name_hands_over_no_one_s_work(workshop):
+    """Issue 9 item 5: a name and the workshop code are not enough to resume; only the resume code is."""
+    assert not hasattr(workshop, "resume_by_name")
+    join(workshop)
+    with pytest.raises(InputError) as exc:
+        workshop.resume("Trần Thị Lan")
+    assert exc.value.key == "unknown_resume_code"
+
+
+def test_resume_code_guesses_are_limited_per_page_and_per_client_address(workshop):
+    from sim.app.guesses import ADDRESS_LIMIT, PAGE_LIMIT
+    from sim.app.trainee import Workshop
+
+    trainee = join(workshop)
+    for _ in range(PAGE_LIMIT):
+        with pytest.raises(InputError):
+            workshop.resume("WRONG1", "10.0.0.9")
+    with pytest.raises(InputError) as exc:  # even the right code is refused while the page is locked
+        workshop.resume(trainee.resume_code, "10.0.0.9")
+    assert exc.value.key == "too_many_guesses"
+    # New pages from the same address share its count: past the address limit they are refused too.
+    pages = [Workshop(workshop.store, workshop.id, code=workshop.code) for _ in range(ADDRESS_LIMIT // PAGE_LIMIT)]
+    for page in pages[:-1]:
+        for _ in range(PAGE_LIMIT):
+            with pytest.raises(InputError):
+                page.resume("WRONG1", "10.0.0.9")
+    with pytest.raises(InputError) as exc:
+        pages[-1].resume(trainee.resume_code, "10.0.0.9")
+    assert exc.value.key == "too_many_guesses"
+    assert pages[-1].resume(trainee.resume_code, "10.0.0.10") == trainee  # another phone is not affected
+
+
+def test_the_trainer_can_give_a_trainee_a_new_resume_code(workshop):
+    from sim.app.trainer import TrainerDesk
+
+    trainee = join(workshop)
+    desk = TrainerDesk(workshop.store, workshop.id, library=workshop.library)
+    workshop.store.set_trainer_secret(workshop.id, "s3cret")
+    assert desk.unlock("s3cret")
+    assert desk.find_trainees("TRẦN THỊ LAN") == [trainee]
+    renewed = desk.reissue_code(trainee.id)
+    assert workshop.resume(renewed.resume_code) == renewed
+    with pytest.raises(InputError):
+        workshop.resume(trainee.resume_code)
 
 
 @pytest.mark.parametrize("bad", [{"full_name": ""}, {"full_name": "x" * 500}, {"role": "hacker"}, {"commune": 3}])

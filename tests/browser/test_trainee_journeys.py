@@ -121,6 +121,27 @@ def test_reload_mid_case_and_resume_with_answers_kept(page, server):
     assert page.get_by_role("radio", name=t("opt_receive_receive", "vi"), exact=True).is_checked()
 
 
+def test_a_name_is_not_a_key_and_guessing_codes_is_refused(page, server):
+    """Issue 9 item 5: no "find my work" by name; wrong codes past the page limit are refused, counted by address."""
+    from sim.app.guesses import PAGE_LIMIT
+
+    join(page, server, "Phan Thị Mai")
+    page.goto(server.url)
+    page.get_by_role("tab", name=t("resume_tab", "vi")).click()
+    page.get_by_text(t("forgot_code", "vi")).wait_for()
+    assert page.get_by_role("button", name="Tìm bài của tôi").count() == 0
+    for _ in range(PAGE_LIMIT):
+        page.get_by_label(t("resume_code", "vi")).fill("WRONG2")
+        page.get_by_role("button", name=t("resume_button", "vi")).click()
+        page.get_by_text(t("err_unknown_resume_code", "vi")).first.wait_for()
+    page.get_by_role("button", name=t("resume_button", "vi")).click()
+    page.get_by_text(t("err_too_many_guesses", "vi")).first.wait_for()
+    con = sqlite3.connect(server.db)
+    addresses = {a for (a,) in con.execute("SELECT address FROM resume_failures")}
+    con.close()
+    assert addresses == {"127.0.0.1"}  # the server told the kernel the client's address
+
+
 def test_switch_to_english(page, server):
     page.goto(server.url)
     page.get_by_role("button", name="English").click()

@@ -2,8 +2,10 @@
 
 Voilà is started with the fixes the stack notes call for: XSRF checks off for Voilà's own shutdown
 POST (otherwise every page visit leaks a kernel), idle kernels culled, tracebacks hidden, the offline
-template (no CDN fonts), and a token whenever the server listens beyond this machine. It runs as
-``python -m sim.workshop.serve`` (``voila_main``): Voilà without its notebook tree.
+template (no CDN fonts), and a token whenever the server listens beyond this machine. Voilà runs as
+``python -m sim.workshop.voila_app``: without its notebook tree, its kernels on Unix sockets, their starts
+paced, capped, and shut down when no page connects. ``--room N`` preheats N kernels and shows the QR code
+only when they are ready.
 
 A restart keeps the workshop's code (from the store) and its trainer secret (from a file beside the
 results file, readable only by the user), so printed QR codes stay valid.
@@ -116,9 +118,15 @@ class ServeConfig:
     token: str | None = None
     db: str | None = None
     pool: int = 0
+    room: int = 0  # the room's size: that many kernels preheated before the link is shared
     region: str | None = None  # None: the library's default region
     trainer_secret: str | None = None
     cull_idle_seconds: int = 600
+
+    @property
+    def max_kernels(self) -> int:
+        """The cap on live kernels: the room (or 40 people) plus its pool and a margin for reloads."""
+        return (self.room or 40) + max(self.pool, 2) + 10
 
     def __post_init__(self) -> None:
         if not is_loopback(self.host) and not self.token:
@@ -157,11 +165,11 @@ class ServeConfig:
         return env
 
     def voila_command(self) -> list[str]:
-        """Voilà (``voila_main``) over ``notebooks/``: the trainee app and the (secret-gated) trainer pages."""
+        """Voilà (``sim.workshop.voila_app``) over ``notebooks/``: the trainee app and the (secret-gated) trainer pages."""
         command = [
             sys.executable,
             "-m",
-            "sim.workshop.serve",
+            "sim.workshop.voila_app",
             str(PROJECT_ROOT / "notebooks"),
             "--no-browser",
             f"--port={self.port}",
@@ -169,6 +177,8 @@ class ServeConfig:
             f"--Voila.ip={self.host}",
             "--template=trove",
             "--Voila.tornado_settings=disable_check_xsrf=True",  # the key=value form (the dict literal is deprecated)
+            # Unix sockets named by kernel id: no TCP port to collide when a room starts 40 kernels at once.
+            "--KernelManager.transport=ipc",
             f"--MappingKernelManager.cull_idle_timeout={self.cull_idle_seconds}",
             "--MappingKernelManager.cull_interval=60",
             "--VoilaConfiguration.show_tracebacks=False",
@@ -179,9 +189,11 @@ class ServeConfig:
             "--VoilaExecutor.iopub_timeout=120",
             "--VoilaExecutor.raise_on_iopub_timeout=False",
         ]
-        if self.pool:
-            command += ["--preheat_kernel=True", f"--pool_size={self.pool}"]
+        if self.pool or self.room:
+            # Voilà's own pool stays empty; TroveVoila fills it through its start slots (sim.workshop.voila_app).
+            command += ["--preheat_kernel=True", "--pool_size=0", f"--TroveVoila.pool={self.room or self.pool}"]
             command += [f"--VoilaKernelManager.preheat_denylist={name}" for name in TRAINER_NOTEBOOKS]
+        command += [f"--TroveVoila.room={self.room}", f"--TroveVoila.max_kernels={self.max_kernels}"]
         if self.token:
             command.append(f"--Voila.token={self.token}")
         return command
@@ -302,11 +314,16 @@ def run(config: ServeConfig) -> int:
     """
     check(config)
     host = lan_address() if config.host in ("0.0.0.0", "::") else None
-    print(banner(config, host), flush=True)
+    if not config.room:
+        print(banner(config, host), flush=True)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
     process = None
     try:
         process = subprocess.Popen(config.voila_command(), env=config.environment())
+        if config.room:
+            if not wait_for_room(config, process):
+                return process.wait()
+            print(banner(config, host), flush=True)  # the QR code only once the room's kernels are ready
         return process.wait()
     except _Stop:
         for sig in STOP_SIGNALS:
@@ -318,6 +335,31 @@ def run(config: ServeConfig) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def wait_for_room(config: ServeConfig, process: subprocess.Popen, every: float = 0.5) -> bool:
+    """Print "sẵn sàng k/N" as the room's kernels get ready; True once all are, False if Voilà ended first."""
+    import json
+    import time
+    import urllib.request
+
+    host = "127.0.0.1" if config.host in ("0.0.0.0", "::") else config.host
+    url = f"http://{host}:{config.port}/trove/ready"
+    shown = -1
+    print(f"Trở về — đang chuẩn bị phòng cho {config.room} người (preparing the room)…", flush=True)
+    while process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                ready = json.load(answer)["ready"]
+        except OSError:
+            ready = 0  # Voilà is still starting
+        if ready != shown:
+            print(f"  sẵn sàng {ready}/{config.room}", flush=True)
+            shown = ready
+        if ready >= config.room:
+            return True
+        time.sleep(every)
+    return False
 
 
 def stop_voila(process: subprocess.Popen, wait: float = 7.0) -> bool:
@@ -333,58 +375,3 @@ def stop_voila(process: subprocess.Popen, wait: float = 7.0) -> bool:
         process.kill()
         process.wait()
         return False
-
-
-def voila_main() -> None:
-    """Voilà as ``trove serve`` runs it: no notebook tree or contents listing (``/`` leads to the trainee app),
-    and 404, not a listing or a server error, for paths with a ``..`` segment or not under a template's ``static``.
-
-    It ignores Ctrl-C and hang-ups, which reach it from the terminal too: ``run`` stops it with one SIGTERM, on which
-    Voilà shuts every kernel down.
-    """
-    from jupyter_server.utils import url_path_join
-    from tornado import web
-    from voila.app import Voila
-    from voila.static_file_handler import TemplateStaticFileHandler
-    from voila.tornado.contentshandler import VoilaContentsHandler
-    from voila.tornado.handler import TornadoVoilaHandler
-    from voila.tornado.treehandler import TornadoVoilaTreeHandler
-
-    class NotFound(web.RequestHandler):
-        def prepare(self) -> None:
-            raise web.HTTPError(404)
-
-    class TemplateStatic(TemplateStaticFileHandler):
-        def parse_url_path(self, path: str) -> str:
-            parts = path.split("/", 2)
-            if len(parts) < 3 or parts[1] != "static":
-                raise web.HTTPError(404)  # upstream asserts this shape: a 500
-            return super().parse_url_path(path)
-
-    class ClientAddressed(TornadoVoilaHandler):
-        """A page request that tells its kernel the client's address (for the resume-code guess limit)."""
-
-        async def get(self, path: str | None = None) -> None:
-            self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""  # never the client's own claim
-            return await super().get(path)
-
-    replaced = {TemplateStaticFileHandler: TemplateStatic, TornadoVoilaHandler: ClientAddressed}
-
-    class TroveVoila(Voila):
-        def init_handlers(self) -> list:
-            unserved = (TornadoVoilaTreeHandler, VoilaContentsHandler)
-            handlers = [
-                (rule[0], replaced.get(rule[1], rule[1]), *rule[2:])
-                for rule in super().init_handlers()
-                if rule[1] not in unserved
-            ]
-            trainee = {"url": url_path_join(self.server_url, "voila/render/trainee.ipynb"), "permanent": False}
-            return [(CLIMBING_PATH, NotFound), (self.server_url, web.RedirectHandler, trainee), *handlers]
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    TroveVoila.launch_instance()
-
-
-if __name__ == "__main__":
-    voila_main()

@@ -142,6 +142,29 @@ def test_a_name_is_not_a_key_and_guessing_codes_is_refused(page, server):
     assert addresses == {"127.0.0.1"}  # the server told the kernel the client's address
 
 
+def test_a_kernel_that_dies_tells_the_trainee_to_reload(page, server):
+    """Issue 9 item 2: not broken-link icons but "Mất kết nối — tải lại trang" with a reload button."""
+    import psutil
+
+    page.goto(server.url)
+    page.get_by_role("tab", name=t("resume_tab", "vi")).wait_for(timeout=60_000)
+    kernels = []
+    for process in psutil.process_iter():
+        try:
+            if "ipykernel_launcher" in " ".join(process.cmdline()) and process.environ().get("TROVE_DB") == str(
+                server.db
+            ):
+                kernels.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    max(kernels, key=lambda k: k.create_time()).kill()  # this page's kernel: the newest
+    notice = page.locator("#trove-lost")
+    notice.wait_for(timeout=30_000)
+    assert "Mất kết nối — tải lại trang" in notice.inner_text()
+    notice.get_by_role("button").click()
+    page.get_by_role("tab", name=t("resume_tab", "vi")).wait_for(timeout=60_000)  # a new kernel, a working page
+
+
 def test_switch_to_english(page, server):
     page.goto(server.url)
     page.get_by_role("button", name="English").click()

@@ -1,0 +1,253 @@
+"""Voilà as ``trove serve`` runs it (``python -m sim.workshop.voila_app``), shaped for a room that joins at once.
+
+- No notebook tree or contents listing: ``/`` leads to the trainee app; paths with a ``..`` segment, or not
+  under a template's ``static``, answer 404 (not a listing or a server error).
+- Each page request tells its kernel the client's address (``CLIENT_HEADER``, set here, never taken from the
+  client) for the resume-code guess limit.
+- Kernel starts are paced: at most ``start_slots`` notebooks run their first execution at once, so early
+  arrivals get their page first instead of everyone waiting for everyone; with a room-sized pool the pool
+  fills that way before the link is shared (``/trove/ready`` reports progress), and refills one kernel at a
+  time when the CPU is quiet, never beyond the room plus ``spare``.
+- A cap on live kernels answers "phòng đã đầy" instead of exhausting memory, and a kernel whose page never
+  connected (a ``curl`` GET, a prefetch) or lost its connection (a phone closing the tab without
+  ``beforeunload``) is shut down ``unconnected_seconds`` after its last activity.
+
+It ignores Ctrl-C and hang-ups, which reach it from the terminal too: ``trove serve`` stops it with one
+SIGTERM, on which Voilà shuts every kernel down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import time
+from typing import Any
+
+from jupyter_server.utils import url_path_join
+from tornado import web
+from traitlets import Integer
+from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+from sim.workshop.serve import CLIENT_HEADER, CLIMBING_PATH
+
+TRAINEE_NOTEBOOK = "trainee.ipynb"  # the only notebook with a pool (trainer pages start cold, behind the secret)
+ROOM_FULL_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Phòng đã đầy</title>
+<style>body{font:18px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:32rem;padding:0 1rem;color:#1a1a1a}
+a{display:inline-block;margin-top:1rem;padding:.8rem 1.2rem;background:#0b5394;color:#fff;border-radius:.4rem;
+text-decoration:none}</style></head><body><h1>Phòng đã đầy</h1>
+<p>Máy chủ đang phục vụ số người tối đa. Hãy đợi một phút rồi tải lại trang, hoặc báo giảng viên.</p>
+<p lang="en">The room is full: the server is serving as many people as it can. Wait a minute and reload, or tell
+the trainer.</p><a href="">Tải lại trang / Reload</a></body></html>"""
+
+
+class NotFound(web.RequestHandler):
+    """404 for every request (paths that climb out of the served folders)."""
+
+    def prepare(self) -> None:
+        raise web.HTTPError(404)
+
+
+class TemplateStatic(TemplateStaticFileHandler):
+    """Template files, with 404 for a path not under a template's ``static`` (upstream asserts: a 500)."""
+
+    def parse_url_path(self, path: str) -> str:
+        parts = path.split("/", 2)
+        if len(parts) < 3 or parts[1] != "static":
+            raise web.HTTPError(404)
+        return super().parse_url_path(path)
+
+
+class RoomPage(TornadoVoilaHandler):
+    """A notebook page: refused with "phòng đã đầy" at the kernel cap; otherwise it tells its kernel the client's
+    address, and a page that needs a fresh kernel waits for a start slot."""
+
+    async def get(self, path: str | None = None) -> None:
+        app: TroveVoila = self.settings["trove_app"]
+        if app.room_is_full(path):
+            self.set_status(503)
+            self.set_header("Retry-After", "60")
+            self.finish(ROOM_FULL_PAGE)
+            return
+        self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""
+        pooled = app.takes_pooled_kernel(path)
+        # Counted against the cap until served (its kernel may not be live yet); a pooled page also claims one of
+        # the pool's kernels, so that other pages do not count on it.
+        app.in_progress += 1
+        app.claimed += pooled
+        try:
+            if pooled:
+                await super().get(path)
+            else:
+                async with app.start_slots_lock:  # a fresh kernel runs the notebook while the page streams
+                    await super().get(path)
+        finally:
+            app.in_progress -= 1
+            app.claimed -= pooled
+
+
+class ReadyHandler(web.RequestHandler):
+    """``/trove/ready``: how much of the room's pool is ready, for ``trove serve``'s progress line."""
+
+    def get(self) -> None:
+        app: TroveVoila = self.settings["trove_app"]
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"ready": app.pool_ready(), "room": app.room, "kernels": app.live_kernels()}))
+
+
+class TroveVoila(Voila):
+    """Voilà with the room's pacing, cap and culling (see the module docstring)."""
+
+    pool = Integer(0, config=True, help="trainee kernels to keep preheated (Voilà itself is given pool_size=0)")
+    room = Integer(0, config=True, help="the room's size: the pool fills to it before the link is shared")
+    spare = Integer(2, config=True, help="idle kernels to keep ready once the room has joined (reloads)")
+    max_kernels = Integer(60, config=True, help="live kernels beyond which a page answers 'phòng đã đầy'")
+    start_slots = Integer(2, config=True, help="notebooks that may run their first execution at once")
+    unconnected_seconds = Integer(60, config=True, help="idle seconds before a kernel with no page is shut down")
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        settings["trove_app"] = self
+        self.start_slots_lock = asyncio.Semaphore(max(1, self.start_slots))
+        self.room_filled, self.in_progress, self.claimed = False, 0, 0
+        if self.voila_configuration.preheat_kernel and self.pool:
+            # Voilà filled an empty pool (pool_size=0) when it made its kernel manager; pace it, then fill it.
+            self._pace_the_pool()
+            self.kernel_manager.kernel_pools_config = {"default": {"pool_size": self.pool}}
+            self.kernel_manager.fill_if_needed(delay=0, notebook_name=TRAINEE_NOTEBOOK)
+        return settings
+
+    def init_handlers(self) -> list:
+        unserved = (TornadoVoilaTreeHandler, VoilaContentsHandler)
+        replaced = {TemplateStaticFileHandler: TemplateStatic, TornadoVoilaHandler: RoomPage}
+        handlers = [
+            (rule[0], replaced.get(rule[1], rule[1]), *rule[2:])
+            for rule in super().init_handlers()
+            if rule[1] not in unserved
+        ]
+        trainee = {"url": url_path_join(self.server_url, "voila/render/trainee.ipynb"), "permanent": False}
+        return [
+            (CLIMBING_PATH, NotFound),
+            (self.server_url, web.RedirectHandler, trainee),
+            (url_path_join(self.server_url, "trove/ready"), ReadyHandler),
+            *handlers,
+        ]
+
+    def start(self) -> None:
+        asyncio.get_event_loop().call_later(15, self._reap_unconnected)
+        super().start()
+
+    # the room ------------------------------------------------------------------------------------
+    def _pooled(self) -> list[Any]:
+        km = self.kernel_manager
+        return [task for pool in getattr(km, "_pools", {}).values() for task in pool]
+
+    def _pooled_ids(self) -> set[str]:
+        ids = set()
+        for task in self._pooled():
+            if task.done() and not task.cancelled() and task.exception() is None:
+                ids.add(task.result()["kernel_id"])
+        return ids
+
+    def pool_ready(self) -> int:
+        """Pooled kernels whose notebook has run: a visitor gets their page at once."""
+        ready = 0
+        for task in self._pooled():
+            if task.done() and not task.cancelled() and task.exception() is None and task.result()["task"].done():
+                ready += 1
+        if self.room and ready >= self.room:
+            self.room_filled = True
+        return ready
+
+    def live_kernels(self) -> int:
+        """Every running kernel, pooled or in use."""
+        return len(self.kernel_manager.list_kernel_ids())
+
+    def headroom(self) -> int:
+        """Kernels that may still start under the cap: live ones, pages waiting for a slot and pool kernels
+        being started all count, and so do the pages being served (conservatively: a served page's kernel may
+        already be live)."""
+        starting = sum(1 for task in self._pooled() if not task.done())
+        return self.max_kernels - self.live_kernels() - self.in_progress - starting
+
+    def room_is_full(self, path: str | None) -> bool:
+        """Whether a page must be refused: it needs a new kernel and the cap has no room (a pooled one is taken)."""
+        return not self.takes_pooled_kernel(path) and self.headroom() <= 0
+
+    def takes_pooled_kernel(self, path: str | None) -> bool:
+        """Whether this page will be served by a preheated kernel not yet claimed by another page (so it needs
+        neither a start slot nor room under the cap)."""
+        pool = getattr(self.kernel_manager, "_pools", {}).get(path or "", [])
+        return self.voila_configuration.preheat_kernel and len(pool) > self.claimed
+
+    def _pace_the_pool(self) -> None:
+        """Start pooled kernels through the start slots, refill them only when quiet, and only up to room + spare."""
+        km = self.kernel_manager
+        initialize, fill = km._initialize, km.fill_if_needed
+        app = self
+
+        async def paced_initialize(notebook_path: str, kernel_id: str | None = None, **kwargs: Any) -> dict:
+            if app.room_filled or not app.room:  # the room's first fill goes as fast as the slots allow
+                await _quiet()
+            async with app.start_slots_lock:
+                content = await initialize(notebook_path, kernel_id, **kwargs)
+                await asyncio.wait({content["task"]}, timeout=120)  # its notebook runs before the next start
+                return content
+
+        def paced_fill(delay: float | None = None, notebook_name: str | None = None, **kwargs: Any) -> None:
+            wanted = app.pool
+            if app.room:  # never more kernels than the room needs: those in use, plus a few spare
+                wanted = min(wanted, app.room + app.spare - (app.live_kernels() - len(app._pooled_ids())))
+            pooled = len(km._pools.get(notebook_name, []))
+            wanted = min(wanted, pooled + app.headroom())  # and never past the cap
+            km.kernel_pools_config = {"default": {"pool_size": max(0, wanted)}}
+            fill(delay=delay, notebook_name=notebook_name, **kwargs)
+
+        km._initialize = paced_initialize
+        km.fill_if_needed = paced_fill
+
+    def _reap_unconnected(self) -> None:
+        """Shut down kernels with no page connected for ``unconnected_seconds`` (pooled kernels are kept)."""
+        self._reaping = asyncio.ensure_future(self._reap_once())
+        asyncio.get_event_loop().call_later(15, self._reap_unconnected)
+
+    async def _reap_once(self) -> None:
+        km = self.kernel_manager
+        pooled = self._pooled_ids()
+        now, reaped = time.time(), False
+        for kernel_id in list(km.list_kernel_ids()):
+            if kernel_id in pooled or km._kernel_connections.get(kernel_id, 0) > 0:
+                continue
+            kernel = km.get_kernel(kernel_id)
+            idle = now - kernel.last_activity.timestamp()
+            if idle > self.unconnected_seconds and getattr(kernel, "execution_state", "idle") != "busy":
+                self.log.warning("shutting down kernel %s: no page connected for %.0f s", kernel_id, idle)
+                await km.shutdown_kernel(kernel_id)
+                reaped = True
+        if reaped and self.pool:
+            km.fill_if_needed(notebook_name=TRAINEE_NOTEBOOK)  # back to the pool the room needs
+
+
+async def _quiet(max_wait: float = 30.0) -> None:
+    """Wait (up to ``max_wait`` seconds) until the machine's load is below its core count."""
+    cores, waited = os.cpu_count() or 1, 0.0
+    while os.getloadavg()[0] >= cores - 0.5 and waited < max_wait:
+        await asyncio.sleep(1.0)
+        waited += 1.0
+
+
+def main() -> None:
+    """Run the room-shaped Voilà (``trove serve`` starts it with its options)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    TroveVoila.launch_instance()
+
+
+if __name__ == "__main__":
+    main()

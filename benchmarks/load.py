@@ -5,9 +5,11 @@ kernel websocket exactly as the browser does (``comm_info_request``, ``request_s
 button clicks) — no browser. It joins, asks four questions, answers every decision point, submits and
 checks it sees its score. Afterwards the store is read back: every answer sent must be there.
 
-Run: ``.venv/bin/python benchmarks/load.py --trainees 10 20 40`` (numbers in docs/performance.md).
-Reports per N: completed, answers lost, median and 95th-percentile response time per action, the
-page-load times, and peak memory of the server plus its kernels.
+Run: ``.venv/bin/python benchmarks/load.py --trainees 10 20 40`` (numbers in docs/performance.md);
+``--room N`` serves with ``trove serve --room N`` and starts the wave only once the room is ready (its
+``ready_s`` is reported); ``--json FILE`` writes the summaries. Reports per N: completed, answers lost,
+median and 95th-percentile response time per action, the page-load times, and peak memory of the server
+plus its kernels.
 """
 
 from __future__ import annotations
@@ -269,12 +271,27 @@ def tree_rss_mib(pid: int) -> float:
     return round(total / 1024, 1)
 
 
-async def run_load(n: int, pool: int, think: float) -> dict:
+def wait_for_room(server: Server, room: int, began: float) -> float:
+    """Seconds from starting ``trove serve`` until its room's kernels are ready (``/trove/ready``)."""
+    import urllib.request
+
+    while True:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/trove/ready", timeout=10) as answer:
+            if json.load(answer)["ready"] >= room:
+                return time.perf_counter() - began
+        time.sleep(0.25)
+
+
+async def run_load(n: int, pool: int, think: float, room: int = 0) -> dict:
     tmp = Path(tempfile.mkdtemp())
-    server = Server(tmp, "--exercises", "intake-basics", "--pool", str(pool)).start()
-    peak = 0.0
+    began = time.perf_counter()
+    sizing = ("--room", str(room)) if room else ("--pool", str(pool))
+    server = Server(tmp, "--exercises", "intake-basics", *sizing).start()
+    peak, ready_s = 0.0, None
     try:
-        if pool:
+        if room:
+            ready_s = round(wait_for_room(server, room, began), 1)
+        elif pool:
             await asyncio.sleep(5 + 2 * pool)
         base = f"127.0.0.1:{server.port}"
         results: dict = {}
@@ -294,19 +311,26 @@ async def run_load(n: int, pool: int, think: float) -> dict:
     slowest = sorted(((round(statistics.median(v), 2), k) for k, v in by_label.items()), reverse=True)[:5]
     pages = sorted(r["page"] for r in results.values())
     p95 = timings[max(0, int(0.95 * len(timings)) - 1)] if timings else None
+    lost = lost_answers(server.db, results)
     return {
         "trainees": n,
         "pool": pool,
+        "room": room,
+        "ready_s": ready_s,
         "think_s": think,
         "completed": sum(r["ok"] for r in results.values()),
-        "answers_lost": lost_answers(server.db, results),
+        "lost": lost,
+        "answers_lost": lost,
         "actions": len(timings),
         "action_median_s": round(statistics.median(timings), 3) if timings else None,
         "action_p95_s": round(p95, 3) if p95 is not None else None,
         "page_median_s": round(statistics.median(pages), 2),
+        "page_p95_s": round(pages[max(0, int(0.95 * len(pages)) - 1)], 2),
         "page_max_s": round(max(pages), 2),
         "wall_s": round(wall, 1),
+        "peak_mib": peak,
         "peak_memory_mib": peak,
+        "mib_per_trainee": round(peak / n, 1),
         "slowest_actions_median_s": slowest,
         "errors": sorted({r["error"] for r in results.values() if "error" in r})[:3],
     }
@@ -322,9 +346,15 @@ def main() -> None:
         default=1.0,
         help="seconds a simulated person takes before each action (±50 %%); 0 = stress",
     )
+    parser.add_argument("--room", type=int, default=0, help="serve with trove serve --room N (0: use --pool)")
+    parser.add_argument("--json", type=Path, help="also write the summaries to this file (a JSON list)")
     args = parser.parse_args()
+    summaries = []
     for n in args.trainees:
-        print(json.dumps(asyncio.run(run_load(n, args.pool, args.think))), flush=True)
+        summaries.append(asyncio.run(run_load(n, args.pool, args.think, args.room)))
+        print(json.dumps(summaries[-1]), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(summaries if len(summaries) > 1 else summaries[0], indent=2))
 
 
 if __name__ == "__main__":

@@ -80,3 +80,26 @@ def test_workshop_exercise_list_changes_live(desk, played, library):
         box.value = box.description.endswith("(verification)")
     next(c for c in tab.children if getattr(c, "description", "") == "Lưu danh sách bài tập").click()
     assert Workshop(played, "ws", library=library).exercise_ids == ["verification"]
+
+
+def test_a_store_failure_shows_the_trainer_its_cause_and_the_trainee_no_path():
+    """Issue 9 item 7: a read-only or full results file: the trainer reads why, the trainee a plain message."""
+    import ipywidgets as widgets
+
+    from sim.app.trainee import StoreError
+    from sim.ui.guard import guarded
+    from sim.ui.i18n import t
+    from sim.ui.trainee import TraineeApp
+
+    cause = "the results file /srv/trove/r.sqlite could not be used: database or disk is full (free space)"
+
+    def fail():
+        raise StoreError(cause)
+
+    panel = widgets.HTML()
+    guarded(fail, panel, "vi", "test")
+    assert "database or disk is full" in panel.value and "/srv/trove/r.sqlite" in panel.value
+    trainee = TraineeApp.__new__(TraineeApp)  # only its error handling is exercised
+    trainee.lang, trainee.message = "vi", widgets.HTML()
+    trainee._guard(fail)
+    assert t("err_store", "vi") in trainee.message.value and "/srv" not in trainee.message.value

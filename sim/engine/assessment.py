@@ -564,6 +564,9 @@ def _referral(
     has closed.
     """
     needs = library.needs
+    # A stay is wished for, needed (no home), or the child is separated from a suspected parent (a safe place).
+    separated = found["child_duties"].value["return_home"] == "separate_from_parent"
+    stays = bool(case.truth.wishes_shelter or not case.truth.has_home or separated)
     available = set()
     for person_value in entitlements.values():
         available |= set(person_value["now"]) | set(person_value["if_identified"])
@@ -573,7 +576,7 @@ def _referral(
             continue
         service = needs[need].service
         if service == "shelter":
-            if case.truth.wishes_shelter or not case.truth.has_home:
+            if stays:
                 services.append(service)
         elif needs[need].always or service in available:
             services.append(service)
@@ -592,7 +595,6 @@ def _referral(
         services = [s for s in services if s not in rules.reintegration.applies_to]
     if any(s in services for s in rules.reintegration.applies_to):
         services.append("support_decision")
-    stays = bool(case.truth.wishes_shelter or not case.truth.has_home)
     kept, routes, facility_only, agencies = _referral_plan(library, case.date, tuple(dict.fromkeys(services)), stays)
     services = list(kept)
     paths = {s: list(p) if p else None for s, p in routes}

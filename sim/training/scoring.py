@@ -530,7 +530,9 @@ class _Scorer:
                 share=len(missing) / max(1, len(needed)),
             )
         facilities = self.library.providers(self.truth.regime, "shelter")
-        if facilities & set(chosen) and not (self.case.truth.wishes_shelter or not self.case.truth.has_home):
+        separated = self.truth.value("child_duties")["return_home"] == "separate_from_parent"
+        stays = self.case.truth.wishes_shelter or not self.case.truth.has_home or separated
+        if facilities & set(chosen) and not stays:
             self.lose(ps, "referral.forced_shelter", self.msg("referral_forced_shelter"), "protection")
             self.flag("shelter_forced")
         screened = self.truth.value("verification")["screened_out"]

@@ -479,3 +479,19 @@ def test_a_critical_error_is_at_risk_only_while_a_text_forbidding_it_is_in_force
     facts = dict(age=15, child_at_serious_risk=True)
     assert "E11" not in assess(make_case(day=date(2016, 9, 12), **facts), library).critical_errors_at_risk
     assert "E11" in assess(make_case(day=date(2019, 5, 6), **facts), library).critical_errors_at_risk
+
+
+def test_placing_a_child_separated_from_a_suspected_parent_is_not_a_forced_shelter(library):
+    """Trial finding: separation means a safe place; referring the child to a facility must not flag E13."""
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    case = make_case(
+        day=date(2026, 9, 14), age=14, family_suspected=True, parent_suspected=True, needs=("food", "shelter")
+    )
+    truth = assess(case, library)
+    assert "shelter" in truth.value("referral")["services"]
+    facility = sorted(library.providers("B", "shelter"))[0]
+    answer = {"D10": {"agencies": [*truth.value("referral")["agencies"], facility]}}
+    report = score(Submission(case=case, decision_points=["D10"], answers=answer), truth, library)
+    assert "E13" not in [e.rule for e in report.critical_errors]

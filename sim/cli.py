@@ -7,8 +7,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sim.errors import DataError, SimError
+from sim.errors import DataError, Problem, SimError
+
+if TYPE_CHECKING:
+    from sim.library import Library
+    from sim.parsing import SourceDoc
+    from sim.training.answers import Submission
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -89,16 +95,28 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8866)
     serve.add_argument("--workshop", help="workshop title (default: Trở về)")
     serve.add_argument("--exercises", default="", help="comma-separated exercise ids (default: all)")
-    serve.add_argument("--code", help="workshop code trainees must type to join")
+    serve.add_argument(
+        "--code",
+        help="workshop code trainees must type to join (default for a named or network workshop: its code from the last run, else a new one)",
+    )
     serve.add_argument("--token", help="access token (required beyond localhost; generated if omitted)")
     serve.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
     serve.add_argument(
         "--pool", type=int, help="preheated trainee kernels (default: 4 for a workshop on the network, 0 on localhost)"
     )
     serve.add_argument(
+        "--room",
+        type=int,
+        default=0,
+        help="people in the room: preheat that many kernels and show the QR code only when they are ready",
+    )
+    serve.add_argument(
         "--region", help="region pack of the trainees' communes (coverage chart; default: the library's default region)"
     )
-    serve.add_argument("--trainer-secret", help="secret for the trainer pages (generated and printed if omitted)")
+    serve.add_argument(
+        "--trainer-secret",
+        help="secret for the trainer pages, kept beside the results file for the next runs (default: the kept one, or a new one)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     export = sub.add_parser(
@@ -161,7 +179,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 out.write(line + "\n")
         print(f"wrote {args.count} case(s) to {args.out}", file=sys.stderr)
     elif args.count == 1:
-        print(json.dumps(json.loads(next(lines)), ensure_ascii=False, indent=2, sort_keys=True))
+        print(_json(json.loads(next(lines)), sort_keys=True))
     else:
         for line in lines:
             print(line)
@@ -178,11 +196,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
     case = load(Case, args.case)
     library = packaged_library()
-    print(
-        json.dumps(
-            assessment_report(assess(case, library), library), ensure_ascii=False, indent=2, default=json_default
-        )
-    )
+    print(_json(assessment_report(assess(case, library), library), default=json_default))
     return EXIT_OK
 
 
@@ -190,15 +204,50 @@ def cmd_score(args: argparse.Namespace) -> int:
     """Run ``trove score``."""
     from sim.engine.assessment import assess
     from sim.library import packaged_library
-    from sim.parsing import load
+    from sim.parsing import read_document, validate
     from sim.training.answers import Submission
     from sim.training.scoring import score
 
-    submission = load(Submission, args.submission)
+    doc = read_document(args.submission)
+    submission = validate(Submission, doc)
     library = packaged_library()
+    unknown = _unknown_ids(doc, submission, library)
+    if unknown:
+        raise DataError(unknown)
     report = score(submission, assess(submission.case, library), library)
-    print(json.dumps(report.to_dict(library), ensure_ascii=False, indent=2))
+    print(_json(report.to_dict(library)))
     return EXIT_OK
+
+
+def _unknown_ids(doc: SourceDoc, submission: Submission, library: Library) -> list[Problem]:
+    """Ids the ``Submission`` schema takes as any text but the scorer looks up: decision points (rubric weights,
+    answer times) and the critical errors of the case's questions."""
+    from sim.law.decision_points import DECISION_POINTS
+    from sim.parsing import unknown_id_problem
+
+    points, errors = list(DECISION_POINTS), list(library.rulebook.critical_errors)
+    found = [
+        unknown_id_problem(doc, (field, key), "decision point", key, points)
+        for field in ("rubric", "answered_at")
+        for key in getattr(submission, field)
+        if key not in points
+    ]
+    found += [
+        unknown_id_problem(doc, ("case", "interview", i, "critical_error"), "critical error", q.critical_error, errors)
+        for i, q in enumerate(submission.case.interview)
+        if q.critical_error and q.critical_error not in errors
+    ]
+    return found
+
+
+def _json(data: object, **options: Any) -> str:
+    """``data`` as indented JSON; a result holding an infinite or NaN number (which JSON cannot write) is an error."""
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False, **options)
+    except ValueError:
+        raise SimError(
+            "the result holds a number too large for JSON (check the input's numbers: rubric weights are 0–100)"
+        ) from None
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -236,6 +285,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             token=args.token,
             db=args.db,
             pool=pool,
+            room=max(0, args.room),
             region=args.region,
             trainer_secret=args.trainer_secret,
         )

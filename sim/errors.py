@@ -39,12 +39,16 @@ class Problem:
     hint: str = ""
 
     def format(self) -> str:
-        """Render as ``file:line:col field.path: message (hint)``."""
+        """Render as ``file:line:col field.path: message (hint)``, on one line: a line break (in a quoted key, say)
+        is written ``\\n``."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}:{self.col or 1}"
         text = f"{where} {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return (f"{text} ({self.hint})" if self.hint else text).translate(_ONE_LINE)
+
+
+_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r"})
 
 
 class DataError(SimError):

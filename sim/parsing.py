@@ -7,6 +7,9 @@ module, code sees validated objects only.
 from __future__ import annotations
 
 import json
+import math
+import reprlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,12 +22,34 @@ M = TypeVar("M", bound=BaseModel)
 
 Loc = tuple[int | str, ...]
 
+MAX_FILE_BYTES = 1024 * 1024
+"""Largest file read, 1 MiB. The biggest shipped file (a region pack) is under 50 KB and a scenario about 2 KB;
+a 10 MB file took 46 s to check."""
+
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings. Shipped files nest 8 levels at most; deeper is a bracket typo (libyaml
+itself stops only at 1000), and it keeps every recursive walk over a document far from Python's recursion limit."""
+
+MAX_VALUES = 50_000
+"""Most values (scalars, lists, mappings) in one document, an alias counting as every value it repeats. The
+biggest shipped file has under 5,000; a 1 KB "billion laughs" alias bomb expands to millions (20 s and 2.9 GB),
+and a count of aliases alone would not stop it (54 aliases make 9**7 values)."""
+
+MAX_INT_DIGITS = 20
+"""Longest whole number, in characters (sign and ``_`` aside). The largest in any file is a seed (19 digits);
+longer ones are typing accidents, and Python refuses to read those past 4,300 digits."""
+
+MAX_PROBLEMS = 100
+"""Most schema problems listed for one file; past them one line says how many more. Nobody reads thousands,
+and locating them is the slow part of checking a broken file (48,000 took a second more)."""
+
 
 class SourceDoc:
     """A parsed document together with its YAML node tree, to locate fields by path."""
 
     def __init__(self, name: str, data: Any, root: yaml.Node | None):
         self.name, self.data, self.root = name, data, root
+        self._entries: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
 
     def position(self, loc: Loc) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the deepest node that ``loc`` reaches."""
@@ -33,7 +58,7 @@ class SourceDoc:
             return None, None
         best = node
         for part in loc:
-            nxt = _child(node, part)
+            nxt = self._child(node, part)
             if nxt is None:
                 break
             node = best = nxt
@@ -43,11 +68,10 @@ class SourceDoc:
         """Position of the *key* of the last element of ``loc`` (for unknown fields)."""
         parent = self.root
         for part in loc[:-1]:
-            parent = _child(parent, part) if parent is not None else None
-        if isinstance(parent, yaml.MappingNode):
-            for key, _ in parent.value:
-                if key.value == loc[-1]:
-                    return key.start_mark.line + 1, key.start_mark.column + 1
+            parent = self._child(parent, part) if parent is not None else None
+        entry = self._entry(parent, loc[-1]) if isinstance(parent, yaml.MappingNode) else None
+        if entry is not None:
+            return entry[0].start_mark.line + 1, entry[0].start_mark.column + 1
         return self.position(loc[:-1])
 
     def problem(self, loc: Loc, message: str, hint: str = "", *, at_key: bool = False) -> Problem:
@@ -56,15 +80,24 @@ class SourceDoc:
         line, col = self.key_position(loc) if at_key and loc else self.position(loc)
         return Problem(self.name, line, col, format_loc(loc), message, hint)
 
+    def _entry(self, node: yaml.MappingNode, key: int | str) -> tuple[yaml.Node, yaml.Node] | None:
+        """The first (key, value) pair of ``node`` whose key reads ``key``; mappings are indexed once, so that
+        locating thousands of problems stays linear."""
+        entries = self._entries.get(id(node))
+        if entries is None:
+            entries = self._entries[id(node)] = {}
+            for pair in node.value:
+                if isinstance(pair[0], yaml.ScalarNode):
+                    entries.setdefault(pair[0].value, pair)
+        return entries.get(str(key))
 
-def _child(node: yaml.Node, part: int | str) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == str(part):
-                return value
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]
-    return None
+    def _child(self, node: yaml.Node, part: int | str) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode):
+            entry = self._entry(node, part)
+            return entry[1] if entry else None
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            return node.value[part]
+        return None
 
 
 def format_loc(loc: Loc) -> str:
@@ -76,20 +109,31 @@ def format_loc(loc: Loc) -> str:
 
 
 def read_document(path: str | Path, *, display_name: str | None = None) -> SourceDoc:
-    """Read a YAML or JSON file; a syntax error becomes a located ``DataError``."""
+    """Read a YAML or JSON file; a file too large, unreadable, not UTF-8 or not valid YAML is a located ``DataError``."""
     path = Path(path)
     name = display_name or str(path)
     if not path.is_file():
         raise FileMissingError(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise DataError(
+            [Problem(name, None, None, "", f"cannot read the file ({exc.strerror})", "check its permissions")]
+        ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataError([_too_large(name)])
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
         raise DataError(
             [
                 Problem(
                     name,
-                    None,
-                    None,
+                    raw.count(b"\n", 0, exc.start) + 1,
+                    col,
                     "",
                     f"not a UTF-8 text file (byte {exc.start})",
                     "save the file as UTF-8 (Vietnamese text needs it)",
@@ -104,10 +148,34 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_document(text: str, name: str) -> SourceDoc:
-    """Parse YAML (JSON is YAML too) with safe_load semantics, keeping node positions (one parse)."""
+    """Parse YAML (JSON is YAML too) with safe_load semantics, keeping node positions (one parse).
+
+    Text over ``MAX_FILE_BYTES``, nesting past ``MAX_DEPTH``, more than ``MAX_VALUES`` values once aliases are
+    expanded, and scalars their type cannot hold (a 13th month, a non-finite or overlong number) are refused
+    with a located ``DataError`` before the document is built.
+    """
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise DataError(
+            [
+                _at_offset(
+                    name,
+                    text,
+                    exc.start,
+                    f"U+{ord(text[exc.start]):04X} is not a valid character",
+                    "delete it or type it again",
+                )
+            ]
+        ) from None
+    if size > MAX_FILE_BYTES:
+        raise DataError([_too_large(name)])
     loader = SafeLoader(text)
     try:
         root = loader.get_single_node()
+        problems = _shape_problems(loader, root, name) if root is not None else []
+        if problems:
+            raise DataError(problems)
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -120,6 +188,12 @@ def parse_document(text: str, name: str) -> SourceDoc:
                 )
             ]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        offset = bad.start() if bad else exc.position
+        message = f"character U+{ord(text[offset]):04X} is not allowed in YAML" if bad else f"YAML error: {exc}"
+        hint = "delete it: text copied from Word or a PDF can carry invisible control characters"
+        raise DataError([_at_offset(name, text, offset, message, hint)]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(name, None, None, "", f"YAML error: {exc}", "")]) from None
     finally:
@@ -127,8 +201,103 @@ def parse_document(text: str, name: str) -> SourceDoc:
     return SourceDoc(name, data, root)
 
 
+def _too_large(name: str) -> Problem:
+    return Problem(
+        name,
+        None,
+        None,
+        "",
+        f"the file is larger than {MAX_FILE_BYTES / 2**20:g} MiB",
+        "scenarios, exercises and submissions are a few KB: check that this is the file you meant, or split it",
+    )
+
+
+def _at_offset(name: str, text: str, offset: int, message: str, hint: str) -> Problem:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Problem(name, text.count("\n", 0, offset) + 1, offset - line_start + 1, "", message, hint)
+
+
+# Scalars the walk constructs early, because their constructors fail with plain Python errors (no position):
+# the tag's last part → what the value should be, and how to write one.
+_TYPED_SCALARS = {
+    "int": ("a whole number", "write digits only, e.g. 30"),
+    "float": ("a number", "write a number such as 2.5"),
+    "bool": ("true or false", "write true or false"),
+    "timestamp": ("a real date", "write dates as YYYY-MM-DD, with a month 1–12 and a day the month has"),
+}
+_NOT_FINITE = (
+    "not a finite number",
+    "write an ordinary number such as 2.5: .inf, .nan and numbers past 1e308 are refused",
+)
+
+
+def _shape_problems(loader: Any, root: yaml.Node, name: str) -> list[Problem]:
+    """Walk the node tree as its aliases expand it, within ``MAX_DEPTH`` and ``MAX_VALUES``, and construct every
+    typed scalar once (the loader keeps it for the document), locating each one its type cannot hold."""
+    problems: list[Problem] = []
+    checked: set[int] = set()
+    path: list[yaml.Node] = []  # the lists and mappings that hold the node being visited
+    stack: list[tuple[yaml.Node, int, Loc]] = [(root, 0, ())]
+    values = 0
+    while stack:
+        node, depth, loc = stack.pop()
+        del path[depth:]
+        values += 1
+        if values > MAX_VALUES:
+            top = path[1] if len(path) > 1 else node
+            message = f"more than {MAX_VALUES:,} values, each alias counting all the values it repeats"
+            hint = "a scenario has a few hundred: check that this is the file you meant, or use fewer aliases (*name)"
+            return [_at_node(name, top, loc[:1], message, hint)]
+        if isinstance(node, yaml.ScalarNode):
+            if id(node) not in checked:
+                checked.add(id(node))
+                problems += _scalar_problems(loader, node, name, loc)
+            continue
+        if any(holder is node for holder in path):
+            hint = "point the alias (*name) to an anchor (&name) outside it"
+            return [_at_node(name, node, loc, "an alias repeats the list or mapping it is in", hint)]
+        if depth >= MAX_DEPTH:
+            hint = "a scenario nests a few levels: check the indentation or the brackets"
+            return [_at_node(name, node, loc, f"nested more than {MAX_DEPTH} levels deep", hint)]
+        path.append(node)
+        if isinstance(node, yaml.MappingNode):
+            children = []
+            for key, value in node.value:
+                at = (*loc, _key_text(key))
+                children += [(key, depth + 1, at), (value, depth + 1, at)]
+        else:
+            children = [(item, depth + 1, (*loc, i)) for i, item in enumerate(node.value)]
+        stack += reversed(children)
+    return problems
+
+
+def _key_text(key: yaml.Node) -> str:
+    return key.value if isinstance(key, yaml.ScalarNode) else "?"
+
+
+def _scalar_problems(loader: Any, node: yaml.ScalarNode, name: str, loc: Loc) -> list[Problem]:
+    kind = node.tag.removeprefix("tag:yaml.org,2002:")
+    if kind not in _TYPED_SCALARS:
+        return []
+    noun, hint = _TYPED_SCALARS[kind]
+    if kind == "int" and len(node.value.lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
+        return [_at_node(name, node, loc, f"a whole number of more than {MAX_INT_DIGITS} digits", "check for a typo")]
+    try:
+        value = loader.construct_object(node)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError):  # IndexError: an empty !!int
+        return [_at_node(name, node, loc, f"{reprlib.repr(node.value)} is not {noun}", hint)]
+    if isinstance(value, float) and not math.isfinite(value):
+        return [_at_node(name, node, loc, *_NOT_FINITE)]
+    return []
+
+
+def _at_node(name: str, node: yaml.Node, loc: Loc, message: str, hint: str) -> Problem:
+    return Problem(name, node.start_mark.line + 1, node.start_mark.column + 1, format_loc(loc), message, hint)
+
+
 def validate(model: type[M], doc: SourceDoc, *, context: dict[str, Any] | None = None) -> M:
-    """Validate ``doc`` into ``model``; every pydantic error becomes a located ``Problem``."""
+    """Validate ``doc`` into ``model``; every pydantic error (up to ``MAX_PROBLEMS``) becomes a located ``Problem``,
+    and so does a non-finite number (pydantic reads the text ``Infinity`` as one)."""
     if doc.data is None:
         raise DataError([Problem(doc.name, 1, 1, "", "the file is empty", f"expected a {model.__name__} document")])
     if not isinstance(doc.data, dict):
@@ -145,9 +314,37 @@ def validate(model: type[M], doc: SourceDoc, *, context: dict[str, Any] | None =
             ]
         )
     try:
-        return model.model_validate(doc.data, context=context)
+        value = model.model_validate(doc.data, context=context)
     except ValidationError as exc:
-        raise DataError([_problem_from_error(doc, model, err) for err in exc.errors()]) from None
+        errors = exc.errors()
+        problems = [_problem_from_error(doc, model, err) for err in errors[:MAX_PROBLEMS]]
+        if len(errors) > MAX_PROBLEMS:
+            first = _problem_from_error(doc, model, errors[MAX_PROBLEMS])
+            more = f"… and {len(errors) - MAX_PROBLEMS:,} more problems from here on"
+            problems.append(
+                Problem(doc.name, first.line, first.col, first.path, more, "fix those above and check again")
+            )
+        raise DataError(problems) from None
+    problems = [doc.problem(loc, *_NOT_FINITE) for loc in _non_finite(value, ())]
+    if problems:
+        raise DataError(problems)
+    return value
+
+
+def _non_finite(value: Any, loc: Loc) -> Iterator[Loc]:
+    """Where ``value`` (a validated model, with its lists and dicts) holds an infinite or NaN float."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            yield loc
+    elif isinstance(value, BaseModel):
+        for field_name, field in type(value).model_fields.items():
+            yield from _non_finite(getattr(value, field_name), (*loc, field.alias or field_name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, (*loc, str(key)))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _non_finite(item, (*loc, i))
 
 
 def load(
@@ -215,4 +412,6 @@ def unknown_id_problem(doc: SourceDoc, loc: Loc, kind: str, value: str, known: l
 
 def dump_json(model: BaseModel) -> str:
     """Canonical JSON of a model: sorted keys, UTF-8, stable bytes for the same content."""
-    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(
+        model.model_dump(mode="json"), ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+    )

@@ -51,6 +51,7 @@ class NotFound(web.RequestHandler):
     """404 for every request (paths that climb out of the served folders)."""
 
     def prepare(self) -> None:
+        """Refuse the request."""
         raise web.HTTPError(404)
 
 
@@ -58,6 +59,7 @@ class TemplateStatic(TemplateStaticFileHandler):
     """Template files, with 404 for a path not under a template's ``static`` (upstream asserts: a 500)."""
 
     def parse_url_path(self, path: str) -> str:
+        """The file path of a template URL, or 404."""
         parts = path.split("/", 2)
         if len(parts) < 3 or parts[1] != "static":
             raise web.HTTPError(404)
@@ -69,6 +71,7 @@ class RoomPage(TornadoVoilaHandler):
     address, and a page that needs a fresh kernel waits for a start slot."""
 
     async def get(self, path: str | None = None) -> None:
+        """Serve the page, or the "phòng đã đầy" page at the cap."""
         app: TroveVoila = self.settings["trove_app"]
         if app.room_is_full(path):
             self.set_status(503)
@@ -96,6 +99,7 @@ class ReadyHandler(web.RequestHandler):
     """``/trove/ready``: how much of the room's pool is ready, for ``trove serve``'s progress line."""
 
     def get(self) -> None:
+        """The pool's progress as JSON."""
         app: TroveVoila = self.settings["trove_app"]
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"ready": app.pool_ready(), "room": app.room, "kernels": app.live_kernels()}))
@@ -112,6 +116,7 @@ class TroveVoila(Voila):
     unconnected_seconds = Integer(60, config=True, help="idle seconds before a kernel with no page is shut down")
 
     def init_settings(self) -> dict:
+        """Voilà's settings, with the app reachable from handlers and the pool paced and filled."""
         settings = super().init_settings()
         settings["trove_app"] = self
         self.start_slots_lock = asyncio.Semaphore(max(1, self.start_slots))
@@ -124,6 +129,7 @@ class TroveVoila(Voila):
         return settings
 
     def init_handlers(self) -> list:
+        """Voilà's handlers without the tree and contents listing, plus the 404 and ready routes."""
         unserved = (TornadoVoilaTreeHandler, VoilaContentsHandler)
         replaced = {TemplateStaticFileHandler: TemplateStatic, TornadoVoilaHandler: RoomPage}
         handlers = [
@@ -140,6 +146,7 @@ class TroveVoila(Voila):
         ]
 
     def start(self) -> None:
+        """Start serving, with the reaper of unconnected kernels running every 15 s."""
         asyncio.get_event_loop().call_later(15, self._reap_unconnected)
         super().start()
 

@@ -550,7 +550,9 @@ class _Scorer:
         order = [a.question for a in sorted(self.s.actions, key=lambda a: a.at_minute)]
         if not order or order[0] != self.rubric.first_action:
             self.lose(ps, "process.care_first", self.msg("process_care_first"), "confidentiality")
-        key = set(self.rubric.key_questions) - self.actions
+        # A lawful victim document proves status: the story questions are not required (nobody need retell it).
+        certified = bool(self.truth.value("victim_documents")["lawful"])
+        key = set() if certified else set(self.rubric.key_questions) - self.actions
         if key:
             labels = tuple(", ".join(self.case_question(q, lang) for q in sorted(key)) for lang in ("vi", "en"))
             self.lose(

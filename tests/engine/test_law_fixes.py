@@ -495,3 +495,15 @@ def test_placing_a_child_separated_from_a_suspected_parent_is_not_a_forced_shelt
     answer = {"D10": {"agencies": [*truth.value("referral")["agencies"], facility]}}
     report = score(Submission(case=case, decision_points=["D10"], answers=answer), truth, library)
     assert "E13" not in [e.rule for e in report.critical_errors]
+
+
+def test_a_certified_victim_need_not_be_asked_to_retell_the_story(library):
+    """Trial finding (certified-no-story-2024): not asking the story questions of a certified victim costs nothing."""
+    from sim.training.answers import Submission
+    from sim.training.scoring import score
+
+    for documents, lost in [(("police_victim_certificate",), False), ((), True)]:
+        case = make_case(documents=documents, acts=None, means=None, purposes=None)
+        report = score(Submission(case=case, decision_points=["D1"]), assess(case, library), library)
+        rules = [f.rule for p in report.points for f in p.findings]
+        assert ("process.key_questions" in rules) is lost, rules

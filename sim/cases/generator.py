@@ -21,7 +21,7 @@ from faker import Faker
 
 from sim.cases.case import Case, Document, Observable, Person, Place, Question, Truth
 from sim.cases.names import VietnameseNameProvider
-from sim.cases.profiles import BankQuestion, Generation, Profile, ProfilesFile
+from sim.cases.profiles import FACTS_OF_STORY, Address, BankQuestion, Generation, Profile, ProfilesFile, Story
 from sim.cases.regions import Commune, RegionPack
 from sim.cases.scenario import Scenario
 from sim.errors import SeedError
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sim.library import Library
 
 MAX_SEED = 2**63 - 1
+EN_VARIANTS = ("destination", "job", "arrival")  # placeholders whose English text is filled from "<name>_en"
 
 
 def check_seed(seed: object) -> int:
@@ -238,17 +239,9 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
     )
     country = _weighted(rnd, profile.countries) if foreign and profile.countries else "Việt Nam"
 
-    acts = rnd.choice(profile.acts) if scenario.is_random("profile") else profile.acts[0]
-    means = rnd.choice(profile.means) if scenario.is_random("profile") else profile.means[0]
-    purposes = rnd.choice(profile.purposes) if scenario.is_random("profile") else profile.purposes[0]
-    acts, means, purposes = (
-        (None, None, None)
-        if fixed.story_on_file is False
-        else tuple(
-            given if given is not None else drawn
-            for given, drawn in ((fixed.acts, acts), (fixed.means, means), (fixed.purposes, purposes))
-        )
-    )
+    told = _choose_story(rnd, profile, scenario)
+    on_file = fixed.story_on_file is not False
+    acts, means, purposes = (told.acts, told.means, told.purposes) if on_file else (None, None, None)
     recruiter = rnd.choice(profile.recruiters)
 
     documents = pick(
@@ -309,14 +302,12 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
         )
         persons.append(child)
 
-    fill = _fill(profile, data, destination, recruiter, country, months)
+    fill = _fill(profile, data, destination, recruiter, country, months, _address(g, age, foreign), sex, entry_route)
+    parts = (told.journey, told.work, told.control)
     story = (
-        g.untold_story
-        if fixed.story_on_file is False
-        else Bilingual(
-            vi=" ".join(profile.answers[k].vi for k in ("journey", "work", "control")).format(**fill),
-            en=" ".join(profile.answers[k].en for k in ("journey", "work", "control")).format(**fill),
-        )
+        _format(Bilingual(vi=" ".join(p.vi for p in parts), en=" ".join(p.en for p in parts)), fill)
+        if on_file
+        else g.untold_story
     )
     truth = Truth(
         profile=profile_id,
@@ -340,12 +331,12 @@ def _build(scenario: Scenario, seed: int, tools: CaseGenerator, rnd: random.Rand
         story=story,
     )
     observable = Observable(
-        first_statement=_format(profile.first_statement, fill),
+        first_statement=_format(profile.first_statement if on_file else g.untold_first_statement, fill),
         appearance=profile.appearance,
         documents=[Document(kind=k, issued=_issued(k, scenario, library)) for k in documents],
         brought_by=g.brought_by.get(entry_route),
     )
-    interview = _interview(library, profile, fill, truth, primary, documents, household)
+    interview = _interview(library, told, fill, truth, primary, documents, household)
     return Case(
         case_id=f"{scenario.id}-{seed}",
         scenario_id=scenario.id,
@@ -473,8 +464,36 @@ def _person(
     )
 
 
+def _choose_story(rnd: random.Random, profile: Profile, scenario: Scenario) -> Story:
+    """The story the person tells, drawn once: the signs in the answer key are the facts of this story.
+
+    A scenario that fixes acts, means or purposes chooses among the stories that tell exactly those facts
+    (``check_scenario`` reports a scenario none fits); a suspected parent chooses the parent's stories.
+    """
+    fixed = scenario.fixed
+    pinned = {k: v for k in FACTS_OF_STORY if (v := getattr(fixed, k)) is not None}
+    fitting = profile.stories_telling(pinned, parent_sold=bool(fixed.parent_suspected))
+    if not fitting:
+        raise LookupError(f"no story of the profile fits the facts of scenario {scenario.id!r}")
+    weights = [s.weight for s in fitting] if any(s.weight for s in fitting) else [1.0] * len(fitting)
+    return rnd.choices(fitting, weights)[0] if scenario.is_random("profile") else fitting[weights.index(max(weights))]
+
+
+def _address(g: Generation, age: int, foreign: bool) -> Address:
+    """The words the officer and the person use for the person (vietnamese-style.md §3.3)."""
+    return g.foreign_address if foreign else [a for a in g.address if a.from_age <= age][-1]
+
+
 def _fill(
-    profile: Profile, data: ProfilesFile, destination: str, recruiter: str, country: str, months: int
+    profile: Profile,
+    data: ProfilesFile,
+    destination: str,
+    recruiter: str,
+    country: str,
+    months: int,
+    address: Address,
+    sex: str,
+    entry_route: str,
 ) -> dict[str, str]:
     g = data.generation
     place_vi = g.domestic_destination.vi if destination == "domestic" else destination
@@ -482,11 +501,20 @@ def _fill(
         g.domestic_destination.en if destination == "domestic" else g.country_names_en.get(destination, destination)
     )
     who = data.recruiters[recruiter]
-    return {
+    title = getattr(address, sex)
+    words = {"self": address.self_word, "Self": _capital(address.self_word)}
+    arrival = g.arrival[entry_route]
+    return words | {
+        "title": title,
+        "They": f"{_capital(title)} ấy",
+        "arrival": arrival.vi.format_map(words),
+        "arrival_en": arrival.en,
         "destination": place_vi,
         "destination_en": place_en,
         "recruiter_vi": who.vi,
         "recruiter_en": who.en,
+        "Recruiter_vi": _capital(who.vi),
+        "Recruiter_en": _capital(who.en),
         "job": profile.job.vi,
         "job_en": profile.job.en,
         "country": country,
@@ -495,22 +523,18 @@ def _fill(
 
 
 def _format(text: Bilingual, fill: dict[str, str]) -> Bilingual:
-    en_fill = fill | {"destination": fill["destination_en"], "job": fill["job_en"]}
-    return Bilingual(vi=_capital(text.vi.format(**fill)), en=_capital(text.en.format(**en_fill)))
+    """``text`` with its placeholders filled, the English from the ``_en`` variants where there are any."""
+    en_fill = fill | {k: fill[f"{k}_en"] for k in EN_VARIANTS if k in fill}
+    return Bilingual(vi=_capital(text.vi.format_map(fill)), en=_capital(text.en.format_map(en_fill)))
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _title(person: Person, address: dict[str, str]) -> str:
-    """How the officer addresses the person."""
-    return address["child"] if person.age < 18 else address[person.sex]
-
-
 def _interview(
     library: Library,
-    profile: Profile,
+    story: Story,
     fill: dict[str, str],
     truth: Truth,
     primary: Person,
@@ -527,9 +551,8 @@ def _interview(
     g = library.profiles.generation
     household_label = g.household_labels[household]
     values = fill | {
-        "title": _title(primary, g.address),
         "age": str(primary.age),
-        "needs_vi": needs_labels.vi,
+        "needs_vi": needs_labels.vi.format(Self=fill["Self"]),
         "needs_en": needs_labels.en,
         "documents_vi": ", ".join(doc_labels[d].vi for d in documents),
         "documents_en": ", ".join(doc_labels[d].en for d in documents),
@@ -539,7 +562,7 @@ def _interview(
     }
     questions = []
     for qid, q in bank.questions.items():
-        answer = _answer(q.answer, q.reveals, profile, bank.answers, truth, primary, documents)
+        answer = _answer(q.answer, q.reveals, story, bank.answers, truth, primary, documents)
         harmful = (
             q.critical_error
             if q.critical_error and (q.harmful_when is None or truth.family_suspected or truth.trafficker_nearby)
@@ -562,30 +585,25 @@ def _question(
     return Question(
         id=qid,
         category=q.category,
-        text=_fill_text(q.text, fill),
-        answer=_fill_text(answer, fill),
+        text=_format(q.text, fill),
+        answer=_format(answer, fill),
         reveals=list(q.reveals),
         minutes=q.minutes,
         critical_error=critical_error,
     )
 
 
-def _fill_text(text: Bilingual, fill: dict[str, str]) -> Bilingual:
-    en_fill = fill | {k: fill[f"{k}_en"] for k in ("destination", "job") if k in fill}
-    return Bilingual(vi=_capital(text.vi.format_map(fill)), en=_capital(text.en.format_map(en_fill)))
-
-
 def _placeholders(*templates: str) -> tuple[str, ...]:
     """The names the templates fill (with the English variants the English text needs), sorted."""
     names = {name for t in templates for _, name, _, _ in Formatter().parse(t) if name}
-    names |= {f"{k}_en" for k in ("destination", "job") if k in names}
+    names |= {f"{k}_en" for k in EN_VARIANTS if k in names}
     return tuple(sorted(names))
 
 
 def _answer(
     key: str,
     reveals: list[str],
-    profile: Profile,
+    story: Story,
     answers: dict[str, dict[str, Bilingual]],
     truth: Truth,
     primary: Person,
@@ -593,7 +611,7 @@ def _answer(
 ) -> Bilingual:
     if key.startswith("profile."):
         untold = any(getattr(truth, k, ()) is None for k in reveals if k in ("acts", "means", "purposes"))
-        return answers["untold"]["base"] if untold else profile.answers[key.split(".", 1)[1]]
+        return answers["untold"]["base"] if untold else getattr(story, key.split(".", 1)[1])
     variants = answers[key]
     if key == "documents":
         return variants["some" if documents else "none"]
@@ -630,8 +648,8 @@ def _need_labels_of(library: Library, needs: tuple[str, ...]) -> Bilingual:
     known = [catalogue[n] for n in needs if n in catalogue]
     g = library.profiles.generation
     if not known:
-        return g.no_needs
+        return g.no_needs  # its "{Self}" is filled per case
     return Bilingual(
-        vi=g.need_list.vi.format(items=", ".join(n.vi.lower() for n in known)),
+        vi=g.need_list.vi.format(items=", ".join(n.vi.lower() for n in known), Self="{Self}"),
         en=g.need_list.en.format(items=", ".join(n.en.lower() for n in known)),
     )

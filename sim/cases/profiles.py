@@ -19,6 +19,36 @@ class NeedsSpec(Strict):
     sometimes: dict[str, float] = Field(default_factory=dict)
 
 
+FACTS_OF_STORY = ("acts", "means", "purposes")
+
+
+class Story(Strict):
+    """One telling of a profile's case: the trafficking facts it shows and the person's words for each part.
+
+    The answer key's signs come from the same story the person tells, so the two never disagree. A story of
+    ``weight`` 0 is told only when a scenario fixes its facts; a ``parent_sold`` story only, and always, when a
+    parent is suspected of selling the child.
+    """
+
+    weight: float = Field(default=1, ge=0)
+    acts: list[str]
+    means: list[str]
+    purposes: list[str]
+    parent_sold: bool = False
+    journey: Bilingual
+    work: Bilingual
+    control: Bilingual
+
+
+class Address(Strict):
+    """How the officer and the person address each other from an age on (vietnamese-style.md §3.3, inferred)."""
+
+    from_age: int = Field(ge=0)
+    female: str
+    male: str
+    self_word: str  # what the person calls themself
+
+
 class Profile(Strict):
     """One calibrated kind of case: its share of cases, the ranges and chances facts are drawn with, and its texts."""
 
@@ -32,9 +62,6 @@ class Profile(Strict):
     countries: dict[str, float] = Field(default_factory=dict)
     months_away: tuple[int, int]
     recruiters: list[str]
-    acts: list[list[str]]
-    means: list[list[str]]
-    purposes: list[list[str]]
     entry_routes: dict[str, float]
     threat: float = Field(ge=0, le=1)
     trafficker_nearby: float = Field(ge=0, le=1)
@@ -46,7 +73,15 @@ class Profile(Strict):
     job: Bilingual
     first_statement: Bilingual
     appearance: Bilingual
-    answers: dict[Literal["journey", "work", "control"], Bilingual]
+    stories: list[Story] = Field(min_length=1)
+
+    def stories_telling(self, pinned: dict[str, list[str]], *, parent_sold: bool) -> list[Story]:
+        """The stories that tell exactly the facts ``pinned`` (acts, means, purposes) and a parent's sale or not."""
+        return [
+            s
+            for s in self.stories
+            if s.parent_sold == parent_sold and all(sorted(getattr(s, k)) == sorted(v) for k, v in pinned.items())
+        ]
 
 
 class Generation(Strict):
@@ -72,7 +107,10 @@ class Generation(Strict):
     elder_from_age: int
     country_names_en: dict[str, str]
     domestic_destination: Bilingual
-    address: dict[Literal["child", "female", "male"], str]
+    address: list[Address] = Field(min_length=1)  # by ascending from_age; the first starts at 0
+    foreign_address: Address
+    arrival: dict[str, Bilingual]  # how the person says they came back, by entry route
+    untold_first_statement: Bilingual  # the first words of a person who does not retell the story
     household_labels: dict[Literal["poor", "near_poor", "not_poor", "unknown"], Bilingual]
     need_list: Bilingual
     no_needs: Bilingual

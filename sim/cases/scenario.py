@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from sim.cases.case import EntryRoute, Household, Sex, Threat
+from sim.cases.profiles import FACTS_OF_STORY
 from sim.errors import DataError, Problem, SimError
 from sim.law.decision_points import DECISION_POINTS, DecisionPoint
 from sim.law.primitives import Bilingual, Regime, Strict
@@ -194,6 +195,7 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
     ):
         for i, value in enumerate(fixed.get(key) or [] if isinstance(fixed.get(key), list) else []):
             unknown(("fixed", key, i), kind, value, known)
+    problems += _stories_for_fixed_facts(doc, raw, fixed, library)
     day, region = raw.get("date"), raw.get("region")
     if not isinstance(day, date):
         return problems
@@ -228,6 +230,35 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
                 "commune",
                 fixed.get("commune"),
                 [c.name for c in library.region(region).communes_on(day)],
+            )
+    return problems
+
+
+def _stories_for_fixed_facts(doc: SourceDoc, raw: dict, fixed: dict, library: Library) -> list[Problem]:
+    """Every profile the scenario can draw must have a story telling the facts it fixes (one draw: story = key)."""
+    pinned = {k: v for k in FACTS_OF_STORY if isinstance(v := fixed.get(k), list)}
+    parent = fixed.get("parent_suspected") is True
+    if not pinned and not parent:
+        return []
+    known = library.profiles.profiles
+    mix = raw.get("profile_mix") if isinstance(raw.get("profile_mix"), dict) else known
+    drawn = [fixed["profile"]] if isinstance(fixed.get("profile"), str) else list(mix)
+    problems = []
+    for pid in drawn:
+        if pid in known and not known[pid].stories_telling(pinned, parent_sold=parent):
+            told = "; ".join(
+                f"{', '.join(s.acts) or '—'} / {', '.join(s.means) or '—'} / {', '.join(s.purposes) or '—'}"
+                for s in known[pid].stories
+                if s.parent_sold == parent
+            )
+            where = next((("fixed", k) for k in pinned), ("fixed", "parent_suspected"))
+            problems.append(
+                doc.problem(
+                    where,
+                    f"no story of profile {pid!r} tells these facts"
+                    + (" with a parent selling the child" if parent else ""),
+                    f"fix acts / means / purposes to one the profile tells ({told}), or add a story to profiles.yaml",
+                )
             )
     return problems
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from sim.cases.names import NameData, name_data
-from sim.cases.profiles import InterviewFile, ProfilesFile
+from sim.cases.profiles import FACTS_OF_STORY, InterviewFile, ProfilesFile
 from sim.cases.regions import RegionPack, read_region_packs
 from sim.errors import DataError, Problem, SimError, UnknownIdError
 from sim.law.decision_points import DECISION_POINTS
@@ -397,16 +397,16 @@ def _cross_check(library: Library) -> list[Problem]:
     problems += _duties_of_agencies_that_exist(library)
     vocabulary = book.vocabulary
     for pid, profile in library.profiles.profiles.items():
-        for kind in ("acts", "means", "purposes"):
-            for group in getattr(profile, kind):
-                for value in group:
+        for i, story in enumerate(profile.stories):
+            for kind in FACTS_OF_STORY:
+                for value in getattr(story, kind):
                     if value not in getattr(vocabulary, kind):
                         problems.append(
                             Problem(
                                 "profiles.yaml",
                                 None,
                                 None,
-                                f"profiles.{pid}.{kind}",
+                                f"profiles.{pid}.stories.{i}.{kind}",
                                 f"unknown {kind[:-1]} {value!r}",
                                 "use an id of rulebook/vocabulary.yaml",
                             )

@@ -76,7 +76,13 @@ class Profile(Strict):
     stories: list[Story] = Field(min_length=1)
 
     def stories_telling(self, pinned: dict[str, list[str]], *, parent_sold: bool) -> list[Story]:
-        """The stories that tell exactly the facts ``pinned`` (acts, means, purposes) and a parent's sale or not."""
+        """The stories that tell exactly the facts ``pinned`` (acts, means, purposes) and a parent's sale or not.
+
+        >>> from sim.library import packaged_library
+        >>> marriage = packaged_library().profiles.profiles["forced_marriage_china"]
+        >>> [s.acts for s in marriage.stories_telling({"means": []}, parent_sold=False)]
+        [['recruit', 'transport', 'sell'], ['recruit', 'transport']]
+        """
         return [
             s
             for s in self.stories

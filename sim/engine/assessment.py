@@ -282,8 +282,12 @@ def _documents(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     lawful_rules = {d.document: d for d in rules.victim_documents.documents}
     lawful = [k for k in case.document_kinds if k in lawful_rules]
     other = [k for k in case.document_kinds if k not in lawful_rules]
+    listed = rules.victim_documents
     used = [uses.of(f"victim_documents.{k}", lawful_rules[k]) for k in lawful]
-    used.append(uses.basis("victim_documents.commune_may_certify", "confirmed", rules.victim_documents.commune_basis))
+    used.append(uses.basis("victim_documents.lawful", listed.status, listed.commune_basis, listed.plain))
+    used.append(
+        uses.basis("victim_documents.commune_may_certify", "confirmed", listed.commune_basis, listed.commune_plain)
+    )
     return Determination(
         id="victim_documents",
         decision_point="D6",

@@ -115,7 +115,10 @@ class VictimDocuments(Strict):
     """The documents that prove victim status, and whether the commune may certify it itself."""
 
     commune_may_certify: bool
-    commune_basis: Basis
+    commune_basis: Basis  # the article listing the documents (none of them the commune's)
+    status: Status  # of that list
+    plain: Bilingual  # which documents prove status, in one sentence
+    commune_plain: Bilingual  # that the commune neither certifies nor decides status
     documents: list[VictimDocumentRule]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from sim.law.citations import Cited
 from sim.law.primitives import Bilingual, Strict
 
 
@@ -19,6 +20,7 @@ class Rubric(Strict):
     false_alarm_loss: float
     deductions: dict[str, float]
     first_action: str
+    interview_basis: Cited  # why the interview is scored so: care first, the signs, no harm
     key_questions: list[str]
     notification_confusions: list[str]
     victim_support_agencies: list[str]

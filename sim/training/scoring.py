@@ -8,11 +8,12 @@ simulated clock, and the interview process counts beside the outcome. Determinis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sim.engine.assessment import Assessment
-from sim.law.citations import Citation, in_force_on
+from sim.law.citations import Citation, Cited, in_force_on
 from sim.law.decision_points import DECISION_POINTS
 from sim.law.primitives import Bilingual
 from sim.law.referral import check_referral_plan
@@ -170,19 +171,19 @@ class _Scorer:
         en = {k: (v[1] if isinstance(v, tuple) else v) for k, v in values.items()}
         return text.vi.format(**vi), text.en.format(**en)
 
-    def basis(self, determination: str) -> tuple[tuple[Citation, ...], str]:
-        rules = self.truth.determinations[determination].rules
-        citations = tuple(c for r in rules[:2] for c in r.basis)
-        status = (
-            "unconfirmed"
-            if any(r.status == "unconfirmed" for r in rules[:1])
-            else ("inferred" if any(r.status == "inferred" for r in rules[:1]) else "confirmed")
-        )
-        return citations, status
+    def why(self, determination: str, rules: Iterable[str] = ()) -> tuple[tuple[Citation, ...], str, Bilingual | None]:
+        """The citations, status and plain sentence of the rules a finding is about.
 
-    def plain(self, determination: str) -> Bilingual | None:
-        """The plain sentence of the first rule behind a determination that has one."""
-        return next((r.plain for r in self.truth.determinations[determination].rules if r.plain), None)
+        ``rules`` names the determination's rule uses the finding breaks (e.g. ``children.separation``); without
+        them, or when none of them applies on the case date, the determination's first rule stands for it.
+        """
+        uses = self.truth.determinations[determination].rules
+        named = set(rules)
+        chosen = [r for r in uses if r.rule in named] or uses[:1]
+        statuses = {r.status for r in chosen}
+        status = next((s for s in ("unconfirmed", "inferred") if s in statuses), "confirmed")
+        plain = next((r.plain for r in chosen if r.plain), None)
+        return tuple(c for r in chosen for c in r.basis), status, plain
 
     def lose(
         self,
@@ -194,18 +195,22 @@ class _Scorer:
         share: float = 1.0,
         deduction: str | None = None,
         error: str | None = None,
+        rules: Iterable[str] = (),
+        cited: Cited | None = None,
     ) -> None:
-        """Take the rubric's deduction for ``rule`` (× ``share`` when partly wrong), citing the determination's rules
-        or, with ``error`` (a finding named in critical-errors.yaml), that critical error's basis."""
+        """Take the rubric's deduction for ``rule`` (× ``share`` when partly wrong), citing the determination's
+        ``rules`` the finding breaks (see ``why``), or the critical error ``error`` (its code: the finding is named
+        after it), or ``cited`` (a rubric convention's basis)."""
         if error:
-            code = self.book.errors_flagged_by(error)[0]
-            citations, status = self.in_force(self.book.critical_errors[code].basis), "confirmed"
+            e = self.book.critical_errors[error]
+            citations, status, plain = self.in_force(e.basis), "confirmed", e.plain
+        elif cited:
+            citations, status, plain = self.in_force(cited.basis), cited.status, cited.plain
         else:
-            citations, status = self.basis(determination or "receive")
+            citations, status, plain = self.why(determination or "receive", rules)
         lost = min(ps.points, ps.max_points * self.rubric.deduction(deduction or rule) * share)
         ps.points -= lost
-        plain = None if error else self.plain(determination or "receive")
-        ps.findings.append(Finding(ps.decision_point, code if error else rule, lost, message, citations, status, plain))
+        ps.findings.append(Finding(ps.decision_point, error or rule, lost, message, citations, status, plain))
 
     def in_force(self, citations: list[Citation]) -> tuple[Citation, ...]:
         """Only the texts in force on the case's date (a 2016 case is not judged under the 2024 law)."""
@@ -257,7 +262,7 @@ class _Scorer:
     # decision points -------------------------------------------------------------------------
     def d1(self, ps: PointScore) -> None:
         if self.a.D1.receive != "receive":
-            self.lose(ps, "receive", self.msg("receive"), error="refused_intake")
+            self.lose(ps, "receive", self.msg("receive"), error=self.book.errors_flagged_by("refused_intake")[0])
             self.flag("refused_intake")
 
     def d2(self, ps: PointScore) -> None:
@@ -372,13 +377,20 @@ class _Scorer:
                     message,
                     "signs_of_trafficking",
                     share=1 - overlap,
+                    rules=("identification", "identification.means_rule") if kind == "means" else ("identification",),
                 )
         indicated = truth["indicated"]
         # Undetermined (the story is not on file): routing to the competent body either way is right.
         undetermined = truth["undetermined"]
         conclusion = ans.conclusion
         if conclusion in ("commune_declares_victim", "not_victim_close"):
-            self.lose(ps, "signs_of_trafficking.conclusion", self.msg("conclusion_decides"), "victim_documents")
+            self.lose(
+                ps,
+                "signs_of_trafficking.conclusion",
+                self.msg("conclusion_decides"),
+                "victim_documents",
+                rules=("victim_documents.commune_may_certify",),
+            )
             self.flag("commune_decided_status")
             if conclusion == "commune_declares_victim" and not indicated and not undetermined:
                 self.flag("victim_support_without_signs")
@@ -402,14 +414,27 @@ class _Scorer:
                 share=self.rubric.false_alarm_loss,
             )
         if conclusion == "treat_as_offender" and not indicated:
-            self.lose(ps, "signs_of_trafficking.offender", self.msg("conclusion_decides"), "victim_documents")
+            self.lose(
+                ps,
+                "signs_of_trafficking.offender",
+                self.msg("conclusion_decides"),
+                "victim_documents",
+                rules=("victim_documents.commune_may_certify",),
+            )
 
     def d6(self, ps: PointScore) -> None:
         ans = self.a.D6
         docs, verification = self.truth.value("victim_documents"), self.truth.value("verification")
         if set(ans.lawful_documents) != set(docs["lawful"]):
             detail = self.difference("documents", set(docs["lawful"]), set(ans.lawful_documents))
-            self.lose(ps, "victim_documents", self.msg("documents", detail=detail), "victim_documents")
+            shown = set(docs["lawful"]) | set(ans.lawful_documents)
+            self.lose(
+                ps,
+                "victim_documents",
+                self.msg("documents", detail=detail),
+                "victim_documents",
+                rules=("victim_documents.lawful", *(f"victim_documents.{d}" for d in shown)),
+            )
         needed = verification_answer(verification)
         if ans.verification != needed:
             text = self.msg(f"verification_{needed}")
@@ -428,7 +453,13 @@ class _Scorer:
                 "verification",
             )
         if ans.commune_certificate:
-            self.lose(ps, "victim_documents.commune_may_certify", self.msg("commune_certificate"), "victim_documents")
+            self.lose(
+                ps,
+                "victim_documents.commune_may_certify",
+                self.msg("commune_certificate"),
+                "victim_documents",
+                rules=("victim_documents.commune_may_certify",),
+            )
             self.flag("commune_certified")
 
     def d7(self, ps: PointScore) -> None:
@@ -478,14 +509,27 @@ class _Scorer:
                 self.msg("child_duties", items=self.labels("child_duties", missing)),
                 "child_duties",
                 share=len(missing) / len(expected),
+                rules=[f"children.duties.{d}" for d in missing],
             )
             if "guardian_present" in missing or "officer_writes_statement" in missing:
                 self.flag("child_interview_duty_missed")
         if truth["return_home"] == "separate_from_parent" and ans.return_home != "separate_from_parent":
-            self.lose(ps, "child_duties.separation", self.msg("child_separation"), "child_duties")
-            self.flag("child_emergency_missed")
+            self.lose(
+                ps,
+                "child_duties.separation",
+                self.msg("child_separation"),
+                "child_duties",
+                rules=("children.separation",),
+            )
+            self.flag("child_handed_to_suspected_parent")
         elif "escort_to_relatives" in truth["duties"] and ans.return_home != "escort":
-            self.lose(ps, "child_duties.escort", self.msg("child_return"), "child_duties")
+            self.lose(
+                ps,
+                "child_duties.escort",
+                self.msg("child_return"),
+                "child_duties",
+                rules=("children.duties.escort_to_relatives",),
+            )
         if "escort_to_relatives" in truth["duties"] and ans.return_home in ("alone", "unverified_relative"):
             self.flag("child_sent_home_unescorted")
         if truth["emergency_within_hours"] is not None:
@@ -496,6 +540,7 @@ class _Scorer:
                     "child_duties.emergency",
                     self.msg("child_emergency", hours=truth["emergency_within_hours"]),
                     "child_duties",
+                    rules=("children.emergency",),
                 )
                 self.flag("child_emergency_missed")
 
@@ -526,8 +571,9 @@ class _Scorer:
                 ps,
                 "referral",
                 self.msg("referral_missing", items=labels),
-                "referral",
+                "entitlements",
                 share=len(missing) / max(1, len(needed)),
+                rules=[f"entitlements.{m}" for m in missing],
             )
         facilities = self.library.providers(self.truth.regime, "shelter")
         separated = self.truth.value("child_duties")["return_home"] == "separate_from_parent"
@@ -549,7 +595,7 @@ class _Scorer:
     def process(self, ps: PointScore) -> None:
         order = [a.question for a in sorted(self.s.actions, key=lambda a: a.at_minute)]
         if not order or order[0] != self.rubric.first_action:
-            self.lose(ps, "process.care_first", self.msg("process_care_first"), "confidentiality")
+            self.lose(ps, "process.care_first", self.msg("process_care_first"), cited=self.rubric.interview_basis)
         # A lawful victim document proves status: the story questions are not required (nobody need retell it).
         certified = bool(self.truth.value("victim_documents")["lawful"])
         key = set() if certified else set(self.rubric.key_questions) - self.actions
@@ -565,7 +611,9 @@ class _Scorer:
         harmful = [q for q in self.case.interview if q.id in self.actions and q.critical_error]
         if harmful:
             labels = tuple(", ".join(q.text.get(lang) for q in harmful) for lang in ("vi", "en"))
-            self.lose(ps, "process.harmful", self.msg("process_harmful", items=labels), "confidentiality")
+            self.lose(
+                ps, "process.harmful", self.msg("process_harmful", items=labels), cited=self.rubric.interview_basis
+            )
             for q in harmful:
                 self.flag_code(q.critical_error)
 
@@ -607,19 +655,19 @@ class _Scorer:
                 )
             )
         verification = self.truth.value("verification")
-        initial = verification["initial"]
-        events.append(
-            TimelineEvent(
-                self.msg(
-                    "timeline_initial", agency=(G.nodes[initial["agency"]]["vi"], G.nodes[initial["agency"]]["en"])
-                ),
-                (initial["deadline"].label("vi"), initial["deadline"].label("en")),
-                None,
-                None,
-                None,
+        if verification["needed"]:  # nothing to check for a certified victim or a person screened out
+            initial = verification["initial"]
+            events.append(
+                TimelineEvent(
+                    self.msg(
+                        "timeline_initial", agency=(G.nodes[initial["agency"]]["vi"], G.nodes[initial["agency"]]["en"])
+                    ),
+                    (initial["deadline"].label("vi"), initial["deadline"].label("en")),
+                    None,
+                    None,
+                    None,
+                )
             )
-        )
-        if verification["needed"]:
             rule = self.truth.determinations["verification"].rules[0]
             events.append(
                 TimelineEvent(

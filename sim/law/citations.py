@@ -119,9 +119,12 @@ class Citation(Strict):
             name += f", as amended in {self.amended_in}" if en else f", được sửa đổi, bổ sung năm {self.amended_in}"
         if self.article is None:
             words = self.provision.get(lang)
-            if source.kind == "guidance":
-                return f"{name}, {words}"
-            return f"{name}, {words} " + ("(article not identified)" if en else "(chưa xác định điều)")
+            text = (
+                f"{name}, {words}"
+                if source.kind == "guidance"
+                else f"{name}, {words} " + ("(article not identified)" if en else "(chưa xác định điều)")
+            )
+            return text[:1].upper() + text[1:] if en else text  # "The Law on …, provision …"
         units = [
             ("point", "điểm", self.point),
             ("clause", "khoản", self.clause),

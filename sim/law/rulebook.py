@@ -510,7 +510,7 @@ class Rulebook:
         >>> from sim.library import packaged_library
         >>> book = packaged_library().rulebook
         >>> book.cite(book.for_regime("A").notification[0].basis, "en")
-        'clause 3, Article 24 of Law on Human Trafficking Prevention and Combat No. 66/2011/QH12'
+        'clause 3, Article 24 of the Law on Human Trafficking Prevention and Combat No. 66/2011/QH12'
         """
         return "; ".join(c.render(self.texts, lang) for c in citations)
 

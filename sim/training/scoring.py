@@ -96,7 +96,7 @@ class ScoreReport:
         >>> data["percent"], data["capped"], data["cap_en"]
         (15.0, True, 'Critical error: the case score is capped at 40%.')
         >>> data["critical_errors"][0]["rule"], data["critical_errors"][0]["basis"][0]["en"]
-        ('E01', 'Article 24 of Law on Human Trafficking Prevention and Combat No. 66/2011/QH12')
+        ('E01', 'Article 24 of the Law on Human Trafficking Prevention and Combat No. 66/2011/QH12')
         """
         book = library.rulebook
 
@@ -183,7 +183,8 @@ class _Scorer:
         statuses = {r.status for r in chosen}
         status = next((s for s in ("unconfirmed", "inferred") if s in statuses), "confirmed")
         plain = next((r.plain for r in chosen if r.plain), None)
-        return tuple(c for r in chosen for c in r.basis), status, plain
+        unique = {(c.text, c.article, c.provision and c.provision.vi): c for r in chosen for c in r.basis}
+        return tuple(unique.values()), status, plain  # each citation once
 
     def lose(
         self,

@@ -54,7 +54,7 @@ def test_citation_renders_in_both_languages(book):
     citation = book.for_regime("A").notification[0].basis[0]
     assert citation.render(book.texts, "vi") == "khoản 3 Điều 24 Luật Phòng, chống mua bán người số 66/2011/QH12"
     assert citation.render(book.texts, "en") == (
-        "clause 3, Article 24 of Law on Human Trafficking Prevention and Combat No. 66/2011/QH12"
+        "clause 3, Article 24 of the Law on Human Trafficking Prevention and Combat No. 66/2011/QH12"
     )
     assert citation.sources == ["S1"]
 

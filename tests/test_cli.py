@@ -50,7 +50,7 @@ def test_assess_a_hand_written_yaml_case(tmp_path, capsys):
     report = json.loads(out)
     assert code == 0 and report["regime"] == "B"
     duties = report["determinations"]["child_duties"]
-    assert "emergency_intervention_12h" in duties["value"]["duties"]
+    assert duties["value"]["emergency_within_hours"] == 12
     cited = [c for r in duties["rules"] for c in r["basis"]]
     assert any(c["vi"] == "Điều 26 Nghị định số 56/2017/NĐ-CP" and c["in_force_from"] == "2017-07-01" for c in cited)
 

@@ -102,6 +102,11 @@ class Truth(Strict):
     asks_for_support: bool = True
     story: Bilingual
 
+    @property
+    def child_at_risk(self) -> bool:
+        """A child at serious risk of harm, as the case says or because a parent is suspected of selling them."""
+        return self.child_at_serious_risk or self.parent_suspected
+
 
 class Question(Strict):
     """One interview question or action, with what it reveals and its consequence."""

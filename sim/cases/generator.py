@@ -626,8 +626,7 @@ def _answer(
         base = _join(base, variants["refuse"]) if truth.refuses_protection else base
         return base if truth.asks_for_support else _join(base, variants["declines_support"])
     if key == "child":
-        at_risk = truth.child_at_serious_risk or truth.parent_suspected
-        return variants["adult" if primary.age >= 18 else "at_risk" if at_risk else "minor"]
+        return variants["adult" if primary.age >= 18 else "at_risk" if truth.child_at_risk else "minor"]
     return variants["base"]
 
 

@@ -200,8 +200,7 @@ def assess(case: Case, library: Library) -> Assessment:
     documents = _documents(case, rules, uses)
     add(documents)
     holds_lawful = bool(documents.value["lawful"])
-    # A claim to verify: signs shown, or not ruled out because the story is not on file (undetermined).
-    claim = signs.value["indicated"] or signs.value["undetermined"]
+    claim = signs.value["claim"]
     add(_verification(case, rules, holds_lawful, claim, uses))
     add(_notification(rules, uses))
     add(_intake(case, rules, uses))
@@ -272,6 +271,8 @@ def _signs(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
             "indicated": indicated,
             "unknown": unknown,
             "undetermined": undetermined,
+            # a claim to verify: signs shown, or not ruled out because the story is not on file
+            "claim": indicated or undetermined,
         },
         facts=facts,
         rules=used,
@@ -508,7 +509,7 @@ def _children(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
     separation = uses.of("children.separation", children.separation)
     # Both duties exist only while a text imposing them is in force (Decree 56/2017 from 1 Jul 2017).
     separate = bool(minors) and case.truth.parent_suspected and bool(separation.basis)
-    at_risk = case.truth.child_at_serious_risk or case.truth.parent_suspected
+    at_risk = case.truth.child_at_risk
     emergency_due = bool(minors) and at_risk and bool(emergency.basis)
     duties: list[str] = []
     used = [uses.of("children", children)]
@@ -521,16 +522,14 @@ def _children(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
         if separate:
             used.append(separation)
         # A child going home is escorted to the relatives, unless a parent there is suspected (separation).
-        if case.primary.age < 18 and not separate:
+        escort = uses.of("children.escort", children.escort)
+        if case.primary.age < 18 and not separate and escort.basis:
             duties.append("escort_to_relatives")
-            used.append(uses.of("children.escort", children.escort))
-        if emergency_due:
-            duties.append("emergency_intervention_12h")
+            used.append(escort)
+        if emergency_due:  # its own value, emergency_within_hours: not a duty the trainee ticks
             used.append(emergency)
-    if separate:
-        return_home = "separate_from_parent"
-    else:
-        return_home = "escort" if "escort_to_relatives" in duties else "not_applicable"
+    escorted = "escort_to_relatives" in duties
+    return_home = "separate_from_parent" if separate else "escort" if escorted else "not_applicable"
     return Determination(
         id="child_duties",
         decision_point="D9",
@@ -570,7 +569,7 @@ def _referral(
     needs = library.needs
     # A stay is wished for, needed (no home), or the child is separated from a suspected parent (a safe place).
     separated = found["child_duties"].value["return_home"] == "separate_from_parent"
-    stays = bool(case.truth.wishes_shelter or not case.truth.has_home or separated)
+    stays = bool(case.truth.wishes_shelter or not case.truth.has_home or separated)  # published: scoring reads it
     available = set()
     for person_value in entitlements.values():
         available |= set(person_value["now"]) | set(person_value["if_identified"])
@@ -608,6 +607,7 @@ def _referral(
         value={
             "services": services,
             "paths": paths,
+            "stays": stays,
             "agencies": list(agencies),
             "reintegration": {
                 "applies_to": rules.reintegration.applies_to,
@@ -666,9 +666,7 @@ RISK_CONDITIONS: dict[str, Callable[[Case, dict[str, Determination]], bool]] = {
     "immediate_support_due": lambda case, found: bool(found["immediate_support"].value["provide"]),
     "verification_needed": lambda case, found: found["verification"].value["needed"],
     "signs_indicated": lambda case, found: found["signs_of_trafficking"].value["indicated"],
-    "no_signs": lambda case, found: (
-        not (found["signs_of_trafficking"].value["indicated"] or found["signs_of_trafficking"].value["undetermined"])
-    ),
+    "no_signs": lambda case, found: not found["signs_of_trafficking"].value["claim"],
     "child_duties_apply": lambda case, found: found["child_duties"].value["applies"],
     "child_at_serious_risk": lambda case, found: found["child_duties"].value["emergency_within_hours"] is not None,
     "protection_indicated": lambda case, found: found["protection"].value["indicated"],
@@ -703,11 +701,4 @@ def _errors_at_risk(case: Case, found: dict[str, Determination], library: Librar
         if holds(case, found):
             risky |= codes
     # An error is at risk only while a text forbidding it is in force on the case date.
-    day = ("errors_in_force", case.date)
-    in_force = library.cache.get(day)
-    if in_force is None:
-        texts, errors = library.rulebook.texts, library.rulebook.critical_errors
-        in_force = library.cache[day] = frozenset(
-            c for c, e in errors.items() if in_force_on(e.basis, texts, case.date)
-        )
-    return sorted(risky & in_force, key=rank.__getitem__)
+    return sorted(risky & library.critical_errors_on(case.date), key=rank.__getitem__)

@@ -20,6 +20,7 @@ from sim.cases.names import NameData, name_data
 from sim.cases.profiles import FACTS_OF_STORY, InterviewFile, ProfilesFile
 from sim.cases.regions import RegionPack, read_region_packs
 from sim.errors import DataError, Problem, SimError, UnknownIdError
+from sim.law.citations import in_force_on
 from sim.law.decision_points import DECISION_POINTS
 from sim.law.needs import Need, NeedsFile
 from sim.law.primitives import Bilingual
@@ -183,6 +184,23 @@ class Library:
         if rules is None:
             rules = self.cache["rules_on", day] = self.rulebook.for_date(day)
         return rules
+
+    def critical_errors_on(self, day: date) -> frozenset[str]:
+        """The critical errors a text in force on ``day`` forbids: only these can be at risk or flagged.
+
+        >>> from sim.library import packaged_library
+        >>> from datetime import date
+        >>> lib = packaged_library()
+        >>> "E11" in lib.critical_errors_on(date(2016, 5, 1)), "E11" in lib.critical_errors_on(date(2017, 7, 1))
+        (False, True)
+        """
+        found = self.cache.get(("critical_errors_on", day))
+        if found is None:
+            book = self.rulebook
+            found = self.cache["critical_errors_on", day] = frozenset(
+                code for code, e in book.critical_errors.items() if in_force_on(e.basis, book.texts, day)
+            )
+        return found
 
     def graph(self, regime: str, names: dict[str, str] | None = None) -> nx.MultiDiGraph:
         """The frozen referral graph of a regime (``names`` fills ``{province}`` … in labels), built once.

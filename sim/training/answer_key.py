@@ -90,7 +90,7 @@ def answer_key(case: Case, truth: Assessment) -> Answers:
             "D7": {"measures": protection["measures"], "consent": "with_consent", "if_refused": "record_refusal"},
             "D8": {"share": "only_with_consent", "contact_suspect": False},
             "D9": {
-                "duties": [d for d in children["duties"] if d != "emergency_intervention_12h"],
+                "duties": children["duties"],
                 "return_home": children["return_home"],
                 "emergency": children["emergency_within_hours"] is not None,
             },

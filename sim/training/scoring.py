@@ -223,8 +223,9 @@ class _Scorer:
             self.flag_code(code)
 
     def flag_code(self, code: str) -> None:
-        """Record one critical error by its code (a harmful interview action names its own in interview.yaml)."""
-        if code not in self.errors:
+        """Record one critical error by its code (a harmful interview action names its own in interview.yaml),
+        if a text forbidding it is in force on the case date (as ``critical_errors_at_risk``)."""
+        if code not in self.errors and code in self.library.critical_errors_on(self.case.date):
             e = self.book.critical_errors[code]
             self.errors[code] = Finding(
                 e.decision_point,
@@ -393,10 +394,10 @@ class _Scorer:
                 rules=("victim_documents.commune_may_certify",),
             )
             self.flag("commune_decided_status")
-            if conclusion == "commune_declares_victim" and not indicated and not undetermined:
+            if conclusion == "commune_declares_victim" and not truth["claim"]:
                 self.flag("victim_support_without_signs")
         missed = ("not_victim_close", "treat_as_offender") + (() if undetermined else ("no_clear_signs_refer",))
-        if (indicated or undetermined) and conclusion in missed:
+        if truth["claim"] and conclusion in missed:
             self.lose(
                 ps,
                 "signs_of_trafficking.missed",
@@ -406,7 +407,7 @@ class _Scorer:
             )
             if conclusion == "treat_as_offender":
                 self.flag("treated_as_offender")
-        if not indicated and not undetermined and conclusion in ("possible_victim_refer", "commune_declares_victim"):
+        if not truth["claim"] and conclusion in ("possible_victim_refer", "commune_declares_victim"):
             self.lose(
                 ps,
                 "signs_of_trafficking.false_alarm",
@@ -501,7 +502,7 @@ class _Scorer:
 
     def d9(self, ps: PointScore) -> None:
         ans, truth = self.a.D9, self.truth.value("child_duties")
-        expected = set(truth["duties"]) - {"emergency_intervention_12h"}
+        expected = set(truth["duties"])
         missing = expected - set(ans.duties)
         if missing:
             self.lose(
@@ -577,9 +578,7 @@ class _Scorer:
                 rules=[f"entitlements.{m}" for m in missing],
             )
         facilities = self.library.providers(self.truth.regime, "shelter")
-        separated = self.truth.value("child_duties")["return_home"] == "separate_from_parent"
-        stays = self.case.truth.wishes_shelter or not self.case.truth.has_home or separated
-        if facilities & set(chosen) and not stays:
+        if facilities & set(chosen) and not truth["stays"]:
             self.lose(ps, "referral.forced_shelter", self.msg("referral_forced_shelter"), "protection")
             self.flag("shelter_forced")
         screened = self.truth.value("verification")["screened_out"]

@@ -167,7 +167,7 @@ def test_child_victim_at_serious_risk(library):
         library,
     )
     duties = a.value("child_duties")
-    assert "escort_to_relatives" in duties["duties"] and "emergency_intervention_12h" in duties["duties"]
+    assert "escort_to_relatives" in duties["duties"] and "emergency_intervention_12h" not in duties["duties"]
     assert duties["emergency_within_hours"] == 12 and duties["escort_by"] == "district_labour_office"
     assert {"E09", "E10", "E11"} <= set(a.critical_errors_at_risk)
     assert "escort" in a.value("referral")["services"]

@@ -51,7 +51,7 @@ def test_an_adult_recruited_with_no_means_and_not_sold_shows_no_signs(library, d
 def test_the_12_hour_child_emergency_exists_only_from_decree_56_2017(library, day, due):
     a = assess(make_case(day=day, age=15, child_at_serious_risk=True), library)
     duties = a.value("child_duties")
-    assert ("emergency_intervention_12h" in duties["duties"]) is due
+    assert "emergency_intervention_12h" not in duties["duties"]  # its own value, not a duty to tick
     assert (duties["emergency_within_hours"] == 12) is due and ("E11" in a.critical_errors_at_risk) is due
     cited = {c.text for r in a.determinations["child_duties"].rules for c in r.basis}
     assert ("decree-56-2017" in cited) is due

@@ -220,24 +220,16 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def _unknown_ids(doc: SourceDoc, submission: Submission, library: Library) -> list[Problem]:
-    """Ids the ``Submission`` schema takes as any text but the scorer looks up: decision points (rubric weights,
-    answer times) and the critical errors of the case's questions."""
-    from sim.law.decision_points import DECISION_POINTS
+    """The critical errors of the case's questions that the library's rulebook does not have (the schema takes
+    any text; the scorer looks them up)."""
     from sim.parsing import unknown_id_problem
 
-    points, errors = list(DECISION_POINTS), list(library.rulebook.critical_errors)
-    found = [
-        unknown_id_problem(doc, (field, key), "decision point", key, points)
-        for field in ("rubric", "answered_at")
-        for key in getattr(submission, field)
-        if key not in points
-    ]
-    found += [
+    errors = list(library.rulebook.critical_errors)
+    return [
         unknown_id_problem(doc, ("case", "interview", i, "critical_error"), "critical error", q.critical_error, errors)
         for i, q in enumerate(submission.case.interview)
         if q.critical_error and q.critical_error not in errors
     ]
-    return found
 
 
 def _json(data: object, **options: Any) -> str:

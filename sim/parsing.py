@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import reprlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -325,26 +324,7 @@ def validate(model: type[M], doc: SourceDoc, *, context: dict[str, Any] | None =
                 Problem(doc.name, first.line, first.col, first.path, more, "fix those above and check again")
             )
         raise DataError(problems) from None
-    problems = [doc.problem(loc, *_NOT_FINITE) for loc in _non_finite(value, ())]
-    if problems:
-        raise DataError(problems)
     return value
-
-
-def _non_finite(value: Any, loc: Loc) -> Iterator[Loc]:
-    """Where ``value`` (a validated model, with its lists and dicts) holds an infinite or NaN float."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            yield loc
-    elif isinstance(value, BaseModel):
-        for field_name, field in type(value).model_fields.items():
-            yield from _non_finite(getattr(value, field_name), (*loc, field.alias or field_name))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _non_finite(item, (*loc, str(key)))
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            yield from _non_finite(item, (*loc, i))
 
 
 def load(
@@ -356,6 +336,8 @@ def load(
 
 def _problem_from_error(doc: SourceDoc, model: type[BaseModel], err: dict[str, Any]) -> Problem:
     loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    if loc and loc[-1] == "[key]":  # a mapping's key was refused: point at the key itself
+        loc = loc[:-1]
     kind = err["type"]
     if kind == "extra_forbidden":
         known = _fields_at(model, loc[:-1])
@@ -375,6 +357,8 @@ def _problem_from_error(doc: SourceDoc, model: type[BaseModel], err: dict[str, A
         close = did_you_mean(got, options, n=1, list_known=False) if isinstance(got, str) else ""
         message = f"{got!r} is not allowed"
         hint = close or f"use one of: {expected}"
+    elif kind == "finite_number":  # Strict models refuse inf and NaN, which JSON cannot write
+        message, hint = _NOT_FINITE
     elif kind == "value_error":
         message = str(err.get("ctx", {}).get("error", message))
     return doc.problem(loc, message, hint)

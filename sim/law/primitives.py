@@ -15,7 +15,7 @@ Regime = Literal["A", "B"]
 class Strict(BaseModel):
     """Base of every data model: unknown fields are errors, instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Bilingual(Strict):

@@ -7,7 +7,7 @@ by ``sim.app.trainee`` before they are stored, because widgets can be driven by 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, create_model
 
@@ -135,7 +135,7 @@ class Submission(Strict):
     case: Case
     decision_points: list[DecisionPoint]
     answers: Answers = Answers()
-    answered_at: dict[str, int] = Field(default_factory=dict)
+    answered_at: dict[DecisionPoint, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)  # simulated minute
     actions: list[Action] = Field(default_factory=list)
     clock_minutes: int = Field(default=0, ge=0)
-    rubric: dict[str, float] = Field(default_factory=dict)
+    rubric: dict[DecisionPoint, Annotated[float, Field(ge=0, le=100)]] = Field(default_factory=dict)  # own weights

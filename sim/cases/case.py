@@ -63,7 +63,7 @@ class Document(Strict):
     """A paper the person carries: its kind (a rulebook document id), when it was issued, and an optional note.
 
     ``issued`` matters for a victim document: the application for reintegration support must be made within
-    a number of months of certification (12 under Decree 09/2013 Art 23).
+    the rulebook's ``reintegration.apply_within_months`` of certification, where the regime sets a limit.
     """
 
     kind: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from sim.cases.case import Case, Person
 from sim.law.citations import Citation, in_force_on
@@ -250,10 +250,9 @@ def _signs(case: Case, rules: RegimeRules, uses: _Uses) -> Determination:
         ("truth.means", truth.means),
         ("truth.purposes", truth.purposes),
         ("elements unknown (not asked, not told)", unknown),
-        (
-            "age when trafficked (given, or estimated), means required from",
-            (age, truth.age_at_start is not None, ident.means_rule.required_from_age),
-        ),
+        ("age when trafficked", age),
+        ("age when trafficked is stated by the case (not estimated)", truth.age_at_start is not None),
+        ("means required from age", ident.means_rule.required_from_age),
         ("acts that are signs on their own", sufficient),
     ]
     used = [uses.of("identification", ident), uses.of("identification.means_rule", ident.means_rule)]
@@ -377,7 +376,8 @@ def _group(person: Person, holds_lawful: bool, claim: bool) -> str:
     """V victim, F foreign victim, M accompanying under-18, W awaiting verification, S screened out (no signs).
 
     Without a victim document, a person (and the children with them) is awaiting verification only when
-    there are signs of trafficking; a foreigner is a foreign *victim* (F) only with a document (issue 8).
+    there is a claim to verify (signs shown, or not ruled out because the story is not on file); a foreigner
+    is a foreign *victim* (F) only with a document.
     """
     if not holds_lawful and not claim:
         return "S"
@@ -594,7 +594,7 @@ def _referral(
     if victim_or_claim:
         services.append("follow_up")
     window = _application_window(case, found["victim_documents"].value["lawful"], rules)
-    if not case.truth.asks_for_support or not window["open"]:
+    if not case.truth.asks_for_support or not window.open:
         services = [s for s in services if s not in rules.reintegration.applies_to]
     if any(s in services for s in rules.reintegration.applies_to):
         services.append("support_decision")
@@ -612,8 +612,8 @@ def _referral(
             "reintegration": {
                 "applies_to": rules.reintegration.applies_to,
                 "apply_within_months": rules.reintegration.apply_within_months,
-                "window_closes": window["closes"],
-                "window_open": window["open"],
+                "window_closes": window.closes,
+                "window_open": window.open,
                 "steps": [{"agency": s.agency, "deadline": s.deadline} for s in rules.reintegration.steps],
             },
         },
@@ -624,13 +624,21 @@ def _referral(
             ("truth.has_home", case.truth.has_home),
             ("a victim, or signs indicated or not ruled out", victim_or_claim),
             ("truth.asks_for_support", case.truth.asks_for_support),
-            ("certified on, application window closes", (window["certified"], window["closes"])),
+            ("certified on, application window closes", (window.certified, window.closes)),
         ],
         rules=[uses.of("reintegration", rules.reintegration)],
     )
 
 
-def _application_window(case: Case, lawful: list[str], rules: RegimeRules) -> dict[str, Any]:
+class ApplicationWindow(NamedTuple):
+    """The window to apply for reintegration support: certified on, closes on (None: no limit), open on the case date."""
+
+    certified: date | None
+    closes: date | None
+    open: bool
+
+
+def _application_window(case: Case, lawful: list[str], rules: RegimeRules) -> ApplicationWindow:
     """When the window to apply for reintegration support closes: months after the earliest dated victim document.
 
     Open when no victim document carries an issue date, or the rulebook sets no time limit.
@@ -639,7 +647,7 @@ def _application_window(case: Case, lawful: list[str], rules: RegimeRules) -> di
     months = rules.reintegration.apply_within_months
     certified = min(issued) if issued else None
     closes = add_months(certified, months) if certified and months else None
-    return {"certified": certified, "closes": closes, "open": closes is None or case.date <= closes}
+    return ApplicationWindow(certified, closes, closes is None or case.date <= closes)
 
 
 def _referral_plan(

@@ -352,8 +352,8 @@ class _Scorer:
     def _confused_on_date(self) -> set[str]:
         """The often-confused bodies that are wrong to notify on the case date (E20).
 
-        A body is wrong when it did not exist that day (the district police after 28/02/2025, the district
-        Labour office after 30/06/2025) or is the body to notify under another regime (the provincial health
+        A body is wrong when it did not exist that day (by the dates in agencies.yaml, e.g. the district police
+        after it was abolished) or is the body to notify under another regime (the provincial health
         department in a 2016 case). A body that existed and belongs to the same regime is not a regime error.
         """
         other_regimes = {n.agency for r in self.book.regimes if r.regime != self.truth.regime for n in r.notification}

@@ -35,17 +35,11 @@ RANDOM_FACTS = (
     "refuses_protection",
     "can_write",
 )
-# Each tick box pins one fact of the scenario to a value (label: message fact_<box>).
-FLAGS: dict[str, tuple[str, bool]] = {
-    "trafficker_nearby": ("trafficker_nearby", True),
-    "family_suspected": ("family_suspected", True),
-    "parent_suspected": ("parent_suspected", True),
-    "child_at_serious_risk": ("child_at_serious_risk", True),
-    "wishes_shelter": ("wishes_shelter", True),
-    "refuses_protection": ("refuses_protection", True),
-    "declines_support": ("asks_for_support", False),
-    "story_not_on_file": ("story_on_file", False),
-}
+# Each tick box pins one fact of the scenario to true (label: message fact_<box>), except the boxes that say
+# the opposite of their fact: those pin it to false.
+FLAGS = ("trafficker_nearby", "family_suspected", "parent_suspected", "child_at_serious_risk", "wishes_shelter")
+FLAGS += ("refuses_protection", "declines_support", "story_not_on_file")
+NEGATED_FLAGS = {"declines_support": "asks_for_support", "story_not_on_file": "story_on_file"}
 
 
 class _Form:
@@ -252,9 +246,7 @@ class ScenarioDesigner:
             fixed["documents"] = list(self.documents.value)
         if self.threats.value:
             fixed["threats"] = list(self.threats.value)
-        fixed |= dict(FLAGS[k] for k, box in self.flags.items() if box.value)
-        if fixed.get("parent_suspected"):
-            fixed["family_suspected"] = True
+        fixed |= {NEGATED_FLAGS.get(k, k): k not in NEGATED_FLAGS for k, box in self.flags.items() if box.value}
         if self.children.value >= 0:
             fixed["accompanying_children"] = self.children.value
         objectives = []

@@ -174,3 +174,30 @@ def played(tmp_path, library):
             session.answer(dp, key[dp] | {"receive": "send_to_district"} if dp == "D1" and not perfect else key[dp])
         session.submit()
     return store
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run ``trove`` with ``argv`` in-process: its exit code, stdout and stderr."""
+    from sim.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="session")
+def saved_submission_data(library) -> dict:
+    """A submission as ``trove score`` reads it (JSON data), for tests that spoil or mutate it."""
+    from sim.cases.generator import generate_case
+    from sim.engine.assessment import assess
+    from sim.training.answer_key import answer_key, safe_interview
+    from sim.training.answers import Submission
+
+    case = generate_case(library.catalog.scenario("threats-to-relatives-2026"), library, seed=2)
+    return Submission(
+        case=case,
+        decision_points=["D1", "D4", "D7", "D8"],
+        answers=answer_key(case, assess(case, library)).model_dump(),
+        actions=safe_interview(case),
+        answered_at={"D4": 30},
+    ).model_dump(mode="json")

@@ -8,14 +8,11 @@ import sys
 
 import yaml
 
-from sim.cli import main
-from tests.conftest import BAD, ROOT
+from tests.conftest import BAD, ROOT, run_cli
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, *argv)
 
 
 def test_check_clean_and_dirty(capsys):

@@ -9,18 +9,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.cli import main
 from sim.errors import DataError
 from sim.parsing import MAX_FILE_BYTES, MAX_PROBLEMS, parse_document
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 SCENARIO = ROOT / "scenarios" / "forced-marriage-2016.yaml"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, *argv)
 
 
 def scenario_file(tmp_path: Path, old: str, new: str) -> Path:
@@ -130,22 +127,10 @@ def test_thousands_of_unknown_ids_are_located_in_linear_time(tmp_path, capsys):
     assert code == 1 and f"{path}:10011:10 profile_mix.p9999: unknown profile 'p9999'" in out
 
 
-@pytest.fixture(scope="module")
-def submission(library) -> dict:
-    """A saved submission (as ``trove score`` reads it) to spoil in one place."""
-    from sim.cases.generator import generate_case
-    from sim.engine.assessment import assess
-    from sim.training.answer_key import answer_key, safe_interview
-    from sim.training.answers import Submission
-
-    case = generate_case(library.catalog.scenario("threats-to-relatives-2026"), library, seed=2)
-    return Submission(
-        case=case,
-        decision_points=["D1", "D4", "D7", "D8"],
-        answers=answer_key(case, assess(case, library)).model_dump(),
-        actions=safe_interview(case),
-        answered_at={"D4": 30},
-    ).model_dump(mode="json")
+@pytest.fixture
+def submission(saved_submission_data) -> dict:
+    """A saved submission to spoil in one place."""
+    return saved_submission_data
 
 
 def score(capsys, tmp_path: Path, submission: dict, text: str | None = None) -> tuple[int, str, str, Path]:

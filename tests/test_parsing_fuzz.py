@@ -96,21 +96,9 @@ def test_mutated_shipped_files(library, workdir, source, edits):
 
 
 @pytest.fixture(scope="module")
-def saved_submission(library) -> str:
+def saved_submission(saved_submission_data) -> str:
     """A submission as ``trove score`` reads it, in YAML so that mutations keep most of its shape."""
-    from sim.cases.generator import generate_case
-    from sim.engine.assessment import assess
-    from sim.training.answer_key import answer_key, safe_interview
-    from sim.training.answers import Submission
-
-    case = generate_case(library.catalog.scenario("threats-to-relatives-2026"), library, seed=2)
-    submission = Submission(
-        case=case,
-        decision_points=["D1", "D4", "D7", "D8"],
-        answers=answer_key(case, assess(case, library)).model_dump(),
-        actions=safe_interview(case),
-    )
-    return yaml.safe_dump(submission.model_dump(mode="json"), allow_unicode=True)
+    return yaml.safe_dump(saved_submission_data, allow_unicode=True)
 
 
 @settings(max_examples=200, **FUZZ)

@@ -1,4 +1,4 @@
-"""Issue 8: the law as the reference gives it (legal-reference.md, legal-reference-addendum.md).
+"""The law as the reference gives it (legal-reference.md, legal-reference-addendum.md), item by item of issue 8.
 
 Each test names the reference passage it is built from; each failed on the code before the fix.
 """

@@ -30,19 +30,23 @@ class AnswerForm:
             label = t(f.label_key, lang)
             if f.kind == "radio":
                 w = widgets.RadioButtons(
-                    options=[(o.get(lang), k) for k, o in f.options], value=None, layout=widgets.Layout(width="auto")
+                    options=[(o.get(lang), k) for k, o in f.options], value=None, layout=widgets.Layout(width="100%")
                 )
                 rows += [widgets.HTML(f"<b>{label}</b>"), w]
             elif f.kind == "dropdown":
-                w = widgets.Dropdown(options=[("—", None)] + [(o.get(lang), k) for k, o in f.options], value=None)
+                w = widgets.Dropdown(
+                    options=[("—", None)] + [(o.get(lang), k) for k, o in f.options],
+                    value=None,
+                    layout=widgets.Layout(width="100%", max_width="40em"),
+                )
                 rows += [widgets.HTML(f"<b>{label}</b>"), w]
             elif f.kind == "check":
-                w = widgets.Checkbox(value=False, description=label, indent=False, layout=widgets.Layout(width="auto"))
+                w = widgets.Checkbox(value=False, description=label, indent=False, layout=widgets.Layout(width="100%"))
                 rows.append(w)
             else:
                 boxes = {
                     k: widgets.Checkbox(
-                        value=False, description=o.get(lang), indent=False, layout=widgets.Layout(width="auto")
+                        value=False, description=o.get(lang), indent=False, layout=widgets.Layout(width="100%")
                     )
                     for k, o in f.options
                 }

@@ -4,6 +4,7 @@ Only called after submission."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sim.ui.i18n import number, t
@@ -65,6 +66,42 @@ def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: s
         )
     parts.append(f"<h3>{t('timeline', lang)}</h3><table class='trove-table'>{''.join(rows)}</table>")
     return "".join(parts)
+
+
+def referral_html(referral: dict[str, Any], label: Callable[[str, str], str], lang: str) -> str:
+    """The referral plan in words, readable on a phone where the drawn graph is not: for each service, the
+    agencies on the correct path and on the trainee's own path (``label(kind, key)`` names an agency or a
+    service).
+
+    >>> names = {"commune_pc": "UBND xã", "commune_health_station": "Trạm y tế xã", "medical": "hỗ trợ y tế"}
+    >>> ref = {"services": {"medical": {"reached": False, "path": None,
+    ...                                 "correct_path": ["commune_pc", "commune_health_station"]}}}
+    >>> "UBND xã → Trạm y tế xã" in referral_html(ref, lambda kind, key: names[key], "vi")
+    True
+    """
+    items = []
+    for service, s in (referral.get("services") or {}).items():
+        correct, mine = s.get("correct_path") or [], s.get("path") or []
+        if not correct and not mine:
+            continue
+
+        def route(path: list[str]) -> str:
+            return " → ".join(html.escape(label("agencies", a)) for a in path)
+
+        good = bool(s.get("reached"))
+        chip = (
+            f"<span class='trove-chip trove-chip-done'>✓ {t('referral_right', lang)}</span>"
+            if good
+            else f"<span class='trove-chip trove-chip-fail'>✗ {t('referral_wrong', lang)}</span>"
+        )
+        lines = [f"{t('referral_correct_path', lang)}: {route(correct)}"] if correct else []
+        if mine != correct:
+            yours = route(mine) if mine else t("referral_not_reached", lang)
+            lines.append(f"{t('referral_your_path', lang)}: {yours}")
+        items.append(f"<li><b>{html.escape(label('services', service))}</b> {chip}<br>{'<br>'.join(lines)}</li>")
+    if not items:
+        return ""
+    return f"<h3>{t('referral_list', lang)}</h3><ul class='trove-path'>{''.join(items)}</ul>"
 
 
 def _value_text(value: Any, names: dict[str, str]) -> str:

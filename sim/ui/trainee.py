@@ -19,25 +19,44 @@ import ipywidgets as widgets
 from sim.app.guesses import client_address
 from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee, Workshop
 from sim.errors import SimError
-from sim.ui.i18n import day_text, t
+from sim.ui.i18n import day_text, number, t
 from sim.ui.visit import on_visit
 
 log = logging.getLogger(__name__)
 
+# The page theme (type scale, spacing, AA colours, 44 px targets) is the Voilà template's theme.css, shared with
+# the trainer pages; these are the trainee app's own pieces, in the theme's variables.
 CSS = """<style>
-.trove-app{font-size:16px;max-width:1000px;margin:auto}
-.trove-app .widget-label,.trove-app label{font-size:15px}
-.trove-fictional{color:#b03a2e;font-weight:bold}
-.trove-card{border:1px solid #999;border-radius:8px;padding:10px;background:#fbfcfc}
-.trove-critical{border:2px solid #c0392b;background:#fdedec;color:#922b21;padding:8px;border-radius:6px}
-.trove-comment{border-left:4px solid #2471a3;background:#ebf5fb;padding:6px;margin:6px 0}
-.trove-error{border:2px solid #c0392b;padding:8px;border-radius:6px;color:#922b21}
-.trove-table td{padding:4px 8px;border-bottom:1px solid #ddd;vertical-align:top}
-.trove-ok td:last-child{color:#1e8449;font-weight:bold}.trove-missed td:last-child{color:#c0392b;font-weight:bold}
-.trove-code{font-size:22px;font-weight:bold;letter-spacing:3px}
-.trove-app .widget-radio-box label{white-space:normal}
-.trove-app .widget-checkbox{width:auto !important}
-.trove-app .widget-checkbox label{white-space:normal;line-height:1.3}
+.trove-app{font-size:var(--trove-size,16px);max-width:1000px;margin:auto;color:var(--trove-text,#1a1a1a)}
+.trove-code-line{font-size:var(--trove-size,16px);line-height:1.45}
+.trove-code{font-size:var(--trove-size-xl,21px);font-weight:bold;letter-spacing:2px;white-space:nowrap;
+  background:var(--trove-primary-soft,#e3eef9);padding:0 6px;border-radius:4px}
+.trove-table td{padding:4px 8px;border-bottom:1px solid #d0d5da;vertical-align:top}
+.trove-ok td:last-child{color:var(--trove-success,#1d6b34);font-weight:bold}
+.trove-missed td:last-child{color:var(--trove-danger,#a61b1b);font-weight:bold}
+.trove-steps{display:flex;flex-wrap:wrap;gap:4px 6px;list-style:none;margin:8px 0;padding:0}
+.trove-steps li{display:flex;align-items:center;gap:6px;padding:4px 10px 4px 4px;border-radius:999px;
+  border:1px solid var(--trove-line,#d0d5da);color:var(--trove-muted,#4a4a4a);font-size:var(--trove-size-s,14px)}
+.trove-steps .trove-step-n{display:inline-flex;align-items:center;justify-content:center;min-width:24px;height:24px;
+  border-radius:50%;background:var(--trove-surface,#f4f6f8);border:1px solid var(--trove-border,#767676);font-weight:bold}
+.trove-steps .trove-step-done{color:var(--trove-success,#1d6b34);border-color:var(--trove-success,#1d6b34)}
+.trove-steps .trove-step-done .trove-step-n{background:var(--trove-success,#1d6b34);border-color:var(--trove-success,#1d6b34);color:#fff}
+.trove-steps .trove-step-current{color:#fff;background:var(--trove-primary,#0b5394);border-color:var(--trove-primary,#0b5394);font-weight:bold}
+.trove-steps .trove-step-current .trove-step-n{background:#fff;color:var(--trove-primary,#0b5394);border-color:#fff}
+.trove-chips{display:flex;flex-wrap:wrap;align-items:center;gap:6px;list-style:none;margin:4px 0 8px;padding:0}
+.trove-chips-label{font-weight:bold;font-size:var(--trove-size-s,14px)}
+body .trove-app .trove-questions .widget-button{text-align:left;width:calc(100% - 4px) !important}
+.trove-dp-header{gap:8px;align-items:center;border:1px solid var(--trove-line,#d0d5da);border-radius:6px;
+  padding:2px 8px 2px 2px;background:var(--trove-surface,#f4f6f8)}
+body .trove-dp-header .widget-button{text-align:left;font-weight:bold;background:transparent;border:0;padding-left:8px}
+.trove-dp-header .widget-html{flex:0 0 auto}
+.trove-dp-panel{padding:4px 8px 12px;border:1px solid var(--trove-line,#d0d5da);border-top:0;border-radius:0 0 6px 6px}
+.trove-decisions{gap:6px}
+.trove-zoom{overflow:auto;max-width:100%;border:1px solid var(--trove-line,#d0d5da);border-radius:6px}
+.trove-zoom img{max-width:100%;height:auto}
+.trove-zoom.trove-zoomed img{max-width:none;width:auto}
+.trove-path{margin:4px 0 8px;padding-left:1.2em}
+.trove-path li{margin-bottom:6px}
 </style>"""
 
 
@@ -96,6 +115,47 @@ class TraineeApp:
         button = widgets.Button(description=t(key, self.lang), button_style=style, layout=widgets.Layout(width="auto"))
         button.on_click(lambda _: self._guard(on_click))
         return button
+
+    def _code_html(self) -> str:
+        """The resume code, large, inside a sentence of normal size (the whole sentence in large type broke over
+        four lines on a phone)."""
+        code = f"<span class='trove-code'>{html.escape(self.trainee.resume_code)}</span>"
+        return f"<p class='trove-code-line'>{t('your_code', self.lang, code=code)}</p>"
+
+    def _chips_html(self, progress: list[dict[str, Any]]) -> str:
+        """Each case of an exercise as a chip: submitted (with its percent), in progress or not started."""
+        L, chips = self.lang, []
+        for p in progress:
+            if p["submitted"]:
+                css, state = "done", "✓ " + t("progress_done", L, percent=number(p["percent"], L))
+            elif p["started"]:
+                css, state = "open", "● " + t("progress_open", L)
+            else:
+                css, state = "new", "○ " + t("progress_new", L)
+            text = t("case_status", L, i=p["position"] + 1, state=state)
+            chips.append(f"<li><span class='trove-chip trove-chip-{css}'>{html.escape(text)}</span></li>")
+        label = f"<li class='trove-chips-label'>{t('case_states', L)}</li>"
+        return f"<ul class='trove-chips'>{label}{''.join(chips)}</ul>"
+
+    def _steps_html(self, current: int) -> str:
+        """The case's step bar: interview → decisions → submit → feedback; steps before ``current`` are done."""
+        L, items = self.lang, []
+        for i, key in enumerate(("step_interview", "step_decisions", "step_submit", "step_feedback")):
+            if i < current:
+                css, mark, extra = "trove-step-done", "✓", ""
+            elif i == current:
+                css, mark, extra = "trove-step-current", str(i + 1), " aria-current='step'"
+            else:
+                css, mark, extra = "trove-step-todo", str(i + 1), ""
+            items.append(f"<li class='{css}'{extra}><span class='trove-step-n'>{mark}</span>{t(key, L)}</li>")
+        return f"<ol class='trove-steps' aria-label='{t('steps_label', L)}'>{''.join(items)}</ol>"
+
+    def _case_step(self) -> int:
+        """Where the open case stands: 0 nothing done yet, 1 deciding, 2 every decision answered (submit next)."""
+        s = self.session
+        if self.active and all(dp in s.answers for dp in self.active):
+            return 2
+        return 1 if (s.asked or s.answers) else 0
 
     # screens ----------------------------------------------------------------------------------
     def show_join(self) -> None:
@@ -165,28 +225,17 @@ class TraineeApp:
         """The trainee's resume code and the workshop's exercises, with progress and a review button per submitted case."""
         L, trainee = self.lang, self.trainee
         rows: list[widgets.Widget] = [
-            widgets.HTML(
-                f"<p class='trove-code'>{t('your_code', L, code=trainee.resume_code)}</p>"
-                f"<h2>{t('choose_exercise', L)}</h2>"
-            )
+            widgets.HTML(f"{self._code_html()}<h2>{t('choose_exercise', L)}</h2>"),
         ]
         for exercise in self.workshop.exercises():
             progress = self.workshop.progress(trainee, exercise.id)
-            states = ", ".join(
-                t("progress_done", L, percent=p["percent"])
-                if p["submitted"]
-                else t("progress_open", L)
-                if p["started"]
-                else t("progress_new", L)
-                for p in progress
-            )
-            facts = [t("exercise_cases", L, n=len(progress)), t("pass_mark", L, mark=exercise.pass_mark)]
+            facts = [t("exercise_cases", L, n=len(progress)), t("pass_mark", L, mark=number(exercise.pass_mark, L))]
             if exercise.time_limit_minutes:
                 facts.append(t("time_limit", L, minutes=exercise.time_limit_minutes))
             rows.append(
                 widgets.HTML(
                     f"<h3>{html.escape(exercise.title.get(L))}</h3><p>{html.escape(exercise.description.get(L))}</p>"
-                    f"<p><small>{' · '.join(facts)} — {states}</small></p>"
+                    f"<p><small>{' · '.join(facts)}</small></p>{self._chips_html(progress)}"
                 )
             )
             buttons = [self._button("start_exercise", lambda e=exercise.id: self._open_exercise(e), "primary")]
@@ -220,13 +269,17 @@ class TraineeApp:
         self._render(self.show_feedback if self.session.submitted else self.show_case)
 
     def show_case(self) -> None:
-        """The open case: the person's card, the clock, the interview, the decision-point forms and submit."""
+        """The open case: the step bar, the person's card, the clock, the interview, the decision points (each
+        with answered / not answered) and submit."""
         L, s = self.lang, self.session
         n = len(self.workshop.progress(self.trainee, self.exercise_id))
+        self.forms = {}
+        self.active = s.active_decision_points
         header = widgets.HTML(
-            f"<p><b>{t('your_code', L, code=self.trainee.resume_code)}</b></p>"
+            f"{self._code_html()}"
             f"<h2>{t('case_of', L, i=s.attempt.position + 1, n=n)} — {html.escape(s.scenario.title.get(L) if s.scenario else s.attempt.scenario_id)}</h2>"
         )
+        self.steps = widgets.HTML(self._steps_html(self._case_step()))
         self.clock = widgets.HTML(self._clock_text())
         self.log = widgets.HTML(self._log_html())
         self.questions = widgets.VBox(self._question_buttons())
@@ -239,49 +292,109 @@ class TraineeApp:
                 self.log,
             ]
         )
-        self.forms = {}
-        self.active = s.active_decision_points
-        # Each form is built when its panel is first opened: a case opens with a few dozen widgets, not hundreds.
-        decisions = self.decisions = widgets.Accordion(
-            children=[widgets.VBox() for _ in self.active], selected_index=None
+        self.decisions = self._decision_list()
+        self.plan = widgets.Image(format="png")
+        self.plan_agencies = widgets.HTML()
+        self.plan_box = widgets.VBox(
+            [widgets.HTML(f"<h4>{t('referral_plan', L)}</h4>"), self.plan_agencies, self._zoomable(self.plan)],
+            layout=widgets.Layout(display="none"),
         )
-        for i, dp in enumerate(self.active):
-            decisions.set_title(i, t(f"dp_{dp}", L))
-        decisions.observe(
-            lambda change: self._guard(lambda: self._open_form(decisions, change["new"])), names="selected_index"
-        )
-        self.plan = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", display="none"))
         if s.answers.get("D10"):  # matplotlib loads only once the trainee works on the plan (kernel memory)
             self._draw_plan()
         self.saved = widgets.HTML()
-        self.confirm = widgets.HBox()
+        self.confirm = widgets.VBox()
         submit = self._button("submit", self._ask_submit, "warning")
         back = self._button("back_to_exercises", lambda: self._render(self.show_exercises))
         self.body.children = [
             back,
             header,
+            self.steps,
             widgets.HTML(self._card_html()),
             self.clock,
             interview,
             widgets.HTML(f"<h3>{t('decisions', L)}</h3>"),
-            decisions,
-            self.plan,
+            self.decisions,
+            self.plan_box,
             self.saved,
             submit,
             self.confirm,
         ]
 
-    def _open_form(self, decisions: widgets.Accordion, index: object) -> None:
-        from sim.ui.answer_forms import AnswerForm
+    def _decision_list(self) -> widgets.VBox:
+        """One header per decision point (its name and whether it is answered) over a panel that opens on a tap;
+        opening one closes the others. Each form is built when its panel is first opened: a case opens with a few
+        dozen widgets, not hundreds."""
+        self.dp_buttons: list[widgets.Button] = []
+        self.dp_status: list[widgets.HTML] = []
+        self.dp_panels: list[widgets.VBox] = []
+        self.open_index: int | None = None
+        rows = []
+        for i, dp in enumerate(self.active):
+            button = widgets.Button(
+                description=t(f"dp_{dp}", self.lang), icon="caret-right", layout=widgets.Layout(flex="1 1 auto")
+            )
+            button.on_click(lambda _, i=i: self._guard(lambda: self.toggle_decision(i)))
+            status = widgets.HTML(self._status_html(dp))
+            header = widgets.HBox([button, status], layout=widgets.Layout(width="100%"))
+            header.add_class("trove-dp-header")
+            panel = widgets.VBox(layout=widgets.Layout(display="none"))
+            panel.add_class("trove-dp-panel")
+            self.dp_buttons.append(button)
+            self.dp_status.append(status)
+            self.dp_panels.append(panel)
+            rows.append(widgets.VBox([header, panel]))
+        box = widgets.VBox(rows)
+        box.add_class("trove-decisions")
+        return box
 
+    def _status_html(self, dp: str) -> str:
+        if dp in self.session.answers:
+            return f"<span class='trove-chip trove-chip-done'>✓ {t('dp_answered', self.lang)}</span>"
+        return f"<span class='trove-chip trove-chip-new'>{t('dp_unanswered', self.lang)}</span>"
+
+    def toggle_decision(self, index: int) -> None:
+        """Open the panel of decision point ``index`` (building its form the first time), or close it if open."""
         if not isinstance(index, int) or not 0 <= index < len(self.active):
             return
+        opening = self.open_index != index
+        if self.open_index is not None:
+            self.dp_panels[self.open_index].layout.display = "none"
+            self.dp_buttons[self.open_index].icon = "caret-right"
+        self.open_index = index if opening else None
+        if opening:
+            self._open_form(index)
+            self.dp_panels[index].layout.display = None
+            self.dp_buttons[index].icon = "caret-down"
+
+    def _open_form(self, index: int) -> None:
+        from sim.ui.answer_forms import AnswerForm
+
         dp = self.active[index]
         if dp not in self.forms:
             form = AnswerForm(dp, self.session.form_fields(dp), self.lang, self._answered)
             form.load(self.session.answers.get(dp, {}))
             self.forms[dp] = form
-            decisions.children[index].children = [form.widget]
+            self.dp_panels[index].children = [form.widget]
+
+    def _zoomable(self, picture: widgets.Image) -> widgets.VBox:
+        """A picture that fits the screen, with a button that shows it at full size in a box that scrolls both ways
+        (a phone can then read the graph's labels)."""
+        box = widgets.Box([picture], layout=widgets.Layout(width="100%"))
+        box.add_class("trove-zoom")
+        zoom = widgets.ToggleButton(
+            value=False, description=t("zoom_in", self.lang), icon="search-plus", layout=widgets.Layout(width="auto")
+        )
+
+        def flip(change: dict[str, Any]) -> None:
+            if change["new"]:
+                box.add_class("trove-zoomed")
+            else:
+                box.remove_class("trove-zoomed")
+            zoom.description = t("zoom_out" if change["new"] else "zoom_in", self.lang)
+            zoom.icon = "search-minus" if change["new"] else "search-plus"
+
+        zoom.observe(flip, names="value")
+        return widgets.VBox([zoom, box])
 
     def _card_html(self) -> str:
         L, s = self.lang, self.session
@@ -345,20 +458,30 @@ class TraineeApp:
         self.clock.value = self._clock_text()
         self.log.value = self._log_html()
         self.questions.children = self._question_buttons()
+        self.steps.value = self._steps_html(self._case_step())
 
     def _answered(self, dp: str, values: dict[str, Any]) -> None:
         def save() -> None:
             self.session.answer(dp, values)
             self.saved.value = f"<small>✓ {t('saved', self.lang)} ({t('dp_' + dp, self.lang)})</small>"
             self.clock.value = self._clock_text()
+            self.dp_status[self.active.index(dp)].value = self._status_html(dp)
+            self.steps.value = self._steps_html(self._case_step())
             if dp == "D10":
                 self._draw_plan()
 
         self._guard(save)
 
     def _draw_plan(self) -> None:
+        chosen = (self.session.answers.get("D10") or {}).get("agencies", [])
+        names = "".join(f"<li>{html.escape(self.session.label('agencies', a, self.lang))}</li>" for a in chosen)
+        self.plan_agencies.value = (
+            f"<p>{t('referral_chosen', self.lang)}</p><ul class='trove-path'>{names}</ul>"
+            if chosen
+            else f"<p>{t('referral_none_chosen', self.lang)}</p>"
+        )
         self.plan.value = self.session.plan_png(self.lang)
-        self.plan.layout.display = None
+        self.plan_box.layout.display = None
 
     def _ask_submit(self) -> None:
         missing = [t(f"dp_{dp}", self.lang) for dp in self.active if dp not in self.session.answers]
@@ -370,8 +493,13 @@ class TraineeApp:
         self.confirm.children = [
             warning,
             widgets.HTML(f"<b>{t('submit_confirm', self.lang)}</b>"),
-            self._button("submit_yes", self._submit, "danger"),
-            self._button("submit_no", lambda: setattr(self.confirm, "children", ())),
+            widgets.HBox(
+                [
+                    self._button("submit_yes", self._submit, "danger"),
+                    self._button("submit_no", lambda: setattr(self.confirm, "children", ())),
+                ],
+                layout=widgets.Layout(flex_flow="row wrap"),
+            ),
         ]
 
     def _submit(self) -> None:
@@ -379,34 +507,51 @@ class TraineeApp:
         self._render(self.show_feedback)
 
     def show_feedback(self) -> None:
-        """A submitted case's report, referral picture and answer key; refuses (``not_submitted``) before submission."""
-        from sim.ui.feedback import answer_key_html, report_html
+        """A submitted case's report, referral plan (a list of the agencies on each path, and the picture) and
+        answer key, then the way on; refuses (``not_submitted``) before submission."""
+        from sim.ui.feedback import answer_key_html, referral_html, report_html
 
         L, s = self.lang, self.session
         report = s.report()
         if report is None:  # never render feedback (or the key) for an unsubmitted case
             raise InputError("not_submitted")
-        picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        picture = widgets.Image(format="png")
         self._draw_later(picture, lambda: s.feedback_png(L))
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         more = any(not p["submitted"] for p in progress)
         nav = (
-            self._button("next_case", lambda: self._open_exercise(self.exercise_id), "primary")
+            [
+                self._button("next_case", lambda: self._open_exercise(self.exercise_id), "primary"),
+                self._button("back_to_exercises", lambda: self._render(self.show_exercises)),
+            ]
             if more
-            else self._button("back_to_exercises", lambda: self._render(self.show_summary), "primary")
+            else [self._button("back_to_exercises", lambda: self._render(self.show_summary), "primary")]
         )
         dated = t("case_date", L, date=day_text(s.case.date, L), law=s.law_in_force(L))
         self.body.children = [
             widgets.HTML(
-                f"<p class='trove-case-date'>{html.escape(dated)}</p>" + report_html(report, s.overrides(), L)
+                self._steps_html(3)
+                + f"<p class='trove-case-date'>{html.escape(dated)}</p>"
+                + report_html(report, s.overrides(), L)
             ),
+            widgets.HTML(referral_html(report.get("referral") or {}, self._referral_label, L)),
             widgets.HTML(f"<p>{t('referral_yours', L)}</p>"),
-            picture,
+            self._zoomable(picture),
             widgets.HTML(
                 answer_key_html(s.answer_key(), {dp: s.form_fields(dp) for dp in s.decision_points}, L, s.answers)
             ),
-            nav,
+            widgets.HBox(nav, layout=widgets.Layout(flex_flow="row wrap")),
         ]
+
+    def _referral_label(self, kind: str, key: str) -> str:
+        """An agency's or a service's name in the page's language (services are supports or procedural services)."""
+        kinds = ("agencies",) if kind == "agencies" else ("supports", "services")
+        for k in kinds:
+            try:
+                return self.session.label(k, key, self.lang)
+            except Exception:  # not of this kind: try the next
+                continue
+        return key
 
     def _draw_later(self, picture: widgets.Image, draw: Callable[[], bytes]) -> None:
         """Draw a graph in the background: the feedback text shows at once, the picture follows (matplotlib is slow)."""

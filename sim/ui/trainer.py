@@ -118,7 +118,7 @@ class TrainerApp:
             for trainee in self.desk.find_trainees(name.value):
                 again = widgets.Button(description=t("reissue_code", L))
                 again.on_click(lambda _, tid=trainee.id: self._guard(lambda: reissue(tid)))
-                label = f"{trainee.full_name} — {trainee.commune} — {t('col_code', L)}: {trainee.resume_code}"
+                label = t("trainee_found", L, name=trainee.full_name, commune=trainee.commune, code=trainee.resume_code)
                 rows.append(widgets.HBox([widgets.HTML(html.escape(label)), again]))
             found.children = rows or [widgets.HTML(html.escape(t("no_such_trainee", L)))]
 
@@ -138,7 +138,7 @@ class TrainerApp:
                 f"<tr><td>{html.escape(st.trainee.full_name)}</td><td>{html.escape(st.trainee.commune)}</td>"
                 f"<td>{t('role_' + st.trainee.role, L)}</td><td>{html.escape(st.current or '—')}</td>"
                 f"<td class='{'trove-stuck' if st.stuck else ''}'>{last}{' — ' + t('stuck', L) if st.stuck else ''}</td>"
-                f"<td>{st.submitted}</td><td>{average}</td><td><code>{st.trainee.resume_code}</code></td></tr>"
+                f"<td>{st.submitted}</td><td>{average}</td></tr>"
             )
         header = "".join(
             f"<th>{t(k, L)}</th>"
@@ -150,7 +150,6 @@ class TrainerApp:
                 "col_last",
                 "col_done",
                 "col_average",
-                "col_code",
             )
         )
         submitted = sum(1 for r in rows if r.submitted_at)

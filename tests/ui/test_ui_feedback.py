@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sim.training.forms import form_fields
-from sim.ui.feedback import answer_key_html
+from sim.ui.feedback import answer_key_html, referral_html
 
 
 def test_the_trainees_answer_is_shown_beside_the_correct_one_where_it_differs(library):
@@ -20,6 +20,28 @@ def test_the_trainees_answer_is_shown_beside_the_correct_one_where_it_differs(li
     assert "bạn chọn" not in d4  # same answer: nothing beside it
     assert "chưa trả lời" in answer_key_html(key, forms, "vi", {"D1": given["D1"]}).split("<li>")[2]
     assert "you chose" in answer_key_html(key, forms, "en", given)
+
+
+def test_the_referral_plan_is_listed_in_words_service_by_service():
+    names = {
+        "commune_pc": "UBND xã",
+        "commune_health_station": "Trạm y tế xã",
+        "district_labour_office": "Phòng LĐTBXH huyện",
+        "medical": "hỗ trợ y tế",
+        "travel": "chi phí đi lại",
+    }
+    referral = {
+        "services": {
+            "travel": {"reached": True, "path": ["commune_pc", "district_labour_office"], "correct_path": None},
+            "medical": {"reached": False, "path": None, "correct_path": ["commune_pc", "commune_health_station"]},
+        }
+    }
+    page = referral_html(referral, lambda kind, key: names[key], "vi")
+    travel, medical = page.split("<li>")[1:3]
+    assert "chi phí đi lại" in travel and "✓ đã chuyển tới" in travel
+    assert "Đường của bạn: UBND xã → Phòng LĐTBXH huyện" in travel
+    assert "Đường đúng: UBND xã → Trạm y tế xã" in medical and "Đường của bạn: chưa chuyển tới" in medical
+    assert referral_html({}, lambda kind, key: key, "en") == ""
 
 
 # Words that give away the other language (short ambiguous ones such as "an" are left out).

@@ -89,8 +89,12 @@ def test_widgets_drive_a_whole_case(app):
         next(b for b in app.questions.children if b.description == text).click()
     key = answer_key(session.case, assess(session.case, session.library)).model_dump()
     assert app.forms == {}  # forms are built when their panel opens
+    assert all("Chưa trả lời" in status.value for status in app.dp_status)
+    assert "aria-current='step'><span class='trove-step-n'>2</span>" in app.steps.value  # asked: deciding now
     for index in range(len(app.active)):
-        app.decisions.selected_index = index
+        app.toggle_decision(index)
+        assert app.dp_panels[index].layout.display is None  # open, and only this one
+        assert all(p.layout.display == "none" for i, p in enumerate(app.dp_panels) if i != index)
     for dp, form in app.forms.items():
         for field in form.fields:
             value, w = key[dp].get(field.name), form.inputs[field.name]
@@ -100,11 +104,32 @@ def test_widgets_drive_a_whole_case(app):
             elif value is not None:
                 w.value = value
     assert set(session.answers) == set(app.forms) == set(app.active)
+    assert all("✓ Đã trả lời" in status.value for status in app.dp_status)
+    assert "aria-current='step'><span class='trove-step-n'>3</span>" in app.steps.value  # all answered: submit
     app._submit()
     assert app.screen.__name__ == "show_feedback" and "(100%)" in app.body.children[0].value
     day = session.case.date
     dated = f"Ngày tiếp nhận: {day.day:02d}/{day.month:02d}/{day.year}. Luật áp dụng: {session.law_in_force('vi')}."
     assert dated in app.body.children[0].value  # the date decides the law: shown with the feedback
+    assert "aria-current='step'><span class='trove-step-n'>4</span>" in app.body.children[0].value
+    assert "Chuyển tuyến theo từng dịch vụ" in app.body.children[1].value  # the plan in words, not only drawn
+    nav = [b.description for b in app.body.children[-1].children]
+    assert nav == ["Tình huống tiếp theo", "Về danh sách bài tập"]  # a way back after submitting
+    app.body.children[-1].children[1].click()
+    assert app.screen.__name__ == "show_exercises"
+    chips = app.body.children[1].value
+    assert "1 · ✓ đã nộp, 100%" in chips and "2 · ○ chưa làm" in chips
+    assert chips.count("trove-chip-done") == 1 and "trove-chip-new" in chips
+
+
+def test_a_case_left_open_shows_as_in_progress_and_the_code_stays_on_one_line(app):
+    name, commune, role, start = app.body.children[1].children[0].children
+    name.value, commune.value = "Lê Thị Mai", "xã Phan Sơn"
+    start.click()
+    app._render(app.show_exercises)
+    code_line = app.body.children[0].value
+    assert f"<span class='trove-code'>{app.trainee.resume_code}</span>" in code_line
+    assert "trove-chip-open" in app.body.children[1].value and "đang làm" in app.body.children[1].value
 
 
 def test_bad_input_shows_a_message_not_a_crash(app):

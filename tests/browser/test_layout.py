@@ -1,0 +1,240 @@
+"""The trainee app's layout in real Chromium on a phone (390×844) and a laptop (1366×768), issue 10 items 1–2.
+
+The whole journey (join → exercise list → case → every decision → the referral plan → submit → feedback →
+back to the list) is walked at both sizes; on every screen the test fails on any visible element whose text
+is cut off (``scrollWidth > clientWidth`` with overflow hidden / ellipsis), whose text spills out of its own
+box, that overlaps a sibling or that runs off the screen, and on any button, tab, field, radio option or
+checkbox row smaller than 44 px. It also checks what the trainee sees of their progress: answered /
+not answered on each decision point, the step bar, status chips and a way back after submitting.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sim.engine.assessment import assess
+from sim.library import packaged_library
+from sim.training.answer_key import answer_key
+from sim.ui.i18n import t
+from tests.browser.test_trainee_journeys import give_answer, join, start_first_exercise, stored_case
+
+pytestmark = pytest.mark.browser
+
+PHONE, LAPTOP = (390, 844), (1366, 768)
+TARGET_PX = 44
+DECISION_POINTS = ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10")
+
+# One pass over the page: every problem as a readable line. Runs in the browser.
+LAYOUT_PROBLEMS = """
+(root) => {
+  const scope = document.querySelector(root);
+  if (!scope) { return {cut: [], overlaps: [], small: [], offscreen: [], missing: [root]}; }
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) { return false; }
+    for (let e = el; e; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden' || s.opacity === '0') { return false; }
+    }
+    return true;
+  };
+  const name = (el) => {
+    const cls = (typeof el.className === 'string' ? el.className : '').split(/\\s+/)
+      .filter(c => c && !c.startsWith('lm-') && !c.startsWith('jupyter-')).slice(0, 3).join('.');
+    const text = (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 70);
+    return `${el.tagName.toLowerCase()}${cls ? '.' + cls : ''} «${text}»`;
+  };
+  const ownText = (el) => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
+    || (['BUTTON', 'SELECT'].includes(el.tagName) && el.innerText.trim())
+    || (el.tagName === 'INPUT' && ['text', 'search', ''].includes(el.type) && el.value);
+  const all = [...scope.querySelectorAll('*')].filter(shown);
+  const cut = [], overlaps = [], small = [], offscreen = [];
+  const width = document.documentElement.clientWidth;
+  for (const el of all) {
+    if (!ownText(el)) { continue; }
+    const s = getComputedStyle(el);
+    const clips = ['hidden', 'clip'].includes(s.overflowX) || s.textOverflow === 'ellipsis';
+    if (clips && el.scrollWidth > el.clientWidth) {
+      cut.push(`${name(el)}: scrollWidth ${el.scrollWidth} > clientWidth ${el.clientWidth}`);
+    }
+    if (['hidden', 'clip'].includes(s.overflowY) && s.display !== 'inline' && el.scrollHeight > el.clientHeight + 1) {
+      cut.push(`${name(el)}: scrollHeight ${el.scrollHeight} > clientHeight ${el.clientHeight}`);
+    }
+    if (!clips && s.overflowY === 'visible' && s.display !== 'inline' && el.clientHeight > 0
+        && el.scrollHeight > el.clientHeight + 2 && el.tagName !== 'SELECT') {
+      overlaps.push(`${name(el)}: its text spills out of its box (${el.scrollHeight} > ${el.clientHeight} px)`);
+    }
+    const r = el.getBoundingClientRect();
+    let clipped = false;  // inside a box that scrolls (the zoomed picture) or clips: not off the screen
+    for (let e = el.parentElement; e && e !== scope; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== 'visible') { clipped = true; break; }
+    }
+    if (!clipped && (r.right > width + 1 || r.left < -1)) {
+      offscreen.push(`${name(el)}: ${Math.round(r.left)}–${Math.round(r.right)} px, screen ${width} px`);
+    }
+  }
+  const inFlow = (el) => !['absolute', 'fixed'].includes(getComputedStyle(el).position);
+  const set = new Set(all);
+  for (const el of all) {
+    const kids = [...el.children].filter(k => set.has(k) && inFlow(k));
+    // an inline element that wraps is one box per line: compare the lines, not their union
+    const boxes = kids.map(k => getComputedStyle(k).display.startsWith('inline') && k.getClientRects().length > 1
+      ? [...k.getClientRects()] : [k.getBoundingClientRect()]);
+    for (let i = 0; i < kids.length; i++) {
+      for (let j = i + 1; j < kids.length; j++) {
+        for (const a of boxes[i]) {
+          for (const b of boxes[j]) {
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > 1 && h > 1) {
+              overlaps.push(`${name(kids[i])} overlaps ${name(kids[j])} by ${Math.round(w)}×${Math.round(h)} px`);
+            }
+          }
+        }
+      }
+    }
+  }
+  const targets = scope.querySelectorAll(
+    'button, [role=tab], select, input[type=text], .widget-radio-box label, .widget-checkbox');
+  for (const el of [...targets].filter(shown)) {
+    const r = el.getBoundingClientRect();
+    if (r.height < TARGET || r.width < TARGET) {
+      small.push(`${name(el)}: ${Math.round(r.width)}×${Math.round(r.height)} px`);
+    }
+  }
+  return {cut, overlaps, small, offscreen, missing: []};
+}
+""".replace("TARGET", str(TARGET_PX))
+
+# A known-bad fragment, to prove the checks see what they are meant to see (a positive control).
+BAD_FRAGMENT = """
+() => {
+  const box = document.createElement('div');
+  box.id = 'trove-bad';
+  box.innerHTML = '<div style="width:60px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis">'
+    + 'một nhãn rất dài bị cắt</div>'
+    + '<div style="height:30px">hàng một</div><div style="margin-top:-20px;height:30px">hàng hai</div>'
+    + '<div style="height:20px;width:200px">một dòng chữ dài xuống dòng trong hộp thấp cố định chiều cao</div>'
+    + '<button style="height:20px;min-height:0">nhỏ</button>';
+  document.querySelector('.trove-app').appendChild(box);
+}
+"""
+
+
+def layout_problems(page) -> dict[str, list[str]]:
+    page.wait_for_timeout(400)  # let widgets settle after the last message
+    return page.evaluate(LAYOUT_PROBLEMS, ".trove-app")
+
+
+def assert_clean(page, screen: str) -> None:
+    problems = layout_problems(page)
+    found = [f"{kind}: {line}" for kind, lines in problems.items() for line in lines]
+    assert not found, f"{screen} at {page.viewport_size['width']} px:\n" + "\n".join(found[:40])
+
+
+def scroll_to(page, locator) -> None:
+    locator.scroll_into_view_if_needed()
+
+
+@pytest.fixture(params=[PHONE, LAPTOP], ids=["phone-390", "laptop-1366"])
+def sized_page(request, browser):
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def test_the_checks_catch_cut_overlapping_and_small_elements(page, server):
+    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page.goto(server.url)
+    page.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)
+    page.evaluate(BAD_FRAGMENT)
+    problems = layout_problems(page)
+    assert any("một nhãn rất dài" in line for line in problems["cut"]), problems
+    assert any("hàng một" in line and "hàng hai" in line for line in problems["overlaps"]), problems
+    assert any("spills" in line for line in problems["overlaps"]), problems
+    assert any("nhỏ" in line for line in problems["small"]), problems
+
+
+def test_trainee_journey_has_no_cut_overlapping_or_small_elements(sized_page, server):
+    page, name = sized_page, f"Bố cục {sized_page.viewport_size['width']} (hư cấu)"
+    page.goto(server.url)
+    page.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)
+    assert_clean(page, "join screen")
+    page.get_by_role("tab", name=t("resume_tab")).click()
+    page.get_by_role("button", name=t("resume_button")).wait_for()
+    assert_clean(page, "resume tab")
+    page.get_by_role("tab", name=t("join_tab")).click()
+
+    code = join(page, server, name, navigate=False)
+    code_box = page.locator(".trove-code").first
+    assert code_box.inner_text() == code
+    assert code_box.bounding_box()["height"] < 40, "the resume code stays on one line"
+    chips = page.locator(".trove-chips").first.locator(".trove-chip")
+    assert chips.count() >= 1 and "trove-chip-new" in chips.first.get_attribute("class")
+    assert_clean(page, "exercise list")
+
+    start_first_exercise(page)
+    steps = page.locator(".trove-steps li")
+    assert steps.count() == 4 and steps.nth(0).get_attribute("aria-current") == "step"
+    assert_clean(page, "case")
+    case = stored_case(server, name)
+    for question in case.interview[:3]:
+        page.get_by_role("button", name=question.text.vi, exact=True).click()
+        page.locator(".trove-app ol").get_by_text(question.text.vi).wait_for()
+    assert steps.nth(1).get_attribute("aria-current") == "step"
+    assert_clean(page, "case after three questions")
+
+    truth = assess(case, packaged_library())
+    key = answer_key(case, truth).model_dump()
+    headers = page.locator(".trove-dp-header")
+    active = [dp for dp in DECISION_POINTS if page.get_by_text(t(f"dp_{dp}"), exact=True).count()]
+    assert headers.count() == len(active)
+    assert headers.get_by_text(t("dp_unanswered"), exact=True).count() == len(active)
+    for index, dp in enumerate(active):
+        give_answer(page, dp, key[dp], truth.regime)
+        header = headers.nth(index)
+        header.get_by_text(f"✓ {t('dp_answered')}").wait_for()
+        scroll_to(page, header)
+        assert_clean(page, f"{dp} open and answered")
+    assert headers.get_by_text(t("dp_unanswered"), exact=True).count() == 0
+    assert steps.nth(2).get_attribute("aria-current") == "step"
+
+    if "D10" in active and key["D10"].get("agencies"):  # the plan in words beside the drawing
+        plan = page.locator(".trove-path").first
+        plan.wait_for()
+        first = packaged_library().agency_label(key["D10"]["agencies"][0]).vi
+        assert first in plan.inner_text()
+        page.get_by_role("button", name=t("zoom_in")).click()
+        page.get_by_role("button", name=t("zoom_out")).wait_for()
+        assert_clean(page, "referral plan zoomed")
+
+    page.get_by_role("button", name=t("submit"), exact=True).click()
+    page.get_by_role("button", name=t("submit_yes")).wait_for()
+    assert_clean(page, "submit confirmation")
+    page.get_by_role("button", name=t("submit_yes")).click()
+    page.locator(".trove-score").wait_for(timeout=60_000)
+    page.locator(".trove-zoom img[src^='blob:'], .trove-zoom img[src^='data:']").first.wait_for(timeout=60_000)
+    assert page.locator(".trove-steps li").nth(3).get_attribute("aria-current") == "step"
+    assert page.get_by_text(t("referral_list"), exact=True).count() == 1
+    assert page.get_by_text(t("referral_correct_path"), exact=False).count() >= 1
+    assert_clean(page, "feedback")
+    page.get_by_role("button", name=t("zoom_in")).click()
+    page.get_by_role("button", name=t("zoom_out")).wait_for()
+    assert_clean(page, "feedback, graph zoomed")
+
+    page.get_by_role("button", name=t("back_to_exercises")).click()  # the way back after submitting
+    page.get_by_text(t("choose_exercise"), exact=True).or_(
+        page.get_by_text(re.compile("^" + re.escape(t("summary", percent="X", verdict="Y")).split("X")[0]))
+    ).first.wait_for(timeout=60_000)
+    if page.get_by_text(t("choose_exercise"), exact=True).count() == 0:  # a one-case exercise: its summary first
+        assert_clean(page, "exercise summary")
+        page.get_by_role("button", name=t("back_to_exercises")).click()
+        page.get_by_text(t("choose_exercise"), exact=True).wait_for(timeout=60_000)
+    done = page.locator(".trove-chip-done").first
+    assert t("progress_done", percent="").split(",")[0] in done.inner_text()
+    assert_clean(page, "exercise list after submitting")

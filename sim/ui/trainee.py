@@ -19,6 +19,7 @@ import ipywidgets as widgets
 from sim.app.guesses import client_address
 from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee, Workshop
 from sim.errors import SimError
+from sim.ui.guard import failure_message
 from sim.ui.i18n import day_text, number, t
 from sim.ui.visit import on_visit
 
@@ -98,14 +99,13 @@ class TraineeApp:
         """The UI's one broad except: turn any failure into a friendly message, log the details."""
         try:
             return action()
-        except InputError as exc:
-            self._say(t(f"err_{exc.key}", self.lang, detail=html.escape(exc.detail)))
-        except StoreError:
-            log.exception("store failed")
-            self._say(t("err_store", self.lang))
-        except Exception:
-            log.exception("trainee app failed")
-            self._say(f"<b>{t('error_title', self.lang)}</b> {t('err_store', self.lang)}")
+        except Exception as exc:
+            if not isinstance(exc, InputError):
+                log.exception("trainee app failed")
+            generic = not isinstance(exc, InputError | StoreError)  # the answers so far are kept either way
+            self._say(
+                failure_message(exc, self.lang, show_cause=False) + (f" {t('err_store', self.lang)}" if generic else "")
+            )
         return None
 
     def _say(self, text: str) -> None:

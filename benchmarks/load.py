@@ -7,9 +7,9 @@ checks it sees its score. Afterwards the store is read back: every answer sent m
 
 Run: ``.venv/bin/python benchmarks/load.py --trainees 10 20 40`` (numbers in docs/performance.md);
 ``--room N`` serves with ``trove serve --room N`` and starts the wave only once the room is ready (its
-``ready_s`` is reported); ``--json FILE`` writes the summaries. Reports per N: completed, answers lost,
-median and 95th-percentile response time per action, the page-load times, and peak memory of the server
-plus its kernels.
+``ready_s`` is reported); ``--json FILE`` writes the summaries as a JSON list, one per N. Reports per N:
+completed, answers lost, median and 95th-percentile response time per action, the page-load times, and peak
+memory of the server plus its kernels.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.trainee_app import _descends_from
 from sim.ui.i18n import t
+from sim.workshop.serve import ServeConfig, wait_for_room
 from tests.browser.conftest import Server
 
 V1 = "v1.kernel.websocket.jupyter.org"
@@ -271,15 +272,9 @@ def tree_rss_mib(pid: int) -> float:
     return round(total / 1024, 1)
 
 
-def wait_for_room(server: Server, room: int, began: float) -> float:
-    """Seconds from starting ``trove serve`` until its room's kernels are ready (``/trove/ready``)."""
-    import urllib.request
-
-    while True:
-        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/trove/ready", timeout=10) as answer:
-            if json.load(answer)["ready"] >= room:
-                return time.perf_counter() - began
-        time.sleep(0.25)
+def p95(values: list[float]) -> float | None:
+    """The 95th percentile of sorted ``values`` (the value below which 95 % lie), or None for none."""
+    return values[max(0, int(0.95 * len(values)) - 1)] if values else None
 
 
 async def run_load(n: int, pool: int, think: float, room: int = 0) -> dict:
@@ -290,7 +285,9 @@ async def run_load(n: int, pool: int, think: float, room: int = 0) -> dict:
     peak, ready_s = 0.0, None
     try:
         if room:
-            ready_s = round(wait_for_room(server, room, began), 1)
+            if not wait_for_room(ServeConfig(port=server.port, room=room), server.process, every=0.25):
+                raise RuntimeError(f"trove serve ended before its room was ready (see {server.log.name})")
+            ready_s = round(time.perf_counter() - began, 1)
         elif pool:
             await asyncio.sleep(5 + 2 * pool)
         base = f"127.0.0.1:{server.port}"
@@ -310,8 +307,7 @@ async def run_load(n: int, pool: int, think: float, room: int = 0) -> dict:
             by_label.setdefault(label.split(" ")[0] if not label.startswith("click") else label, []).append(x)
     slowest = sorted(((round(statistics.median(v), 2), k) for k, v in by_label.items()), reverse=True)[:5]
     pages = sorted(r["page"] for r in results.values())
-    p95 = timings[max(0, int(0.95 * len(timings)) - 1)] if timings else None
-    lost = lost_answers(server.db, results)
+    action_p95 = p95(timings)
     return {
         "trainees": n,
         "pool": pool,
@@ -319,16 +315,14 @@ async def run_load(n: int, pool: int, think: float, room: int = 0) -> dict:
         "ready_s": ready_s,
         "think_s": think,
         "completed": sum(r["ok"] for r in results.values()),
-        "lost": lost,
-        "answers_lost": lost,
+        "answers_lost": lost_answers(server.db, results),
         "actions": len(timings),
         "action_median_s": round(statistics.median(timings), 3) if timings else None,
-        "action_p95_s": round(p95, 3) if p95 is not None else None,
+        "action_p95_s": round(action_p95, 3) if action_p95 is not None else None,
         "page_median_s": round(statistics.median(pages), 2),
-        "page_p95_s": round(pages[max(0, int(0.95 * len(pages)) - 1)], 2),
+        "page_p95_s": round(p95(pages), 2),
         "page_max_s": round(max(pages), 2),
         "wall_s": round(wall, 1),
-        "peak_mib": peak,
         "peak_memory_mib": peak,
         "mib_per_trainee": round(peak / n, 1),
         "slowest_actions_median_s": slowest,
@@ -354,7 +348,7 @@ def main() -> None:
         summaries.append(asyncio.run(run_load(n, args.pool, args.think, args.room)))
         print(json.dumps(summaries[-1]), flush=True)
     if args.json:
-        args.json.write_text(json.dumps(summaries if len(summaries) > 1 else summaries[0], indent=2))
+        args.json.write_text(json.dumps(summaries, indent=2))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to listen on; anything but loopback requires a token (made if not given)",
     )
-    serve.add_argument("--port", type=int, default=8866)
+    serve.add_argument("--port", type=_whole_number_arg("port", 1, 65535), default=8866)
     serve.add_argument("--workshop", help="workshop title (default: Trở về)")
     serve.add_argument("--exercises", default="", help="comma-separated exercise ids (default: all)")
     serve.add_argument(
@@ -102,13 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", help="access token (required beyond localhost; generated if omitted)")
     serve.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
     serve.add_argument(
-        "--pool", type=int, help="preheated trainee kernels (default: 4 for a workshop on the network, 0 on localhost)"
+        "--pool",
+        type=_whole_number_arg("pool", 0),
+        help="preheated trainee kernels (default: 4 for a workshop on the network, 0 on localhost; --room overrides it)",
     )
     serve.add_argument(
         "--room",
-        type=int,
+        type=_whole_number_arg("room", 0),
         default=0,
-        help="people in the room: preheat that many kernels and show the QR code only when they are ready",
+        help="people in the room: preheat that many kernels (instead of --pool) and show the QR code only when they are ready",
     )
     serve.add_argument(
         "--region", help="region pack of the trainees' communes (coverage chart; default: the library's default region)"
@@ -148,6 +150,22 @@ def _seed_arg(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"seed must not be negative, got {value}")
     return value
+
+
+def _whole_number_arg(what: str, low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type for a whole number from ``low`` (up to ``high``): anything else is wrong usage (exit 2)."""
+    bounds = f"between {low} and {high}" if high is not None else f"{low} or more"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{what} must be {bounds}, got {value}")
+        return value
+
+    return parse
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -260,12 +278,14 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run ``trove serve``."""
-    from sim.workshop.serve import ServeConfig, is_loopback, run, workshop_code
+    from sim.workshop.serve import ServeConfig, is_loopback, run
     from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
 
     exercises = [e.strip() for e in args.exercises.split(",") if e.strip()]
     on_network = not is_loopback(args.host)
-    code = args.code if args.code is not None else (workshop_code() if on_network or args.workshop else None)
+    # No --code: a named or network workshop keeps its stored code or gets a new one (None); localhost's default
+    # workshop, like --code "", has none ("").
+    code = args.code if args.code is not None else (None if on_network or args.workshop else "")
     pool = args.pool if args.pool is not None else (4 if on_network else 0)
     return run(
         ServeConfig(
@@ -273,11 +293,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             port=args.port,
             workshop=args.workshop or DEFAULT_WORKSHOP_TITLE,
             exercises=exercises,
-            code=code or None,
+            code=code,
             token=args.token,
             db=args.db,
             pool=pool,
-            room=max(0, args.room),
+            room=args.room,
             region=args.region,
             trainer_secret=args.trainer_secret,
         )

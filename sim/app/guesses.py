@@ -1,8 +1,9 @@
 """Limits on resume-code guesses, so nobody can find another trainee's code by trying many.
 
 A page (one kernel) may type a few wrong codes, counted in memory; a client address may type more, counted
-in the results store, so opening new pages does not reset the count. A trainee who lost the code asks the
-trainer, who sees every code on the dashboard and can issue a new one.
+in the results store (for ``ADDRESS_WINDOW_S``, then forgotten), so opening new pages does not reset the count.
+A trainee who lost the code asks the trainer, who finds them by name on the dashboard, reads the code or issues
+a new one.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping
 
 from sim.workshop.serve import CLIENT_HEADER
 from sim.workshop.store import ResultsStore
@@ -22,17 +22,16 @@ ADDRESS_LIMIT = 20  # wrong codes one client address may type from all its pages
 ADDRESS_WINDOW_S = 600  # … within ten minutes (every phone on the room's Wi-Fi has its own address)
 
 
-def client_address() -> str | None:
+def client_address(environ: Mapping[str, str] = os.environ) -> str | None:
     """The address of the client this kernel serves, as ``trove serve`` passed it; None outside the server.
 
-    Voilà hands the server's ``CLIENT_HEADER`` to the page's kernel as an environment variable (RFC 3875 style).
+    Voilà hands the server's ``CLIENT_HEADER`` to the page's kernel as an environment variable (RFC 3875 style), so
+    ``environ`` is this process's environment unless given.
 
-    >>> import os
-    >>> os.environ["HTTP_X_TROVE_CLIENT"] = "10.0.0.7"
-    >>> client_address()
-    '10.0.0.7'
+    >>> client_address({"HTTP_X_TROVE_CLIENT": "10.0.0.7"}), client_address({})
+    ('10.0.0.7', None)
     """
-    return os.environ.get("HTTP_" + CLIENT_HEADER.upper().replace("-", "_")) or None
+    return environ.get("HTTP_" + CLIENT_HEADER.upper().replace("-", "_")) or None
 
 
 class GuessLimiter:
@@ -68,8 +67,7 @@ class GuessLimiter:
             return False
         if address is None:
             return True
-        since = (datetime.now(UTC) - timedelta(seconds=ADDRESS_WINDOW_S)).isoformat(timespec="milliseconds")
-        return self.store.resume_failures_since(address, since) < ADDRESS_LIMIT
+        return self.store.recent_resume_failures(address, ADDRESS_WINDOW_S) < ADDRESS_LIMIT
 
     def failed(self, address: str | None) -> None:
         """Count a wrong code typed on this page from ``address``.
@@ -77,9 +75,9 @@ class GuessLimiter:
         >>> from sim.app.demo import demo_workshop
         >>> store = demo_workshop().store
         >>> GuessLimiter(store).failed("10.0.0.7")
-        >>> store.resume_failures_since("10.0.0.7", "2000-01-01")
+        >>> store.recent_resume_failures("10.0.0.7", ADDRESS_WINDOW_S)
         1
         """
         self.page_failures.append(self.clock())
         if address is not None:
-            self.store.record_resume_failure(address)
+            self.store.record_resume_failure(address, ADDRESS_WINDOW_S)

@@ -21,6 +21,7 @@ import secrets
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,18 +30,14 @@ from sim.locations import PROJECT_ROOT, VOILA_TEMPLATES, results_path
 from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
 
 
-class GeneratedCode(str):
-    """A workshop code made up because none was given: ``check`` keeps the workshop's stored code instead."""
-
-
-def workshop_code() -> GeneratedCode:
+def workshop_code() -> str:
     """A fresh random workshop code: 6 characters of ``CODE_ALPHABET`` (no 0/O or 1/I, easy to read aloud).
 
     >>> code = workshop_code()
     >>> len(code), set(code) <= set(CODE_ALPHABET)
     (6, True)
     """
-    return GeneratedCode("".join(secrets.choice(CODE_ALPHABET) for _ in range(6)))
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
 def is_loopback(host: str) -> bool:
@@ -73,11 +70,25 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TRAINER_NOTEBOOKS = ("trainer.ipynb", "designer.ipynb", "explore-cases.ipynb")
 # Ctrl-C, ``kill`` and the terminal closing: each stops Voilà and every kernel.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-# A path with a ``..`` segment, encoded or not (Tornado matches the still-encoded path).
 # The header this server sets on each page request to the client's address (never the client's own claim):
 # Voilà passes it to the page's kernel, which limits resume-code guesses per address (``sim.app.guesses``).
 CLIENT_HEADER = "X-Trove-Client"
-CLIMBING_PATH = r".*(?:/|%2[fF])(?:\.|%2[eE]){2}(?:/|%2[fF]|$).*"
+# Where Voilà (``sim.workshop.voila_app``) reports how much of the room's pool is ready, under its server URL.
+READY_PATH = "trove/ready"
+WILDCARD_HOSTS = ("0.0.0.0", "::")  # listening on every address: this machine reaches it on 127.0.0.1
+SPARE_KERNELS = 2  # idle trainee kernels kept ready once a room has joined (for reloads)
+PEOPLE_WITHOUT_ROOM = 40  # the room the kernel cap assumes when --room is not given
+RELOAD_MARGIN = 10  # kernels beyond the room and its pool, for reloads and trainer pages
+
+
+def kernel_cap(room: int, pool: int) -> int:
+    """The cap on live kernels, past which a page answers "phòng đã đầy": the room (``PEOPLE_WITHOUT_ROOM`` if 0),
+    the kernels kept preheated beside it (at least ``SPARE_KERNELS``) and ``RELOAD_MARGIN`` more.
+
+    >>> kernel_cap(room=40, pool=4), kernel_cap(room=3, pool=0), kernel_cap(room=0, pool=0)
+    (54, 15, 52)
+    """
+    return (room or PEOPLE_WITHOUT_ROOM) + max(pool, SPARE_KERNELS) + RELOAD_MARGIN
 
 
 def lan_address() -> str | None:
@@ -99,7 +110,8 @@ def lan_address() -> str | None:
 class ServeConfig:
     """The settings of one ``trove serve`` run, from its command-line options.
 
-    Listening beyond loopback without a token makes one; ``check`` fills in a missing trainer secret.
+    Listening beyond loopback without a token makes one. ``code=None`` means the workshop's stored code, else a new
+    one, and ``code=""`` no code at all (anyone may join); ``prepare`` settles it and a missing trainer secret.
 
     >>> config = ServeConfig(workshop="Tập huấn Phan Thiết", code="ABC234", trainer_secret="s")
     >>> config.workshop_id, config.token
@@ -114,19 +126,19 @@ class ServeConfig:
     port: int = 8866
     workshop: str = DEFAULT_WORKSHOP_TITLE
     exercises: list[str] = field(default_factory=list)
-    code: str | None = None
+    code: str | None = None  # None: the stored code or a new one (``prepare``); "": no code
     token: str | None = None
     db: str | None = None
-    pool: int = 0
-    room: int = 0  # the room's size: that many kernels preheated before the link is shared
+    pool: int = 0  # trainee kernels kept preheated (without ``room``)
+    room: int = 0  # the room's size: that many kernels preheated before the link is shared (overrides ``pool``)
     region: str | None = None  # None: the library's default region
     trainer_secret: str | None = None
     cull_idle_seconds: int = 600
 
     @property
     def max_kernels(self) -> int:
-        """The cap on live kernels: the room (or 40 people) plus its pool and a margin for reloads."""
-        return (self.room or 40) + max(self.pool, 2) + 10
+        """The cap on live kernels (``kernel_cap``), as Voilà computes it from the same ``room`` and ``pool``."""
+        return kernel_cap(self.room, self.pool)
 
     def __post_init__(self) -> None:
         if not is_loopback(self.host) and not self.token:
@@ -191,17 +203,26 @@ class ServeConfig:
         ]
         if self.pool or self.room:
             # Voilà's own pool stays empty; TroveVoila fills it through its start slots (sim.workshop.voila_app).
-            command += ["--preheat_kernel=True", "--pool_size=0", f"--TroveVoila.pool={self.room or self.pool}"]
+            command += ["--preheat_kernel=True", "--pool_size=0"]
             command += [f"--VoilaKernelManager.preheat_denylist={name}" for name in TRAINER_NOTEBOOKS]
-        command += [f"--TroveVoila.room={self.room}", f"--TroveVoila.max_kernels={self.max_kernels}"]
+        # TroveVoila derives its pool (the room, else the pool) and its cap (``kernel_cap``) from these two.
+        command += [f"--TroveVoila.room={self.room}", f"--TroveVoila.pool={self.pool}"]
         if self.token:
             command.append(f"--Voila.token={self.token}")
         return command
 
+    def local_url(self, path: str, host_for_url: str | None = None) -> str:
+        """The URL of ``path`` on this server, from this machine (or from ``host_for_url``, e.g. the LAN address).
+
+        >>> ServeConfig(host="0.0.0.0", port=8870).local_url(READY_PATH)
+        'http://127.0.0.1:8870/trove/ready'
+        """
+        host = host_for_url or ("127.0.0.1" if self.host in WILDCARD_HOSTS else self.host)
+        return f"http://{host}:{self.port}/{path}"
+
     def _url(self, notebook: str, host_for_url: str | None, **params: str) -> str:
-        host = host_for_url or ("127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host)
         query = "&".join(f"{k}={v}" for k, v in ({"token": self.token} | params).items() if v)
-        return f"http://{host}:{self.port}/voila/render/{notebook}" + (f"?{query}" if query else "")
+        return self.local_url(f"voila/render/{notebook}", host_for_url) + (f"?{query}" if query else "")
 
     def trainee_url(self, host_for_url: str | None = None) -> str:
         """The trainee app's URL, with the token and workshop code (``host_for_url``: e.g. the LAN address)."""
@@ -216,11 +237,13 @@ class ServeConfig:
         return self._url("designer.ipynb", host_for_url)
 
 
-def check(config: ServeConfig) -> None:
-    """Refuse a configuration that cannot work, before starting anything; then record the workshop's settings.
+def prepare(config: ServeConfig) -> None:
+    """Refuse a configuration that cannot work, before starting anything; then settle and record the workshop's
+    settings (the store and the trainer secret's file are written here).
 
-    A ``GeneratedCode`` yields to the code the workshop already has. The trainer secret is the one given, else the
-    one kept in ``config.secret_file``, else a new one; it is (re)written there, readable only by the user.
+    A code of None becomes the workshop's stored code, else a new one (``workshop_code``). The trainer secret is
+    the one given, else the one kept in ``config.secret_file``, else a new one; it is (re)written there, readable
+    only by the user.
     """
     from sim.errors import UnknownIdError
     from sim.library import packaged_library
@@ -235,16 +258,16 @@ def check(config: ServeConfig) -> None:
     if not 1 <= config.port <= 65535:
         raise SimError(f"--port must be between 1 and 65535, got {config.port}")
     store = open_store(config.results_file)  # creates or upgrades the results file now, with a clear error if it cannot
-    stored = store.workshop(config.workshop_id)
-    if isinstance(config.code, GeneratedCode) and stored and stored["code"]:
-        config.code = stored["code"]
-    config.trainer_secret = config.trainer_secret or kept_secret(config.secret_file) or secrets.token_urlsafe(9)
-    keep_secret(config.secret_file, config.trainer_secret)
-    store.configure_workshop(config.workshop_id, config.workshop, config.code, config.exercises, config.region)
+    if config.code is None:
+        stored = store.workshop(config.workshop_id)
+        config.code = (stored and stored["code"]) or workshop_code()
+    config.trainer_secret = config.trainer_secret or read_trainer_secret(config.secret_file) or secrets.token_urlsafe(9)
+    write_trainer_secret(config.secret_file, config.trainer_secret)
+    store.configure_workshop(config.workshop_id, config.workshop, config.code or None, config.exercises, config.region)
     store.set_trainer_secret(config.workshop_id, config.trainer_secret)
 
 
-def kept_secret(path: Path) -> str | None:
+def read_trainer_secret(path: Path) -> str | None:
     """The trainer secret kept in ``path``, or None if there is none."""
     try:
         return path.read_text(encoding="utf-8").strip() or None
@@ -252,7 +275,7 @@ def kept_secret(path: Path) -> str | None:
         return None
 
 
-def keep_secret(path: Path, secret: str) -> None:
+def write_trainer_secret(path: Path, secret: str) -> None:
     """Write ``secret`` to ``path``, readable and writable only by this user (mode 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -277,26 +300,50 @@ def qr_code(url: str, png: Path) -> str:
     return text.getvalue()
 
 
+def both_languages(key: str, **values: object) -> str:
+    """The message ``key`` of the catalog in Vietnamese, then English, for the terminal (trainers read either).
+
+    >>> both_languages("serve_room_ready", ready=3, room=40)
+    'sẵn sàng 3/40 · ready 3/40'
+    """
+    from sim.library.messages import packaged_messages
+
+    text = packaged_messages()[key]
+    return f"{text.vi.format(**values)} · {text.en.format(**values)}"
+
+
 def banner(config: ServeConfig, host: str | None = None) -> str:
-    """What ``trove serve`` prints at start (after ``check``): URLs, the code and its QR code (also written as a PNG
-    beside the results file), and the trainer secret. This is the only place secrets are printed (Voilà runs at log
-    level WARN)."""
+    """What ``trove serve`` prints at start (after ``prepare``), in Vietnamese and English: URLs, the code and its QR
+    code (also written as a PNG beside the results file), and the trainer secret. This is the only place secrets
+    are printed (Voilà runs at log level WARN)."""
     png = config.results_file.parent / f"{config.workshop_id}-qr.png"
     title = "Trở về" if config.workshop == DEFAULT_WORKSHOP_TITLE else f"Trở về — {config.workshop}"
-    lines = [title, f"  trainee URL:   {config.trainee_url(host)}"]
+    head = [("serve_trainee_url", config.trainee_url(host), None)]
     if config.code:
-        lines.append(f"  workshop code: {config.code}")
-    lines += [
-        qr_code(config.trainee_url(host), png),
-        f"  QR code image: {png}",
-        f"  trainer URL:   {config.trainer_url(host)}",
-        f"  designer URL:  {config.designer_url(host)}",
-        f"  trainer secret: {config.trainer_secret}   (trainer pages ask for it; keep it from trainees)",
-        f"  secret kept in: {config.secret_file}   (readable only by you; a restart keeps the secret and the code)",
-        f"  results file:  {config.results_file}",
-        "  stop with Ctrl-C (answers are saved as they are given)",
+        head.append(("serve_workshop_code", config.code, None))
+    tail = [
+        ("serve_qr_image", png, None),
+        ("serve_trainer_url", config.trainer_url(host), None),
+        ("serve_designer_url", config.designer_url(host), None),
+        ("serve_trainer_secret", config.trainer_secret, "serve_trainer_secret_note"),
+        ("serve_secret_file", config.secret_file, "serve_secret_file_note"),
+        ("serve_results_file", config.results_file, None),
     ]
-    return "\n".join(lines)
+    labels = {key: both_languages(key) + ":" for key, _, _ in head + tail}
+    width = max(map(len, labels.values()))
+
+    def line(key: str, value: object, note: str | None) -> str:
+        return f"  {labels[key]:<{width}} {value}" + (f"   ({both_languages(note)})" if note else "")
+
+    return "\n".join(
+        [
+            title,
+            *(line(*field) for field in head),
+            qr_code(config.trainee_url(host), png),
+            *(line(*field) for field in tail),
+            "  " + both_languages("serve_stop_hint"),
+        ]
+    )
 
 
 class _Stop(Exception):
@@ -312,8 +359,8 @@ def run(config: ServeConfig) -> int:
 
     The results stay in the store. The exit code is 0 after a clean stop, Voilà's own if it ends by itself.
     """
-    check(config)
-    host = lan_address() if config.host in ("0.0.0.0", "::") else None
+    prepare(config)
+    host = lan_address() if config.host in WILDCARD_HOSTS else None
     if not config.room:
         print(banner(config, host), flush=True)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
@@ -321,7 +368,8 @@ def run(config: ServeConfig) -> int:
     try:
         process = subprocess.Popen(config.voila_command(), env=config.environment())
         if config.room:
-            if not wait_for_room(config, process):
+            print(f"Trở về — {both_languages('serve_preparing_room', room=config.room)}", flush=True)
+            if not wait_for_room(config, process, report=lambda ready: _print_room_ready(ready, config.room)):
                 return process.wait()
             print(banner(config, host), flush=True)  # the QR code only once the room's kernels are ready
         return process.wait()
@@ -330,31 +378,40 @@ def run(config: ServeConfig) -> int:
             signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the kernels' shutdown short
         clean = process is None or stop_voila(process)
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
-            print("Trở về stopped; the results are saved.", flush=True)
+            print(both_languages("serve_stopped"), flush=True)
         return 0 if clean else 1
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
 
-def wait_for_room(config: ServeConfig, process: subprocess.Popen, every: float = 0.5) -> bool:
-    """Print "sẵn sàng k/N" as the room's kernels get ready; True once all are, False if Voilà ended first."""
+def _print_room_ready(ready: int, room: int) -> None:
+    print("  " + both_languages("serve_room_ready", ready=ready, room=room), flush=True)
+
+
+def wait_for_room(
+    config: ServeConfig,
+    process: subprocess.Popen,
+    *,
+    report: Callable[[int], object] = lambda ready: None,
+    every: float = 0.5,
+) -> bool:
+    """Wait until the room's kernels are ready (``READY_PATH``), calling ``report(k)`` each time k changes (``trove
+    serve`` prints "sẵn sàng k/N"); True once all are ready, False if ``process`` (Voilà, or ``trove serve``) ended
+    first."""
     import json
     import time
     import urllib.request
 
-    host = "127.0.0.1" if config.host in ("0.0.0.0", "::") else config.host
-    url = f"http://{host}:{config.port}/trove/ready"
-    shown = -1
-    print(f"Trở về — đang chuẩn bị phòng cho {config.room} người (preparing the room)…", flush=True)
+    url, shown = config.local_url(READY_PATH), -1
     while process.poll() is None:
         try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
+            with urllib.request.urlopen(url, timeout=5) as answer:
                 ready = json.load(answer)["ready"]
         except OSError:
-            ready = 0  # Voilà is still starting
+            ready = max(shown, 0)  # Voilà is still starting, or too busy starting kernels to answer at once
         if ready != shown:
-            print(f"  sẵn sàng {ready}/{config.room}", flush=True)
+            report(ready)
             shown = ready
         if ready >= config.room:
             return True

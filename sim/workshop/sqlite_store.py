@@ -280,16 +280,18 @@ class SQLiteStore:
                 return write(con, code)
         raise StoreError("could not allocate a resume code; try again")
 
-    def record_resume_failure(self, address: str) -> None:
-        """Note a wrong resume code from ``address``."""
+    def record_resume_failure(self, address: str, window_seconds: float) -> None:
+        """Note a wrong resume code from ``address``; forget those older than ``window_seconds``."""
         with self.transaction() as con:
+            con.execute("DELETE FROM resume_failures WHERE at<?", (now(seconds_ago=window_seconds),))
             con.execute("INSERT INTO resume_failures (address, at) VALUES (?, ?)", (address, now()))
 
-    def resume_failures_since(self, address: str, since: str) -> int:
-        """Wrong resume codes from ``address`` since ``since``."""
+    def recent_resume_failures(self, address: str, window_seconds: float) -> int:
+        """Wrong resume codes from ``address`` in the last ``window_seconds``."""
         with self.connect() as con:
             return con.execute(
-                "SELECT COUNT(*) FROM resume_failures WHERE address=? AND at>=?", (address, since)
+                "SELECT COUNT(*) FROM resume_failures WHERE address=? AND at>=?",
+                (address, now(seconds_ago=window_seconds)),
             ).fetchone()[0]
 
     def trainee_by_code(self, resume_code: str) -> Trainee | None:

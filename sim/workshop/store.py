@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sim.errors import SimError
@@ -28,9 +28,14 @@ class StoreError(SimError):
     """The results store cannot be read or written; the message says what to do."""
 
 
-def now() -> str:
-    """The current time in UTC, ISO 8601 with milliseconds (how every store records time)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+def now(seconds_ago: float = 0.0) -> str:
+    """The current time (or ``seconds_ago`` before it) in UTC, ISO 8601 with milliseconds (how every store records
+    time).
+
+    >>> now(seconds_ago=60) < now()
+    True
+    """
+    return (datetime.now(UTC) - timedelta(seconds=seconds_ago)).isoformat(timespec="milliseconds")
 
 
 def secret_hash(secret: str) -> str:
@@ -193,12 +198,13 @@ class ResultsStore(Protocol):
         """
         ...
 
-    def record_resume_failure(self, address: str) -> None:
-        """Note a wrong resume code typed from ``address`` (a client address, or a kernel's own id)."""
+    def record_resume_failure(self, address: str, window_seconds: float) -> None:
+        """Note a wrong resume code typed from the client address ``address``, and forget every one (from any
+        address) older than ``window_seconds``: only the window's failures are ever counted."""
         ...
 
-    def resume_failures_since(self, address: str, since: str) -> int:
-        """How many wrong resume codes came from ``address`` at or after ``since`` (ISO UTC, as ``now()`` writes)."""
+    def recent_resume_failures(self, address: str, window_seconds: float) -> int:
+        """How many wrong resume codes came from ``address`` in the last ``window_seconds``."""
         ...
 
     # attempts and events -----------------------------------------------------------------------

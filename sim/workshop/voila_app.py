@@ -6,9 +6,10 @@
   client) for the resume-code guess limit.
 - Kernel starts are paced: at most ``start_slots`` notebooks run their first execution at once, so early
   arrivals get their page first instead of everyone waiting for everyone; with a room-sized pool the pool
-  fills that way before the link is shared (``/trove/ready`` reports progress), and refills one kernel at a
+  fills that way before the link is shared (``READY_PATH`` reports progress), and refills one kernel at a
   time when the CPU is quiet, never beyond the room plus ``spare``.
-- A cap on live kernels answers "phòng đã đầy" instead of exhausting memory, and a kernel whose page never
+- A cap on live kernels (``sim.workshop.serve.kernel_cap``) answers "phòng đã đầy" (``room_full.html.j2`` beside the
+  trove template, in the catalog's words) instead of exhausting memory, and a kernel whose page never
   connected (a ``curl`` GET, a prefetch) or lost its connection (a phone closing the tab without
   ``beforeunload``) is shut down ``unconnected_seconds`` after its last activity.
 
@@ -34,17 +35,31 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from sim.workshop.serve import CLIENT_HEADER, CLIMBING_PATH
+from sim.locations import VOILA_TEMPLATES
+from sim.workshop.serve import CLIENT_HEADER, READY_PATH, SPARE_KERNELS, kernel_cap
 
 TRAINEE_NOTEBOOK = "trainee.ipynb"  # the only notebook with a pool (trainer pages start cold, behind the secret)
-ROOM_FULL_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Phòng đã đầy</title>
-<style>body{font:18px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:32rem;padding:0 1rem;color:#1a1a1a}
-a{display:inline-block;margin-top:1rem;padding:.8rem 1.2rem;background:#0b5394;color:#fff;border-radius:.4rem;
-text-decoration:none}</style></head><body><h1>Phòng đã đầy</h1>
-<p>Máy chủ đang phục vụ số người tối đa. Hãy đợi một phút rồi tải lại trang, hoặc báo giảng viên.</p>
-<p lang="en">The room is full: the server is serving as many people as it can. Wait a minute and reload, or tell
-the trainer.</p><a href="">Tải lại trang / Reload</a></body></html>"""
+# A path with a ``..`` segment, encoded or not (Tornado matches the still-encoded path).
+CLIMBING_PATH = r".*(?:/|%2[fF])(?:\.|%2[eE]){2}(?:/|%2[fF]|$).*"
+TROVE_TEMPLATE = VOILA_TEMPLATES / "voila" / "templates" / "trove"
+
+
+def room_full_page() -> str:
+    """The "phòng đã đầy" page, in Vietnamese and English from the message catalog.
+
+    >>> page = room_full_page()
+    >>> "<h1>Phòng đã đầy</h1>" in page and "The room is full" in page
+    True
+    """
+    from jinja2 import Environment, FileSystemLoader
+
+    from sim.library.messages import packaged_messages
+
+    messages = packaged_messages()
+    template = Environment(loader=FileSystemLoader(TROVE_TEMPLATE), autoescape=True).get_template("room_full.html.j2")
+    return template.render(
+        title=messages["room_full_title"], body=messages["room_full_body"], reload=messages["reload_button"]
+    )
 
 
 class NotFound(web.RequestHandler):
@@ -76,7 +91,7 @@ class RoomPage(TornadoVoilaHandler):
         if app.room_is_full(path):
             self.set_status(503)
             self.set_header("Retry-After", "60")
-            self.finish(ROOM_FULL_PAGE)
+            self.finish(app.room_full_page)
             return
         self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""
         pooled = app.takes_pooled_kernel(path)
@@ -96,7 +111,7 @@ class RoomPage(TornadoVoilaHandler):
 
 
 class ReadyHandler(web.RequestHandler):
-    """``/trove/ready``: how much of the room's pool is ready, for ``trove serve``'s progress line."""
+    """``READY_PATH``: how much of the room's pool is ready, for ``trove serve``'s progress line."""
 
     def get(self) -> None:
         """The pool's progress as JSON."""
@@ -108,10 +123,11 @@ class ReadyHandler(web.RequestHandler):
 class TroveVoila(Voila):
     """Voilà with the room's pacing, cap and culling (see the module docstring)."""
 
-    pool = Integer(0, config=True, help="trainee kernels to keep preheated (Voilà itself is given pool_size=0)")
-    room = Integer(0, config=True, help="the room's size: the pool fills to it before the link is shared")
-    spare = Integer(2, config=True, help="idle kernels to keep ready once the room has joined (reloads)")
-    max_kernels = Integer(60, config=True, help="live kernels beyond which a page answers 'phòng đã đầy'")
+    pool = Integer(0, config=True, help="trainee kernels to keep preheated without a room (Voilà's pool_size is 0)")
+    room = Integer(
+        0, config=True, help="the room's size: the pool fills to it before the link is shared (overrides pool)"
+    )
+    spare = Integer(SPARE_KERNELS, config=True, help="idle kernels to keep ready once the room has joined (reloads)")
     start_slots = Integer(2, config=True, help="notebooks that may run their first execution at once")
     unconnected_seconds = Integer(60, config=True, help="idle seconds before a kernel with no page is shut down")
 
@@ -121,10 +137,11 @@ class TroveVoila(Voila):
         settings["trove_app"] = self
         self.start_slots_lock = asyncio.Semaphore(max(1, self.start_slots))
         self.room_filled, self.in_progress, self.claimed = False, 0, 0
-        if self.voila_configuration.preheat_kernel and self.pool:
+        self.room_full_page = room_full_page()
+        if self.voila_configuration.preheat_kernel and self.preheated:
             # Voilà filled an empty pool (pool_size=0) when it made its kernel manager; pace it, then fill it.
             self._pace_the_pool()
-            self.kernel_manager.kernel_pools_config = {"default": {"pool_size": self.pool}}
+            self.kernel_manager.kernel_pools_config = {"default": {"pool_size": self.preheated}}
             self.kernel_manager.fill_if_needed(delay=0, notebook_name=TRAINEE_NOTEBOOK)
         return settings
 
@@ -141,7 +158,7 @@ class TroveVoila(Voila):
         return [
             (CLIMBING_PATH, NotFound),
             (self.server_url, web.RedirectHandler, trainee),
-            (url_path_join(self.server_url, "trove/ready"), ReadyHandler),
+            (url_path_join(self.server_url, READY_PATH), ReadyHandler),
             *handlers,
         ]
 
@@ -151,26 +168,39 @@ class TroveVoila(Voila):
         super().start()
 
     # the room ------------------------------------------------------------------------------------
+    @property
+    def preheated(self) -> int:
+        """Trainee kernels kept preheated: the room's size, else the pool's."""
+        return self.room or self.pool
+
+    @property
+    def max_kernels(self) -> int:
+        """Live kernels beyond which a page answers "phòng đã đầy" (``kernel_cap``, as ``trove serve`` shows it)."""
+        return kernel_cap(self.room, self.pool)
+
     def _pooled(self) -> list[Any]:
         km = self.kernel_manager
         return [task for pool in getattr(km, "_pools", {}).values() for task in pool]
 
+    def _started(self) -> list[dict]:
+        """What Voilà knows of each pooled kernel that has started (``kernel_id``; ``task``, its notebook's run)."""
+        return [
+            task.result()
+            for task in self._pooled()
+            if task.done() and not task.cancelled() and task.exception() is None
+        ]
+
     def _pooled_ids(self) -> set[str]:
-        ids = set()
-        for task in self._pooled():
-            if task.done() and not task.cancelled() and task.exception() is None:
-                ids.add(task.result()["kernel_id"])
-        return ids
+        return {started["kernel_id"] for started in self._started()}
 
     def pool_ready(self) -> int:
         """Pooled kernels whose notebook has run: a visitor gets their page at once."""
-        ready = 0
-        for task in self._pooled():
-            if task.done() and not task.cancelled() and task.exception() is None and task.result()["task"].done():
-                ready += 1
-        if self.room and ready >= self.room:
+        return sum(1 for started in self._started() if started["task"].done())
+
+    def _note_if_room_filled(self, _: object = None) -> None:
+        """Mark the room's first fill over once all its kernels are ready (later refills wait for a quiet CPU)."""
+        if self.room and self.pool_ready() >= self.room:
             self.room_filled = True
-        return ready
 
     def live_kernels(self) -> int:
         """Every running kernel, pooled or in use."""
@@ -205,10 +235,14 @@ class TroveVoila(Voila):
             async with app.start_slots_lock:
                 content = await initialize(notebook_path, kernel_id, **kwargs)
                 await asyncio.wait({content["task"]}, timeout=120)  # its notebook runs before the next start
-                return content
+            if not app.room_filled:
+                # This kernel counts as ready once both its start (this pool task) and its notebook's run are done.
+                for step in (asyncio.current_task(), content["task"]):
+                    step.add_done_callback(app._note_if_room_filled)
+            return content
 
         def paced_fill(delay: float | None = None, notebook_name: str | None = None, **kwargs: Any) -> None:
-            wanted = app.pool
+            wanted = app.preheated
             if app.room:  # never more kernels than the room needs: those in use, plus a few spare
                 wanted = min(wanted, app.room + app.spare - (app.live_kernels() - len(app._pooled_ids())))
             pooled = len(km._pools.get(notebook_name, []))
@@ -237,7 +271,7 @@ class TroveVoila(Voila):
                 self.log.warning("shutting down kernel %s: no page connected for %.0f s", kernel_id, idle)
                 await km.shutdown_kernel(kernel_id)
                 reaped = True
-        if reaped and self.pool:
+        if reaped and self.preheated:
             km.fill_if_needed(notebook_name=TRAINEE_NOTEBOOK)  # back to the pool the room needs
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from sim.workshop.serve import ServeConfig, banner, check
+from sim.workshop.serve import ServeConfig, banner, prepare
 from sim.workshop.stores import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,8 @@ class Served:
     banner: str
 
     def field(self, label: str) -> str:
-        return re.search(rf"^  {label}:\s+(\S+)", self.banner, re.MULTILINE).group(1)
+        """The value after a banner label, Vietnamese · English (the English ``label`` is given)."""
+        return re.search(rf"^  .+ · {label}:\s+(\S+)", self.banner, re.MULTILINE).group(1)
 
     def get(self, path: str) -> tuple[int, str | None, str]:
         """The status, ``Location`` header and body of a GET of ``path``, sent as written (``%2f`` stays encoded)
@@ -197,12 +198,12 @@ def test_a_path_climbing_out_or_malformed_answers_404(restarted, path):
 
 def test_a_given_trainer_secret_is_used_and_kept_for_the_next_runs(tmp_path):
     db = str(tmp_path / "results.sqlite")
-    check(ServeConfig(db=db))
+    prepare(ServeConfig(db=db))
     given = ServeConfig(db=db, trainer_secret="given-secret")
-    check(given)
+    prepare(given)
     assert given.secret_file.read_text().strip() == "given-secret"
     later = ServeConfig(db=db)
-    check(later)
+    prepare(later)
     assert later.trainer_secret == "given-secret" and open_store(db).check_trainer_secret("tro-ve", "given-secret")
 
 
@@ -210,7 +211,7 @@ def test_a_kept_secret_file_is_made_private_again(tmp_path):
     config = ServeConfig(db=str(tmp_path / "results.sqlite"))
     config.secret_file.write_text("kept\n")
     config.secret_file.chmod(0o644)
-    check(config)
+    prepare(config)
     assert config.trainer_secret == "kept" and stat.S_IMODE(config.secret_file.stat().st_mode) == 0o600
 
 
@@ -218,4 +219,6 @@ def test_the_banner_names_the_default_workshop_once_and_where_the_secret_is_kept
     config = ServeConfig(db=str(tmp_path / "results.sqlite"), trainer_secret="s3cret")
     lines = banner(config).splitlines()
     assert lines[0] == "Trở về"
-    assert f"  secret kept in: {config.secret_file}   (readable only by you;" in "\n".join(lines)
+    kept = next(line for line in lines if "secret kept in:" in line)
+    assert kept.startswith("  Mã giảng viên lưu ở · secret kept in:") and f" {config.secret_file}   (" in kept
+    assert "readable only by you;" in kept and "chỉ bạn đọc được" in kept

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from sim.workshop.serve import ServeConfig
+from sim.workshop.serve import READY_PATH, ServeConfig
 from tests.workshop.test_lifecycle import kernels_and_voila, kill, start, stop
 
 pytestmark = pytest.mark.slow
@@ -35,7 +35,7 @@ def room(tmp_path_factory):
 
 
 def ready(served) -> dict:
-    with urllib.request.urlopen(f"http://127.0.0.1:{served.port}/trove/ready", timeout=10) as answer:
+    with urllib.request.urlopen(ServeConfig(port=served.port).local_url(READY_PATH), timeout=10) as answer:
         return json.load(answer)
 
 

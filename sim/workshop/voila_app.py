@@ -62,6 +62,31 @@ def room_full_page() -> str:
     )
 
 
+NOTICE_PATH = "trove/notice.js"  # the words of the "connection lost" notice, for the page template
+
+
+def notice_script() -> str:
+    """The script that gives the page template the words of its "connection lost" notice (message catalog).
+
+    >>> "Mất kết nối" in notice_script() and "Connection lost" in notice_script()
+    True
+    """
+    from sim.library.messages import packaged_messages
+
+    messages = packaged_messages()
+    words = {key: messages[key].model_dump() for key in ("connection_lost", "reload_button")}
+    return f"window.TROVE_NOTICE = {json.dumps(words, ensure_ascii=False)};"
+
+
+class NoticeScript(web.RequestHandler):
+    """``NOTICE_PATH``: the notice's words, read once from the catalog."""
+
+    def get(self) -> None:
+        """The script."""
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.finish(self.settings["trove_app"].notice_script)
+
+
 class NotFound(web.RequestHandler):
     """404 for every request (paths that climb out of the served folders)."""
 
@@ -137,7 +162,7 @@ class TroveVoila(Voila):
         settings["trove_app"] = self
         self.start_slots_lock = asyncio.Semaphore(max(1, self.start_slots))
         self.room_filled, self.in_progress, self.claimed = False, 0, 0
-        self.room_full_page = room_full_page()
+        self.room_full_page, self.notice_script = room_full_page(), notice_script()
         if self.voila_configuration.preheat_kernel and self.preheated:
             # Voilà filled an empty pool (pool_size=0) when it made its kernel manager; pace it, then fill it.
             self._pace_the_pool()
@@ -159,6 +184,7 @@ class TroveVoila(Voila):
             (CLIMBING_PATH, NotFound),
             (self.server_url, web.RedirectHandler, trainee),
             (url_path_join(self.server_url, READY_PATH), ReadyHandler),
+            (url_path_join(self.server_url, NOTICE_PATH), NoticeScript),
             *handlers,
         ]
 

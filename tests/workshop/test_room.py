@@ -48,8 +48,8 @@ def test_the_qr_code_is_shown_only_when_the_room_s_kernels_are_ready(room):
 
 def test_a_flood_of_unconnected_pages_stays_under_the_cap_and_falls_back_to_the_pool(room):
     """200 GETs of the trainee page (curl-like: no websocket ever connects): never more kernels than the cap, the
-    rest answered "phòng đã đầy", and within 180 s of the flood only the room's pool is left (unconnected kernels go
-    after 60 s; the refill waits up to 30 s for a quiet CPU, longer to start on a loaded machine)."""
+    rest answered "phòng đã đầy", and within 90 s of the flood only the room's pool is left (unconnected kernels go
+    after 60 s, then the pool refills; the issue's bound, measured on a machine running nothing else)."""
     cap = ServeConfig(room=ROOM).max_kernels
     url = f"http://127.0.0.1:{room.port}/voila/render/trainee.ipynb"
 
@@ -74,7 +74,7 @@ def test_a_flood_of_unconnected_pages_stays_under_the_cap_and_falls_back_to_the_
     assert statuses.count(200) >= ROOM and statuses.count(503) > 0
     assert set(statuses) <= {200, 503}
     flood_over = time.monotonic()
-    while time.monotonic() - flood_over < 180:
+    while time.monotonic() - flood_over < 90:
         if ready(room) == {"ready": ROOM, "room": ROOM, "kernels": ROOM}:
             break
         time.sleep(2)

@@ -1,12 +1,14 @@
 # The README's two commands: `make serve` and `make test`. Both create .venv on first use.
-# `make lab` opens the notebooks in JupyterLab (trainers).
+# `make lab` opens the notebooks in JupyterLab (trainers). `make test-pythons`: the other supported Pythons.
+# PYTHON picks the interpreter of .venv (python3.11, python3.12 or python3.13; pyproject's requires-python).
+PYTHON ?= python3
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: serve lab test chromium benchmark schemas rules-table
+.PHONY: serve lab test test-pythons chromium benchmark schemas rules-table
 
 $(STAMP): pyproject.toml
-	python3 -m venv .venv
+	$(PYTHON) -m venv .venv
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
@@ -14,8 +16,14 @@ $(STAMP): pyproject.toml
 # Jupyter refuses to run as root unless told; workshop laptops and these machines may run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# `make serve PORT=8870 HOST=0.0.0.0 ARGS='--workshop "Tập huấn" --room 40'`: PORT and HOST become --port and
+# --host, ARGS is passed as it is (any option of `trove serve --help`). Only values given on the make command line
+# count: a HOST or PORT variable in the environment (some shells set HOST) never makes the server listen elsewhere.
+cli_value = $(if $(filter command line,$(origin $(1))),$($(1)))
+SERVE_OPTIONS = $(if $(call cli_value,HOST),--host '$(HOST)') $(if $(call cli_value,PORT),--port '$(PORT)') $(ARGS)
+
 serve: $(STAMP)
-	.venv/bin/trove serve
+	.venv/bin/trove serve $(SERVE_OPTIONS)
 
 lab: $(STAMP)
 	MPLBACKEND=Agg .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)
@@ -31,6 +39,36 @@ test: $(STAMP) chromium
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(PY) -m pytest
+
+# The other supported Pythons (CI runs this after `make test`): for each, a venv in .venv/py3.X (remade when
+# pyproject.toml changes), the package installed with its test extra, and the tests not marked browser or slow.
+# The interpreter is the first of python3.X on PATH, pyenv's newest 3.X.*, /usr/local/bin and /usr/bin that runs;
+# none found is a failure. `make test-pythons EXTRA_PYTHONS=3.13` tests fewer.
+EXTRA_PYTHONS ?= 3.12 3.13
+FAST_TESTS := not browser and not slow
+# Prints the interpreter's path if it is CPython 3.X (the stem) with the GIL, else fails.
+IS_PYTHON = -c 'import sys, sysconfig; v = tuple(map(int, "$*".split("."))); ok = sys.version_info[:2] == v and not sysconfig.get_config_var("Py_GIL_DISABLED"); print(sys.executable) if ok else sys.exit(1)'
+
+test-pythons: $(addprefix test-py,$(EXTRA_PYTHONS))
+	@echo "== Python $(EXTRA_PYTHONS): installed, tests not marked browser or slow passed"
+
+test-py%: .venv/py%/.installed
+	@echo "== Python $*: $$(.venv/py$*/bin/python -c 'import sys; print(sys.version.split()[0])'), tests not marked browser or slow"
+	.venv/py$*/bin/python -m pytest -q -m "$(FAST_TESTS)"
+
+.PRECIOUS: .venv/py%/.installed
+.venv/py%/.installed: pyproject.toml
+	@py=$$(for c in python$* $$(ls -d $$(pyenv root 2>/dev/null)/versions/$*.*/bin/python$* 2>/dev/null | sort -rV) \
+	  /usr/local/bin/python$* /usr/bin/python$*; do "$$c" $(IS_PYTHON) 2>/dev/null && break; done); \
+	if [ -z "$$py" ]; then \
+	  echo "No Python $* found (PATH, pyenv, /usr/local/bin, /usr/bin): install it, or leave it out with EXTRA_PYTHONS=..." >&2; \
+	  exit 1; \
+	fi; \
+	echo "== Python $*: $$py -> .venv/py$*"; \
+	"$$py" -m venv --clear .venv/py$*
+	.venv/py$*/bin/python -m pip install -q --upgrade pip
+	.venv/py$*/bin/python -m pip install -q -e '.[test]'
+	touch $@
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/throughput.py

@@ -211,14 +211,11 @@ async def one_trainee(base: str, index: int, results: dict, think: float) -> Non
         for question in questions:
             await client.click(question)
         expected = []
-        for index, (dp, labels) in enumerate(DP_CHOICES):
-            accordion = client.find("AccordionModel")
-            if (
-                index >= len(client.models[accordion].get("titles", []))
-                or t(f"dp_{dp}") not in client.models[accordion]["titles"]
-            ):
+        for dp, labels in DP_CHOICES:
+            try:
+                await client.click(t(f"dp_{dp}"))  # its header opens the panel (building the form)
+            except LookupError:
                 continue  # that decision point is not active in this scenario
-            await client.set(accordion, selected_index=client.models[accordion]["titles"].index(t(f"dp_{dp}")))
             for label in labels:
                 await client.choose(t(label))
             expected.append(dp)

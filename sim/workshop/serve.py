@@ -69,7 +69,8 @@ def slug(text: str) -> str:
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TRAINER_NOTEBOOKS = ("trainer.ipynb", "designer.ipynb", "explore-cases.ipynb")
 # Ctrl-C, ``kill`` and the terminal closing: each stops Voilà and every kernel.
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# Ctrl-C, kill and the terminal closing (Windows has no SIGHUP).
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 # The header this server sets on each page request to the client's address (never the client's own claim):
 # Voilà passes it to the page's kernel, which limits resume-code guesses per address (``sim.app.guesses``).
 CLIENT_HEADER = "X-Trove-Client"
@@ -189,8 +190,9 @@ class ServeConfig:
             f"--Voila.ip={self.host}",
             "--template=trove",
             "--Voila.tornado_settings=disable_check_xsrf=True",  # the key=value form (the dict literal is deprecated)
-            # Unix sockets named by kernel id: no TCP port to collide when a room starts 40 kernels at once.
-            "--KernelManager.transport=ipc",
+            # Unix sockets named by kernel id: no TCP port to collide when a room starts 40 kernels at once
+            # (Windows has none: it keeps TCP).
+            *(["--KernelManager.transport=ipc"] if os.name == "posix" else []),
             f"--MappingKernelManager.cull_idle_timeout={self.cull_idle_seconds}",
             "--MappingKernelManager.cull_interval=60",
             "--VoilaConfiguration.show_tracebacks=False",
@@ -279,7 +281,8 @@ def write_trainer_secret(path: Path, secret: str) -> None:
     """Write ``secret`` to ``path``, readable and writable only by this user (mode 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through os.open
+    if hasattr(os, "fchmod"):  # Windows before Python 3.13 has no fchmod (and no Unix modes to set)
+        os.fchmod(fd, 0o600)  # an existing file keeps its old mode through os.open
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(secret + "\n")
 

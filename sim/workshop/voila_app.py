@@ -303,6 +303,8 @@ class TroveVoila(Voila):
 
 async def _quiet(max_wait: float = 30.0) -> None:
     """Wait (up to ``max_wait`` seconds) until the machine's load is below its core count."""
+    if not hasattr(os, "getloadavg"):  # Windows: no load average, no wait
+        return
     cores, waited = os.cpu_count() or 1, 0.0
     while os.getloadavg()[0] >= cores - 0.5 and waited < max_wait:
         await asyncio.sleep(1.0)
@@ -312,7 +314,8 @@ async def _quiet(max_wait: float = 30.0) -> None:
 def main() -> None:
     """Run the room-shaped Voilà (``trove serve`` starts it with its options)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     TroveVoila.launch_instance()
 
 

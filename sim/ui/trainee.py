@@ -296,11 +296,15 @@ class TraineeApp:
         self.plan = widgets.Image(format="png")
         self.plan_agencies = widgets.HTML()
         self.plan_box = widgets.VBox(
-            [widgets.HTML(f"<h4>{t('referral_plan', L)}</h4>"), self.plan_agencies, self._zoomable(self.plan)],
+            [
+                widgets.HTML(f"<h4>{t('referral_plan', L)}</h4>"),
+                self.plan_agencies,
+                self._drawing(self.plan, lambda: s.plan_png(L)),
+            ],
             layout=widgets.Layout(display="none"),
         )
-        if s.answers.get("D10"):  # matplotlib loads only once the trainee works on the plan (kernel memory)
-            self._draw_plan()
+        if s.answers.get("D10"):
+            self._list_plan()
         self.saved = widgets.HTML()
         self.confirm = widgets.VBox()
         submit = self._button("submit", self._ask_submit, "warning")
@@ -376,14 +380,28 @@ class TraineeApp:
             self.forms[dp] = form
             self.dp_panels[index].children = [form.widget]
 
-    def _zoomable(self, picture: widgets.Image) -> widgets.VBox:
-        """A picture that fits the screen, with a button that shows it at full size in a box that scrolls both ways
-        (a phone can then read the graph's labels)."""
-        box = widgets.Box([picture], layout=widgets.Layout(width="100%"))
+    def _drawing(self, picture: widgets.Image, draw: Callable[[], bytes]) -> widgets.VBox:
+        """A graph drawn only when the trainee asks for it (matplotlib costs a kernel about a second and 35 MiB;
+        the list of agencies beside it says the same), then fitted to the screen with a button that shows it at
+        full size in a box that scrolls both ways (a phone can then read the graph's labels)."""
+        box = widgets.Box([picture], layout=widgets.Layout(width="100%", display="none"))
         box.add_class("trove-zoom")
         zoom = widgets.ToggleButton(
-            value=False, description=t("zoom_in", self.lang), icon="search-plus", layout=widgets.Layout(width="auto")
+            value=False,
+            description=t("zoom_in", self.lang),
+            icon="search-plus",
+            layout=widgets.Layout(width="auto", display="none"),
         )
+        show = widgets.Button(
+            description=t("show_graph", self.lang), icon="sitemap", layout=widgets.Layout(width="auto")
+        )
+
+        def shown(_: object) -> None:
+            show.layout.display, box.layout.display, zoom.layout.display = "none", None, None
+            picture.add_class("trove-drawn")  # the plan is redrawn on each change from now on
+            self._draw_later(picture, draw)
+
+        show.on_click(lambda b: self._guard(lambda: shown(b)))
 
         def flip(change: dict[str, Any]) -> None:
             if change["new"]:
@@ -394,7 +412,7 @@ class TraineeApp:
             zoom.icon = "search-minus" if change["new"] else "search-plus"
 
         zoom.observe(flip, names="value")
-        return widgets.VBox([zoom, box])
+        return widgets.VBox([show, zoom, box])
 
     def _card_html(self) -> str:
         L, s = self.lang, self.session
@@ -468,11 +486,12 @@ class TraineeApp:
             self.dp_status[self.active.index(dp)].value = self._status_html(dp)
             self.steps.value = self._steps_html(self._case_step())
             if dp == "D10":
-                self._draw_plan()
+                self._list_plan()
 
         self._guard(save)
 
-    def _draw_plan(self) -> None:
+    def _list_plan(self) -> None:
+        """The agencies of the plan as a list, and its drawing again if the trainee has asked for it."""
         chosen = (self.session.answers.get("D10") or {}).get("agencies", [])
         names = "".join(f"<li>{html.escape(self.session.label('agencies', a, self.lang))}</li>" for a in chosen)
         self.plan_agencies.value = (
@@ -480,8 +499,9 @@ class TraineeApp:
             if chosen
             else f"<p>{t('referral_none_chosen', self.lang)}</p>"
         )
-        self.plan.value = self.session.plan_png(self.lang)
         self.plan_box.layout.display = None
+        if "trove-drawn" in self.plan._dom_classes:
+            self._draw_later(self.plan, lambda: self.session.plan_png(self.lang))
 
     def _ask_submit(self) -> None:
         missing = [t(f"dp_{dp}", self.lang) for dp in self.active if dp not in self.session.answers]
@@ -516,7 +536,6 @@ class TraineeApp:
         if report is None:  # never render feedback (or the key) for an unsubmitted case
             raise InputError("not_submitted")
         picture = widgets.Image(format="png")
-        self._draw_later(picture, lambda: s.feedback_png(L))
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         more = any(not p["submitted"] for p in progress)
         nav = (
@@ -536,7 +555,7 @@ class TraineeApp:
             ),
             widgets.HTML(referral_html(report.get("referral") or {}, self._referral_label, L)),
             widgets.HTML(f"<p>{t('referral_yours', L)}</p>"),
-            self._zoomable(picture),
+            self._drawing(picture, lambda: s.feedback_png(L)),
             widgets.HTML(
                 answer_key_html(s.answer_key(), {dp: s.form_fields(dp) for dp in s.decision_points}, L, s.answers)
             ),

@@ -209,6 +209,8 @@ def test_trainee_journey_has_no_cut_overlapping_or_small_elements(sized_page, se
         plan.wait_for()
         first = packaged_library().agency_label(key["D10"]["agencies"][0]).vi
         assert first in plan.inner_text()
+        assert not page.locator(".trove-zoom").first.is_visible()  # the drawing is made when asked for
+        page.get_by_role("button", name=t("show_graph")).click()
         page.get_by_role("button", name=t("zoom_in")).click()
         page.get_by_role("button", name=t("zoom_out")).wait_for()
         assert_clean(page, "referral plan zoomed")
@@ -218,7 +220,8 @@ def test_trainee_journey_has_no_cut_overlapping_or_small_elements(sized_page, se
     assert_clean(page, "submit confirmation")
     page.get_by_role("button", name=t("submit_yes")).click()
     page.locator(".trove-score").wait_for(timeout=60_000)
-    page.locator(".trove-zoom img[src^='blob:'], .trove-zoom img[src^='data:']").first.wait_for(timeout=60_000)
+    page.get_by_role("button", name=t("show_graph")).last.click()  # the feedback graph is drawn when asked for
+    page.locator(".trove-zoom img[src^='blob:'], .trove-zoom img[src^='data:']").last.wait_for(timeout=60_000)
     assert page.locator(".trove-steps li").nth(3).get_attribute("aria-current") == "step"
     assert page.get_by_text(t("referral_list"), exact=True).count() == 1
     assert page.get_by_text(t("referral_correct_path"), exact=False).count() >= 1

@@ -80,7 +80,10 @@ def answer_key(case: Case, truth: Assessment) -> Answers:
                 "acts": signs["acts"],
                 "means": signs["means"],
                 "purposes": signs["purposes"],
-                "conclusion": "possible_victim_refer" if signs["indicated"] else "no_clear_signs_refer",
+                # a lawful victim document proves status even when the story is not on file
+                "conclusion": "possible_victim_refer"
+                if signs["indicated"] or docs["lawful"]
+                else "no_clear_signs_refer",
             },
             "D6": {
                 "lawful_documents": docs["lawful"],

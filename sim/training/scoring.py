@@ -151,6 +151,21 @@ class ScoreReport:
         }
 
 
+# The determination each decision point is about (its first rule explains an unanswered point).
+MAIN_DETERMINATION = {
+    "D1": "receive",
+    "D2": "intake",
+    "D3": "immediate_support",
+    "D4": "notification",
+    "D5": "signs_of_trafficking",
+    "D6": "victim_documents",
+    "D7": "protection",
+    "D8": "confidentiality",
+    "D9": "child_duties",
+    "D10": "entitlements",
+}
+
+
 class _Scorer:
     """Collects findings for one submission. Private: ``score`` is the public contract."""
 
@@ -373,6 +388,9 @@ class _Scorer:
                     if child
                     else self.msg(f"signs_{kind}", detail=self.difference(kind, expected, given))
                 )
+                if kind == "means" and "threat" in given - expected and self.case.truth.threats:
+                    note = self.msg("signs_threat_after_return")  # a threat now is for D7, not a means then
+                    message = (f"{message[0]} {note[0]}", f"{message[1]} {note[1]}")
                 self.lose(
                     ps,
                     f"signs_of_trafficking.{kind}",
@@ -407,7 +425,8 @@ class _Scorer:
             )
             if conclusion == "treat_as_offender":
                 self.flag("treated_as_offender")
-        if not truth["claim"] and conclusion in ("possible_victim_refer", "commune_declares_victim"):
+        certified = bool(self.truth.value("victim_documents")["lawful"])
+        if not truth["claim"] and not certified and conclusion in ("possible_victim_refer", "commune_declares_victim"):
             self.lose(
                 ps,
                 "signs_of_trafficking.false_alarm",
@@ -549,7 +568,7 @@ class _Scorer:
     def d10(self, ps: PointScore) -> dict[str, Any]:
         truth = self.truth.value("referral")
         G = self.graph
-        chosen = [a for a in self.a.D10.agencies if a in G]
+        chosen = [a for a in (self.a.D10.agencies if self.a.D10 else []) if a in G]
         needed = [s for s in truth["services"] if s not in ("essential_needs",)]
         regime = self.truth.regime
         result = check_referral_plan(
@@ -731,7 +750,12 @@ def score(submission: Submission, truth: Assessment, library: Library) -> ScoreR
         ps = PointScore(dp, float(weights[dp]), float(weights[dp]))
         if getattr(submission.answers, dp) is None:
             ps.points = 0.0
-            ps.findings.append(Finding(dp, "not_answered", ps.max_points, scorer.msg("not_answered"), ()))
+            citations, status, plain = scorer.why(MAIN_DETERMINATION[dp])  # what the point is about
+            ps.findings.append(
+                Finding(dp, "not_answered", ps.max_points, scorer.msg("not_answered"), citations, status, plain)
+            )
+            if dp == "D10":  # the right plan is still shown: a pass over an empty plan, its points discarded
+                referral = scorer.d10(PointScore(dp, ps.max_points, ps.max_points))
         elif dp == "D10":
             referral = scorer.d10(ps)
         else:

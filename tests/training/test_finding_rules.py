@@ -91,3 +91,37 @@ def test_a_certified_victim_has_no_verification_step_on_the_timeline(library):
     }
     assert not any("verif" in label.lower() or "check" in label.lower() for label in labels["certified"])
     assert any("verif" in label.lower() or "check" in label.lower() for label in labels["unverified"])
+
+
+def test_the_critical_error_for_handing_a_child_back_names_that_mistake(library):
+    case = make_case(day=date(2026, 9, 14), age=14, family_suspected=True, parent_suspected=True)
+    _, _, report = _findings(library, case, {"D9": {"return_home": "escort"}})
+    [e11] = [e for e in report.critical_errors if e.rule == "E11"]
+    assert "trở lại với người gây nguy hiểm" in e11.message[0] and "không giao trẻ lại" in e11.plain.vi
+
+
+def test_an_unanswered_point_says_what_it_is_about_and_the_right_plan_is_still_shown(library):
+    case = make_case(day=date(2026, 3, 1), needs=("food", "legal_aid"))
+    truth = assess(case, library)
+    answers = {k: v for k, v in answer_key(case, truth).model_dump().items() if k != "D10"}
+    submission = Submission(case=case, decision_points=list(answers) + ["D10"], answers=answers)
+    report = score(submission, truth, library)
+    [d10] = [p for p in report.points if p.decision_point == "D10"]
+    assert d10.points == 0 and d10.findings[0].rule == "not_answered" and d10.findings[0].basis
+    assert report.referral["services"] and all(not s["reached"] for s in report.referral["services"].values())
+
+
+def test_a_certified_victim_with_no_story_is_keyed_as_a_possible_victim(library):
+    case = make_case(
+        day=date(2024, 5, 1), documents=("police_victim_certificate",), acts=None, means=None, purposes=None
+    )
+    truth = assess(case, library)
+    assert answer_key(case, truth).model_dump()["D5"]["conclusion"] == "possible_victim_refer"
+    found, _, _ = _findings(library, case, {"D5": {"conclusion": "possible_victim_refer"}})
+    assert "signs_of_trafficking.false_alarm" not in found
+
+
+def test_a_threat_since_the_return_is_not_a_means_and_the_feedback_says_so(library):
+    case = make_case(day=date(2026, 3, 1), means=("deception",), threats=("to_relatives",))
+    found, _, _ = _findings(library, case, {"D5": {"means": ["deception", "threat"]}})
+    assert "không phải thủ đoạn đã dùng khi mua bán" in found["signs_of_trafficking.means"].message[0]

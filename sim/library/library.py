@@ -78,6 +78,10 @@ class Library:
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     catalog: Catalog = field(init=False, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (for a worker process) without its memos: they hold functions and are rebuilt on first use."""
+        return {**self.__dict__, "cache": {}}
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "catalog", Catalog(self, self.scenario_dir, self.exercise_dir))
         problems = _cross_check(self)

@@ -255,3 +255,14 @@ def test_the_law_on_a_date(library):
     assert library.version == library.rulebook.version and "regime-a@" in library.version
     with pytest.raises(SimError, match="unknown regime"):
         library.graph("C")
+
+
+def test_a_library_pickles_for_a_worker_process_without_its_memos(library):
+    import pickle
+
+    from sim.cases.generator import generate_case
+    from sim.engine.assessment import assess
+
+    assess(generate_case(library.catalog.scenario("scam-compound-2025"), library, seed=1), library)  # fills memos
+    again = pickle.loads(pickle.dumps(library))
+    assert library.cache and not again.cache and again.rulebook.version == library.rulebook.version

@@ -139,6 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="write the JSON Schemas of the case, scenario and exercise formats")
     schema.add_argument("--out", default="docs", help="folder (default: docs)")
     schema.set_defaults(run=cmd_schema)
+
+    _add_simulate_parser(sub)
     return parser
 
 
@@ -336,6 +338,90 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     for path in write_schemas(Path(args.out)):
         print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _add_simulate_parser(sub: Any) -> None:
+    """The ``trove simulate`` options (issue 11: the province simulation)."""
+    from datetime import date
+
+    def day(text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"a date is written YYYY-MM-DD, got {text!r}") from None
+
+    def share(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"--trained is a share from 0 to 1, got {text!r}") from None
+        if not 0 <= value <= 1:
+            raise argparse.ArgumentTypeError(f"--trained is a share from 0 to 1, got {value}")
+        return value
+
+    simulate = sub.add_parser(
+        "simulate", help="simulate a province's years of returns through the referral network (JSON report)"
+    )
+    simulate.add_argument("--region", help="region pack id (default: the library's region on each date)")
+    simulate.add_argument("--from", dest="start", type=day, required=True, help="first day, e.g. 2026-01-01")
+    simulate.add_argument("--years", type=_whole_number_arg("--years", 1, 10), default=1, help="years (default 1)")
+    simulate.add_argument("--returns", type=_whole_number_arg("--returns", 0), default=120, help="returns a year")
+    simulate.add_argument("--trained", type=share, default=0.6, help="share of communes with a trained officer")
+    simulate.add_argument(
+        "--replications", type=_whole_number_arg("--replications", 1), default=200, help="replications (default 200)"
+    )
+    simulate.add_argument("--seed", type=_seed_arg, default=1, help="same seed, same report (default 1)")
+    simulate.add_argument("--workers", type=_whole_number_arg("--workers", 1), default=1, help="local processes")
+    simulate.add_argument(
+        "--compare-law", action="store_true", help="also replay the arrivals under Luật 2011 and 2024"
+    )
+    simulate.add_argument("--compare-training", action="store_true", help="also run 0 %% and 100 %% trained officers")
+    simulate.add_argument("--parameters", help="a province.yaml of your own (default: the shipped one)")
+    simulate.add_argument("--out", help="write the JSON report here (default: standard output)")
+    simulate.set_defaults(run=cmd_simulate)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Run ``trove simulate``: the report as JSON, a one-line summary per variant on standard error."""
+    from sim.library import packaged_library
+    from sim.province.calendar import packaged_calendar
+    from sim.province.parameters import check_parameters, read_parameters
+    from sim.province.study import Study, report_json, run_study
+
+    library = packaged_library()
+    params = read_parameters(args.parameters) if args.parameters else read_parameters()
+    problems = check_parameters(params, library)
+    if problems:
+        raise DataError(problems)
+    study = Study(
+        start=args.start,
+        years=args.years,
+        returns=args.returns,
+        trained=args.trained,
+        replications=args.replications,
+        seed=args.seed,
+        region=args.region,
+        compare_law=args.compare_law,
+        compare_training=args.compare_training,
+    )
+    if args.region:
+        library.region(args.region)  # an unknown id fails here, with "did you mean"
+    report = run_study(study, library, params, packaged_calendar(), workers=args.workers)
+    text = report_json(report)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    for name, variant in report["variants"].items():
+        kpis = variant["aggregate"]["kpis"]
+        shown = ", ".join(
+            f"{k} {kpis[k]['mean']:.2f} [{kpis[k]['p5']:.2f}–{kpis[k]['p95']:.2f}]"
+            for k in sorted(kpis)
+            if kpis[k]["mean"] is not None
+        )
+        print(f"{name}: {shown}", file=sys.stderr)
     return EXIT_OK
 
 

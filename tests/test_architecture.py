@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("engine",),
     ("training",),
     ("library",),
+    ("province",),
     ("drawing",),
     ("workshop",),
     ("app",),

@@ -18,6 +18,37 @@ from tests.browser.conftest import CHROMIUM_ARGS, Server  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 
 
+LAPTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
+
+
+def journey(browser, url: str, viewport: dict, prefix: str, name: str) -> None:
+    """Join, open a case, ask, answer D4, submit and read the feedback, with a screenshot at each step."""
+    from sim.ui.i18n import t
+
+    page = browser.new_page(viewport=viewport)
+    page.goto(url)
+    page.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)
+    page.screenshot(path=OUT / f"{prefix}1-join.png")
+    page.get_by_label(t("full_name")).first.fill(name)
+    page.get_by_label(t("commune_field")).fill("xã Phan Sơn")
+    page.get_by_role("button", name=t("join_button")).click()
+    page.get_by_text(t("interview_help")).wait_for(timeout=60_000)
+    page.screenshot(path=OUT / f"{prefix}2-case.png")
+    for button in page.locator(".trove-questions button").all()[:3]:
+        button.click()
+        page.wait_for_timeout(400)
+    page.get_by_role("button", name=t("dp_D4"), exact=True).click()
+    page.get_by_role("radio", name=t("opt_timing_immediately"), exact=True).check()
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name=t("dp_D4"), exact=True).scroll_into_view_if_needed()
+    page.screenshot(path=OUT / f"{prefix}3-decisions.png")
+    page.get_by_role("button", name=t("submit"), exact=True).click()
+    page.get_by_role("button", name=t("submit_yes")).click()
+    page.locator(".trove-score").wait_for(timeout=60_000)
+    page.screenshot(path=OUT / f"{prefix}4-feedback.png", full_page=True)
+    page.close()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -27,28 +58,8 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(server.url)
-            page.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)
-            page.screenshot(path=OUT / "1-join.png")
-            page.get_by_label(t("full_name")).first.fill("Nguyễn Thị Minh (hư cấu)")
-            page.get_by_label(t("commune_field")).fill("xã Phan Sơn")
-            page.get_by_role("button", name=t("join_button")).click()
-            page.get_by_text(t("interview_help")).wait_for(timeout=60_000)
-            page.screenshot(path=OUT / "2-case.png")
-            for button in page.locator(".trove-questions button").all()[:3]:
-                button.click()
-                page.wait_for_timeout(400)
-            page.get_by_text(t("dp_D4"), exact=True).click()
-            page.get_by_role("radio", name=t("opt_timing_immediately"), exact=True).check()
-            page.wait_for_timeout(500)
-            page.get_by_text(t("dp_D4"), exact=True).scroll_into_view_if_needed()
-            page.screenshot(path=OUT / "3-decisions.png")
-            page.get_by_role("button", name=t("submit")).click()
-            page.get_by_role("button", name=t("submit_yes")).click()
-            page.locator(".trove-score").wait_for(timeout=60_000)
-            page.wait_for_timeout(1500)  # the referral picture is drawn after the report
-            page.screenshot(path=OUT / "4-feedback.png", full_page=True)
+            journey(browser, server.url, LAPTOP, "", "Nguyễn Thị Minh (hư cấu)")
+            journey(browser, server.url, PHONE, "phone-", "Trần Văn Bình (hư cấu)")
             tablet = browser.new_page(viewport={"width": 820, "height": 1180})
             tablet.goto(server.url)
             tablet.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)

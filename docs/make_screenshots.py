@@ -37,10 +37,10 @@ def journey(browser, url: str, viewport: dict, prefix: str, name: str) -> None:
     for button in page.locator(".trove-questions button").all()[:3]:
         button.click()
         page.wait_for_timeout(400)
-    page.get_by_role("button", name=t("dp_D4"), exact=True).click()
+    page.get_by_text(t("dp_D4"), exact=True).click()
     page.get_by_role("radio", name=t("opt_timing_immediately"), exact=True).check()
     page.wait_for_timeout(500)
-    page.get_by_role("button", name=t("dp_D4"), exact=True).scroll_into_view_if_needed()
+    page.get_by_text(t("dp_D4"), exact=True).scroll_into_view_if_needed()
     page.screenshot(path=OUT / f"{prefix}3-decisions.png")
     page.get_by_role("button", name=t("submit"), exact=True).click()
     page.get_by_role("button", name=t("submit_yes")).click()

@@ -113,6 +113,26 @@ def exercise_positions(exercise: Exercise) -> list[str]:
     return [item.scenario for item in exercise.scenarios for _ in range(item.variants)]
 
 
+def adjusted_percent(report: dict[str, Any], overrides: list[dict[str, Any]]) -> tuple[float, bool]:
+    """A report's percent after the trainer's overrides (``results.final_score``), and whether any override
+    set points (a comment alone sets none).
+
+    >>> report = {"total": 50.0, "max_points": 100.0, "percent": 50.0,
+    ...           "points": [{"decision_point": "D1", "points": 0.0, "max_points": 10.0}]}
+    >>> adjusted_percent(report, []), adjusted_percent(report, [{"decision_point": "D1", "points": 8.0}])
+    ((50.0, False), (58.0, True))
+    >>> adjusted_percent(report, [{"decision_point": "D1", "points": None, "comment": "xem lại"}])
+    (50.0, False)
+    """
+    from sim.workshop.results import final_score
+
+    if not any(o.get("points") is not None for o in overrides):
+        return report["percent"], False
+    total, _ = final_score(report, overrides)
+    percent = round(100 * total / report["max_points"], 1) if report["max_points"] else 0.0
+    return percent, True
+
+
 class Workshop:
     """One workshop's trainees and exercises: joining, resuming, opening cases, progress.
 
@@ -206,7 +226,7 @@ class Workshop:
         return [available[e] for e in self.exercise_ids if e in available]
 
     def warm_up(self) -> None:
-        """Load the library and check the exercises now (in the background, while the join screen is read).
+        """Load the library, check the exercises and load the scorer now (before or while the join screen is read).
 
         Examples
         --------
@@ -217,6 +237,7 @@ class Workshop:
         ['changes-2025', 'intake-basics', 'mixed-assessment', 'protection-referral', 'verification']
         """
         self.library.catalog.valid_exercises()
+        from sim.training import scoring  # noqa: F401  (the first submission then scores at once)
 
     def commune_options(self) -> list[str]:
         """The full names of the communes of the workshop's region today, offered as a trainee types.
@@ -324,10 +345,32 @@ class Workshop:
         positions = exercise_positions(exercise)
         if not isinstance(position, int) or not 0 <= position < len(positions):
             raise InputError("unknown_case", str(position))
+        if exercise.mode == "assessment":
+            self._check_assessment(trainee, exercise_id, position)
         return CaseSession.open(self.store, self.library, trainee, exercise, position)
 
+    def _check_assessment(self, trainee: Trainee, exercise_id: str, position: int) -> None:
+        """An assessment gives one attempt per person and closes when its answers are released.
+
+        A second trainee of the workshop with the same name (``name_key``) and commune as one who has already
+        started the exercise is the same person joining again (to see a blank case's feedback, for instance):
+        they are sent back to their resume code. After the release no new case is started.
+        """
+        started = {a.position for a in self.store.attempts_of(trainee.id) if a.exercise_id == exercise_id}
+        if position not in started and exercise_id in self.store.released_answers(self.id):
+            raise InputError("assessment_closed", exercise_id)
+        if started:
+            return
+        commune = " ".join(trainee.commune.split()).casefold()
+        for other in self.store.trainees_by_name(self.id, trainee.full_name):
+            if other.id == trainee.id or " ".join(other.commune.split()).casefold() != commune:
+                continue
+            if any(a.exercise_id == exercise_id for a in self.store.attempts_of(other.id)):
+                raise InputError("assessment_once", exercise_id)
+
     def progress(self, trainee: Trainee, exercise_id: str) -> list[dict[str, Any]]:
-        """Per position of an exercise: the scenario id, whether it is started and submitted, and its percent.
+        """Per position of an exercise: the scenario id, whether it is started and submitted, its automatic percent
+        and the percent after the trainer's adjustments (``final_percent``; equal to ``percent`` when none).
 
         Examples
         --------
@@ -336,10 +379,10 @@ class Workshop:
         >>> trainee = demo_trainee(workshop)
         >>> _ = workshop.open_case(trainee, "intake-basics", 1).submit()
         >>> for row in workshop.progress(trainee, "intake-basics"):
-        ...     print(row)
-        {'position': 0, 'scenario_id': 'forced-marriage-2016', 'started': False, 'submitted': False, 'percent': None}
-        {'position': 1, 'scenario_id': 'scam-compound-2025', 'started': True, 'submitted': True, 'percent': 3.0}
-        {'position': 2, 'scenario_id': 'irregular-migrant-2017', 'started': False, 'submitted': False, 'percent': None}
+        ...     print(row["position"], row["submitted"], row["percent"], row["final_percent"], row["adjusted"])
+        0 False None None False
+        1 True 2.7 2.7 False
+        2 False None None False
         """
         exercise = self.library.catalog.valid_exercises()[0][exercise_id]
         attempts = {a.position: a for a in self.store.attempts_of(trainee.id) if a.exercise_id == exercise_id}
@@ -347,6 +390,7 @@ class Workshop:
         for position, scenario_id in enumerate(exercise_positions(exercise)):
             attempt = attempts.get(position)
             report = self.store.report(attempt.id) if attempt and attempt.submitted_at else None
+            final = adjusted_percent(report, self.store.overrides(attempt.id)) if attempt and report else None
             rows.append(
                 {
                     "position": position,
@@ -354,12 +398,15 @@ class Workshop:
                     "started": attempt is not None,
                     "submitted": report is not None,
                     "percent": report["percent"] if report else None,
+                    "final_percent": final[0] if final else None,
+                    "adjusted": bool(final and final[1]),
                 }
             )
         return rows
 
     def result(self, trainee: Trainee, exercise_id: str) -> tuple[float, bool]:
-        """The exercise's score (unsubmitted cases count as 0) and whether it reaches the pass mark.
+        """The exercise's score after the trainer's adjustments (unsubmitted cases count as 0) and whether it
+        reaches the pass mark.
 
         Examples
         --------
@@ -378,7 +425,7 @@ class Workshop:
         """
         exercise = self.library.catalog.valid_exercises()[0][exercise_id]
         progress = self.progress(trainee, exercise_id)
-        average = round(sum(p["percent"] or 0.0 for p in progress) / len(progress), 1) if progress else 0.0
+        average = round(sum(p["final_percent"] or 0.0 for p in progress) / len(progress), 1) if progress else 0.0
         return average, average >= exercise.pass_mark
 
     def exercise(self, exercise_id: str) -> Exercise:
@@ -425,10 +472,11 @@ class CaseSession:
     (['care_first'], {'D1': {'receive': 'receive'}}, 10, True)
     """
 
-    def __init__(self, store: ResultsStore, library: Library, attempt: Attempt):
+    def __init__(self, store: ResultsStore, library: Library, attempt: Attempt, *, workshop_id: str | None = None):
         from sim.cases.case import Case
 
         self.store, self.library, self.attempt = store, library, attempt
+        self.workshop_id = workshop_id  # where released answers are looked up (None: never released)
         self.case = Case.model_validate_json(attempt.case_json)
         self.asked: list[Revealed] = []
         self.answers: dict[str, dict[str, Any]] = {}
@@ -454,14 +502,16 @@ class CaseSession:
         >>> exercise = workshop.exercise("verification")
         >>> session = CaseSession.open(workshop.store, workshop.library, trainee, exercise, 0)
         >>> session.attempt.seed == derive_seed(trainee.id, "verification", 0), session.attempt.scenario_version
-        (True, '1')
+        (True, '2')
         """
         from sim.cases.generator import generate_case
+        from sim.training.forms import option_order
 
         scenario_id = exercise_positions(exercise)[position]
         scenario = library.catalog.valid_scenarios()[0][scenario_id]
         seed = derive_seed(trainee.id, exercise.id, position)
         case = generate_case(scenario, library, seed=seed)
+        regime = library.rules_on(case.date).regime
         attempt = Attempt(
             id=f"{trainee.id}-{exercise.id}-{position}",
             trainee_id=trainee.id,
@@ -478,8 +528,43 @@ class CaseSession:
             case_json=case.model_dump_json(),
             started_at=now(),
             submitted_at=None,
+            option_order=option_order(library, list(scenario.decision_points), regime, seed=seed),
         )
-        return cls(store, library, store.start_attempt(attempt))
+        return cls(store, library, store.start_attempt(attempt), workshop_id=trainee.workshop_id)
+
+    @property
+    def mode(self) -> str:
+        """The exercise's mode, ``practice`` or ``assessment`` (assessment when its file no longer loads: the
+        safe side, nothing is shown too early)."""
+        exercise = self.library.catalog.valid_exercises()[0].get(self.attempt.exercise_id)
+        return exercise.mode if exercise is not None else "assessment"
+
+    @property
+    def released(self) -> bool:
+        """Whether the trainer has released the correct answers of this attempt's exercise."""
+        return bool(self.workshop_id) and self.attempt.exercise_id in self.store.released_answers(self.workshop_id)
+
+    @property
+    def answers_shown(self) -> bool:
+        """Whether the feedback (explanations, correct answers, the correct referral paths) may be shown after
+        submission: always in practice, in an assessment once the trainer has released the answers.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_trainee, demo_workshop
+        >>> workshop = demo_workshop(["mixed-assessment"])
+        >>> session = workshop.open_case(demo_trainee(workshop), "mixed-assessment", 0)
+        >>> session.mode, session.answers_shown
+        ('assessment', False)
+        >>> workshop.store.release_answers(workshop.id, "mixed-assessment", "trainer")
+        >>> session.answers_shown
+        True
+        """
+        return self.mode == "practice" or self.released
+
+    def _check_open(self) -> None:
+        if self.mode == "assessment" and self.released and not self.submitted:
+            raise InputError("assessment_closed", self.attempt.exercise_id)
 
     @property
     def scenario(self) -> Scenario | None:
@@ -516,14 +601,17 @@ class CaseSession:
         --------
         >>> from sim.app.demo import demo_session
         >>> session = demo_session()
-        >>> [(f.name, f.kind, [value for value, _ in f.options]) for f in session.form_fields("D1")]
-        [('receive', 'radio', ['receive', 'send_to_district', 'come_back_with_papers'])]
+        >>> [(f.name, f.kind, sorted(value for value, _ in f.options)) for f in session.form_fields("D1")]
+        [('receive', 'radio', ['come_back_with_papers', 'receive', 'send_to_district'])]
+        >>> [v for v, _ in session.form_fields("D1")[0].options] == session.attempt.option_order["D1"]["receive"]
+        True
         """
-        from sim.training.forms import form_fields
+        from sim.training.forms import form_fields, ordered_fields
 
         if decision_point not in self.decision_points:
             raise InputError("unknown_decision_point", str(decision_point))
-        return form_fields(self.library, decision_point, self.regime)
+        order = (self.attempt.option_order or {}).get(decision_point)
+        return ordered_fields(form_fields(self.library, decision_point, self.regime), order)
 
     def law_in_force(self, lang: str) -> str:
         """The name of the law in force on the case's date: the date decides the law.
@@ -593,6 +681,8 @@ class CaseSession:
         report = self.report()
         if report is None:
             raise InputError("not_submitted")
+        if not self.answers_shown:
+            raise InputError("not_released")
         services = report.get("referral", {}).get("services", {})
         mine = [s["path"] for s in services.values() if s.get("path")]
         correct = [s["correct_path"] for s in services.values() if s.get("correct_path")]
@@ -634,6 +724,7 @@ class CaseSession:
         ...
         sim.app.trainee.InputError: already_asked: care_first
         """
+        self._check_open()
         if not isinstance(question_id, str) or question_id not in self._questions:
             raise InputError("unknown_question", str(question_id))
         if any(r.question.id == question_id for r in self.asked):
@@ -662,6 +753,7 @@ class CaseSession:
         ...
         sim.app.trainee.InputError: bad_answer: D4.agencies
         """
+        self._check_open()
         if decision_point not in self.decision_points:
             raise InputError("unknown_decision_point", str(decision_point))
         if not isinstance(payload, dict):
@@ -747,6 +839,7 @@ class CaseSession:
         existing = self.store.report(self.attempt.id)
         if existing is not None:
             return existing
+        self._check_open()
         from sim.engine.assessment import assess
         from sim.training.scoring import score
 
@@ -782,13 +875,33 @@ class CaseSession:
         """
         return self.store.overrides(self.attempt.id)
 
+    def final_percent(self) -> tuple[float, bool] | None:
+        """After submission: the percent after the trainer's adjustments, and whether any adjusted points (None
+        before submission).
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
+        >>> _ = session.answer("D1", {"receive": "receive"})
+        >>> session.final_percent() is None, session.submit()["percent"], session.final_percent()
+        (True, 13.0, (13.0, False))
+        >>> session.store.add_override(session.attempt.id, "D2", 8.0, "Ghi biên bản đầy đủ", "trainer")
+        >>> session.final_percent()
+        (21.0, True)
+        """
+        report = self.report()
+        return None if report is None else adjusted_percent(report, self.overrides())
+
     def answer_key(self) -> dict[str, Any]:
-        """The correct answers, for feedback. Refused before submission: the key never leaves early.
+        """The correct answers, for feedback. Refused before submission, and in an assessment before the trainer
+        releases them: the key never leaves early.
 
         Raises
         ------
         InputError
-            ``not_submitted`` while the answers can still change.
+            ``not_submitted`` while the answers can still change; ``not_released`` in an assessment whose
+            answers the trainer has not released.
 
         Examples
         --------
@@ -805,6 +918,8 @@ class CaseSession:
         """
         if not self.submitted:
             raise InputError("not_submitted")
+        if not self.answers_shown:
+            raise InputError("not_released")
         from sim.engine.assessment import assess
         from sim.training.answer_key import answer_key
 

@@ -20,20 +20,31 @@ from sim.cases.case import EntryRoute
 from sim.errors import Problem
 from sim.law.decision_points import DECISION_POINTS
 from sim.library import packaged_library
+from sim.workshop.export import vietnam_time
 from sim.workshop.store import ResultsStore, Trainee
 from sim.workshop.stores import open_store
 
 if TYPE_CHECKING:
+    from sim.app.room import RoomCount
     from sim.cases.case import Case
     from sim.cases.scenario import Exercise, Scenario
     from sim.library import Library
     from sim.workshop.debrief import FieldSpread, Step
     from sim.workshop.results import ResultRow, TraineeStatus
 
-__all__ = ["DECISION_POINTS", "TrainerDesk", "Variant"]
+__all__ = ["DECISION_POINTS", "TrainerDesk", "Variant", "vietnam_time", "vietnam_today"]
 
 MAX_COMMENT = 500
 TRAINER = "trainer"
+
+
+def vietnam_today() -> date:
+    """Today's date in Việt Nam (the trainers' calendar, whatever the server's time zone).
+
+    >>> vietnam_today() == vietnam_time(datetime.now(UTC).isoformat()).date()
+    True
+    """
+    return vietnam_time(datetime.now(UTC).isoformat()).date()
 
 
 @dataclass(frozen=True)
@@ -222,7 +233,7 @@ class TrainerDesk:
         reports = [r.report for r in self.rows() if r.report]
         region = (self.store.workshop(self.workshop_id) or {}).get("region") or self.library.default_region
         cover, unmatched = coverage(
-            [tr.commune for tr in self.store.trainees(self.workshop_id)], self.library.region(region), date.today()
+            [tr.commune for tr in self.store.trainees(self.workshop_id)], self.library.region(region), vietnam_today()
         )
         errors = {k: e.en if lang == "en" else e.vi for k, e in self.library.rulebook.critical_errors.items()}
 
@@ -265,16 +276,30 @@ class TrainerDesk:
         >>> any("66/2011/QH12" in citation for citation in basis)  # the 2011 law on human trafficking
         True
         """
-        from sim.training.forms import form_fields
         from sim.workshop.debrief import choice_spread
 
         self._require()
         spreads, basis = choice_spread(self.store, self.library, self.workshop_id, scenario_id, decision_point)
+        labels = self.option_labels(decision_point, lang)
+        return spreads, labels, [c.render(self.library.rulebook.texts, lang) for c in basis]
+
+    def option_labels(self, decision_point: str, lang: str) -> dict[str, dict[Any, str]]:
+        """Field name → option value → label in ``lang``, for the options of both regimes at a decision point.
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> desk = TrainerDesk(None, "demo", library=packaged_library())  # reads only the library
+        >>> desk.option_labels("D1", "vi")["receive"]["receive"]
+        'Tiếp nhận ngay, mời vào làm việc'
+        """
+        from sim.training.forms import form_fields
+
         labels: dict[str, dict[Any, str]] = {}
         for regime in sorted({r.regime for r in self.library.rulebook.regimes}):
             for f in form_fields(self.library, decision_point, regime):
                 labels.setdefault(f.name, {}).update({k: o.get(lang) for k, o in f.options})
-        return spreads, labels, [c.render(self.library.rulebook.texts, lang) for c in basis]
+        return labels
 
     def field_label(self, decision_point: str, field: str, lang: str) -> str:
         """The heading of a form field, in ``lang``.
@@ -401,8 +426,11 @@ class TrainerDesk:
         return kept
 
     # export ------------------------------------------------------------------------------------
-    def export(self, suffix: str) -> Path:
-        """Write the results as ``.csv`` or ``.xlsx`` into a new temporary folder; returns the file.
+    def export(self, suffix: str, lang: str = "vi") -> Path:
+        """Write the results as ``.csv`` or ``.xlsx`` in ``lang`` into a new temporary folder; returns the file.
+
+        The file is named after the workshop and the day in Việt Nam, "tro-ve-" written once ("tro-ve-2026-06-01"
+        for the default workshop, whose id is already "tro-ve").
 
         Examples
         --------
@@ -417,11 +445,55 @@ class TrainerDesk:
 
         self._require()
         folder = Path(tempfile.mkdtemp())
-        return export(
-            self.store, self.workshop_id, folder / f"tro-ve-{self.workshop_id}-{date.today().isoformat()}{suffix}"
+        name = self.workshop_id if self.workshop_id.startswith("tro-ve") else f"tro-ve-{self.workshop_id}"
+        path = folder / f"{name}-{vietnam_today().isoformat()}{suffix}"
+        return export(self.store, self.workshop_id, path, lang=lang, library=self.library)
+
+    # the room screen ---------------------------------------------------------------------------
+    def room(self, environ: dict[str, str] | None = None) -> tuple[str | None, str | None, bytes | None, RoomCount]:
+        """What the room screen projects: the trainee URL, the workshop code, the URL's QR code (PNG) and who joined.
+
+        ``environ`` is the trainer page's request (Voilà's variables; this process's environment if omitted).
+        Outside Voilà the URL and the QR code are None.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_attempt, demo_desk
+        >>> desk = demo_desk()
+        >>> _ = demo_attempt(desk)
+        >>> url, code, png, count = desk.room({"SERVER_NAME": "192.168.1.5", "SERVER_PORT": "8866"})
+        >>> url.startswith("http://192.168.1.5:8866/voila/render/trainee.ipynb"), png[1:4], count
+        (True, b'PNG', RoomCount(joined=1, working=0, submitted=1))
+        """
+        from sim.app.room import RoomCount, qr_png, trainee_url
+
+        rows = self.rows()
+        code = (self.store.workshop(self.workshop_id) or {}).get("code") or None
+        url = trainee_url(os.environ if environ is None else environ, code)
+        count = RoomCount(
+            joined=len(self.store.trainees(self.workshop_id)),
+            working=len({r.trainee_id for r in rows if not r.submitted_at}),
+            submitted=sum(1 for r in rows if r.submitted_at),
         )
+        return url, code, qr_png(url) if url else None, count
 
     # the workshop's exercises ------------------------------------------------------------------
+    def titles(self, lang: str) -> dict[str, dict[str, str]]:
+        """The titles trainer pages show instead of ids: ``{"exercises": {id: title}, "scenarios": {id: title}}``.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_desk
+        >>> titles = demo_desk().titles("vi")
+        >>> titles["exercises"]["intake-basics"] != "intake-basics", "forced-marriage-2016" in titles["scenarios"]
+        (True, True)
+        """
+        from sim.workshop.export import ExportTexts
+
+        self._require()
+        texts = ExportTexts.of(self.library, lang)
+        return {"exercises": texts.exercises, "scenarios": texts.scenarios}
+
     def exercises(self) -> tuple[dict[str, Exercise], list[str]]:
         """Every exercise that loads, and the ids the workshop offers (empty: all).
 
@@ -464,6 +536,54 @@ class TrainerDesk:
             raise InputError("unknown_exercise", ", ".join(unknown))
         self.store.set_exercises(self.workshop_id, list(exercise_ids))
 
+    def assessments(self) -> list[tuple[Exercise, str | None]]:
+        """The workshop's exercises in assessment mode, each with the time its answers were released (None: not
+        yet), in the workshop's order.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_desk, demo_workshop
+        >>> desk = demo_desk(demo_workshop(["intake-basics", "mixed-assessment"]))
+        >>> [(exercise.id, released) for exercise, released in desk.assessments()]
+        [('mixed-assessment', None)]
+        """
+        available, offered = self.exercises()
+        released = self.store.released_answers(self.workshop_id)
+        chosen = [available[e] for e in (offered or list(available)) if e in available]
+        return [(x, released.get(x.id)) for x in chosen if x.mode == "assessment"]
+
+    def release_answers(self, exercise_id: str) -> None:
+        """Show the trainees the correct answers and explanations of an assessment; it closes at the same time
+        (no new case is started, an unsubmitted one can no longer be changed or submitted). Cannot be undone.
+
+        Raises
+        ------
+        InputError
+            ``unknown_exercise`` if the id names no exercise in assessment mode that loads.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_desk, demo_trainee, demo_workshop
+        >>> workshop = demo_workshop(["mixed-assessment"])
+        >>> session = workshop.open_case(demo_trainee(workshop), "mixed-assessment", 0)
+        >>> _ = session.submit()
+        >>> session.answers_shown
+        False
+        >>> desk = demo_desk(workshop)
+        >>> desk.release_answers("mixed-assessment")
+        >>> session.answers_shown, desk.assessments()[0][1] is not None
+        (True, True)
+        >>> desk.release_answers("intake-basics")  # a practice exercise shows its answers already
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: unknown_exercise: intake-basics
+        """
+        available, _ = self.exercises()
+        exercise = available.get(exercise_id)
+        if exercise is None or exercise.mode != "assessment":
+            raise InputError("unknown_exercise", str(exercise_id))
+        self.store.release_answers(self.workshop_id, exercise_id, TRAINER)
+
     def broken_files(self) -> list[Problem]:
         """Problems of scenario and exercise files that do not load (they are hidden from trainees).
 
@@ -496,7 +616,7 @@ class TrainerDesk:
         >>> scenario, problems = desk.check_scenario(text.replace("difficulty:", "dificulty:"), "draft.yaml")
         >>> print(scenario); print(problems[-1].format())
         None
-        draft.yaml:18:1 dificulty: unknown field (did you mean 'difficulty'?)
+        draft.yaml:28:1 dificulty: unknown field (did you mean 'difficulty'?)
         """
         self._require()
         return self.library.catalog.check_scenario_text(text, name)
@@ -666,7 +786,8 @@ class TrainerDesk:
         case = generate_case(scenario, self.library, seed=seed)
         truth = assess(case, self.library)
         paths = [p for p in truth.value("referral")["paths"].values() if p]
-        title = self.library.messages["graph_title"].get(lang).format(regime=truth.regime)
+        law = self.library.messages[f"regime_{truth.regime}"].get(lang)
+        title = self.library.messages["graph_title_law"].get(lang).format(law=law)
         png = referral_png(self.library.graph_on(case.date), title=title, lang=lang, correct=paths, dpi=90)
         return Variant(seed, case, assessment_report(truth, self.library), png)
 

@@ -110,7 +110,7 @@ class CaseGenerator:
         """
         seed = check_seed(seed)
         self.faker.seed_instance(seed)
-        return _build(scenario, seed, self, self.faker.random)
+        return _build(scenario.for_seed(seed), seed, self, self.faker.random)
 
 
 def generate_case(scenario: Scenario, library: Library, *, seed: int) -> Case:

@@ -47,7 +47,8 @@ class _Pool:
 
 @dataclass(frozen=True)
 class NameData:
-    """The provider's pools: weighted family and given names, middle names, mobile prefixes, Chăm family names."""
+    """The provider's pools: weighted family and given names, middle names, mobile prefixes, Chăm family names, and
+    the traditional middle names (Thị, Văn), which only ever come right after the family name."""
 
     family: _Pool
     middle: dict[str, tuple[str, ...]]
@@ -55,6 +56,7 @@ class NameData:
     two_middle_share: dict[str, float]
     prefixes: tuple[str, ...]
     cham_family: tuple[str, ...]
+    traditional: dict[str, tuple[str, ...]]
 
 
 def _pool(pairs: list[tuple[str, float]]) -> _Pool:
@@ -91,10 +93,10 @@ def name_data(raw: dict[str, Any]) -> NameData:
         "female": _pool([(n["name"], n["share_percent"]) for n in raw["given_names"]["female"]["names"]]),
         "male": _pool([(n["name"], n["share_percent"]) for n in raw["given_names"]["male"]["names"]]),
     }
+    traditional = {sex: tuple(raw["middle_names"][sex]["traditional"]) for sex in ("female", "male")}
     prefixes = tuple(p for ops in raw["mobile_numbers"]["valid_prefixes"].values() for p in ops)
-    return NameData(
-        _pool(family), middle, given, two_middle, prefixes, tuple(raw["ethnic_minorities"]["cham"]["family_names"])
-    )
+    cham = tuple(raw["ethnic_minorities"]["cham"]["family_names"])
+    return NameData(_pool(family), middle, given, two_middle, prefixes, cham, traditional)
 
 
 class VietnameseNameProvider(BaseProvider):
@@ -109,6 +111,9 @@ class VietnameseNameProvider(BaseProvider):
 
     def vietnamese_name(self, sex: str) -> VietnameseName:
         """A name for a person of ``sex`` (``"female"`` or ``"male"``), with one or two middle names.
+
+        With two middle names, a traditional one (Thị, Văn) comes first, right after the family name, as in the
+        data's examples "Thị Ngọc", "Thị Thu": "Lê Thị Thanh Linh", never "Lê Thanh Thị Linh".
 
         Examples
         --------
@@ -128,6 +133,8 @@ class VietnameseNameProvider(BaseProvider):
         if rnd.random() < data.two_middle_share[sex]:
             second = rnd.choice(middles)
             if second != first:
+                # the same draws as before; only the order of a traditional second middle name changes
+                first, second = (second, first) if second in data.traditional[sex] else (first, second)
                 middle = f"{first} {second}"
         return VietnameseName(self._draw(data.family), middle, self._draw(data.given[sex]))
 

@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from sim.cases.case import EntryRoute, Household, Sex, Threat
 from sim.cases.profiles import FACTS_OF_STORY
@@ -68,6 +69,20 @@ class FixedFacts(Strict):
     asks_for_support: bool | None = None
 
 
+# The facts a variant may take from ``Scenario.vary``: those that change what is right, so that the correct
+# answers of one variant are not those of another. Story facts (profile, acts, means, purposes) are not among
+# them: a profile's stories already vary.
+NOT_VARIED = ("profile", "commune", "sex", "nationality", "ethnicity", "destination", "family_suspected")
+NOT_VARIED += ("parent_suspected", "acts", "means", "purposes", "story_on_file")  # the story's facts
+VARIED_FACTS = tuple(name for name in FixedFacts.model_fields if name not in NOT_VARIED)
+VariedFacts = create_model(
+    "VariedFacts",
+    __base__=Strict,
+    __doc__="One set of facts a variant may take (``Scenario.vary``), as ``FixedFacts`` writes them.",
+    **{name: (FixedFacts.model_fields[name].annotation, FixedFacts.model_fields[name]) for name in VARIED_FACTS},
+)
+
+
 FactName = Literal[
     "profile",
     "commune",
@@ -113,6 +128,7 @@ class Scenario(Strict):
     region: str
     profile_mix: dict[str, float] | None = None
     fixed: FixedFacts = FixedFacts()
+    vary: list[VariedFacts] = Field(default_factory=list)  # each variant takes one set (by its seed) over `fixed`
     random_facts: list[FactName] | Literal["all"] = "all"
     decision_points: list[DecisionPoint] = Field(default_factory=lambda: list(DECISION_POINTS), min_length=1)
     difficulty: Literal["basic", "intermediate", "advanced"]
@@ -132,6 +148,25 @@ class Scenario(Strict):
         """
         return self.random_facts == "all" or fact in self.random_facts
 
+    def for_seed(self, seed: int) -> Scenario:
+        """The scenario a variant is drawn from: ``fixed`` with one of the ``vary`` sets over it, chosen by the
+        seed with a ``random.Random`` of its own (so a scenario without ``vary`` draws exactly as before).
+
+        Examples
+        --------
+        >>> from sim.library import packaged_library
+        >>> s = packaged_library().catalog.scenario("forced-marriage-2016")
+        >>> sorted({s.for_seed(seed).fixed.accompanying_children for seed in range(20)}), s.fixed.needs is None
+        ([0, 1], True)
+        >>> s.for_seed(3) == s.for_seed(3)
+        True
+        """
+        if not self.vary:
+            return self
+        chosen = self.vary[random.Random(f"{seed}:vary").randrange(len(self.vary))]
+        fixed = self.fixed.model_copy(update=chosen.model_dump(exclude_none=True))
+        return self.model_copy(update={"fixed": fixed})
+
 
 class ExerciseItem(Strict):
     """One scenario of an exercise, and how many cases (variants, each with its own seed) to play of it."""
@@ -141,7 +176,12 @@ class ExerciseItem(Strict):
 
 
 class Exercise(Strict):
-    """An exercise file: the scenarios a trainee plays in order, an optional time limit and the pass mark."""
+    """An exercise file: the scenarios a trainee plays in order, an optional time limit, the pass mark and the mode.
+
+    ``mode``: ``practice`` (the default) shows the feedback and the correct answers on submission;
+    ``assessment`` shows the score at once and the correct answers and explanations only once the trainer
+    releases them, and gives each person one attempt.
+    """
 
     schema_version: Literal[1]
     id: str = Field(pattern=SLUG)
@@ -152,6 +192,7 @@ class Exercise(Strict):
     time_limit_minutes: int | None = Field(default=None, ge=1, le=600)
     pass_mark: float = Field(ge=0, le=100)
     language: Literal["vi", "en"] = "vi"
+    mode: Literal["practice", "assessment"] = "practice"
 
 
 def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
@@ -195,6 +236,10 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
     ):
         for i, value in enumerate(fixed.get(key) or [] if isinstance(fixed.get(key), list) else []):
             unknown(("fixed", key, i), kind, value, known)
+        for n, alternative in enumerate(raw.get("vary") if isinstance(raw.get("vary"), list) else []):
+            values = alternative.get(key) if isinstance(alternative, dict) else None
+            for i, value in enumerate(values if isinstance(values, list) else []):
+                unknown(("vary", n, key, i), kind, value, known)
     problems += _stories_for_fixed_facts(doc, raw, fixed, library)
     day, region = raw.get("date"), raw.get("region")
     if not isinstance(day, date):
@@ -300,7 +345,7 @@ def validate_all(model: type, doc: SourceDoc, cross_checks: list[Problem]) -> tu
     >>> scenario, problems = validate_all(Scenario, doc, check_scenario(doc, lib))
     >>> scenario, [p.format() for p in problems]  # doctest: +NORMALIZE_WHITESPACE
     (None, ["s.yaml:2:1: required field 'difficulty' is missing (add difficulty: …)",
-            "s.yaml:18:1 dificulty: unknown field (did you mean 'difficulty'?)"])
+            "s.yaml:28:1 dificulty: unknown field (did you mean 'difficulty'?)"])
     """
     try:
         value, problems = validate(model, doc), []

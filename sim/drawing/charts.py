@@ -22,8 +22,24 @@ def _figure(width: float = 7, height: float = 3.2) -> tuple[Any, Any]:
     return new_figure(width, height)
 
 
+def _no_data(title: str, text: Text, width: float = 7, height: float = 3.2) -> bytes:
+    """A chart with nothing to show yet: its title and "Chưa có dữ liệu", no bare axes (message ``no_data_yet``)."""
+    fig, ax = _figure(width, height)
+    ax.set_title(title, fontsize=10)
+    ax.text(0.5, 0.5, text("no_data_yet"), ha="center", va="center", fontsize=14, color="#555", transform=ax.transAxes)
+    ax.set_axis_off()
+    return _png(fig)
+
+
 def score_distribution(histogram: list[tuple[str, int]], text: Text) -> bytes:
-    """Bars of how many attempts scored in each band."""
+    """Bars of how many attempts scored in each band ("no data yet" before any submission).
+
+    >>> png = score_distribution([("0–10", 0), ("10–20", 0)], lambda key: key)
+    >>> png[1:4] == b"PNG"
+    True
+    """
+    if not any(count for _, count in histogram):
+        return _no_data(text("chart_scores"), text)
     fig, ax = _figure()
     ax.bar([label for label, _ in histogram], [count for _, count in histogram], color="#2471a3")
     ax.set_title(text("chart_scores"))
@@ -36,6 +52,8 @@ def score_distribution(histogram: list[tuple[str, int]], text: Text) -> bytes:
 
 def item_statistics(stats: list[Any], text: Text) -> bytes:
     """Difficulty and discrimination per decision point (``ItemStat`` rows)."""
+    if not stats:
+        return _no_data(text("chart_items"), text, 8, 3.4)
     fig, ax = _figure(8, 3.4)
     items = [s.item if s.item != "process" else text("dp_process") for s in stats]
     xs = range(len(stats))
@@ -59,9 +77,12 @@ def item_statistics(stats: list[Any], text: Text) -> bytes:
 
 def critical_errors(counts: list[tuple[str, int]], labels: dict[str, str], text: Text) -> bytes:
     """How often each critical error was made, most frequent on top."""
+    if not counts:
+        return _no_data(text("chart_errors"), text, 8, 1.6)
     fig, ax = _figure(8, 0.6 + 0.35 * max(1, len(counts)))
     names = [f"{code} {labels.get(code, '')[:60]}" for code, _ in counts][::-1]
-    ax.barh(names or ["—"], [c for _, c in counts][::-1] or [0], color="#c0392b")
+    ax.barh(names, [c for _, c in counts][::-1], color="#c0392b")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(text("chart_errors"))
     ax.tick_params(axis="y", labelsize=7)
     return _png(fig)
@@ -69,6 +90,8 @@ def critical_errors(counts: list[tuple[str, int]], labels: dict[str, str], text:
 
 def coverage(rows: list[Any], text: Text) -> bytes:
     """Share of communes with a trained officer per (former) district (``CoverageRow`` rows)."""
+    if not rows:
+        return _no_data(text("chart_coverage"), text, 8, 3.4)
     fig, ax = _figure(8, 3.4)
     ax.bar([r.district for r in rows], [100 * r.share for r in rows], color="#f39c12")
     for i, r in enumerate(rows):

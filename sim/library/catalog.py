@@ -76,7 +76,7 @@ class Catalog:
         >>> from sim.library import packaged_library
         >>> catalog = packaged_library().catalog
         >>> catalog.read_scenario(catalog.scenario_dir / "forced-marriage-2016.yaml").version
-        '1'
+        '2'
         """
         doc = read_document(path)
         scenario, problems = validate_all(Scenario, doc, check_scenario(doc, self.library))

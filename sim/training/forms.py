@@ -6,7 +6,8 @@ option labels for a regime. The UI renders them; no form knows the correct answe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from sim.law.decision_points import DecisionPoint
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from sim.library import Library
 
 FieldKind = Literal["radio", "checks", "check", "dropdown"]
+SHUFFLED_KINDS = ("radio", "checks")  # fields whose options are shown in an order of the case's own
+OptionOrder = dict[str, dict[str, list[str]]]  # decision point -> field -> option ids, in the order shown
 
 
 class OptionSource(Strict):
@@ -118,3 +121,61 @@ def field_label(library: Library, dp: str, field: str) -> str:
     ('f_agencies_notify', 'f_agencies_plan', 'f_timing')
     """
     return next((s.label_key for s in library.forms.decision_points[dp] if s.field == field), f"f_{field}")
+
+
+def option_order(library: Library, decision_points: list[str], regime: str, *, seed: int) -> OptionOrder:
+    """The order in which a case shows the options of its radio and checkbox fields, drawn from the case's seed.
+
+    The option lists of ``forms.yaml`` put the lawful answer first in most fields; a case shows them in an order
+    of its own, kept with the attempt so that a reload or a replay shows the same order. Each field has its own
+    ``random.Random`` seeded with the seed, the decision point and the field, so the order of one field does
+    not depend on which other fields the case asks about.
+
+    Examples
+    --------
+    >>> from sim.library import packaged_library
+    >>> lib = packaged_library()
+    >>> order = option_order(lib, ["D1", "D8"], "A", seed=7)
+    >>> order == option_order(lib, ["D1", "D8"], "A", seed=7), sorted(order["D1"]["receive"])
+    (True, ['come_back_with_papers', 'receive', 'send_to_district'])
+    >>> list(order["D8"])  # the check box has no options to shuffle
+    ['share']
+    """
+    found: OptionOrder = {}
+    for dp in decision_points:
+        fields = {}
+        for f in form_fields(library, dp, regime):
+            if f.kind in SHUFFLED_KINDS and len(f.options) > 1:
+                ids = [k for k, _ in f.options]
+                random.Random(f"{seed}:{dp}:{f.name}").shuffle(ids)
+                fields[f.name] = ids
+        found[dp] = fields
+    return found
+
+
+def ordered_fields(fields: list[FormField], order: dict[str, list[str]] | None) -> list[FormField]:
+    """The fields with their options in a stored order (``option_order``'s entry for one decision point).
+
+    Options the stored order does not name (added to the data since the attempt started) follow in the data's
+    order; ids it names that no longer exist are left out. ``None`` (an attempt from before shuffling) keeps
+    the data's order, which is the order that attempt was shown.
+
+    >>> f = FormField("receive", "radio", "f_receive", (("a", None), ("b", None), ("c", None)))
+    >>> [k for k, _ in ordered_fields([f], {"receive": ["c", "x", "a"]})[0].options]
+    ['c', 'a', 'b']
+    >>> ordered_fields([f], None) == [f]
+    True
+    """
+    if not order:
+        return list(fields)
+    out = []
+    for f in fields:
+        wanted = order.get(f.name)
+        if not wanted:
+            out.append(f)
+            continue
+        by_id = dict(f.options)
+        first = [(k, by_id[k]) for k in wanted if k in by_id]
+        rest = [(k, o) for k, o in f.options if k not in set(wanted)]
+        out.append(replace(f, options=tuple(first + rest)))
+    return out

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 from sim.app.trainer import DECISION_POINTS, TrainerDesk
 from sim.errors import Problem
 from sim.ui.guard import guarded
-from sim.ui.i18n import t
+from sim.ui.i18n import problem_text, t
 
 RANDOM_FACTS = (
     "name",
@@ -42,20 +42,41 @@ FLAGS += ("refuses_protection", "declines_support", "story_not_on_file")
 NEGATED_FLAGS = {"declines_support": "asks_for_support", "story_not_on_file": "story_on_file"}
 
 
+def field_layout() -> widgets.Layout:
+    """A labelled field as wide as its label and a readable value need (the date picker was 18 px wide)."""
+    return widgets.Layout(width="min(100%, 640px)")
+
+
+def short_label(text: str) -> str:
+    """A field's label without its help in brackets ("Tuổi (0 = ngẫu nhiên)" → "Tuổi").
+
+    >>> short_label("Tuổi (0 = ngẫu nhiên)"), short_label("Độ khó")
+    ('Tuổi', 'Độ khó')
+    """
+    return text.split(" (")[0]
+
+
 class _Form:
-    """Widgets with a red problem line under each field."""
+    """Widgets with a red problem line under each field; problems are told by the field's label, in Vietnamese."""
 
     def __init__(self, lang: str):
         self.lang = lang
         self.errors: dict[str, widgets.HTML] = {}
         self.rows: list[widgets.Widget] = []
+        self.labels: dict[str, str] = {}  # a problem's path → the label of its field
+        self.names: dict[str, str] = {}  # an id a problem quotes → its name (regions, scenarios)
 
     def field(self, key: str, widget: widgets.Widget, label: str | None = None) -> widgets.Widget:
         self.errors[key] = widgets.HTML()
+        self.labels[key] = short_label(label or getattr(widget, "description", "") or key)
         if label:
             self.rows.append(widgets.HTML(f"<b>{html.escape(label)}</b>"))
         self.rows += [widget, self.errors[key]]
         return widget
+
+    def text(self, problem: Problem) -> str:
+        """The problem as the trainer reads it: the field's label and the message in the form's language."""
+        return problem_text(problem, self.lang, self.labels, self.names)
 
     def show(self, problems: list[Problem]) -> None:
         for error in self.errors.values():
@@ -70,17 +91,17 @@ class _Form:
                 None,
             )
             if key:
-                self.errors[
-                    key
-                ].value += f"<div class='trove-error'>{html.escape(p.message)}{' (' + html.escape(p.hint) + ')' if p.hint else ''}</div>"
+                self.errors[key].value += f"<div class='trove-error'>{html.escape(self.text(p))}</div>"
 
 
-def _problems_html(problems: list[Problem], lang: str) -> str:
+def _problems_html(problems: list[Problem], form: _Form) -> str:
+    """Every problem by its YAML line and its field's label (the YAML path only as the item's tooltip)."""
+    lang = form.lang
     if not problems:
         return f"<p class='trove-ok'>{t('d_ok', lang)}</p>"
     items = "".join(
-        f"<li>{t('d_problem_line', lang, line=p.line) + ': ' if p.line else ''}<code>{html.escape(p.path)}</code> "
-        f"{html.escape(p.message)}{' (' + html.escape(p.hint) + ')' if p.hint else ''}</li>"
+        f"<li title='{html.escape(p.path)}'>{t('d_problem_line', lang, line=p.line) + ': ' if p.line else ''}"
+        f"{html.escape(form.text(p))}</li>"
         for p in problems
     )
     return f"<ul class='trove-error'>{items}</ul>"
@@ -94,7 +115,14 @@ class ScenarioDesigner:
         L, choices = lang, desk.designer_choices(lang)
         wide = {"description_width": "initial"}
         f = self.form = _Form(L)
-        self.id = f.field("id", widgets.Text(value="tinh-huong-moi", description=t("d_id", L), style=wide))
+        f.names = {region: name for name, region in choices["regions"]}
+        f.labels |= {
+            "title.en": short_label(t("d_title_en", L)),
+            "description.en": short_label(t("d_description_en", L)),
+        }
+        self.id = f.field(
+            "id", widgets.Text(value="tinh-huong-moi", description=t("d_id", L), style=wide, layout=field_layout())
+        )
         self.title_vi = f.field(
             "title", widgets.Text(description=t("d_title_vi", L), style=wide, layout=widgets.Layout(width="90%"))
         )
@@ -108,7 +136,10 @@ class ScenarioDesigner:
             description=t("d_description_en", L), style=wide, layout=widgets.Layout(width="90%")
         )
         f.rows.append(self.desc_en)
-        self.date = f.field("date", widgets.DatePicker(value=date(2026, 6, 1), description=t("d_date", L), style=wide))
+        self.date = f.field(
+            "date",
+            widgets.DatePicker(value=date(2026, 6, 1), description=t("d_date", L), style=wide, layout=field_layout()),
+        )
         self.region = f.field(
             "region",
             widgets.Dropdown(
@@ -116,6 +147,7 @@ class ScenarioDesigner:
                 value=choices["default_region"][0][1],
                 description=t("d_region", L),
                 style=wide,
+                layout=field_layout(),
             ),
         )
         self.profile = f.field(
@@ -133,15 +165,21 @@ class ScenarioDesigner:
                 options=[("—", None)] + [(t(f"route_{r}", L), r) for _, r in choices["entry_routes"]],
                 description=t("d_entry_route", L),
                 style=wide,
+                layout=field_layout(),
             ),
         )
         self.age = f.field(
-            "fixed.age", widgets.BoundedIntText(value=0, min=0, max=100, description=t("d_age", L), style=wide)
+            "fixed.age",
+            widgets.BoundedIntText(
+                value=0, min=0, max=100, description=t("d_age", L), style=wide, layout=field_layout()
+            ),
         )
         self.fix_documents = widgets.Checkbox(value=False, description=t("d_fix_documents", L), indent=False)
         self.documents = f.field(
             "fixed.documents",
-            widgets.SelectMultiple(options=choices["documents"], description=t("d_documents", L), style=wide, rows=5),
+            widgets.SelectMultiple(
+                options=choices["documents"], description=t("d_documents", L), style=wide, rows=5, layout=field_layout()
+            ),
             None,
         )
         f.rows.insert(len(f.rows) - 2, self.fix_documents)
@@ -152,13 +190,16 @@ class ScenarioDesigner:
                 description=t("d_threats", L),
                 style=wide,
                 rows=2,
+                layout=field_layout(),
             ),
         )
         self.flags = {k: widgets.Checkbox(value=False, description=t(f"fact_{k}", L), indent=False) for k in FLAGS}
         f.field("fixed", widgets.VBox(list(self.flags.values())), t("d_flags", L))
         self.children = f.field(
             "fixed.accompanying_children",
-            widgets.BoundedIntText(value=-1, min=-1, max=4, description=t("d_children", L), style=wide),
+            widgets.BoundedIntText(
+                value=-1, min=-1, max=4, description=t("d_children", L), style=wide, layout=field_layout()
+            ),
         )
         self.random = {
             k: widgets.Checkbox(
@@ -196,6 +237,7 @@ class ScenarioDesigner:
                 value="basic",
                 description=t("d_difficulty", L),
                 style=wide,
+                layout=field_layout(),
             ),
         )
         self.objectives = f.field(
@@ -286,7 +328,7 @@ class ScenarioDesigner:
     def check(self) -> list[Problem]:
         """Check the YAML text as ``trove check`` would; show each problem by line and beside its field."""
         _, problems = self.desk.check_scenario(self.yaml.value, f"{self.id.value or 'scenario'}.yaml")
-        self.problems.value = _problems_html(problems, self.lang)
+        self.problems.value = _problems_html(problems, self.form)
         self.form.show(problems)
         return problems
 
@@ -330,7 +372,9 @@ class ExerciseBuilder:
         self.desk, self.lang = desk, lang
         L, wide = lang, {"description_width": "initial"}
         f = self.form = _Form(L)
-        self.id = f.field("id", widgets.Text(value="bai-tap-moi", description=t("b_id", L), style=wide))
+        self.id = f.field(
+            "id", widgets.Text(value="bai-tap-moi", description=t("b_id", L), style=wide, layout=field_layout())
+        )
         self.title_vi = f.field(
             "title", widgets.Text(description=t("d_title_vi", L), style=wide, layout=widgets.Layout(width="90%"))
         )
@@ -342,19 +386,24 @@ class ExerciseBuilder:
         )
         self.items = widgets.VBox()
         f.field("scenarios", self.items, t("b_scenarios", L))
-        add = widgets.Button(description=t("b_add", L))
+        add = widgets.Button(description=t("b_add", L), layout=widgets.Layout(width="auto"))
         add.on_click(lambda _: self.add_row())
         f.rows.append(add)
         self.time = f.field(
             "time_limit_minutes",
-            widgets.BoundedIntText(value=45, min=0, max=600, description=t("b_time", L), style=wide),
+            widgets.BoundedIntText(
+                value=45, min=0, max=600, description=t("b_time", L), style=wide, layout=field_layout()
+            ),
         )
         self.pass_mark = f.field(
-            "pass_mark", widgets.BoundedFloatText(value=70, min=0, max=100, description=t("b_pass", L), style=wide)
+            "pass_mark",
+            widgets.BoundedFloatText(
+                value=70, min=0, max=100, description=t("b_pass", L), style=wide, layout=field_layout()
+            ),
         )
         self.in_workshop = widgets.Checkbox(value=True, description=t("b_add_to_workshop", L), indent=False)
         self.problems = widgets.HTML()
-        save = widgets.Button(description=t("d_save", L), button_style="primary")
+        save = widgets.Button(description=t("d_save", L), button_style="primary", layout=widgets.Layout(width="auto"))
         save.on_click(lambda _: self._guard(self.save))
         self.widget = widgets.VBox([*f.rows, self.in_workshop, save, self.problems])
         self.add_row()
@@ -362,10 +411,16 @@ class ExerciseBuilder:
     def _guard(self, action: Callable[[], Any]) -> None:
         guarded(action, self.problems, self.lang, "exercise builder")
 
+    def _scenario_choices(self) -> list[tuple[str, str]]:
+        """The scenarios that load now, by title (title, id); the form's problems name them by title too."""
+        titles = self.desk.titles(self.lang)["scenarios"]
+        self.form.names = dict(titles)
+        return [(titles.get(s, s), s) for s in self.desk.scenario_options()]
+
     def add_row(self) -> None:
         """Add a scenario row (a scenario, its number of variants, a remove button)."""
-        options = self.desk.scenario_options()
-        scenario = widgets.Dropdown(options=options, layout=widgets.Layout(width="320px"))
+        options = self._scenario_choices()
+        scenario = widgets.Dropdown(options=options, layout=widgets.Layout(width="min(100%, 420px)"))
         variants = widgets.BoundedIntText(
             value=1, min=1, max=20, description=t("b_variants", self.lang), style={"description_width": "initial"}
         )
@@ -378,11 +433,11 @@ class ExerciseBuilder:
 
     def refresh_options(self) -> None:
         """Offer scenarios saved since the builder opened (keeping each row's choice)."""
-        options = self.desk.scenario_options()
+        options = self._scenario_choices()
         for row in self.items.children:
             chosen = row.children[0].value
             row.children[0].options = options
-            if chosen in options:
+            if chosen in {value for _, value in options}:
                 row.children[0].value = chosen
 
     def data(self) -> dict[str, Any]:
@@ -409,7 +464,7 @@ class ExerciseBuilder:
         text = self.desk.to_yaml(data)
         _, problems = self.desk.check_exercise(text, f"{data['id'] or 'exercise'}.yaml")
         self.form.show(problems)
-        self.problems.value = _problems_html(problems, self.lang)
+        self.problems.value = _problems_html(problems, self.form)
         if problems:
             return None
         path, _ = self.desk.save_exercise(text, add_to_workshop=self.in_workshop.value)
@@ -429,6 +484,7 @@ def show(desk: TrainerDesk | None = None) -> widgets.Widget:
         tabs.set_title(0, t("tab_design"))
         tabs.set_title(1, t("tab_build"))
         tabs.observe(lambda change: builder.refresh_options() if change["new"] == 1 else None, names="selected_index")
+        tabs.add_class("trove-trainer")  # the trainer pages' styles: buttons as wide as their label
         return tabs
 
     return secret_gate(desk, open_designer)

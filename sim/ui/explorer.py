@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from sim.app.trainer import TrainerDesk
-from sim.ui.i18n import t
+from sim.ui.i18n import regime_name, t
 
 if TYPE_CHECKING:
     from sim.cases.case import Case
@@ -45,7 +45,8 @@ def assessment_table(truth: dict[str, Any], lang: str) -> str:
         rows.append(
             f"<tr><td>{d['decision_point']}</td><td>{key}</td><td><code>{html.escape(_short(d['value']))}</code></td><td>{cites}</td></tr>"
         )
-    return f"<h3>{t('ground_truth', lang)} — {t('regime', lang)} {truth['regime']}</h3><table class='trove-table'>{''.join(rows)}</table>"
+    law = regime_name(truth["regime"], lang)
+    return f"<h3>{t('ground_truth', lang)} — {t('regime', lang)}: {law}</h3><table class='trove-table'>{''.join(rows)}</table>"
 
 
 def _short(value: Any) -> str:

@@ -33,20 +33,62 @@ def _finding(f: dict[str, Any], lang: str, *, headline: bool = False) -> str:
     return f"<li>{what}{lost}{plain}<br><small>{cites}{status}</small></li>"
 
 
-def report_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: str) -> str:
-    """Score, critical errors in red at the top, each decision point with what was lost and why, deadlines."""
+def score_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: str) -> str:
+    """The score, then (when the trainer adjusted points) the score after the adjustment beside the automatic
+    one, then each of the trainer's adjustments and comments: what the trainee sees in every mode.
+
+    >>> report = {"total": 40.0, "max_points": 100.0, "percent": 40.0,
+    ...           "points": [{"decision_point": "D2", "points": 0.0, "max_points": 8.0}]}
+    >>> page = score_html(report, [{"decision_point": "D2", "points": 6.0, "comment": "Đã ghi biên bản"}], "vi")
+    >>> "Điểm sau điều chỉnh của giảng viên: 46% (điểm tự động: 40%)" in page
+    True
+    >>> "Giảng viên điều chỉnh D2: 6/8 điểm (tự động: 0). Nhận xét: Đã ghi biên bản" in page
+    True
+    """
+    from sim.app.trainee import adjusted_percent
+
+    total, max_points = number(report["total"], lang), number(report["max_points"], lang)
     parts = [
-        f"<h2 class='trove-score'>{t('score', lang, total=number(report['total'], lang), max=number(report['max_points'], lang), percent=number(report['percent'], lang))}</h2>"
+        f"<h2 class='trove-score'>{t('score', lang, total=total, max=max_points, percent=number(report['percent'], lang))}</h2>"
     ]
+    final, adjusted = adjusted_percent(report, overrides)
+    if adjusted:
+        text = t("score_adjusted", lang, percent=number(final, lang), auto=number(report["percent"], lang))
+        parts.append(f"<p class='trove-score-adjusted'><b>{html.escape(text)}</b></p>")
+    auto = {p["decision_point"]: p for p in report["points"]}
+    for o in overrides:
+        point = auto.get(o["decision_point"])
+        if o.get("points") is not None and point is not None:
+            text = t(
+                "trainer_adjusted",
+                lang,
+                dp=o["decision_point"],
+                points=number(o["points"], lang),
+                max=number(point["max_points"], lang),
+                auto=number(point["points"], lang),
+                comment=o["comment"],
+            )
+        else:
+            text = t("trainer_comment", lang, dp=o["decision_point"], comment=o["comment"])
+        parts.append(f"<div class='trove-comment'>{html.escape(text)}</div>")
+    return "".join(parts)
+
+
+def report_html(
+    report: dict[str, Any], overrides: list[dict[str, Any]], lang: str, *, answers_shown: bool = True
+) -> str:
+    """Score (and the trainer's adjusted score and comments), critical errors in red at the top, each decision
+    point with what was lost and why, deadlines. ``answers_shown`` False (an assessment before the trainer
+    releases its answers): the score, the adjustments and a notice only; no finding, rule or deadline."""
+    head = score_html(report, overrides, lang)
+    if not answers_shown:
+        return head + f"<p class='trove-pending'>{t('assessment_pending', lang)}</p>"
+    parts = [head]
     if report["critical_errors"]:
         # named in words: the code (E01…) is for trainers' debriefs, not trainee text
         items = "".join(_finding(f, lang, headline=True) for f in report["critical_errors"])
         cap = f"<p><b>{html.escape(report.get('cap_' + lang, ''))}</b></p>" if report.get("capped") else ""
         parts.append(f"<div class='trove-critical'><h3>{t('critical_errors', lang)}</h3>{cap}<ul>{items}</ul></div>")
-    for comment in overrides:
-        parts.append(
-            f"<div class='trove-comment'>{html.escape(t('trainer_comment', lang, dp=comment['decision_point'], comment=comment['comment']))}</div>"
-        )
     for point in report["points"]:
         title = t(f"dp_{point['decision_point']}", lang)
         body = "".join(_finding(f, lang) for f in point["findings"]) or f"<li>{t('feedback_full', lang)}</li>"

@@ -126,7 +126,10 @@ class TraineeApp:
         """Each case of an exercise as a chip: submitted (with its percent), in progress or not started."""
         L, chips = self.lang, []
         for p in progress:
-            if p["submitted"]:
+            if p["submitted"] and p.get("adjusted"):
+                final = number(p["final_percent"], L)
+                css, state = "done", "✓ " + t("progress_done_adjusted", L, percent=number(p["percent"], L), final=final)
+            elif p["submitted"]:
                 css, state = "done", "✓ " + t("progress_done", L, percent=number(p["percent"], L))
             elif p["started"]:
                 css, state = "open", "● " + t("progress_open", L)
@@ -232,6 +235,9 @@ class TraineeApp:
             facts = [t("exercise_cases", L, n=len(progress)), t("pass_mark", L, mark=number(exercise.pass_mark, L))]
             if exercise.time_limit_minutes:
                 facts.append(t("time_limit", L, minutes=exercise.time_limit_minutes))
+            if exercise.mode == "assessment":
+                released = exercise.id in self.workshop.store.released_answers(self.workshop.id)
+                facts.append(t("exercise_assessment_released" if released else "exercise_assessment", L))
             rows.append(
                 widgets.HTML(
                     f"<h3>{html.escape(exercise.title.get(L))}</h3><p>{html.escape(exercise.description.get(L))}</p>"
@@ -257,8 +263,13 @@ class TraineeApp:
         nxt = next((p["position"] for p in progress if not p["submitted"]), None)
         if nxt is None:
             self._render(self.show_summary)
-        else:
+            return
+        try:
             self._open_case(nxt)
+        except InputError as exc:
+            if exc.key != "assessment_closed":
+                raise
+            self._render(self.show_summary)  # answers released: nothing more to do, the result and reviews remain
 
     def _review(self, exercise_id: str, position: int) -> None:
         self.exercise_id = exercise_id
@@ -528,7 +539,9 @@ class TraineeApp:
 
     def show_feedback(self) -> None:
         """A submitted case's report, referral plan (a list of the agencies on each path, and the picture) and
-        answer key, then the way on; refuses (``not_submitted``) before submission."""
+        answer key, then the way on; refuses (``not_submitted``) before submission. In an assessment whose answers
+        the trainer has not released, only the score, the trainer's adjustments and a notice: the explanations,
+        the correct paths and the key are never built, so no widget holds them."""
         from sim.ui.feedback import answer_key_html, referral_html, report_html
 
         L, s = self.lang, self.session
@@ -547,17 +560,24 @@ class TraineeApp:
             else [self._button("back_to_exercises", lambda: self._render(self.show_summary), "primary")]
         )
         dated = t("case_date", L, date=day_text(s.case.date, L), law=s.law_in_force(L))
+        shown = s.answers_shown
+        summary = widgets.HTML(
+            self._steps_html(3)
+            + f"<p class='trove-case-date'>{html.escape(dated)}</p>"
+            + report_html(report, s.overrides(), L, answers_shown=shown)
+        )
+        if not shown:
+            self.body.children = [summary, widgets.HBox(nav, layout=widgets.Layout(flex_flow="row wrap"))]
+            return
         self.body.children = [
-            widgets.HTML(
-                self._steps_html(3)
-                + f"<p class='trove-case-date'>{html.escape(dated)}</p>"
-                + report_html(report, s.overrides(), L)
-            ),
+            summary,
             widgets.HTML(referral_html(report.get("referral") or {}, self._referral_label, L)),
             widgets.HTML(f"<p>{t('referral_yours', L)}</p>"),
             self._drawing(picture, lambda: s.feedback_png(L)),
             widgets.HTML(
-                answer_key_html(s.answer_key(), {dp: s.form_fields(dp) for dp in s.decision_points}, L, s.answers)
+                answer_key_html(
+                    s.answer_key(), {dp: s.form_fields(dp) for dp in s.active_decision_points}, L, s.answers
+                )
             ),
             widgets.HBox(nav, layout=widgets.Layout(flex_flow="row wrap")),
         ]
@@ -591,14 +611,23 @@ class TraineeApp:
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         average, passed = self.workshop.result(self.trainee, self.exercise_id)
         verdict = t("passed", L) if passed else t("not_passed", L)
+
+        def case_score(p: dict[str, Any]) -> str:
+            if not p["submitted"]:
+                return "—"
+            if p.get("adjusted"):
+                return t(
+                    "summary_case_adjusted", L, percent=number(p["percent"], L), final=number(p["final_percent"], L)
+                )
+            return f"{number(p['percent'], L)}%"
+
         rows = "".join(
-            f"<li>{t('case_of', L, i=p['position'] + 1, n=len(progress))}: {p['percent'] if p['submitted'] else '—'}%</li>"
-            for p in progress
+            f"<li>{t('case_of', L, i=p['position'] + 1, n=len(progress))}: {case_score(p)}</li>" for p in progress
         )
         back = self._button("back_to_exercises", lambda: self._render(self.show_exercises), "primary")
         self.body.children = [
             widgets.HTML(
-                f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=average, verdict=verdict)}</h3><ul>{rows}</ul>"
+                f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=number(average, L), verdict=verdict)}</h3><ul>{rows}</ul>"
             ),
             back,
         ]
@@ -622,14 +651,16 @@ WARM_UP_DELAY_SECONDS = 3
 
 
 def warm_up(app: TraineeApp) -> None:
-    """Load the library in the background while the trainee reads the join screen (in a preheated kernel:
-    before anyone arrives), then offer the communes, so the first case opens quickly. matplotlib stays lazy."""
+    """Load the library, the forms and the scorer, then offer the communes, so the first case opens quickly
+    (matplotlib stays lazy). A preheated kernel does it before anyone arrives, as part of running the notebook:
+    the room's pool counts it ready only once it is warm, so a wave's "Bắt đầu" never waits for it. A fresh
+    kernel does it in the background, after the join screen has reached the browser."""
     import threading
 
-    def work() -> None:
+    def work(delay: float) -> None:
         import time
 
-        time.sleep(WARM_UP_DELAY_SECONDS)  # let the join screen reach the browser first
+        time.sleep(delay)
         try:
             from sim.ui import answer_forms, feedback  # noqa: F401
 
@@ -638,7 +669,10 @@ def warm_up(app: TraineeApp) -> None:
         except Exception:
             log.exception("warm-up failed (the case will load on demand)")
 
-    threading.Thread(target=work, daemon=True).start()
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        work(0)
+    else:
+        threading.Thread(target=work, args=(WARM_UP_DELAY_SECONDS,), daemon=True).start()
 
 
 def show(workshop: Workshop | None = None) -> widgets.Widget:

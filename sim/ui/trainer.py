@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from sim.app.trainee import InputError
 from sim.app.trainer import DECISION_POINTS, TrainerDesk
 from sim.ui.guard import guarded
-from sim.ui.i18n import t
+from sim.ui.i18n import catalog, number, percent, t, timestamp
 
 log = logging.getLogger(__name__)
 STUCK_MINUTES = 10
@@ -28,6 +28,7 @@ CSS = """<style>
 .trove-stuck{color:#c0392b;font-weight:bold}
 .trove-error{border:2px solid #c0392b;padding:8px;border-radius:6px;color:#922b21}
 .trove-ok{color:#1e8449}
+.trove-trainer .widget-button,.trove-trainer .jupyter-button{width:auto;max-width:100%;min-width:min-content}
 </style>"""
 
 
@@ -68,16 +69,56 @@ class TrainerApp:
         self.message = widgets.HTML()
         self.live_table = widgets.HTML()
         self.charts = widgets.VBox()
+        self.show_codes = widgets.Checkbox(value=False, description=t("show_codes", lang), indent=False)
+        from sim.ui.room_screen import RoomScreen
+
+        self.room = RoomScreen(desk, lang)
         self.tabs = widgets.Tab(
-            children=[self._live(), self._debrief(), self._scores(), self._export(), self._workshop()]
+            children=[self._live(), self._debrief(), self._scores(), self._export(), self._workshop(), self.room.widget]
         )
-        for i, key in enumerate(("tab_live", "tab_debrief", "tab_score", "tab_export", "tab_workshop")):
+        for i, key in enumerate(("tab_live", "tab_debrief", "tab_score", "tab_export", "tab_workshop", "tab_room")):
             self.tabs.set_title(i, t(key, lang))
         self.widget = widgets.VBox([widgets.HTML(f"<h2>{t('trainer_title', lang)}</h2>"), self.message, self.tabs])
         self.widget.add_class("trove-trainer")
 
     def _guard(self, action: Callable[[], Any]) -> None:
         guarded(action, self.message, self.lang, "trainer app")
+
+    def role_label(self, role: str) -> str:
+        """A trainee's role by its name ("Công an xã"), never its id."""
+        key = f"role_{role}"
+        return t(key, self.lang) if key in catalog() else role
+
+    def _point(self, decision_point: str) -> str:
+        key = f"dp_{decision_point}"
+        return t(key, self.lang) if key in catalog() else decision_point
+
+    def _option(self, labels: dict[str, dict[Any, str]], field: str, value: Any) -> str:
+        """An answer's label; yes/no for tick boxes, "—" for an answer left empty or no longer offered."""
+        if value in (None, "—", "", []):
+            return "—"
+        if isinstance(value, bool):
+            return t("answer_yes" if value else "answer_no", self.lang)
+        found = labels.get(field, {}).get(value)
+        return found if found is not None else (str(value) if isinstance(value, int | float) else "—")
+
+    def _answer(self, decision_point: str, payload: dict[str, Any]) -> str:
+        """An answer of the replay as the trainee saw it: each field's heading and the chosen options' labels."""
+        labels = self._labels_of(decision_point)
+        parts = []
+        for name, value in payload.items():
+            values = value if isinstance(value, list) else [value]
+            shown = "; ".join(self._option(labels, name, v) for v in values) or "—"
+            parts.append(
+                t("replay_answer", self.lang, field=self.desk.field_label(decision_point, name, self.lang), value=shown)
+            )
+        return "; ".join(parts)
+
+    def _labels_of(self, decision_point: str) -> dict[str, dict[Any, str]]:
+        cache = self.__dict__.setdefault("_label_cache", {})
+        if decision_point not in cache:
+            cache[decision_point] = self.desk.option_labels(decision_point, self.lang)
+        return cache[decision_point]
 
     # live ---------------------------------------------------------------------------------------
     def _live(self) -> widgets.Widget:
@@ -88,13 +129,14 @@ class TrainerApp:
         ticker.playing = True
         button = widgets.Button(description=t("refresh", self.lang))
         button.on_click(lambda _: self._guard(lambda: (self.refresh_live(), self.refresh_charts())))
+        self.show_codes.observe(lambda _: self._guard(self.refresh_live), names="value")
         self._guard(self.refresh_live)
         self._guard(self.refresh_charts)
         return widgets.VBox(
             [
                 widgets.HTML(f"<small>{t('auto_refresh', self.lang, seconds=REFRESH_SECONDS)}</small>"),
                 ticker,
-                button,
+                widgets.HBox([button, self.show_codes]),
                 self.live_table,
                 self._lost_codes(),
                 self.charts,
@@ -126,32 +168,57 @@ class TrainerApp:
         find.on_click(lambda _: self._guard(search))
         return widgets.VBox([widgets.HTML(f"<h4>{t('lost_code_title', L)}</h4>"), widgets.HBox([name, find]), found])
 
+    def _titles(self) -> dict[str, dict[str, str]]:
+        if getattr(self, "_title_cache", None) is None:
+            self._title_cache = self.desk.titles(self.lang)
+        return self._title_cache
+
+    def exercise_title(self, exercise_id: str) -> str:
+        """The exercise's title in the page's language (its id only if it no longer loads)."""
+        return self._titles()["exercises"].get(exercise_id, exercise_id)
+
+    def scenario_title(self, scenario_id: str) -> str:
+        """The scenario's title in the page's language (its id only if it no longer loads)."""
+        return self._titles()["scenarios"].get(scenario_id, scenario_id)
+
+    def attempt_label(self, row: Any) -> str:
+        """One submitted attempt as the dropdowns list it: who, which exercise and case, its score and time."""
+        return t(
+            "attempt_line",
+            self.lang,
+            name=row.full_name,
+            exercise=self.exercise_title(row.exercise_id),
+            n=row.case_number,
+            scenario=self.scenario_title(row.scenario_id),
+            percent=percent(row.final_percent, self.lang),
+            at=timestamp(row.submitted_at, self.lang),
+        )
+
     def refresh_live(self) -> None:
-        """Redraw the live table: each trainee's current case, idle time (stuck ones marked), cases done, average."""
+        """Redraw the live table: each trainee's current case, idle time (stuck ones marked), cases done, average;
+        with each one's resume code when the trainer asks for them."""
         L = self.lang
         rows = self.desk.rows()
+        current = {r.trainee_id: r for r in rows if not r.submitted_at}  # the latest open case of each trainee
+        codes = self.show_codes.value
         lines = []
         for st in self.desk.live_status(STUCK_MINUTES):
             last = t("minutes_ago", L, n=st.idle_minutes) if st.idle_minutes is not None else t("nothing_yet", L)
-            average = f"{st.average_percent:.0f}%" if st.average_percent is not None else "—"
+            open_row = current.get(st.trainee.id)
+            working = (
+                t("case_of_exercise", L, exercise=self.exercise_title(open_row.exercise_id), n=open_row.case_number)
+                if open_row
+                else "—"
+            )
+            code = f"<td><code>{html.escape(st.trainee.resume_code or '')}</code></td>" if codes else ""
             lines.append(
                 f"<tr><td>{html.escape(st.trainee.full_name)}</td><td>{html.escape(st.trainee.commune)}</td>"
-                f"<td>{t('role_' + st.trainee.role, L)}</td><td>{html.escape(st.current or '—')}</td>"
+                f"<td>{html.escape(self.role_label(st.trainee.role))}</td><td>{html.escape(working)}</td>"
                 f"<td class='{'trove-stuck' if st.stuck else ''}'>{last}{' — ' + t('stuck', L) if st.stuck else ''}</td>"
-                f"<td>{st.submitted}</td><td>{average}</td></tr>"
+                f"<td>{st.submitted}</td><td>{percent(st.average_percent, L)}</td>{code}</tr>"
             )
-        header = "".join(
-            f"<th>{t(k, L)}</th>"
-            for k in (
-                "col_trainee",
-                "col_commune",
-                "col_role",
-                "col_current",
-                "col_last",
-                "col_done",
-                "col_average",
-            )
-        )
+        columns = ["col_trainee", "col_commune", "col_role", "col_current", "col_last", "col_done", "col_average"]
+        header = "".join(f"<th>{t(k, L)}</th>" for k in columns + (["col_code"] if codes else []))
         submitted = sum(1 for r in rows if r.submitted_at)
         self.live_table.value = (
             f"<p><b>{t('joined_count', L, n=len(lines), done=submitted)}</b></p>"
@@ -190,10 +257,8 @@ class TrainerApp:
 
         def fill() -> None:
             rows = self.desk.submitted_rows()
-            scenario.options = sorted({r.scenario_id for r in rows})
-            attempt.options = [
-                (f"{r.full_name} — {r.exercise_id} #{r.case_number} — {r.final_percent}%", r.attempt_id) for r in rows
-            ]
+            scenario.options = sorted((self.scenario_title(s), s) for s in {r.scenario_id for r in rows})
+            attempt.options = [(self.attempt_label(r), r.attempt_id) for r in rows]
 
         def show_spread() -> None:
             if not scenario.value or not point.value:
@@ -202,7 +267,7 @@ class TrainerApp:
             parts = [f"<h4>{t('debrief_choices', L)}</h4>"]
             for fs in found:
                 rows = "".join(
-                    f"<tr><td>{html.escape(str(labels.get(fs.field, {}).get(v, v)))}</td><td>{c.chosen}/{fs.attempts}</td>"
+                    f"<tr><td>{html.escape(self._option(labels, fs.field, v))}</td><td>{c.chosen}/{fs.attempts}</td>"
                     f"<td>{c.correct_for}/{fs.attempts}</td></tr>"
                     for v, c in sorted(fs.options.items(), key=lambda kv: -kv[1].chosen)
                 )
@@ -210,7 +275,7 @@ class TrainerApp:
                     f"<p><b>{html.escape(self.desk.field_label(point.value, fs.field, L))}</b></p><table class='trove-table'>"
                     f"<tr><th></th><th>{t('debrief_chosen', L)}</th><th>{t('debrief_correct_for', L)}</th></tr>{rows}</table>"
                 )
-            cites = "; ".join(html.escape(c) for c in basis)
+            cites = "; ".join(html.escape(c) for c in basis) or t("debrief_basis_none", L)
             parts.append(f"<p><b>{t('debrief_basis', L)}:</b> {cites}</p>")
             spread.value = "".join(parts)
 
@@ -232,7 +297,7 @@ class TrainerApp:
                 what = (
                     t("replay_asked", L, text=question)
                     if s.kind == "action"
-                    else t("replay_answered", L, dp=s.key, value=", ".join(f"{k}={v}" for k, v in s.payload.items()))
+                    else t("replay_answered", L, dp=self._point(s.key), value=self._answer(s.key, s.payload))
                 )
                 shown.append(f"<li>{t('replay_at', L, minute=s.minute)}: {html.escape(what)}</li>")
             report = self.desk.report(attempt.value)
@@ -272,10 +337,7 @@ class TrainerApp:
         saved = widgets.HTML()
 
         def fill() -> None:
-            attempt.options = [
-                (f"{r.full_name} — {r.exercise_id} #{r.case_number} — {r.final_percent}%", r.attempt_id)
-                for r in self.desk.submitted_rows()
-            ]
+            attempt.options = [(self.attempt_label(r), r.attempt_id) for r in self.desk.submitted_rows()]
 
         def show() -> None:
             from sim.ui.feedback import report_html
@@ -285,13 +347,18 @@ class TrainerApp:
             report = self.desk.report(attempt.value)
             overrides = self.desk.overrides(attempt.value)
             point.options = [
-                (f"{t('dp_' + p['decision_point'], L)} ({p['points']}/{p['max_points']})", p["decision_point"])
+                (
+                    f"{self._point(p['decision_point'])} "
+                    f"({t('points_of', L, points=number(p['points'], L), max=number(p['max_points'], L))})",
+                    p["decision_point"],
+                )
                 for p in report["points"]
             ]
-            summary.value = (
-                f"<p><b>{t('auto_and_final', L, auto=report['percent'], final=self.desk.final_percent(attempt.value))}</b></p>"
-                + report_html(report, overrides, L)
+            final = self.desk.final_percent(attempt.value)
+            auto_and_final = t(
+                "auto_and_final", L, auto=number(report["percent"], L), final=number(final or 0.0, L) if final else "—"
             )
+            summary.value = f"<p><b>{html.escape(auto_and_final)}</b></p>" + report_html(report, overrides, L)
 
         def store_override() -> None:
             if not attempt.value or not point.value:
@@ -330,7 +397,7 @@ class TrainerApp:
         link = widgets.HTML()
 
         def make(suffix: str) -> None:
-            path = self.desk.export(suffix)
+            path = self.desk.export(suffix, L)
             link.value = _download_link(path, L)
 
         buttons = []
@@ -347,7 +414,7 @@ class TrainerApp:
         boxes = {
             e: widgets.Checkbox(
                 value=e in chosen,
-                description=f"{x.title.get(L)} ({e})",
+                description=x.title.get(L),
                 indent=False,
                 layout=widgets.Layout(width="auto"),
             )
@@ -368,8 +435,46 @@ class TrainerApp:
             else f"<p class='trove-ok'>{t('no_broken_files', L)}</p>"
         )
         return widgets.VBox(
-            [widgets.HTML(f"<b>{t('workshop_exercises', L)}</b>"), *boxes.values(), save, saved, widgets.HTML(report)]
+            [
+                widgets.HTML(f"<b>{t('workshop_exercises', L)}</b>"),
+                *boxes.values(),
+                save,
+                saved,
+                widgets.HTML(report),
+                self._release_control(),
+            ]
         )
+
+    def _release_control(self) -> widgets.Widget:
+        """Assessment-mode exercises: one button each that releases the correct answers to the trainees (issue 10
+        item 3); a released one shows its state instead. The store keeps the release, so every page agrees."""
+        L = self.lang
+        box = widgets.VBox()
+        box.add_class("trove-release")
+
+        def fill() -> None:
+            items: list[widgets.Widget] = [
+                widgets.HTML(f"<b>{t('release_title', L)}</b><p><small>{t('release_help', L)}</small></p>")
+            ]
+            assessments = self.desk.assessments()
+            for exercise, released in assessments:
+                title = html.escape(exercise.title.get(L))
+                if released:
+                    items.append(widgets.HTML(f"<p class='trove-ok'>✓ {t('released_state', L, title=title)}</p>"))
+                    continue
+                button = widgets.Button(
+                    description=t("release_button", L, title=exercise.title.get(L)),
+                    button_style="warning",
+                    layout=widgets.Layout(width="auto", max_width="100%"),
+                )
+                button.on_click(lambda _, e=exercise.id: self._guard(lambda: (self.desk.release_answers(e), fill())))
+                items.append(button)
+            if not assessments:
+                items.append(widgets.HTML(f"<p>{t('release_none', L)}</p>"))
+            box.children = items
+
+        fill()
+        return box
 
 
 def show(desk: TrainerDesk | None = None) -> widgets.Widget:

@@ -102,6 +102,17 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE resume_failures (address TEXT NOT NULL, at TEXT NOT NULL)",
         "CREATE INDEX resume_failures_by_address ON resume_failures (address, at)",
     ],
+    [  # 4 → 5: the order each case shows its options in, and released answers of assessment-mode exercises
+        "ALTER TABLE attempts ADD COLUMN option_order TEXT",
+        (
+            "CREATE TABLE releases (workshop_id TEXT NOT NULL REFERENCES workshops(id), exercise_id TEXT NOT NULL, "
+            "released_at TEXT NOT NULL, trainer TEXT NOT NULL, PRIMARY KEY (workshop_id, exercise_id))"
+        ),
+        (
+            "CREATE TRIGGER attempts_option_order_immutable BEFORE UPDATE OF option_order ON attempts "
+            "BEGIN SELECT RAISE(ABORT, 'attempt records are immutable'); END"
+        ),
+    ],
 ]
 
 
@@ -330,9 +341,13 @@ class SQLiteStore:
             con.execute(
                 "INSERT INTO attempts VALUES (:id, :trainee_id, :exercise_id, :exercise_version, :position, "
                 ":scenario_id, :scenario_version, :seed, :rulebook_version, :app_version, :decision_points, :rubric, "
-                ":case_json, :started_at, NULL)",
+                ":case_json, :started_at, NULL, :option_order)",
                 asdict(attempt)
-                | {"decision_points": json.dumps(attempt.decision_points), "rubric": json.dumps(attempt.rubric)},
+                | {
+                    "decision_points": json.dumps(attempt.decision_points),
+                    "rubric": json.dumps(attempt.rubric),
+                    "option_order": None if attempt.option_order is None else json.dumps(attempt.option_order),
+                },
             )
             return attempt
 
@@ -415,6 +430,22 @@ class SQLiteStore:
             ).fetchall()
         return [dict(r) | {"report": json.loads(r["report"]) if r["report"] else None} for r in rows]
 
+    def release_answers(self, workshop_id: str, exercise_id: str, trainer: str) -> None:
+        """Record the release (the first one stands)."""
+        with self.transaction() as con:
+            con.execute(
+                "INSERT OR IGNORE INTO releases (workshop_id, exercise_id, released_at, trainer) VALUES (?,?,?,?)",
+                (workshop_id, exercise_id, now(), trainer),
+            )
+
+    def released_answers(self, workshop_id: str) -> dict[str, str]:
+        """Exercise id → time of release."""
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT exercise_id, released_at FROM releases WHERE workshop_id=? ORDER BY released_at", (workshop_id,)
+            ).fetchall()
+        return {r["exercise_id"]: r["released_at"] for r in rows}
+
     def add_override(
         self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str
     ) -> None:
@@ -442,4 +473,5 @@ def _attempt(row: sqlite3.Row) -> Attempt:
     data = dict(row)
     data["decision_points"] = json.loads(data["decision_points"])
     data["rubric"] = json.loads(data["rubric"])
+    data["option_order"] = json.loads(data["option_order"]) if data.get("option_order") else None
     return Attempt(**data)

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from sim.errors import SimError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_WORKSHOP_ID = "tro-ve"  # the id of `trove serve`'s default workshop ("Trở về")
 DEFAULT_WORKSHOP_TITLE = "Trở về"
 RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
@@ -89,6 +89,9 @@ class Attempt:
     case_json: str
     started_at: str
     submitted_at: str | None
+    # decision point -> field -> option ids in the order the case shows them (``forms.option_order``);
+    # None for attempts started before options were shuffled (they were shown in the data's order)
+    option_order: dict[str, dict[str, list[str]]] | None = None
 
 
 class ResultsStore(Protocol):
@@ -280,6 +283,17 @@ class ResultsStore(Protocol):
         ``rulebook_version``, ``started_at``, ``submitted_at``, ``report`` (decoded) and ``last_event_at``
         (the latest event's time, or None).
         """
+        ...
+
+    # released answers (exercises in assessment mode) -------------------------------------------
+    def release_answers(self, workshop_id: str, exercise_id: str, trainer: str) -> None:
+        """Let the trainees of a workshop see the correct answers and explanations of an exercise in assessment
+        mode. Idempotent: a second release keeps the first time. There is no withdrawal (what was shown was seen).
+        """
+        ...
+
+    def released_answers(self, workshop_id: str) -> dict[str, str]:
+        """The exercises whose answers the workshop's trainer has released: exercise id → time of release."""
         ...
 
     # overrides ---------------------------------------------------------------------------------

@@ -52,5 +52,5 @@ def test_complete_every_case_of_the_exercise(page, all_exercises_server, index, 
         page.locator(".trove-score").wait_for(timeout=60_000)
         last = number == cases - 1
         page.get_by_role("button", name=t("back_to_exercises" if last else "next_case", "vi")).click()
-    pattern = re.escape(t("summary", "vi", percent="PERCENT", verdict=t("passed", "vi"))).replace("PERCENT", r"[\d.]+")
+    pattern = re.escape(t("summary", "vi", percent="PERCENT", verdict=t("passed", "vi"))).replace("PERCENT", r"[\d,]+")
     page.get_by_text(re.compile(f"^{pattern}$")).wait_for(timeout=60_000)

@@ -45,6 +45,25 @@ def stored_case(server, name: str) -> Case:
     return Case.model_validate_json(row[0])
 
 
+def capture_frames(page) -> list[str]:
+    """Every websocket frame the page receives from now on, as text (the kernel's messages to the widgets)."""
+    frames: list[str] = []
+
+    def watch(ws):
+        ws.on(
+            "framereceived",
+            lambda payload: frames.append(payload if isinstance(payload, str) else payload.decode("utf-8", "ignore")),
+        )
+
+    page.on("websocket", watch)
+    return frames
+
+
+def on_the_wire(wire: str, text: str) -> bool:
+    """Whether ``text`` is in the captured traffic (frames may carry non-ASCII text as \\uXXXX escapes)."""
+    return text in wire or json.dumps(text)[1:-1] in wire
+
+
 def open_decision(page, dp: str, lang: str = "vi") -> None:
     page.get_by_text(t(f"dp_{dp}", lang), exact=True).click()
 
@@ -176,15 +195,7 @@ def test_switch_to_english(page, server):
 
 
 def test_no_part_of_the_answer_key_reaches_the_browser_before_submission(page, server):
-    frames: list[str] = []
-
-    def watch(ws):
-        ws.on(
-            "framereceived",
-            lambda payload: frames.append(payload if isinstance(payload, str) else payload.decode("utf-8", "ignore")),
-        )
-
-    page.on("websocket", watch)
+    frames = capture_frames(page)
     join(page, server, "Đỗ Thị Thu")
     start_first_exercise(page)
     case = stored_case(server, "Đỗ Thị Thu")
@@ -207,8 +218,8 @@ def test_no_part_of_the_answer_key_reaches_the_browser_before_submission(page, s
     ]
     secrets += [json.dumps(truth.value("immediate_support")["provide"])]
 
-    def present(text: str) -> bool:  # frames may carry non-ASCII text as \\uXXXX escapes
-        return text in wire or json.dumps(text)[1:-1] in wire
+    def present(text: str) -> bool:
+        return on_the_wire(wire, text)
 
     assert frames and present(asked.text.vi), "the capture must see what the page shows (positive control)"
     found = [s for s in secrets if s and present(s)]
@@ -248,3 +259,42 @@ def test_nothing_is_fetched_from_the_internet(page, server):
     join(page, server, "Trịnh Văn Khoa")
     start_first_exercise(page)
     assert hosts <= {f"127.0.0.1:{server.port}", "data:"}, hosts
+
+
+def test_an_assessment_shows_the_score_and_keeps_the_key_until_the_trainer_releases_it(page, tmp_path):
+    """Issue 10 item 3: in assessment mode the score comes at once; the explanations and the correct answers
+    reach the browser only after the trainer's release (the websocket traffic is read to prove it)."""
+    from sim.workshop.store import DEFAULT_WORKSHOP_ID
+    from sim.workshop.stores import open_store
+    from tests.browser.conftest import Server
+
+    frames = capture_frames(page)
+    server = Server(tmp_path, "--exercises", "mixed-assessment").start()
+    try:
+        join(page, server, "Lý Thị Hoa")
+        page.get_by_text(t("interview_help", "vi")).wait_for(timeout=60_000)  # one exercise: straight to its case
+        case = stored_case(server, "Lý Thị Hoa")
+        give_answer(page, "D1", {"receive": "receive"}, assess(case, packaged_library()).regime)
+        page.get_by_role("button", name=t("submit", "vi")).click()
+        page.get_by_role("button", name=t("submit_yes", "vi")).click()
+        assert page.locator(".trove-score").inner_text(timeout=60_000).startswith("Điểm:")
+        page.get_by_text(t("assessment_pending", "vi")).wait_for()
+        store = open_store(server.db)
+        attempt = next(a for t_ in store.trainees(DEFAULT_WORKSHOP_ID) for a in store.attempts_of(t_.id))
+        report = store.report(attempt.id)
+        findings = [f["vi"] for p in report["points"] for f in p["findings"]]
+        wire = "\n".join(frames) + page.content()
+
+        def present(text: str) -> bool:
+            return on_the_wire(wire, text)
+
+        assert findings and present(t("assessment_pending", "vi")), "positive control"
+        hidden = [t("correct_answers", "vi"), t("timeline", "vi"), t("referral_list", "vi"), *findings]
+        assert not [text for text in hidden if present(text)]
+        store.release_answers(DEFAULT_WORKSHOP_ID, "mixed-assessment", "trainer")
+        page.get_by_role("button", name=t("back_to_exercises", "vi")).click()
+        page.get_by_role("button", name=t("review_case", "vi", i=1)).click()
+        page.get_by_text(t("correct_answers", "vi")).wait_for(timeout=60_000)
+        assert page.get_by_text(t("assessment_pending", "vi")).count() == 0
+    finally:
+        server.stop()

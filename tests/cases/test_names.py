@@ -56,3 +56,14 @@ def test_same_seed_same_names(library):
     assert [first.vietnamese_name("female").full for _ in range(5)] == [
         second.vietnamese_name("female").full for _ in range(5)
     ]
+
+
+def test_thi_and_van_come_right_after_the_family_name(library):
+    """Style reference §3.4: "Lê Thị Thanh Linh", never "Lê Thanh Thị Linh" (the trial's finding)."""
+    data = library.names
+    assert data.traditional == {"female": ("Thị",), "male": ("Văn",)}
+    for sex, traditional in (("female", "Thị"), ("male", "Văn")):
+        fake = faker(5, data)
+        names = [fake.vietnamese_name(sex) for _ in range(2_000)]
+        assert all(traditional not in n.middle.split()[1:] for n in names)
+        assert any(n.middle.startswith(traditional + " ") for n in names)  # two middle names still occur

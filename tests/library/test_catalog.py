@@ -65,10 +65,10 @@ def test_edits_are_picked_up_without_restart(library, tmp_path):
     text = (ROOT / "scenarios" / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
     catalog = with_folders(library, scenarios=tmp_path).catalog
-    assert catalog.scenario("forced-marriage-2016").version == "1"
-    path.write_text(text.replace("version: '1'", "version: '2'"), encoding="utf-8")
-    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10_000_000))
     assert catalog.scenario("forced-marriage-2016").version == "2"
+    path.write_text(text.replace("version: '2'", "version: '3'"), encoding="utf-8")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    assert catalog.scenario("forced-marriage-2016").version == "3"
 
 
 def test_checking_text_as_trove_check_does(library):

@@ -68,6 +68,9 @@ def test_every_dynamic_key_family_is_complete():
         "unknown_decision_point",
         "bad_answer",
         "not_submitted",
+        "not_released",
+        "assessment_closed",
+        "assessment_once",
     ):
         assert f"err_{key}" in catalog()
 

@@ -42,7 +42,7 @@ def test_live_table_and_charts(desk):
 def test_debrief_tab_shows_the_spread_and_the_replay(desk):
     app = TrainerApp(desk)
     refresh, scenario, point, spread, _, attempt, step, steps_view = app.tabs.children[1].children
-    assert scenario.options == ("forced-marriage-2016",)
+    assert scenario.options == (("Trở về từ Trung Quốc, không giấy tờ (2016)", "forced-marriage-2016"),)
     scenario.value, point.value = "forced-marriage-2016", "D1"
     assert "1/2" in spread.value and "2/2" in spread.value
     attempt.value = attempt.options[0][1]
@@ -76,8 +76,9 @@ def test_workshop_exercise_list_changes_live(desk, played, library):
     app = TrainerApp(desk)
     tab = app.tabs.children[4]
     boxes = [c for c in tab.children if hasattr(c, "indent")]
+    title = library.catalog.exercises()["verification"].title.vi
     for box in boxes:
-        box.value = box.description.endswith("(verification)")
+        box.value = box.description == title
     next(c for c in tab.children if getattr(c, "description", "") == "Lưu danh sách bài tập").click()
     assert Workshop(played, "ws", library=library).exercise_ids == ["verification"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import UTC
 
 import pytest
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 from sim.app.trainee import Workshop
 from sim.cli import main
 from sim.errors import SimError
-from sim.workshop.export import COLUMNS, STATS_COLUMNS, export
+from sim.workshop.export import COLUMNS, STATS_COLUMNS, ExportTexts, export, vietnam_time
 from sim.workshop.results import workshop_results
 from sim.workshop.stores import open_store
 from tests.conftest import play_perfectly
@@ -44,39 +45,65 @@ def test_rows_keep_auto_and_manual_scores(finished):
     assert rows[("Mai Thị Ba", "verification")].submitted_at is None
 
 
-def test_csv_cell_by_cell(finished, tmp_path):
+def test_csv_cell_by_cell(finished, tmp_path, library):
+    """Vietnamese headers, role names, titles and Vietnam time; the ids that replay a case kept at the end."""
     store, good, weak = finished
-    path = export(store, "ws", tmp_path / "r.csv")
+    path = export(store, "ws", tmp_path / "r.csv", library=library)
     with path.open(encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))
-    assert table[0] == COLUMNS
+    texts = ExportTexts.of(library, "vi")
+    assert table[0] == [texts.header(c) for c in COLUMNS]
+    assert table[0][:4] == ["Học viên", "Xã / phường / thị trấn", "Chức danh", "Bài tập"]
+    assert "Nộp lúc (giờ Việt Nam)" in table[0] and "Điểm D1. Tiếp nhận" in table[0]
     assert len(table) == 4
     first = dict(zip(COLUMNS, table[1]))
-    assert first["trainee"] == "Lê Văn Hai" and first["commune"] == "xã Phan Sơn" and first["role"] == "commune_police"
-    assert first["exercise"] == "intake-basics" and first["case"] == "1" and first["scenario"] == "forced-marriage-2016"
+    assert first["trainee"] == "Lê Văn Hai" and first["commune"] == "xã Phan Sơn" and first["role"] == "Công an xã"
+    assert first["exercise"] == library.catalog.exercises()["intake-basics"].title.vi and first["case"] == "1"
+    assert first["scenario"] == "Trở về từ Trung Quốc, không giấy tờ (2016)"
+    assert first["scenario_id"] == "forced-marriage-2016"
+    stored = next(r.submitted_at for r in workshop_results(store, "ws") if r.full_name == "Lê Văn Hai")
+    assert first["submitted_at"] == f"{vietnam_time(stored):%d/%m/%Y %H:%M}"  # Vietnam time, dd/mm/yyyy
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", first["submitted_at"])
     assert first["auto_percent"] == "100.0" and first["final_percent"] == "100.0" and first["critical_errors"] == ""
     assert first["D1_points"] == "10.0" and first["process_points"] == "10.0"
     second = dict(zip(COLUMNS, table[2]))
     assert second["D1_points"] == "5.0" and second["critical_errors"].startswith("E01")
     assert second["trainer_comments"] == "D1: Đã sửa sai ngay trong buổi"
     third = dict(zip(COLUMNS, table[3]))
-    assert third["exercise"] == "verification" and third["submitted_at"] == "" and third["auto_percent"] == ""
+    assert third["scenario_id"] and third["submitted_at"] == "" and third["auto_percent"] == ""
+    assert third["exercise"] == library.catalog.exercises()["verification"].title.vi
 
 
-def test_xlsx_cell_by_cell(finished, tmp_path):
+def test_times_are_vietnam_time():
+    assert ExportTexts("vi", {"x": "x"}).time("2026-11-28T17:30:00.000+00:00") == "29/11/2026 00:30"
+    assert ExportTexts("en", {"x": "x"}).time("2026-11-28T02:15:00+00:00") == "2026-11-28 09:15"
+
+
+def test_xlsx_cell_by_cell(finished, tmp_path, library):
     store, good, weak = finished
-    book = load_workbook(export(store, "ws", tmp_path / "r.xlsx"))
-    assert book.sheetnames == ["intake-basics", "verification", "item_statistics"]
-    sheet = book["intake-basics"]
-    assert [c.value for c in sheet[1]] == COLUMNS
+    book = load_workbook(export(store, "ws", tmp_path / "r.xlsx", library=library))
+    titles = [library.catalog.exercises()[e].title.vi[:31] for e in ("intake-basics", "verification")]
+    assert book.sheetnames == [*titles, "Thống kê theo điểm quyết định"]
+    sheet = book[titles[0]]
+    assert [c.value for c in sheet[1]] == [ExportTexts.of(library, "vi").header(c) for c in COLUMNS]
     assert sheet.cell(row=2, column=1).value == "Lê Văn Hai"
-    assert sheet.cell(row=2, column=COLUMNS.index("final_percent") + 1).value == 100.0
+    assert sheet.cell(row=2, column=COLUMNS.index("final_percent") + 1).value == 100.0  # numbers stay numbers
     assert sheet.cell(row=3, column=COLUMNS.index("D1_points") + 1).value == 5.0
-    assert sheet.max_row == 3 and book["verification"].max_row == 2
-    stats = book["item_statistics"]
-    assert [c.value for c in stats[1]] == STATS_COLUMNS
-    d1 = next(row for row in stats.iter_rows(min_row=2, values_only=True) if row[1] == "D1")
-    assert d1[:4] == ("intake-basics", "D1", 2, 0.5)
+    assert sheet.max_row == 3 and book[titles[1]].max_row == 2
+    stats = book["Thống kê theo điểm quyết định"]
+    assert [c.value for c in stats[1]][:3] == ["Bài tập", "Điểm quyết định", "Số bài"]
+    d1 = next(row for row in stats.iter_rows(min_row=2, values_only=True) if row[1] == "D1. Tiếp nhận")
+    assert d1[:4] == (titles[0], "D1. Tiếp nhận", 2, 0.5)
+
+
+def test_english_export(finished, tmp_path, library):
+    store, *_ = finished
+    book = load_workbook(export(store, "ws", tmp_path / "r.xlsx", lang="en", library=library))
+    assert book.sheetnames[-1] == "Item statistics"
+    sheet = book[book.sheetnames[0]]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Trainee", "Commune", "Role"] and sheet.cell(row=2, column=3).value == "Commune police"
+    assert len(STATS_COLUMNS) == 6
 
 
 def test_cli_export_and_bad_format(finished, tmp_path, capsys):

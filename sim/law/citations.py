@@ -10,6 +10,7 @@ unit first ("điểm b khoản 1 Điều 19 Nghị định số 09/2013/NĐ-CP")
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -202,6 +203,38 @@ def in_force_on(citations: list[Citation] | tuple[Citation, ...], texts: dict[st
     ['old']
     """
     return tuple(c for c in citations if texts[c.text].in_force_on(day))
+
+
+def render_all(citations: Iterable[Citation], texts: dict[str, LegalText], lang: str = "vi") -> str:
+    """Several citations as one legal reference: clauses of the same article of the same text are written
+    together ("khoản 1 và khoản 2 Điều 7 Nghị định …"), the rest joined by "; ".
+
+    >>> texts = {"d62": LegalText(vi="Nghị định số 62/2012/NĐ-CP", en="Decree No. 62/2012/ND-CP")}
+    >>> both = [Citation(text="d62", article="7.1"), Citation(text="d62", article="7.2")]
+    >>> render_all(both, texts, "vi")
+    'khoản 1 và khoản 2 Điều 7 Nghị định số 62/2012/NĐ-CP'
+    >>> render_all(both, texts, "en")
+    'clauses 1 and 2, Article 7 of Decree No. 62/2012/ND-CP'
+    """
+    groups: dict[tuple, list[Citation]] = {}
+    for c in citations:
+        whole = c.clause is None or c.point is not None or c.article_inferred or c.amended_by or c.amended_in
+        key = (c.text, c.article, c.provision and c.provision.vi) if whole else (c.text, c.article_number)
+        groups.setdefault(key, []).append(c)
+    parts = []
+    for group in groups.values():
+        first = group[0].render(texts, lang)
+        if len(group) == 1:
+            parts.append(first)
+            continue
+        clauses = [c.clause for c in group]
+        if lang == "en":
+            joined = ", ".join(clauses[:-1]) + f" and {clauses[-1]}"
+            parts.append(first.replace(f"clause {clauses[0]}, ", f"clauses {joined}, ", 1))
+        else:
+            joined = " và ".join(f"khoản {k}" for k in clauses)
+            parts.append(first.replace(f"khoản {clauses[0]} ", f"{joined} ", 1))
+    return "; ".join(parts)
 
 
 class Cited(Strict):

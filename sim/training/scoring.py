@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sim.engine.assessment import Assessment
-from sim.law.citations import Citation, Cited, in_force_on
+from sim.law.citations import Citation, Cited, in_force_on, render_all
 from sim.law.decision_points import DECISION_POINTS
 from sim.law.primitives import Bilingual
 from sim.law.referral import check_referral_plan
@@ -110,6 +110,7 @@ class ScoreReport:
                 "status": f.status,
                 "plain": f.plain.model_dump() if f.plain else None,
                 "basis": [c.to_dict(book.texts) for c in f.basis],
+                "cited": {lang: render_all(f.basis, book.texts, lang) for lang in ("vi", "en")},  # for reading
             }
 
         cap = library.feedback["capped"]

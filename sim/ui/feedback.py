@@ -22,7 +22,7 @@ STATUS_KEYS = {
 def _finding(f: dict[str, Any], lang: str, *, headline: bool = False) -> str:
     """One point lost or one critical error (``headline``: in bold): what happened, the plain rule, the citations."""
     what = f"<b>{html.escape(f[lang])}</b>" if headline else html.escape(f[lang])
-    cites = "; ".join(html.escape(c[lang]) for c in f["basis"])
+    cites = html.escape(f["cited"][lang])
     status = (
         ""
         if f["status"] == "confirmed"

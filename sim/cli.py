@@ -270,7 +270,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     library = packaged_library()
     rules = library.rulebook.for_regime(args.regime)
     pack = library.region(args.region) if args.region else library.region_on(rules.effective_to or rules.effective_from)
-    title = library.messages["graph_title"].get(args.lang).format(regime=args.regime)
+    law = library.messages[f"regime_{args.regime}"].get(args.lang)
+    title = library.messages["graph_title_law"].get(args.lang).format(law=law)
     referral_png(
         library.graph(args.regime, {"province": pack.province}), title=title, lang=args.lang, dpi=120, path=args.out
     )

@@ -167,6 +167,14 @@ MAIN_DETERMINATION = {
 }
 
 
+# A service of the referral plan that is not an entitlement, and the determination that explains it.
+REFERRAL_REASON: dict[str, tuple[str, list[str]]] = {
+    "verification": ("verification", []),
+    "protection": ("protection", []),
+    "support_decision": ("referral", []),  # the reintegration procedure
+}
+
+
 class _Scorer:
     """Collects findings for one submission. Private: ``score`` is the public contract."""
 
@@ -202,6 +210,15 @@ class _Scorer:
         unique = {(c.text, c.article, c.provision and c.provision.vi): c for r in chosen for c in r.basis}
         return tuple(unique.values()), status, plain  # each citation once
 
+    def why_of(self, parts: list[tuple[str, Iterable[str]]]) -> tuple[tuple[Citation, ...], str, Bilingual | None]:
+        """``why`` over several determinations (a finding about services of different kinds): citations in order,
+        each once, the weakest status, the first plain sentence."""
+        found = [self.why(d, r) for d, r in parts]
+        unique = {(c.text, c.article, c.provision and c.provision.vi): c for cs, _, _ in found for c in cs}
+        statuses = {s for _, s, _ in found}
+        status = next((s for s in ("unconfirmed", "inferred") if s in statuses), "confirmed")
+        return tuple(unique.values()), status, next((p for _, _, p in found if p), None)
+
     def lose(
         self,
         ps: PointScore,
@@ -214,15 +231,18 @@ class _Scorer:
         error: str | None = None,
         rules: Iterable[str] = (),
         cited: Cited | None = None,
+        why: tuple[tuple[Citation, ...], str, Bilingual | None] | None = None,
     ) -> None:
         """Take the rubric's deduction for ``rule`` (× ``share`` when partly wrong), citing the determination's
         ``rules`` the finding breaks (see ``why``), or the critical error ``error`` (its code: the finding is named
-        after it), or ``cited`` (a rubric convention's basis)."""
+        after it), or ``cited`` (a rubric convention's basis), or ``why`` (explained already, see ``why_of``)."""
         if error:
             e = self.book.critical_errors[error]
             citations, status, plain = self.in_force(e.basis), "confirmed", e.plain
         elif cited:
             citations, status, plain = self.in_force(cited.basis), cited.status, cited.plain
+        elif why:
+            citations, status, plain = why
         else:
             citations, status, plain = self.why(determination or "receive", rules)
         lost = min(ps.points, ps.max_points * self.rubric.deduction(deduction or rule) * share)
@@ -593,9 +613,8 @@ class _Scorer:
                 ps,
                 "referral",
                 self.msg("referral_missing", items=labels),
-                "entitlements",
                 share=len(missing) / max(1, len(needed)),
-                rules=[f"entitlements.{m}" for m in missing],
+                why=self.why_of([REFERRAL_REASON.get(m, ("entitlements", [f"entitlements.{m}"])) for m in missing]),
             )
         facilities = self.library.providers(self.truth.regime, "shelter")
         if facilities & set(chosen) and not truth["stays"]:

@@ -32,7 +32,7 @@ class RoomScreen:
     def __init__(self, desk: TrainerDesk, lang: str = "vi", environ: dict[str, str] | None = None):
         self.desk, self.lang, self.environ = desk, lang, environ
         self.message = widgets.HTML()
-        self.qr = widgets.Image(format="png", layout=widgets.Layout(width="min(62vh, 90vw)", height="auto"))
+        self.qr = widgets.Image(format="png", layout=widgets.Layout(width="min(52vh, 90vw)", height="auto"))
         self.address = widgets.HTML()
         self.count = widgets.HTML()
         ticker = widgets.Play(
@@ -45,9 +45,13 @@ class RoomScreen:
                 widgets.HTML(CSS),
                 self.message,
                 widgets.HTML(f"<p class='trove-room-note'>{html.escape(t('room_scan', lang))}</p>"),
-                self.qr,
-                self.address,
-                self.count,
+                # QR code and words side by side on a projector (all in one 768 px screen), one above the other on a phone
+                widgets.Box(
+                    [self.qr, widgets.VBox([self.address, self.count], layout=widgets.Layout(max_width="640px"))],
+                    layout=widgets.Layout(
+                        flex_flow="row wrap", justify_content="center", align_items="center", grid_gap="24px"
+                    ),
+                ),
                 ticker,
                 widgets.HTML(
                     f"<p class='trove-room-note'><small>{html.escape(t('room_fullscreen', lang))}</small></p>"

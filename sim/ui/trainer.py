@@ -335,9 +335,14 @@ class TrainerApp:
         )
         save = widgets.Button(description=t("override_save", L), button_style="primary")
         saved = widgets.HTML()
+        current: dict[str, tuple[float, float]] = {}  # decision point → (points now, max points)
 
         def fill() -> None:
             attempt.options = [(self.attempt_label(r), r.attempt_id) for r in self.desk.submitted_rows()]
+
+        def start_from_current() -> None:  # a comment alone must not set the point to 0
+            now, top = current.get(point.value, (0.0, 100.0))
+            points.max, points.value = top, now
 
         def show() -> None:
             from sim.ui.feedback import report_html
@@ -346,6 +351,11 @@ class TrainerApp:
                 return
             report = self.desk.report(attempt.value)
             overrides = self.desk.overrides(attempt.value)
+            current.clear()
+            current.update({p["decision_point"]: (p["points"], p["max_points"]) for p in report["points"]})
+            for o in overrides:  # the latest adjustment of a point is its points now
+                if o.get("points") is not None and o["decision_point"] in current:
+                    current[o["decision_point"]] = (o["points"], current[o["decision_point"]][1])
             point.options = [
                 (
                     f"{self._point(p['decision_point'])} "
@@ -375,6 +385,7 @@ class TrainerApp:
         refresh = widgets.Button(description=t("refresh", L))
         refresh.on_click(lambda _: self._guard(fill))
         attempt.observe(lambda _: self._guard(show), names="value")
+        point.observe(lambda _: self._guard(start_from_current), names="value")
         save.on_click(lambda _: self._guard(store_override))
         self._guard(fill)
         return widgets.VBox(

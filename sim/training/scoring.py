@@ -201,23 +201,20 @@ class _Scorer:
         ``rules`` names the determination's rule uses the finding breaks (e.g. ``children.separation``); without
         them, or when none of them applies on the case date, the determination's first rule stands for it.
         """
-        uses = self.truth.determinations[determination].rules
-        named = set(rules)
-        chosen = [r for r in uses if r.rule in named] or uses[:1]
+        return self.why_of([(determination, rules)])
+
+    def why_of(self, parts: list[tuple[str, Iterable[str]]]) -> tuple[tuple[Citation, ...], str, Bilingual | None]:
+        """``why`` over several determinations (a finding about services of different kinds): citations in order,
+        each once, the weakest status, the first plain sentence."""
+        chosen = []
+        for determination, rules in parts:
+            uses, named = self.truth.determinations[determination].rules, set(rules)
+            chosen += [r for r in uses if r.rule in named] or uses[:1]
         statuses = {r.status for r in chosen}
         status = next((s for s in ("unconfirmed", "inferred") if s in statuses), "confirmed")
         plain = next((r.plain for r in chosen if r.plain), None)
         unique = {(c.text, c.article, c.provision and c.provision.vi): c for r in chosen for c in r.basis}
         return tuple(unique.values()), status, plain  # each citation once
-
-    def why_of(self, parts: list[tuple[str, Iterable[str]]]) -> tuple[tuple[Citation, ...], str, Bilingual | None]:
-        """``why`` over several determinations (a finding about services of different kinds): citations in order,
-        each once, the weakest status, the first plain sentence."""
-        found = [self.why(d, r) for d, r in parts]
-        unique = {(c.text, c.article, c.provision and c.provision.vi): c for cs, _, _ in found for c in cs}
-        statuses = {s for _, s, _ in found}
-        status = next((s for s in ("unconfirmed", "inferred") if s in statuses), "confirmed")
-        return tuple(unique.values()), status, next((p for _, _, p in found if p), None)
 
     def lose(
         self,

@@ -409,7 +409,6 @@ class TraineeApp:
 
         def shown(_: object) -> None:
             show.layout.display, box.layout.display, zoom.layout.display = "none", None, None
-            picture.add_class("trove-drawn")  # the plan is redrawn on each change from now on
             self._draw_later(picture, draw)
 
         show.on_click(lambda b: self._guard(lambda: shown(b)))
@@ -511,7 +510,7 @@ class TraineeApp:
             else f"<p>{t('referral_none_chosen', self.lang)}</p>"
         )
         self.plan_box.layout.display = None
-        if "trove-drawn" in self.plan._dom_classes:
+        if self.plan.value:  # drawn once asked for: redrawn on each change from then on
             self._draw_later(self.plan, lambda: self.session.plan_png(self.lang))
 
     def _ask_submit(self) -> None:

@@ -636,7 +636,7 @@ class _Scorer:
         certified = bool(self.truth.value("victim_documents")["lawful"])
         key = set() if certified else set(self.rubric.key_questions) - self.actions
         if key:
-            labels = tuple(", ".join(self.case_question(q, lang) for q in sorted(key)) for lang in ("vi", "en"))
+            labels = tuple("; ".join(self.case_question(q, lang) for q in sorted(key)) for lang in ("vi", "en"))
             self.lose(
                 ps,
                 "process.key_questions",
@@ -646,7 +646,7 @@ class _Scorer:
             )
         harmful = [q for q in self.case.interview if q.id in self.actions and q.critical_error]
         if harmful:
-            labels = tuple(", ".join(q.text.get(lang) for q in harmful) for lang in ("vi", "en"))
+            labels = tuple("; ".join(q.text.get(lang) for q in harmful) for lang in ("vi", "en"))
             self.lose(
                 ps, "process.harmful", self.msg("process_harmful", items=labels), cited=self.rubric.interview_basis
             )

@@ -256,17 +256,21 @@ def lost_answers(db: Path, results: dict) -> int:
     return lost
 
 
-def tree_rss_mib(pid: int) -> float:
-    total = 0
+def tree_memory_mib(pid: int) -> tuple[float, float]:
+    """The memory of ``pid`` and its descendants: (the sum of proportional set sizes, the sum of resident sizes).
+
+    PSS counts a page shared by k processes as 1/k in each, so its sum is the memory the tree really takes;
+    the RSS sum counts shared pages once per process (forked kernels share most of theirs)."""
+    pss = rss = 0
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit() and (int(proc.name) == pid or _descends_from(int(proc.name), pid)):
             with contextlib.suppress(OSError, StopIteration):
-                total += next(
-                    int(line.split()[1])
-                    for line in (proc / "status").read_text().splitlines()
-                    if line.startswith("VmRSS:")
+                fields = dict(
+                    line.split(":", 1) for line in (proc / "smaps_rollup").read_text().splitlines()[1:] if ":" in line
                 )
-    return round(total / 1024, 1)
+                pss += int(fields["Pss"].split()[0])
+                rss += int(fields["Rss"].split()[0])
+    return round(pss / 1024, 1), round(rss / 1024, 1)
 
 
 def p95(values: list[float]) -> float | None:
@@ -274,12 +278,13 @@ def p95(values: list[float]) -> float | None:
     return values[max(0, int(0.95 * len(values)) - 1)] if values else None
 
 
-async def run_load(n: int, pool: int, think: float, room: int = 0) -> dict:
+async def run_load(n: int, pool: int, think: float, room: int = 0, fork: bool = True) -> dict:
     tmp = Path(tempfile.mkdtemp())
     began = time.perf_counter()
     sizing = ("--room", str(room)) if room else ("--pool", str(pool))
-    server = Server(tmp, "--exercises", "intake-basics", *sizing).start()
-    peak, ready_s = 0.0, None
+    kernels = () if fork else ("--no-fork-kernels",)
+    server = Server(tmp, "--exercises", "intake-basics", *sizing, *kernels).start()
+    peak, peak_rss, ready_s = 0.0, 0.0, None
     try:
         if room:
             if not wait_for_room(ServeConfig(port=server.port, room=room), server.process, every=0.25):
@@ -292,7 +297,8 @@ async def run_load(n: int, pool: int, think: float, room: int = 0) -> dict:
         start = time.perf_counter()
         tasks = [asyncio.ensure_future(one_trainee(base, i, results, think)) for i in range(n)]
         while not all(task.done() for task in tasks):
-            peak = max(peak, tree_rss_mib(server.process.pid))
+            pss, rss = tree_memory_mib(server.process.pid)
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             await asyncio.sleep(0.5)
         wall = time.perf_counter() - start
     finally:
@@ -309,6 +315,7 @@ async def run_load(n: int, pool: int, think: float, room: int = 0) -> dict:
         "trainees": n,
         "pool": pool,
         "room": room,
+        "forked_kernels": fork,
         "ready_s": ready_s,
         "think_s": think,
         "completed": sum(r["ok"] for r in results.values()),
@@ -322,6 +329,7 @@ async def run_load(n: int, pool: int, think: float, room: int = 0) -> dict:
         "wall_s": round(wall, 1),
         "peak_mib": peak,
         "mib_per_trainee": round(peak / n, 1),
+        "peak_rss_sum_mib": peak_rss,
         "slowest_actions_median_s": slowest,
         "errors": sorted({r["error"] for r in results.values() if "error" in r})[:3],
     }
@@ -339,10 +347,13 @@ def main() -> None:
     )
     parser.add_argument("--room", type=int, default=0, help="serve with trove serve --room N (0: use --pool)")
     parser.add_argument("--json", type=Path, help="also write the summaries to this file (a JSON list)")
+    parser.add_argument(
+        "--no-fork", action="store_true", help="serve with --no-fork-kernels (fresh kernel processes: the baseline)"
+    )
     args = parser.parse_args()
     summaries = []
     for n in args.trainees:
-        summaries.append(asyncio.run(run_load(n, args.pool, args.think, args.room)))
+        summaries.append(asyncio.run(run_load(n, args.pool, args.think, args.room, fork=not args.no_fork)))
         print(json.dumps(summaries[-1]), flush=True)
     if args.json:
         args.json.write_text(json.dumps(summaries, indent=2))

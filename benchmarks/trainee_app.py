@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sim.workshop.fork_server import is_kernel
 from tests.browser.conftest import CHROMIUM_ARGS, Server
 
 
@@ -42,17 +43,18 @@ def _descends_from(pid: int, ancestor: int) -> bool:
 
 
 def kernel_rss_mib(server_pid: int) -> list[float]:
-    """RSS of every ipykernel process under the server (``trove serve`` → voila → kernels), from /proc."""
+    """RSS of every kernel process under the server (``trove serve`` → voila → kernels), from /proc."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             status = (proc / "status").read_text()
+            name = (proc / "comm").read_text().strip()
         except OSError:
             continue
-        if b"ipykernel_launcher" in cmdline and _descends_from(int(proc.name), server_pid):
+        if is_kernel(name, cmdline) and _descends_from(int(proc.name), server_pid):
             rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
             found.append(round(rss / 1024, 1))
     return found

@@ -113,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
         help="people in the room: preheat that many kernels (instead of --pool) and show the QR code only when they are ready",
     )
     serve.add_argument(
+        "--fork-kernels",
+        action=argparse.BooleanOptionalAction,
+        default=sys.platform == "linux",
+        help="start trainee kernels by forking a preloaded process (default on Linux; --no-fork-kernels: fresh Python processes)",
+    )
+    serve.add_argument(
         "--region", help="region pack of the trainees' communes (coverage chart; default: the library's default region)"
     )
     serve.add_argument(
@@ -129,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
         "--workshop", help="workshop id (default: the only one in the file; required when it holds several)"
     )
     export.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
+    export.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="language of the headers, roles and titles (default: vi)"
+    )
     export.set_defaults(run=cmd_export)
 
     rules = sub.add_parser("rules", help="print the rulebook as one review table (docs/rules-table.md)")
@@ -301,6 +310,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             db=args.db,
             pool=pool,
             room=args.room,
+            fork_kernels=args.fork_kernels,
             region=args.region,
             trainer_secret=args.trainer_secret,
         )
@@ -314,7 +324,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = open_store(args.db)
     workshop = args.workshop or store.only_workshop()
-    path = export(store, workshop, args.out)
+    path = export(store, workshop, args.out, lang=args.lang)
     print(f"wrote {path} (workshop {workshop})", file=sys.stderr)
     return EXIT_OK
 

@@ -133,6 +133,31 @@ def adjusted_percent(report: dict[str, Any], overrides: list[dict[str, Any]]) ->
     return percent, True
 
 
+def warm_library(library: Library) -> None:
+    """Check the library's exercises, make its case generator and import the scorer, so that the first case opens
+    and the first submission scores at once.
+
+    >>> from sim.library import packaged_library
+    >>> library = packaged_library()
+    >>> warm_library(library)
+    >>> library.case_generator() is library.case_generator()  # made once, kept in the library's cache
+    True
+    """
+    library.catalog.valid_exercises()
+    library.case_generator()
+    from sim.training import scoring  # noqa: F401
+
+
+def warm_packaged_library() -> None:
+    """``warm_library`` of the packaged library (what the workshop's warm parent preloads for its kernels).
+
+    >>> warm_packaged_library()
+    >>> import sys; "sim.training.scoring" in sys.modules
+    True
+    """
+    warm_library(packaged_library())
+
+
 class Workshop:
     """One workshop's trainees and exercises: joining, resuming, opening cases, progress.
 
@@ -236,8 +261,7 @@ class Workshop:
         >>> workshop.exercise_ids  # no exercise chosen: every one that loads
         ['changes-2025', 'intake-basics', 'mixed-assessment', 'protection-referral', 'verification']
         """
-        self.library.catalog.valid_exercises()
-        from sim.training import scoring  # noqa: F401  (the first submission then scores at once)
+        warm_library(self.library)
 
     def commune_options(self) -> list[str]:
         """The full names of the communes of the workshop's region today, offered as a trainee types.

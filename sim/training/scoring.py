@@ -163,7 +163,7 @@ MAIN_DETERMINATION = {
     "D7": "protection",
     "D8": "confidentiality",
     "D9": "child_duties",
-    "D10": "entitlements",
+    "D10": "referral",  # the support plan and whom to refer to (not the first entitlement, essential needs)
 }
 
 

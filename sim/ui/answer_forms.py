@@ -35,7 +35,7 @@ class AnswerForm:
                 rows += [widgets.HTML(f"<b>{label}</b>"), w]
             elif f.kind == "dropdown":
                 w = widgets.Dropdown(
-                    options=[("—", None)] + [(o.get(lang), k) for k, o in f.options],
+                    options=[(t("choose_one", lang), None)] + [(o.get(lang), k) for k, o in f.options],
                     value=None,
                     layout=widgets.Layout(width="100%", max_width="40em"),
                 )

@@ -146,12 +146,13 @@ def referral_html(referral: dict[str, Any], label: Callable[[str, str], str], la
     return f"<h3>{t('referral_list', lang)}</h3><ul class='trove-path'>{''.join(items)}</ul>"
 
 
-def _value_text(value: Any, names: dict[str, str]) -> str:
+def _value_text(value: Any, names: dict[str, str], lang: str) -> str:
+    """An answer in words: the options' names; an empty choice says so ("không chọn mục nào")."""
     if isinstance(value, list):
-        return ", ".join(names.get(v, v) for v in value) or "—"
+        return ", ".join(names.get(v, v) for v in value) or t("nothing_chosen", lang)
     if isinstance(value, bool):
         return "✓" if value else "✗"
-    return names.get(value, value) if value is not None else "—"
+    return names.get(value, value) if value is not None else t("nothing_chosen", lang)
 
 
 def answer_key_html(
@@ -172,7 +173,7 @@ def answer_key_html(
         shown = []
         for name, value in key[dp].items():
             names = labels.get(name, {})
-            line = f"{html.escape(t(headings.get(name, 'f_' + name), lang))}: {html.escape(str(_value_text(value, names)))}"
+            line = f"{html.escape(t(headings.get(name, 'f_' + name), lang))}: {html.escape(str(_value_text(value, names, lang)))}"
             yours = mine.get(name)
             same = (
                 sorted(yours) == sorted(value)
@@ -180,7 +181,7 @@ def answer_key_html(
                 else yours == value
             )
             if not same:
-                answer = _value_text(yours, names) if dp in given else t("not_answered_short", lang)
+                answer = _value_text(yours, names, lang) if dp in given else t("not_answered_short", lang)
                 line += f" <span class='trove-yours'>— {html.escape(t('your_answer', lang, answer=answer))}</span>"
             shown.append(line)
         rows.append(f"<li><b>{t('dp_' + dp, lang)}</b><br>{'<br>'.join(shown)}</li>")

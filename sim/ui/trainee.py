@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from sim.app.guesses import client_address
-from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee, Workshop
+from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee, Workshop, warm_packaged_library
 from sim.errors import SimError
 from sim.ui.guard import failure_message
 from sim.ui.i18n import day_text, number, t
@@ -672,6 +672,15 @@ def warm_up(app: TraineeApp) -> None:
         work(0)
     else:
         threading.Thread(target=work, args=(WARM_UP_DELAY_SECONDS,), daemon=True).start()
+
+
+def preload() -> None:
+    """What a kernel forked from ``trove serve``'s warm parent (``sim.workshop.fork_server``) inherits ready: the
+    answer forms and feedback screens, and the packaged library with its exercises checked, the case generator and
+    the scorer. The warm-up of each page then finds them loaded."""
+    from sim.ui import answer_forms, feedback  # noqa: F401
+
+    warm_packaged_library()
 
 
 def show(workshop: Workshop | None = None) -> widgets.Widget:

@@ -85,6 +85,7 @@ class ExportTexts:
     messages: dict[str, str] = field(default_factory=dict)
     exercises: dict[str, str] = field(default_factory=dict)
     scenarios: dict[str, str] = field(default_factory=dict)
+    critical_errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, library: Library, lang: str = "vi") -> ExportTexts:
@@ -96,11 +97,21 @@ class ExportTexts:
             {k: m.get(lang) for k, m in library.messages.items()},
             {k: x.title.get(lang) for k, x in exercises.items()},
             {k: x.title.get(lang) for k, x in scenarios.items()},
+            {k: getattr(e, "en" if lang == "en" else "vi") for k, e in library.rulebook.critical_errors.items()},
         )
 
     def text(self, key: str, default: str, **values: object) -> str:
         """The message ``key`` with ``values`` filled, else ``default``."""
         return self.messages[key].format(**values) if key in self.messages else default
+
+    def errors(self, codes: tuple[str, ...]) -> str:
+        """Critical errors as their codes with what each is ("E02: Chậm thông báo …; E06: …"), codes alone
+        without texts."""
+        if not self.critical_errors:
+            return " ".join(codes)
+        return "; ".join(
+            f"{code}: {self.critical_errors[code]}" if code in self.critical_errors else code for code in codes
+        )
 
     def time(self, iso: str | None) -> str:
         """A stored UTC time as Vietnam time ("28/11/2026 09:15"; "2026-11-28 09:15" in English), "" for none."""
@@ -133,9 +144,10 @@ def row_values(row: ResultRow, texts: ExportTexts | None = None) -> list[Any]:
     (True, ['Trần Thị Lan', 'xã Phan Sơn', 'commune_pc', 'co-ban', 1], '')
     >>> values[15:18], values[-2:]
     (['E02 E06', 8.0, None], ['D1: đúng hạn | D4: thiếu', 's1'])
-    >>> texts = ExportTexts("vi", {"role_commune_pc": "Cán bộ UBND xã"}, {"co-ban": "Cơ bản"}, {"s1": "Ca một"})
-    >>> row_values(row, texts)[2:9]
-    ['Cán bộ UBND xã', 'Cơ bản', 1, 'Ca một', '2', 7, '01/06/2026 15:00']
+    >>> texts = ExportTexts("vi", {"role_commune_pc": "Cán bộ UBND xã"}, {"co-ban": "Cơ bản"}, {"s1": "Ca một"},
+    ...                     {"E02": "Chậm thông báo"})
+    >>> row_values(row, texts)[2:9], row_values(row, texts)[15]
+    (['Cán bộ UBND xã', 'Cơ bản', 1, 'Ca một', '2', 7, '01/06/2026 15:00'], 'E02: Chậm thông báo; E06')
     """
     texts = texts or ExportTexts()
     comments = " | ".join(f"{o['decision_point']}: {o['comment']}" for o in row.overrides)
@@ -155,7 +167,7 @@ def row_values(row: ResultRow, texts: ExportTexts | None = None) -> list[Any]:
         row.auto_percent,
         row.final_total,
         row.final_percent,
-        " ".join(row.critical_errors),
+        texts.errors(row.critical_errors),
         *[row.items.get(dp) for dp in SCORED_ITEMS],
         comments,
         row.scenario_id,
@@ -196,19 +208,43 @@ def statistics_rows(rows: list[ResultRow], texts: ExportTexts | None = None) -> 
     return out
 
 
+SHEET_TITLE_LIMIT = 31
+
+
 def sheet_title(text: str, taken: set[str]) -> str:
-    """An Excel sheet name for ``text``: at most 31 characters, none of ``[]:*?/\\``, unique among ``taken``.
+    """An Excel sheet name for ``text``: at most 31 characters (Excel's limit; a longer title is cut at a word and
+    ends with "…"), none of ``[]:*?/\\``, unique among ``taken``. Each row names its exercise in full.
 
     >>> sheet_title("Tiếp nhận: cơ bản / nâng cao", set()), sheet_title("Kết quả", {"Kết quả"})
     ('Tiếp nhận- cơ bản - nâng cao', 'Kết quả (2)')
+    >>> sheet_title("Xác minh nạn nhân và giấy tờ chứng minh", set())
+    'Xác minh nạn nhân và giấy tờ…'
     """
-    base = re.sub(r"[\[\]:*?/\\]", "-", text).strip("' ")[:31] or "-"
+    base = _cut(re.sub(r"[\[\]:*?/\\]", "-", text).strip("' ") or "-", SHEET_TITLE_LIMIT)
     name, n = base, 2
     while name in taken:
-        name = f"{base[: 31 - len(f' ({n})')]} ({n})"
+        suffix = f" ({n})"
+        name = _cut(base.rstrip("…"), SHEET_TITLE_LIMIT - len(suffix)) + suffix
         n += 1
     taken.add(name)
     return name
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut after its last whole word that leaves room for "…"."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(" -,") + "…"
+
+
+def csv_cell(value: Any, lang: str) -> Any:
+    """A CSV cell: in Vietnamese a fraction has a decimal comma ("10,65"), as Excel set to Vietnamese reads it.
+
+    >>> csv_cell(10.65, "vi"), csv_cell(10.65, "en"), csv_cell(7, "vi"), csv_cell("E02", "vi")
+    ('10,65', 10.65, 7, 'E02')
+    """
+    return str(value).replace(".", ",") if lang != "en" and isinstance(value, float) else value
 
 
 def export(
@@ -230,10 +266,12 @@ def export(
     rows = workshop_results(store, workshop_id)
     header = [texts.header(c) for c in COLUMNS]
     if suffix == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as out:  # utf-8-sig: Excel opens Vietnamese correctly
-            writer = csv.writer(out)
+        # utf-8-sig: Excel opens Vietnamese correctly; in Vietnamese, ";" between cells and decimal commas (the
+        # list and decimal separators of Excel set to Vietnamese), in English "," and decimal points.
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, delimiter="," if lang == "en" else ";")
             writer.writerow(header)
-            writer.writerows(row_values(r, texts) for r in rows)
+            writer.writerows([csv_cell(v, lang) for v in row_values(r, texts)] for r in rows)
         return path
     from openpyxl import Workbook
 

@@ -132,9 +132,15 @@ class ServeConfig:
     db: str | None = None
     pool: int = 0  # trainee kernels kept preheated (without ``room``)
     room: int = 0  # the room's size: that many kernels preheated before the link is shared (overrides ``pool``)
+    fork_kernels: bool = sys.platform == "linux"  # kernels forked from a warm parent (sim.workshop.fork_server)
     region: str | None = None  # None: the library's default region
     trainer_secret: str | None = None
     cull_idle_seconds: int = 600
+
+    @property
+    def start_slots(self) -> int:
+        """Kernels that may start and run their notebook at once (``TroveVoila.start_slots``)."""
+        return 3 if self.fork_kernels else 2
 
     @property
     def max_kernels(self) -> int:
@@ -209,6 +215,9 @@ class ServeConfig:
             command += [f"--VoilaKernelManager.preheat_denylist={name}" for name in TRAINER_NOTEBOOKS]
         # TroveVoila derives its pool (the room, else the pool) and its cap (``kernel_cap``) from these two.
         command += [f"--TroveVoila.room={self.room}", f"--TroveVoila.pool={self.pool}"]
+        # Forked kernels start light enough for three at once (a room of 40 without a pool: page median 7.0 s with
+        # 3 slots, 10.1 s with 2, 9.4 s with 4; docs/performance.md); fresh ones keep 2.
+        command += [f"--TroveVoila.fork_kernels={self.fork_kernels}", f"--TroveVoila.start_slots={self.start_slots}"]
         if self.token:
             command.append(f"--Voila.token={self.token}")
         return command

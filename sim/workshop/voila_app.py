@@ -23,12 +23,16 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Integer
+from traitlets import Bool, Integer
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
@@ -36,6 +40,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from sim.locations import VOILA_TEMPLATES
+from sim.workshop.fork_provisioner import FORK_PROVISIONER
 from sim.workshop.serve import CLIENT_HEADER, READY_PATH, SPARE_KERNELS, kernel_cap
 
 TRAINEE_NOTEBOOK = "trainee.ipynb"  # the only notebook with a pool (trainer pages start cold, behind the secret)
@@ -155,9 +160,14 @@ class TroveVoila(Voila):
     spare = Integer(SPARE_KERNELS, config=True, help="idle kernels to keep ready once the room has joined (reloads)")
     start_slots = Integer(2, config=True, help="notebooks that may run their first execution at once")
     unconnected_seconds = Integer(60, config=True, help="idle seconds before a kernel with no page is shut down")
+    fork_kernels = Bool(
+        sys.platform == "linux", config=True, help="fork kernels from a warm parent (sim.workshop.fork_server)"
+    )
 
     def init_settings(self) -> dict:
-        """Voilà's settings, with the app reachable from handlers and the pool paced and filled."""
+        """Voilà's settings, with the app reachable from handlers, kernels forked, and the pool paced and filled."""
+        if self.fork_kernels:
+            self._start_warm_parent()
         settings = super().init_settings()
         settings["trove_app"] = self
         self.start_slots_lock = asyncio.Semaphore(max(1, self.start_slots))
@@ -192,6 +202,22 @@ class TroveVoila(Voila):
         """Start serving, with the reaper of unconnected kernels running every 15 s."""
         asyncio.get_event_loop().call_later(15, self._reap_unconnected)
         super().start()
+
+    def _start_warm_parent(self) -> None:
+        """Start the warm parent the kernels are forked from, and make every kernel manager fork from it."""
+        socket_path = str(Path(tempfile.mkdtemp(prefix="trove-fork-")) / "fork.sock")
+        notebook = Path(self.root_dir) / TRAINEE_NOTEBOOK
+        self.warm_parent = subprocess.Popen(
+            [sys.executable, "-m", "sim.workshop.fork_server", socket_path, str(notebook)], cwd=self.root_dir
+        )
+        deadline = time.monotonic() + 20  # it listens before it preloads: a fraction of a second
+        while not Path(socket_path).exists() and self.warm_parent.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not Path(socket_path).exists():
+            self.log.warning("the warm parent did not start: kernels start the usual way")
+            return
+        self.config.KernelProvisionerFactory.default_provisioner_name = FORK_PROVISIONER
+        self.config.ForkingProvisioner.fork_server = socket_path
 
     # the room ------------------------------------------------------------------------------------
     @property

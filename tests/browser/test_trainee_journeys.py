@@ -165,12 +165,14 @@ def test_a_kernel_that_dies_tells_the_trainee_to_reload(page, server):
     """Issue 9 item 2: not broken-link icons but "Mất kết nối — tải lại trang" with a reload button."""
     import psutil
 
+    from sim.workshop.fork_server import is_kernel
+
     page.goto(server.url)
     page.get_by_role("tab", name=t("resume_tab", "vi")).wait_for(timeout=60_000)
     kernels = []
     for process in psutil.process_iter():
         try:
-            if "ipykernel_launcher" in " ".join(process.cmdline()) and process.environ().get("TROVE_DB") == str(
+            if is_kernel(process.name(), " ".join(process.cmdline())) and process.environ().get("TROVE_DB") == str(
                 server.db
             ):
                 kernels.append(process)

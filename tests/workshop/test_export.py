@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sim.app.trainee import Workshop
 from sim.cli import main
 from sim.errors import SimError
-from sim.workshop.export import COLUMNS, STATS_COLUMNS, ExportTexts, export, vietnam_time
+from sim.workshop.export import COLUMNS, STATS_COLUMNS, ExportTexts, export, sheet_title, vietnam_time
 from sim.workshop.results import workshop_results
 from sim.workshop.stores import open_store
 from tests.conftest import play_perfectly
@@ -46,11 +46,12 @@ def test_rows_keep_auto_and_manual_scores(finished):
 
 
 def test_csv_cell_by_cell(finished, tmp_path, library):
-    """Vietnamese headers, role names, titles and Vietnam time; the ids that replay a case kept at the end."""
+    """Vietnamese headers, role names, titles and Vietnam time, ";" between cells and decimal commas (Excel set to
+    Vietnamese), critical errors with what they are; the ids that replay a case kept at the end."""
     store, good, weak = finished
     path = export(store, "ws", tmp_path / "r.csv", library=library)
     with path.open(encoding="utf-8-sig", newline="") as f:
-        table = list(csv.reader(f))
+        table = list(csv.reader(f, delimiter=";"))
     texts = ExportTexts.of(library, "vi")
     assert table[0] == [texts.header(c) for c in COLUMNS]
     assert table[0][:4] == ["Học viên", "Xã / phường / thị trấn", "Chức danh", "Bài tập"]
@@ -64,10 +65,11 @@ def test_csv_cell_by_cell(finished, tmp_path, library):
     stored = next(r.submitted_at for r in workshop_results(store, "ws") if r.full_name == "Lê Văn Hai")
     assert first["submitted_at"] == f"{vietnam_time(stored):%d/%m/%Y %H:%M}"  # Vietnam time, dd/mm/yyyy
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", first["submitted_at"])
-    assert first["auto_percent"] == "100.0" and first["final_percent"] == "100.0" and first["critical_errors"] == ""
-    assert first["D1_points"] == "10.0" and first["process_points"] == "10.0"
+    assert first["auto_percent"] == "100,0" and first["final_percent"] == "100,0" and first["critical_errors"] == ""
+    assert first["D1_points"] == "10,0" and first["process_points"] == "10,0"
     second = dict(zip(COLUMNS, table[2]))
-    assert second["D1_points"] == "5.0" and second["critical_errors"].startswith("E01")
+    assert second["D1_points"] == "5,0"
+    assert second["critical_errors"].startswith("E01: " + library.rulebook.critical_errors["E01"].vi)
     assert second["trainer_comments"] == "D1: Đã sửa sai ngay trong buổi"
     third = dict(zip(COLUMNS, table[3]))
     assert third["scenario_id"] and third["submitted_at"] == "" and third["auto_percent"] == ""
@@ -82,8 +84,11 @@ def test_times_are_vietnam_time():
 def test_xlsx_cell_by_cell(finished, tmp_path, library):
     store, good, weak = finished
     book = load_workbook(export(store, "ws", tmp_path / "r.xlsx", library=library))
-    titles = [library.catalog.exercises()[e].title.vi[:31] for e in ("intake-basics", "verification")]
+    full = [library.catalog.exercises()[e].title.vi for e in ("intake-basics", "verification")]
+    taken: set[str] = set()
+    titles = [sheet_title(title, taken) for title in full]
     assert book.sheetnames == [*titles, "Thống kê theo điểm quyết định"]
+    assert all(len(t) <= 31 and (t == f or t.endswith("…")) for t, f in zip(titles, full, strict=True))
     sheet = book[titles[0]]
     assert [c.value for c in sheet[1]] == [ExportTexts.of(library, "vi").header(c) for c in COLUMNS]
     assert sheet.cell(row=2, column=1).value == "Lê Văn Hai"
@@ -93,7 +98,7 @@ def test_xlsx_cell_by_cell(finished, tmp_path, library):
     stats = book["Thống kê theo điểm quyết định"]
     assert [c.value for c in stats[1]][:3] == ["Bài tập", "Điểm quyết định", "Số bài"]
     d1 = next(row for row in stats.iter_rows(min_row=2, values_only=True) if row[1] == "D1. Tiếp nhận")
-    assert d1[:4] == (titles[0], "D1. Tiếp nhận", 2, 0.5)
+    assert d1[:4] == (full[0], "D1. Tiếp nhận", 2, 0.5)
 
 
 def test_english_export(finished, tmp_path, library):
@@ -109,6 +114,11 @@ def test_english_export(finished, tmp_path, library):
 def test_cli_export_and_bad_format(finished, tmp_path, capsys):
     store, *_ = finished
     assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "x.xlsx")]) == 0
+    assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "en.csv"), "--lang", "en"]) == 0
+    with (tmp_path / "en.csv").open(encoding="utf-8-sig", newline="") as f:
+        table = list(csv.reader(f))  # English: "," between cells, decimal points
+    assert table[0][:3] == ["Trainee", "Commune", "Role"]
+    assert table[1][COLUMNS.index("final_percent")] == "100.0"
     assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "x.pdf")]) == 1
     assert "export to .csv or .xlsx" in capsys.readouterr().err
 

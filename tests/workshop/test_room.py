@@ -4,6 +4,7 @@ QR code is shown, a flood of pages that never connect stays under the kernel cap
 from __future__ import annotations
 
 import json
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -11,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from sim.workshop.fork_server import KERNEL_PROCESS_NAME
 from sim.workshop.serve import READY_PATH, ServeConfig
 from tests.workshop.test_lifecycle import kernels_and_voila, kill, start, stop
 
@@ -46,6 +48,16 @@ def test_the_qr_code_is_shown_only_when_the_room_s_kernels_are_ready(room):
     assert ready(room) == {"ready": ROOM, "room": ROOM, "kernels": ROOM}
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="kernels are forked on Linux")
+def test_the_room_s_kernels_are_forked_from_one_warm_parent(room):
+    serving = kernels_and_voila(room.db)
+    kernels = [p for p in serving if p.name() == KERNEL_PROCESS_NAME]
+    parents = {p.ppid() for p in kernels}
+    assert len(kernels) == ROOM and len(parents) == 1
+    warm_parent = next(p for p in serving if p.pid in parents)
+    assert "sim.workshop.fork_server" in warm_parent.cmdline()
+
+
 def test_a_flood_of_unconnected_pages_stays_under_the_cap_and_falls_back_to_the_pool(room):
     """200 GETs of the trainee page (curl-like: no websocket ever connects): never more kernels than the cap, the
     rest answered "phòng đã đầy", and within 90 s of the flood only the room's pool is left (unconnected kernels go
@@ -79,4 +91,5 @@ def test_a_flood_of_unconnected_pages_stays_under_the_cap_and_falls_back_to_the_
             break
         time.sleep(2)
     assert ready(room) == {"ready": ROOM, "room": ROOM, "kernels": ROOM}
-    assert len(kernels_and_voila(room.db)) == ROOM + 1  # Voilà and the pool: nothing else left running
+    warm_parent = 1 if sys.platform == "linux" else 0
+    assert len(kernels_and_voila(room.db)) == 1 + warm_parent + ROOM  # Voilà, its warm parent and the pool: no more

@@ -887,6 +887,51 @@ class CaseSession:
         """
         return self.store.report(self.attempt.id)
 
+    def what_happened_next(self, lang: str) -> list[tuple[str, bool]]:
+        """After submission: the case followed through the referral network with the trainee's decisions against
+        every decision right (``sim.province.aftermath``), as sentences with whether each shows a loss. A decision
+        point counts as right when it kept all its points; the times and chances are the province model's
+        assumptions (``next_note`` says so). Refuses before submission and, in an assessment, before release.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_session
+        >>> session = demo_session()
+        >>> _ = session.submit()  # nothing answered: every decision point wrong
+        >>> lines = session.what_happened_next("vi")
+        >>> any(worse for _, worse in lines)  # the person left, or waited longer, or went without a support
+        True
+        """
+        from sim.engine.assessment import assess
+        from sim.province.aftermath import what_happened_next
+        from sim.province.calendar import packaged_calendar
+        from sim.province.parameters import read_parameters
+
+        report = self.report()
+        if report is None:
+            raise InputError("not_submitted")
+        if not self.answers_shown:
+            raise InputError("not_released")
+        right = {p["decision_point"]: p["points"] >= p["max_points"] for p in report["points"]}
+        after = what_happened_next(
+            self.case, assess(self.case, self.library), right, self.library, read_parameters(), packaged_calendar()
+        )
+        messages = self.library.messages
+        lines = []
+        for line in after.lines():
+            values = dict(line.values)
+            if "service" in values:
+                values["service"] = self._service_label(values["service"], lang)
+            lines.append((messages[line.key].get(lang).format(**values), line.worse))
+        return lines
+
+    def _service_label(self, service: str, lang: str) -> str:
+        """A service's name: a support of the vocabulary, else a procedural service."""
+        vocabulary = self.library.rulebook.vocabulary
+        kind = "supports" if service in vocabulary.supports else "services"
+        label = vocabulary.label(kind, service, lang)
+        return label[:1].upper() + label[1:]
+
     def overrides(self) -> list[dict[str, Any]]:
         """The trainer's adjustments of this attempt, oldest first (shown to the trainee with the report).
 

@@ -19,7 +19,7 @@ from sim.cases.case import EntryRoute, Household, Sex, Threat
 from sim.cases.profiles import FACTS_OF_STORY
 from sim.errors import DataError, Problem, SimError
 from sim.law.decision_points import DECISION_POINTS, DecisionPoint
-from sim.law.primitives import Bilingual, Regime, Strict
+from sim.law.primitives import Bilingual, Regime, Strict, Title
 from sim.parsing import SourceDoc, unknown_id_problem, validate
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class Scenario(Strict):
     schema_version: Literal[1]
     id: str = Field(pattern=SLUG)
     version: str
-    title: Bilingual
+    title: Title
     description: Bilingual
     date: date
     regime: Regime | None = None
@@ -186,7 +186,7 @@ class Exercise(Strict):
     schema_version: Literal[1]
     id: str = Field(pattern=SLUG)
     version: str
-    title: Bilingual
+    title: Title
     description: Bilingual
     scenarios: list[ExerciseItem] = Field(min_length=1)
     time_limit_minutes: int | None = Field(default=None, ge=1, le=600)

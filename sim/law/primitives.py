@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 Status = Literal["confirmed", "inferred", "unconfirmed"]
 Regime = Literal["A", "B"]
@@ -32,6 +32,26 @@ class Bilingual(Strict):
         ('Intake', 'Tiếp nhận', 'Tiếp nhận')
         """
         return self.en if lang == "en" else self.vi
+
+
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Title(Bilingual):
+    """A title in both languages, neither of them empty (a scenario or exercise nobody could name).
+
+    >>> Title(vi="Tiếp nhận", en="Intake").vi
+    'Tiếp nhận'
+    >>> from pydantic import ValidationError
+    >>> try:
+    ...     Title(vi="  ", en="Intake")
+    ... except ValidationError as error:
+    ...     [(e["loc"], e["type"]) for e in error.errors()]
+    [(('vi',), 'string_too_short')]
+    """
+
+    vi: NonEmptyText
+    en: NonEmptyText
 
 
 class Deadline(Strict):

@@ -25,7 +25,7 @@ from sim.cases.case import Case
 from sim.cases.generator import MAX_SEED, case_seed
 from sim.cases.scenario import Scenario
 from sim.errors import SimError
-from sim.law.primitives import Bilingual, add_months
+from sim.law.primitives import Bilingual, Title, add_months
 
 if TYPE_CHECKING:
     from sim.library import Library
@@ -66,7 +66,7 @@ def base_scenario(start: date, region: str) -> Scenario:
         schema_version=1,
         id=SCENARIO_ID,
         version="1",
-        title=text,
+        title=Title(**text.model_dump()),
         description=text,
         date=start,
         region=region,

@@ -166,6 +166,7 @@ class _Model:
         self.library, self.params, self.clock = library, params, clock
         self.start, self.trained_share, self.seed, self.units = start, trained, seed, units
         self.agencies: dict[str, Agency] = {}
+        self.decided: dict[str, bool] | None = None  # the officer's decisions, when given (``follow``)
         self.levels = {k: a.level for k, a in library.agencies.agencies.items()}
 
     # resources ---------------------------------------------------------------------------------------------
@@ -194,7 +195,7 @@ class _Model:
         trained = self.trained(case.commune.commune_code)
         quality = (params.officers.trained if trained else params.officers.untrained).by_decision_point
         decisions = random.Random(derive_seed(self.seed, "decisions", arrival.index))
-        right = {dp: decisions.random() < quality[dp] for dp in DECISION_POINTS}
+        right = self.decided or {dp: decisions.random() < quality[dp] for dp in DECISION_POINTS}
         verification = a.value("verification")
         referral = a.value("referral")
         protection = a.value("protection")
@@ -443,3 +444,37 @@ def simulate(
     for agency in model.agencies.values():
         agency.finish(window)
     return Run([p.value for p in processes], dict(sorted(model.agencies.items())), horizon_days, window)
+
+
+def follow(
+    prepared: Prepared,
+    library: Library,
+    params: ProvinceParameters,
+    calendar: WorkCalendar,
+    *,
+    right: dict[str, bool],
+    seed: int,
+    units: dict[str, int],
+) -> Outcome:
+    """One person through an otherwise idle network, with the officer's decisions given (right or not per decision
+    point): what happened next to a trainee's case. The same ``seed`` gives the same draws whatever ``right`` is,
+    so two calls differ only by the decisions.
+
+    >>> from datetime import date
+    >>> from sim.library import packaged_library
+    >>> from sim.province.arrivals import draw_arrivals
+    >>> from sim.province.calendar import packaged_calendar
+    >>> from sim.province.parameters import read_parameters
+    >>> lib, params = packaged_library(), read_parameters()
+    >>> arrival = draw_arrivals(lib, params, start=date(2026, 3, 2), years=1, returns=1, seed=3)[0]
+    >>> right = dict.fromkeys(DECISION_POINTS, True)
+    >>> out = follow(prepare([arrival], lib)[0], lib, params, packaged_calendar(), right=right, seed=1, units={})
+    >>> out.left, out.wrong
+    (False, ())
+    """
+    start = date(prepared.arrival.day.year, 1, 1)
+    model = _Model(library, params, calendar.clock(start), start=start, trained=1.0, seed=seed, units=units)
+    model.decided = {dp: bool(right.get(dp, True)) for dp in DECISION_POINTS}
+    process = model.env.process(model.person(prepared))
+    model.env.run()
+    return process.value

@@ -140,7 +140,8 @@ def _translated(
         if match:
             values = {k: _value_text(v, lang, names) for k, v in match.groupdict().items() if k != "values"}
             if "values" in match.groupdict():  # a list of ids or options: each by its name
-                values["values"] = ", ".join(_value_text(v, lang, names) for v in match["values"].split(", "))
+                listed = re.split(r", | or ", match["values"])  # pydantic lists "'a', 'b' or 'c'"
+                values["values"] = ", ".join(_value_text(v, lang, names) for v in listed)
             if "field" in values:
                 values["field"] = labels.get(match["field"], match["field"])
             return t(key, lang, **values)
@@ -181,11 +182,20 @@ def problem_text(
     >>> region = Problem("s.yaml", 11, 1, "region", "region 'lam-dong' covers 2025-07-01–…, not 2016-05-01")
     >>> problem_text(region, "vi", {"region": "Địa bàn"}, {"lam-dong": "Lâm Đồng"})
     'Địa bàn: địa bàn «Lâm Đồng» chỉ áp dụng từ 01/07/2025 đến …, không áp dụng cho ngày 01/05/2016'
+    >>> problem_text(Problem("s.yaml", 3, 1, "level", "'x' is not allowed", "use one of: 'basic', 'mid' or 'hard'"))
+    "level: giá trị 'x' không hợp lệ (chọn một trong: 'basic', 'mid', 'hard')"
+    >>> unknown = Problem("s.yaml", 5, 1, "fixed.agee", "unknown field", "allowed fields: age, entry_route")
+    >>> problem_text(unknown, "vi", {"fixed.age": "Tuổi", "fixed.entry_route": "Đường về"})
+    'fixed.agee: mục không có trong mẫu (xóa đi hoặc sửa tên) (các mục dùng được: «Tuổi», «Đường về»)'
     >>> problem_text(p, "en", {"objectives": "Learning objectives"})
     'Learning objectives: List should have at least 1 item after validation, not 0'
     """
     labels, names = labels or {}, names or {}
     where = field_label_of(problem.path, labels, lang)
+    # Field names a hint lists ("allowed fields: age, entry_route") by their labels, beside the problem's field.
+    parent = problem.path.rpartition(".")[0]
+    siblings = {key.rpartition(".")[2]: label for key, label in labels.items() if key.rpartition(".")[0] == parent}
+    names = {**siblings, **names}
     if lang == "en":
         message, hint = problem.message, problem.hint
     else:

@@ -58,6 +58,8 @@ body .trove-dp-header .widget-button{text-align:left;font-weight:bold;background
 .trove-zoom.trove-zoomed img{max-width:none;width:auto}
 .trove-path{margin:4px 0 8px;padding-left:1.2em}
 .trove-path li{margin-bottom:6px}
+.trove-next .trove-worse{color:var(--trove-danger,#a61b1b)}
+.trove-note{color:var(--trove-muted,#4a4a4a);font-size:var(--trove-size-s,14px)}
 </style>"""
 
 
@@ -573,6 +575,7 @@ class TraineeApp:
             widgets.HTML(referral_html(report.get("referral") or {}, self._referral_label, L)),
             widgets.HTML(f"<p>{t('referral_yours', L)}</p>"),
             self._drawing(picture, lambda: s.feedback_png(L)),
+            widgets.HTML(self._next_html()),
             widgets.HTML(
                 answer_key_html(
                     s.answer_key(), {dp: s.form_fields(dp) for dp in s.active_decision_points}, L, s.answers
@@ -580,6 +583,20 @@ class TraineeApp:
             ),
             widgets.HBox(nav, layout=widgets.Layout(flex_flow="row wrap")),
         ]
+
+    def _next_html(self) -> str:
+        """What happened next to this case (simulated, from the trainee's decisions), or nothing if it fails."""
+        L = self.lang
+        try:
+            lines = self.session.what_happened_next(L)
+        except Exception:  # the feedback must show even if the simulation cannot run
+            log.exception("what happened next: not simulated")
+            return ""
+        items = "".join(f"<li{' class=trove-worse' if worse else ''}>{html.escape(text)}</li>" for text, worse in lines)
+        return (
+            f"<div class='trove-next'><h3>{t('next_title', L)}</h3><ol class='trove-path'>{items}</ol>"
+            f"<p class='trove-note'>{t('next_note', L)}</p></div>"
+        )
 
     def _referral_label(self, kind: str, key: str) -> str:
         """An agency's or a service's name in the page's language (services are supports or procedural services)."""

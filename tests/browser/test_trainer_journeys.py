@@ -110,8 +110,16 @@ def test_dashboard_shows_two_trainees_and_charts_then_override_reaches_the_train
     trainer.wait_for_function(
         "() => [...document.querySelectorAll('option')].some(o => /^D1\\.\\s/.test(o.textContent) && o.textContent.includes('/'))"
     )
-    point.select_option(index=option_index(point, lambda o: o.startswith(t("dp_D1") + " (")))
-    trainer.get_by_label(t("override_points")).fill("6")
+    index = option_index(point, lambda o: o.startswith(t("dp_D1") + " ("))
+    current = re.search(r"\(([\d,.]+)/", point.locator("option").nth(index).inner_text()).group(1)
+    point.select_option(index=index)
+    # The form starts from the point's current points: wait for them before typing, as a person would see them.
+    points = trainer.get_by_label(t("override_points")).filter(visible=True)
+    trainer.wait_for_function(
+        "([el, want]) => parseFloat(el.value.replace(',', '.')) === parseFloat(want.replace(',', '.'))",
+        arg=[points.element_handle(), current],
+    )
+    points.fill("6")
     trainer.get_by_label(t("override_comment")).fill("Đã tự sửa khi được nhắc")
     trainer.get_by_role("button", name=t("override_save")).click()
     trainer.get_by_text(t("override_saved")).wait_for()

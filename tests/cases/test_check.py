@@ -76,3 +76,15 @@ def test_write_schemas(tmp_path):
     written = write_schemas(tmp_path / "docs")
     assert [p.name for p in written] == ["case.schema.json", "scenario.schema.json", "exercise.schema.json"]
     assert json.loads(written[1].read_text(encoding="utf-8"))["$schema"].endswith("2020-12/schema")
+
+
+def test_an_empty_title_is_a_problem_in_either_language(library, tmp_path):
+    """A scenario nobody could name in Vietnamese (or English) is refused at its title, with the position."""
+    text = (ROOT / "scenarios" / "forced-marriage-2016.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        text.replace("title: {vi: 'Trở về từ Trung Quốc, không giấy tờ (2016)'", "title: {vi: ' '"), "utf-8"
+    )
+    problems, _ = check_paths([path], library)
+    assert [(p.line, p.path) for p in problems] == [(5, "title.vi")]
+    assert "at least 1 character" in problems[0].message

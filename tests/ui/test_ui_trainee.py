@@ -116,6 +116,9 @@ def test_widgets_drive_a_whole_case(app):
     assert dated in app.body.children[0].value  # the date decides the law: shown with the feedback
     assert "aria-current='step'><span class='trove-step-n'>4</span>" in app.body.children[0].value
     assert "Chuyển tuyến theo từng dịch vụ" in app.body.children[1].value  # the plan in words, not only drawn
+    following = next(c.value for c in app.body.children if "trove-next" in getattr(c, "value", ""))
+    assert "Chuyện gì xảy ra tiếp theo (mô phỏng)" in following and "giả định" in following
+    assert "trove-worse" not in following  # every decision right: nothing lost against the right path
     nav = [b.description for b in app.body.children[-1].children]
     assert nav == ["Tình huống tiếp theo", "Về danh sách bài tập"]  # a way back after submitting
     app.body.children[-1].children[1].click()

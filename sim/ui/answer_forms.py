@@ -34,12 +34,15 @@ class AnswerForm:
                 )
                 rows += [widgets.HTML(f"<b>{label}</b>"), w]
             elif f.kind == "dropdown":
-                w = widgets.Dropdown(
+                w = widgets.Dropdown(  # its label is its description: the <select>'s accessible name
                     options=[(t("choose_one", lang), None)] + [(o.get(lang), k) for k, o in f.options],
                     value=None,
-                    layout=widgets.Layout(width="100%", max_width="40em"),
+                    description=label,
+                    style={"description_width": "initial"},
+                    layout=widgets.Layout(width="100%", max_width="40em", flex_flow="row wrap"),
                 )
-                rows += [widgets.HTML(f"<b>{label}</b>"), w]
+                w.add_class("trove-labelled-select")
+                rows.append(w)
             elif f.kind == "check":
                 w = widgets.Checkbox(value=False, description=label, indent=False, layout=widgets.Layout(width="100%"))
                 rows.append(w)

@@ -59,6 +59,7 @@ body .trove-dp-header .widget-button{text-align:left;font-weight:bold;background
 .trove-path{margin:4px 0 8px;padding-left:1.2em}
 .trove-path li{margin-bottom:6px}
 .trove-next .trove-worse{color:var(--trove-danger,#a61b1b)}
+.trove-labelled-select .widget-label{font-weight:bold}
 .trove-note{color:var(--trove-muted,#4a4a4a);font-size:var(--trove-size-s,14px)}
 </style>"""
 

@@ -8,7 +8,9 @@ transaction, so many trainee kernels can write at once without losing anything.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import secrets
 import sqlite3
 import unicodedata
@@ -117,15 +119,20 @@ MIGRATIONS: list[list[str]] = [
 
 
 def name_key(name: str) -> str:
-    """A name as resume-by-name compares it: Unicode NFC, case-folded (Vietnamese letters too), spaces collapsed.
+    """A name as the trainer's search compares it: case-folded, without accents or tone marks (đ as d), spaces
+    collapsed, so that a trainer without a Vietnamese keyboard finds "Đỗ Thị Mất" by typing "do thi mat".
 
-    >>> name_key("  TRẦN   Thị  Lan ") == name_key("trần thị lan")
+    >>> name_key("  TRẦN   Thị  Lan ") == name_key("tran thi lan") == name_key("trần thị lan")
     True
     >>> import unicodedata
     >>> name_key(unicodedata.normalize("NFD", "Trần")) == name_key("trần")  # a phone keyboard may send NFD
     True
+    >>> name_key("Đỗ Thị Mất Mạng")
+    'do thi mat mang'
     """
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    decomposed = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
 
 
 class SQLiteStore:
@@ -143,6 +150,9 @@ class SQLiteStore:
                 f"cannot create the folder for the results file {self.path} ({exc.strerror}); "
                 "set TROVE_DB to a writable path"
             ) from None
+        if not self.path.exists():  # names and resume codes: readable by this user only (SQLite's -wal follows)
+            with contextlib.suppress(OSError):
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         self.upgrade()
 
     @contextmanager

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import sqlite3
+import stat
 
 import pytest
 
@@ -17,6 +19,16 @@ def test_fresh_file_is_at_the_latest_schema_in_wal_mode(tmp_path):
     with store.connect() as con:
         assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix file modes")
+def test_a_new_results_file_is_readable_by_its_user_only(tmp_path):
+    """It holds names and resume codes: mode 0600, and SQLite's write-ahead log and shared memory files with it."""
+    store = SQLiteStore(tmp_path / "t.sqlite")
+    with store.connect() as con:  # while a connection is open, the -wal and -shm files exist
+        con.execute("CREATE TABLE probe (x)")
+        files = sorted(tmp_path.glob("t.sqlite*"))
+        assert len(files) == 3 and {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
 
 
 def test_an_old_file_is_upgraded_and_keeps_its_data(tmp_path):

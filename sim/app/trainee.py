@@ -703,11 +703,7 @@ class CaseSession:
         """
         from sim.drawing.referral import referral_png
 
-        report = self.report()
-        if report is None:
-            raise InputError("not_submitted")
-        if not self.answers_shown:
-            raise InputError("not_released")
+        report = self._released_report()
         services = report.get("referral", {}).get("services", {})
         mine = [s["path"] for s in services.values() if s.get("path")]
         correct = [s["correct_path"] for s in services.values() if s.get("correct_path")]
@@ -873,6 +869,16 @@ class CaseSession:
         self.store.submit(self.attempt.id, report)
         return self.store.report(self.attempt.id) or report
 
+    def _released_report(self) -> dict[str, Any]:
+        """The stored report, for what may be shown only after submission and, in an assessment, release (the
+        answer key, the correct paths, what happened next); refuses with ``not_submitted`` / ``not_released``."""
+        report = self.report()
+        if report is None:
+            raise InputError("not_submitted")
+        if not self.answers_shown:
+            raise InputError("not_released")
+        return report
+
     def report(self) -> dict[str, Any] | None:
         """The stored score report, or None before submission.
 
@@ -907,11 +913,7 @@ class CaseSession:
         from sim.province.calendar import packaged_calendar
         from sim.province.parameters import read_parameters
 
-        report = self.report()
-        if report is None:
-            raise InputError("not_submitted")
-        if not self.answers_shown:
-            raise InputError("not_released")
+        report = self._released_report()
         right = {p["decision_point"]: p["points"] >= p["max_points"] for p in report["points"]}
         after = what_happened_next(
             self.case, assess(self.case, self.library), right, self.library, read_parameters(), packaged_calendar()
@@ -987,10 +989,7 @@ class CaseSession:
         >>> session.answer_key()["D1"], session.answers["D1"]
         ({'receive': 'receive'}, {'receive': 'send_to_district'})
         """
-        if not self.submitted:
-            raise InputError("not_submitted")
-        if not self.answers_shown:
-            raise InputError("not_released")
+        self._released_report()
         from sim.engine.assessment import assess
         from sim.training.answer_key import answer_key
 

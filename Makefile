@@ -34,8 +34,18 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Install Debian's chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+# axe-core (npm) is injected into the pages by the browser tests: accessibility violations fail them. A pinned
+# version, installed into .venv/axe with the machine's npm (Debian's npm is installed first if missing, as root).
+AXE_VERSION := 4.14.1
+AXE := .venv/axe/node_modules/axe-core/axe.min.js
+$(AXE): | $(STAMP)
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm; \
+	  else echo "Install npm first (for axe-core): sudo apt-get install npm" >&2; exit 1; fi; }
+	npm install --silent --no-audit --no-fund --prefix .venv/axe axe-core@$(AXE_VERSION)
+
 # Lint and format checks come first: a red ruff stops the run before the slow suite.
-test: $(STAMP) chromium
+test: $(STAMP) chromium $(AXE)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(PY) -m pytest

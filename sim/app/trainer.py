@@ -212,8 +212,9 @@ class TrainerDesk:
             raise InputError("unknown_trainee", trainee_id)
         return self.store.reissue_resume_code(trainee_id)
 
-    def dashboard_charts(self, lang: str) -> tuple[list[bytes], list[str]]:
-        """The charts (scores, item statistics, critical errors, coverage) as PNGs, and the communes matching no unit.
+    def dashboard_charts(self, lang: str) -> tuple[list[tuple[str, bytes]], list[str]]:
+        """The charts (scores, item statistics, critical errors, coverage) as (title, PNG), and the communes matching
+        no unit.
 
         The second value lists the communes trainees typed that match no unit of the workshop's region.
 
@@ -222,9 +223,9 @@ class TrainerDesk:
         >>> from sim.app.demo import demo_attempt, demo_desk, demo_trainee
         >>> desk = demo_desk()
         >>> _ = demo_attempt(desk), demo_trainee(desk, full_name="Trần Văn Nam", commune="xã Không Có")
-        >>> images, unmatched = desk.dashboard_charts("en")
-        >>> len(images), all(png[:8] == b"\\x89PNG\\r\\n\\x1a\\n" for png in images), unmatched
-        (4, True, ['xã Không Có'])
+        >>> charts, unmatched = desk.dashboard_charts("en")
+        >>> len(charts), charts[0][0], all(png[:8] == b"\\x89PNG\\r\\n\\x1a\\n" for _, png in charts), unmatched
+        (4, 'Score distribution (%)', True, ['xã Không Có'])
         """
         from sim.drawing import charts
         from sim.workshop.coverage import coverage
@@ -240,13 +241,13 @@ class TrainerDesk:
         def text(key: str) -> str:
             return self.library.messages[key].get(lang)
 
-        images = [
-            charts.score_distribution(score_histogram([r["percent"] for r in reports]), text),
-            charts.item_statistics(item_statistics(reports), text),
-            charts.critical_errors(critical_error_counts(reports), errors, text),
-            charts.coverage(cover, text),
+        drawn = [
+            ("chart_scores", charts.score_distribution(score_histogram([r["percent"] for r in reports]), text)),
+            ("chart_items", charts.item_statistics(item_statistics(reports), text)),
+            ("chart_errors", charts.critical_errors(critical_error_counts(reports), errors, text)),
+            ("chart_coverage", charts.coverage(cover, text)),
         ]
-        return images, sorted(set(unmatched))
+        return [(text(key), png) for key, png in drawn], sorted(set(unmatched))
 
     # debrief and replay ------------------------------------------------------------------------
     def choice_spread(

@@ -18,6 +18,7 @@ from sim.app.trainer import DECISION_POINTS, TrainerDesk
 from sim.errors import Problem
 from sim.ui.guard import guarded
 from sim.ui.i18n import problem_text, t
+from sim.ui.picture import picture_html
 
 RANDOM_FACTS = (
     "name",
@@ -349,7 +350,7 @@ class ScenarioDesigner:
                 )
             )
             if i == 1:
-                items.append(widgets.Image(value=v.graph_png, format="png", layout=widgets.Layout(max_width="100%")))
+                items.append(widgets.HTML(picture_html(v.graph_png, t("alt_case_graph", self.lang))))
         self.preview.children = items
 
     def save(self) -> Path | None:
@@ -420,7 +421,12 @@ class ExerciseBuilder:
     def add_row(self) -> None:
         """Add a scenario row (a scenario, its number of variants, a remove button)."""
         options = self._scenario_choices()
-        scenario = widgets.Dropdown(options=options, layout=widgets.Layout(width="min(100%, 420px)"))
+        scenario = widgets.Dropdown(
+            options=options,
+            description=t("b_scenario", self.lang),
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="min(100%, 480px)"),
+        )
         variants = widgets.BoundedIntText(
             value=1, min=1, max=20, description=t("b_variants", self.lang), style={"description_width": "initial"}
         )

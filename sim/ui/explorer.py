@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from sim.app.trainer import TrainerDesk
 from sim.ui.i18n import regime_name, t
+from sim.ui.picture import Picture
 
 if TYPE_CHECKING:
     from sim.cases.case import Case
@@ -71,7 +72,7 @@ def explorer(desk: TrainerDesk) -> widgets.Widget:
     seed = widgets.BoundedIntText(value=1, min=0, max=10**9, style=wide, layout=widgets.Layout(width="220px"))
     button = widgets.Button(button_style="primary")
     out = widgets.HTML()
-    picture = widgets.Image(format="png")
+    picture = Picture(t("alt_case_graph", "vi"))
 
     def relabel(_: Any = None) -> None:
         button.description = t("generate", lang.value)
@@ -90,7 +91,8 @@ def explorer(desk: TrainerDesk) -> widgets.Widget:
                 + assessment_table(variant.truth, lang.value)
                 + f"<h3>{t('graph', lang.value)}</h3>"
             )
-            picture.value = variant.graph_png
+            picture.alt = t("alt_case_graph", lang.value)
+            picture.show(variant.graph_png)
         except Exception:  # the UI's one broad except: show a friendly panel, log the details
             log.exception("explorer failed")
             out.value = f"<div class='trove-error'><b>{t('error_title', lang.value)}</b><p>{t('error_hint', lang.value)}</p></div>"

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from sim.app.trainer import TrainerDesk
 from sim.ui.guard import guarded
 from sim.ui.i18n import t
+from sim.ui.picture import Picture
 
 REFRESH_SECONDS = 5
 
@@ -23,6 +24,7 @@ CSS = """<style>
 .trove-room-code{font-size:clamp(36px,7vw,96px);font-weight:bold;letter-spacing:.12em;margin:0}
 .trove-room-count{font-size:clamp(24px,4vw,56px);font-weight:bold;color:#1e8449;margin:0}
 .trove-room-note{font-size:clamp(14px,1.6vw,22px);color:#444}
+.trove-room img.trove-picture{width:100%;image-rendering:pixelated}
 </style>"""
 
 
@@ -32,7 +34,8 @@ class RoomScreen:
     def __init__(self, desk: TrainerDesk, lang: str = "vi", environ: dict[str, str] | None = None):
         self.desk, self.lang, self.environ = desk, lang, environ
         self.message = widgets.HTML()
-        self.qr = widgets.Image(format="png", layout=widgets.Layout(width="min(52vh, 90vw)", height="auto"))
+        self.qr = Picture(t("alt_qr", lang), layout=widgets.Layout(width="min(52vh, 100%)"))
+        self.qr_png = b""
         self.address = widgets.HTML()
         self.count = widgets.HTML()
         ticker = widgets.Play(
@@ -65,8 +68,9 @@ class RoomScreen:
         """Show the URL, its QR code, the code and the count as the desk has them now."""
         L = self.lang
         url, code, png, count = self.desk.room(self.environ)
-        if png and self.qr.value != png:
-            self.qr.value = png
+        if png and self.qr_png != png:
+            self.qr_png = png
+            self.qr.show(png)
         self.qr.layout.display = None if png else "none"
         where = (
             f"<p class='trove-room-note'>{html.escape(t('room_or_type', L))}</p>"

@@ -21,6 +21,7 @@ from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee,
 from sim.errors import SimError
 from sim.ui.guard import failure_message
 from sim.ui.i18n import day_text, number, t
+from sim.ui.picture import Picture
 from sim.ui.visit import on_visit
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ body .trove-dp-header .widget-button{text-align:left;font-weight:bold;background
 .trove-dp-header .widget-html{flex:0 0 auto}
 .trove-dp-panel{padding:4px 8px 12px;border:1px solid var(--trove-line,#d0d5da);border-top:0;border-radius:0 0 6px 6px}
 .trove-decisions{gap:6px}
-.trove-zoom{overflow:auto;max-width:100%;border:1px solid var(--trove-line,#d0d5da);border-radius:6px}
+.trove-zoom{max-width:100%;border:1px solid var(--trove-line,#d0d5da);border-radius:6px}
+.trove-zoom .trove-picture-box{width:100%}.trove-zoom .trove-scroll{overflow:auto;max-width:100%}
 .trove-zoom img{max-width:100%;height:auto}
 .trove-zoom.trove-zoomed img{max-width:none;width:auto}
 .trove-path{margin:4px 0 8px;padding-left:1.2em}
@@ -307,7 +309,7 @@ class TraineeApp:
             ]
         )
         self.decisions = self._decision_list()
-        self.plan = widgets.Image(format="png")
+        self.plan = Picture(t("alt_plan_graph", L), scrolls=True)
         self.plan_agencies = widgets.HTML()
         self.plan_box = widgets.VBox(
             [
@@ -394,7 +396,7 @@ class TraineeApp:
             self.forms[dp] = form
             self.dp_panels[index].children = [form.widget]
 
-    def _drawing(self, picture: widgets.Image, draw: Callable[[], bytes]) -> widgets.VBox:
+    def _drawing(self, picture: Picture, draw: Callable[[], bytes]) -> widgets.VBox:
         """A graph drawn only when the trainee asks for it (matplotlib costs a kernel about a second and 35 MiB;
         the list of agencies beside it says the same), then fitted to the screen with a button that shows it at
         full size in a box that scrolls both ways (a phone can then read the graph's labels)."""
@@ -550,7 +552,7 @@ class TraineeApp:
         report = s.report()
         if report is None:  # never render feedback (or the key) for an unsubmitted case
             raise InputError("not_submitted")
-        picture = widgets.Image(format="png")
+        picture = Picture(t("referral_yours", L), scrolls=True)
         progress = self.workshop.progress(self.trainee, self.exercise_id)
         more = any(not p["submitted"] for p in progress)
         nav = (
@@ -609,13 +611,13 @@ class TraineeApp:
                 continue
         return key
 
-    def _draw_later(self, picture: widgets.Image, draw: Callable[[], bytes]) -> None:
+    def _draw_later(self, picture: Picture, draw: Callable[[], bytes]) -> None:
         """Draw a graph in the background: the feedback text shows at once, the picture follows (matplotlib is slow)."""
         import threading
 
         def work() -> None:
             try:
-                picture.value = draw()
+                picture.show(draw())
             except Exception:
                 log.exception("drawing failed")
 

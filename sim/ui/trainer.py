@@ -17,6 +17,7 @@ from sim.app.trainee import InputError
 from sim.app.trainer import DECISION_POINTS, TrainerDesk
 from sim.ui.guard import guarded
 from sim.ui.i18n import catalog, number, percent, t, timestamp
+from sim.ui.picture import picture_html
 
 log = logging.getLogger(__name__)
 STUCK_MINUTES = 10
@@ -228,15 +229,15 @@ class TrainerApp:
     def refresh_charts(self) -> None:
         """Redraw the dashboard charts, with the trainees' communes that match no unit of the region."""
         L = self.lang
-        images, unmatched = self.desk.dashboard_charts(L)
+        charts, unmatched = self.desk.dashboard_charts(L)
         note = (
             widgets.HTML(f"<small>{html.escape(t('unmatched_communes', L, items=', '.join(unmatched)))}</small>")
             if unmatched
             else widgets.HTML()
         )
         self.charts.children = [
-            widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="min(100%, 760px)"))
-            for png in images
+            widgets.HTML(picture_html(png, title), layout=widgets.Layout(max_width="min(100%, 760px)"))
+            for title, png in charts
         ] + [note]
 
     # debrief --------------------------------------------------------------------------------------

@@ -67,11 +67,12 @@ def room_full_page() -> str:
     )
 
 
-NOTICE_PATH = "trove/notice.js"  # the words of the "connection lost" notice, for the page template
+NOTICE_PATH = "trove/notice.js"  # the words of the page template: "connection lost", "opening the page"
 
 
 def notice_script() -> str:
-    """The script that gives the page template the words of its "connection lost" notice (message catalog).
+    """The script that gives the page template its words (message catalog): the "connection lost" notice and
+    what shows while the page opens.
 
     >>> "Mất kết nối" in notice_script() and "Connection lost" in notice_script()
     True
@@ -79,7 +80,8 @@ def notice_script() -> str:
     from sim.library.messages import packaged_messages
 
     messages = packaged_messages()
-    words = {key: messages[key].model_dump() for key in ("connection_lost", "reload_button")}
+    keys = ("connection_lost", "connection_lost_code", "reload_button", "page_loading", "widget_loading")
+    words = {key: messages[key].model_dump() for key in keys}
     return f"window.TROVE_NOTICE = {json.dumps(words, ensure_ascii=False)};"
 
 

@@ -61,8 +61,9 @@ def test_rows_live_status_and_charts(desk):
     assert sorted(r.full_name for r in rows) == ["Lê Văn Hai", "Mai Thị Ba"] and desk.submitted_rows() == rows
     status = {s.trainee.full_name: s for s in desk.live_status()}
     assert status["Lê Văn Hai"].average_percent == 100.0 and status["Mai Thị Ba"].submitted == 1
-    images, unmatched = desk.dashboard_charts("en")
-    assert len(images) == 4 and all(png[:4] == b"\x89PNG" for png in images) and unmatched == []
+    charts, unmatched = desk.dashboard_charts("en")
+    assert [title for title, _ in charts][2] == "Most frequent critical errors"
+    assert len(charts) == 4 and all(png[:4] == b"\x89PNG" for _, png in charts) and unmatched == []
 
 
 def test_debrief_spread_labels_and_citations(desk):

@@ -4,13 +4,15 @@ The whole journey (join → exercise list → case → every decision → the re
 back to the list) is walked at both sizes; on every screen the test fails on any visible element whose text
 is cut off (``scrollWidth > clientWidth`` with overflow hidden / ellipsis), whose text spills out of its own
 box, that overlaps a sibling or that runs off the screen, and on any button, tab, field, radio option or
-checkbox row smaller than 44 px. It also checks what the trainee sees of their progress: answered /
+checkbox row smaller than 44 px, and on any serious or critical WCAG 2 A/AA violation axe-core finds (the npm
+package, installed by ``make test`` into ``.venv/axe`` and injected into the page). It also checks what the trainee sees of their progress: answered /
 not answered on each decision point, the step bar, status chips and a way back after submitting.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -123,13 +125,42 @@ BAD_FRAGMENT = """
 """
 
 
-def layout_problems(page) -> dict[str, list[str]]:
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / ".venv/axe/node_modules/axe-core/axe.min.js"
+AXE_IMPACTS = ("serious", "critical")
+# axe-core over the whole document (the template's <html lang>, the title, the app), WCAG 2 A and AA rules.
+AXE_RUN = """
+async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
+                                          resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n')[1])}));
+}
+"""
+
+
+def accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one readable line each."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"axe-core is missing ({AXE_SCRIPT}): run `make test` (it installs axe-core with npm)")
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    violations = page.evaluate(AXE_RUN)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {'; '.join(v['nodes'])}"
+        for v in violations
+        if v["impact"] in AXE_IMPACTS
+    ]
+
+
+def layout_problems(page, root: str = ".trove-app") -> dict[str, list[str]]:
     page.wait_for_timeout(400)  # let widgets settle after the last message
-    return page.evaluate(LAYOUT_PROBLEMS, ".trove-app")
+    return page.evaluate(LAYOUT_PROBLEMS, root)
 
 
-def assert_clean(page, screen: str) -> None:
-    problems = layout_problems(page)
+def assert_clean(page, screen: str, root: str = ".trove-app") -> None:
+    """Fail on any layout problem inside ``root`` and any serious accessibility violation on the page."""
+    problems = layout_problems(page, root)
+    problems["accessibility"] = accessibility_problems(page)
     found = [f"{kind}: {line}" for kind, lines in problems.items() for line in lines]
     assert not found, f"{screen} at {page.viewport_size['width']} px:\n" + "\n".join(found[:40])
 
@@ -158,6 +189,8 @@ def test_the_checks_catch_cut_overlapping_and_small_elements(page, server):
     assert any("hàng một" in line and "hàng hai" in line for line in problems["overlaps"]), problems
     assert any("spills" in line for line in problems["overlaps"]), problems
     assert any("nhỏ" in line for line in problems["small"]), problems
+    page.evaluate("() => document.querySelector('#trove-bad').insertAdjacentHTML('beforeend', '<img src=x.png>')")
+    assert any(line.startswith("image-alt (critical)") for line in accessibility_problems(page))
 
 
 def test_trainee_journey_has_no_cut_overlapping_or_small_elements(sized_page, server):

@@ -182,3 +182,28 @@ def test_designed_scenario_with_an_error_is_fixed_and_then_played(browser, works
     player.get_by_role("button", name=t("start_exercise")).last.click()
     player.get_by_text("Tình huống của lớp").first.wait_for(timeout=60_000)
     player.get_by_text(t("interview_help")).wait_for()
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1366, 768)], ids=["phone-390", "laptop-1366"])
+def test_trainer_pages_have_no_cut_overlapping_small_or_inaccessible_elements(browser, workshop, size):
+    """Every tab of the trainer app and of the designer, at a phone's and a projector laptop's width (issue 10)."""
+    from tests.browser.test_layout import assert_clean
+
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="vi-VN")
+    trainer = context.new_page()
+    trainer.set_default_timeout(30_000)
+    enter_trainer(trainer, workshop.trainer_url)
+    trainer.get_by_role("tab", name=t("tab_live")).wait_for(timeout=60_000)
+    trainer.locator(".trove-trainer img").nth(3).wait_for(timeout=60_000)  # the four charts
+    assert_clean(trainer, "trainer: live", ".trove-trainer")
+    for tab in ("tab_room", "tab_score", "tab_debrief", "tab_export", "tab_workshop"):
+        trainer.get_by_role("tab", name=t(tab)).click()
+        trainer.wait_for_timeout(600)
+        assert_clean(trainer, f"trainer: {t(tab)}", ".trove-trainer")
+    enter_trainer(trainer, workshop.designer_url)
+    trainer.get_by_role("tab", name=t("tab_design")).wait_for(timeout=60_000)
+    assert_clean(trainer, "designer", ".trove-trainer")
+    trainer.get_by_role("tab", name=t("tab_build")).click()
+    trainer.wait_for_timeout(600)
+    assert_clean(trainer, "designer: exercise", ".trove-trainer")
+    context.close()

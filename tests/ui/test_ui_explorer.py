@@ -48,7 +48,10 @@ def test_explorer_widgets_generate_a_case(desk):
     app = explorer(desk)
     button = app.children[3].children[2]
     button.click()
-    assert "Nhân vật hư cấu" in app.children[4].value and app.children[5].value[:4] == b"\x89PNG"
+    assert "Nhân vật hư cấu" in app.children[4].value and app.children[5].value.startswith(
+        '<img class="trove-picture" alt="Sơ đồ'
+    )
+    assert 'src="data:image/png;base64,iVBOR' in app.children[5].value
 
 
 def test_the_explorer_opens_only_with_the_secret(desk):

@@ -35,8 +35,9 @@ def test_live_table_and_charts(desk):
     app = TrainerApp(desk)
     assert "Lê Văn Hai" in app.live_table.value and "Mai Thị Ba" in app.live_table.value
     assert "2 học viên đã vào lớp; 2 tình huống đã nộp" in app.live_table.value
-    images = [c for c in app.charts.children if hasattr(c, "format")]
-    assert len(images) == 4 and all(img.value[:4] == b"\x89PNG" for img in images)
+    images = [c.value for c in app.charts.children if "<img" in c.value]
+    assert len(images) == 4 and all('src="data:image/png;base64,iVBOR' in img for img in images)
+    assert 'alt="Phân bố điểm (%)"' in images[0]
 
 
 def test_debrief_tab_shows_the_spread_and_the_replay(desk):

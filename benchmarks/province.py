@@ -8,12 +8,14 @@ Run: ``.venv/bin/python benchmarks/province.py`` (options: ``--returns 150 --rep
 - ``study``: ``--replications`` replications of the main variant on ``--workers`` processes, wall time
   (``trove simulate``'s path: ``run_study``), and the same with ``--compare-law --compare-training``;
 - ``national_year``: one replication of ``--national`` arrivals (a national year; capacities scaled by
-  ``--national / --returns``), one core.
+  ``--national / --returns``), one core; ``national_year_collector_running``: the same with Python's cyclic
+  garbage collector left running (the baseline before ``sim.province.collector``), alternated with it in one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -22,6 +24,7 @@ import time
 from datetime import date
 
 from sim.library import packaged_library
+from sim.province import arrivals, model
 from sim.province.arrivals import derive_seed, draw_arrivals
 from sim.province.calendar import packaged_calendar
 from sim.province.model import prepare, simulate
@@ -56,6 +59,17 @@ def one_year(library, params, calendar, returns: int, seed: int) -> dict[str, fl
     return {"generate": t1 - t0, "assess": t2 - t1, "simulate": t3 - t2, "total": t3 - t0}
 
 
+@contextlib.contextmanager
+def collector_running():
+    """The model as it was before the collector was paused (the baseline of ``national_year``)."""
+    paused = arrivals.paused_cycle_collection, model.paused_cycle_collection
+    arrivals.paused_cycle_collection = model.paused_cycle_collection = contextlib.nullcontext
+    try:
+        yield
+    finally:
+        arrivals.paused_cycle_collection, model.paused_cycle_collection = paused
+
+
 def median_stages(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: round(statistics.median(r[k] for r in runs), 4) for k in runs[0]}
 
@@ -75,7 +89,11 @@ def main() -> None:
     runs = [one_year(library, params, calendar, args.returns, derive_seed(9, i)) for i in range(args.repeats)]
     # A national year: the province's capacities scaled to the returns (34 province-sized networks, pooled).
     scaled = params.with_capacity(args.national / args.returns)
-    national = [one_year(library, scaled, calendar, args.national, derive_seed(10, i)) for i in range(2)]
+    national, running = [], []
+    for i in range(2):  # alternated, so that a change of load touches both alike
+        national.append(one_year(library, scaled, calendar, args.national, derive_seed(10, i)))
+        with collector_running():
+            running.append(one_year(library, scaled, calendar, args.national, derive_seed(10, i)))
 
     study = Study(START, 1, args.returns, 0.6, args.replications, 1)
     t = time.perf_counter()
@@ -101,6 +119,7 @@ def main() -> None:
                     "with_compare_law_and_training_s": round(both, 2),
                 },
                 "national_year": {"returns": args.national, **median_stages(national)},
+                "national_year_collector_running": {"returns": args.national, **median_stages(running)},
             },
             indent=1,
         )

@@ -385,10 +385,21 @@ def _add_simulate_parser(sub: Any) -> None:
     simulate.add_argument("--seed", type=_seed_arg, default=1, help="same seed, same report (default 1)")
     simulate.add_argument("--workers", type=_whole_number_arg("--workers", 1), default=1, help="local processes")
     simulate.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the replications on this Dask cluster, e.g. tcp://10.0.0.5:8786 (pip install 'trove[dask]')",
+    )
+    simulate.add_argument(
         "--compare-law", action="store_true", help="also replay the arrivals under Luật 2011 and 2024"
     )
     simulate.add_argument("--compare-training", action="store_true", help="also run 0 %% and 100 %% trained officers")
     simulate.add_argument("--parameters", help="a province.yaml of your own (default: the shipped one)")
+    simulate.add_argument(
+        "--quality-from",
+        metavar="WORKSHOP_ID",
+        help="trained officers' P(right) per decision point measured from this workshop's submitted attempts",
+    )
+    simulate.add_argument("--db", help="results file for --quality-from (default: $TROVE_DB or var/trove.sqlite)")
     simulate.add_argument("--out", help="write the JSON report here (default: standard output)")
     simulate.set_defaults(run=cmd_simulate)
 
@@ -405,6 +416,18 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     problems = check_parameters(params, library)
     if problems:
         raise DataError(problems)
+    measured = None
+    if args.quality_from:
+        from sim.province.quality import measure_workshop
+        from sim.workshop.stores import open_store
+
+        if args.db and not Path(args.db).exists():  # opening would create an empty results file
+            raise SimError(f"no results file at {args.db} (give the --db of `trove serve`, or leave it out)")
+        measured = measure_workshop(open_store(args.db), args.quality_from)
+        counts = ", ".join(f"{dp} {n}" for dp, n in measured.attempts.items()) or "none"
+        print(f"trained quality from {measured.source} (attempts per decision point: {counts})", file=sys.stderr)
+    elif args.db:
+        raise SimError("--db is the results file of --quality-from WORKSHOP_ID; give both or neither")
     study = Study(
         start=args.start,
         years=args.years,
@@ -415,10 +438,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         region=args.region,
         compare_law=args.compare_law,
         compare_training=args.compare_training,
+        trained_quality=measured,
     )
     if args.region:
         library.region(args.region)  # an unknown id fails here, with "did you mean"
-    report = run_study(study, library, params, packaged_calendar(), workers=args.workers)
+    report = run_study(study, library, params, packaged_calendar(), workers=args.workers, dask=args.dask)
     text = report_json(report)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

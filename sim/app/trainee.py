@@ -912,9 +912,10 @@ class CaseSession:
         from sim.province.aftermath import what_happened_next
         from sim.province.calendar import packaged_calendar
         from sim.province.parameters import read_parameters
+        from sim.training.scoring import kept_all_points
 
         report = self._released_report()
-        right = {p["decision_point"]: p["points"] >= p["max_points"] for p in report["points"]}
+        right = {p["decision_point"]: kept_all_points(p) for p in report["points"]}
         after = what_happened_next(
             self.case, assess(self.case, self.library), right, self.library, read_parameters(), packaged_calendar()
         )

@@ -26,6 +26,7 @@ from sim.cases.generator import MAX_SEED, case_seed
 from sim.cases.scenario import Scenario
 from sim.errors import SimError
 from sim.law.primitives import Bilingual, Title, add_months
+from sim.province.collector import paused_cycle_collection
 
 if TYPE_CHECKING:
     from sim.library import Library
@@ -124,20 +125,21 @@ def draw_arrivals(
     >>> draw_arrivals(packaged_library(), read_parameters(), start=date(2026, 1, 1), years=1, returns=0, seed=1)
     []
     """
-    times = arrival_times(params, start=start, years=years, returns=returns, seed=seed)
-    generator = library.case_generator()
-    scenarios: dict[tuple[date, str], Scenario] = {}
-    base: Scenario | None = None
-    out = []
-    for index, t in enumerate(times):
-        day = start + timedelta(days=int(t))
-        pack = library.region(region) if region else library.region_on(day)
-        if not pack.covers(day):
-            raise SimError(f"region {pack.id!r} does not cover {day} (leave --region out to follow the date)")
-        key = (day, pack.id)
-        scenario = scenarios.get(key)
-        if scenario is None:
-            base = base or base_scenario(start, pack.id)
-            scenario = scenarios[key] = base.model_copy(update={"date": day, "region": pack.id})
-        out.append(Arrival(index, t, day, generator.generate(scenario, seed=case_seed(seed, index))))
-    return out
+    with paused_cycle_collection():
+        times = arrival_times(params, start=start, years=years, returns=returns, seed=seed)
+        generator = library.case_generator()
+        scenarios: dict[tuple[date, str], Scenario] = {}
+        base: Scenario | None = None
+        out = []
+        for index, t in enumerate(times):
+            day = start + timedelta(days=int(t))
+            pack = library.region(region) if region else library.region_on(day)
+            if not pack.covers(day):
+                raise SimError(f"region {pack.id!r} does not cover {day} (leave --region out to follow the date)")
+            key = (day, pack.id)
+            scenario = scenarios.get(key)
+            if scenario is None:
+                base = base or base_scenario(start, pack.id)
+                scenario = scenarios[key] = base.model_copy(update={"date": day, "region": pack.id})
+            out.append(Arrival(index, t, day, generator.generate(scenario, seed=case_seed(seed, index))))
+        return out

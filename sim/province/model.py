@@ -33,6 +33,7 @@ import simpy
 from sim.engine.assessment import Assessment, assess
 from sim.law.decision_points import DECISION_POINTS
 from sim.province.arrivals import Arrival, derive_seed
+from sim.province.collector import paused_cycle_collection
 
 if TYPE_CHECKING:
     from sim.library import Library
@@ -58,36 +59,57 @@ def prepare(arrivals: Iterable[Arrival], library: Library) -> list[Prepared]:
     >>> prepare([], packaged_library())
     []
     """
-    return [Prepared(a, assess(a.case, library)) for a in arrivals]
+    with paused_cycle_collection():
+        return [Prepared(a, assess(a.case, library)) for a in arrivals]
 
 
 class Agency:
-    """An agency as a SimPy resource, with the bookkeeping for utilisation, queue length and waits.
+    """An agency as a SimPy resource, with the bookkeeping for utilisation, queue length, waits and backlog.
+
+    ``months``: the boundaries (days) of the months observed, first to last; the backlog (tasks waiting or in
+    service) is integrated over each of them (``backlog_area``), and over nothing outside them.
 
     Examples
     --------
     >>> import simpy
     >>> env = simpy.Environment()
-    >>> police = Agency(env, "provincial_police", 1)
+    >>> police = Agency(env, "provincial_police", 1, months=(0.0, 2.0, 10.0))
     >>> for _ in range(2):
     ...     _ = env.process(police.serve(lambda now: now + 3.0))
     >>> env.run()
     >>> police.finish(env.now)
-    >>> police.served, police.wait_total, police.queue_area
-    (2, 3.0, 3.0)
+    >>> police.served, police.wait_total, police.queue_area, police.backlog_area
+    (2, 3.0, 3.0, [4.0, 5.0])
     """
 
-    def __init__(self, env: simpy.Environment, agency_id: str, capacity: int) -> None:
+    def __init__(self, env: simpy.Environment, agency_id: str, capacity: int, months: tuple[float, ...] = ()) -> None:
         self.env, self.id, self.capacity = env, agency_id, capacity
         self.resource = simpy.Resource(env, capacity)
         self.waiting = self.busy = self.served = self.max_queue = 0
         self.wait_total = self.queue_area = self.busy_area = self.last = 0.0
+        self.months = months
+        self.backlog_area = [0.0] * max(0, len(months) - 1)
+        self._month = 0  # the month ``last`` falls in (time only moves forward)
 
     def _advance(self) -> None:
-        now = self.env.now
-        self.queue_area += self.waiting * (now - self.last)
-        self.busy_area += self.busy * (now - self.last)
+        now, last = self.env.now, self.last
+        self.queue_area += self.waiting * (now - last)
+        self.busy_area += self.busy * (now - last)
+        level = self.waiting + self.busy
+        if level and now > last:
+            self._spread(level, last, now)
         self.last = now
+
+    def _spread(self, level: int, last: float, now: float) -> None:
+        """Add ``level`` × the time from ``last`` to ``now`` to the months it falls in."""
+        bounds, area = self.months, self.backlog_area
+        m = self._month
+        while m < len(area) and bounds[m + 1] <= last:
+            m += 1
+        self._month = m
+        while m < len(area) and bounds[m] < now:
+            area[m] += level * (min(now, bounds[m + 1]) - max(last, bounds[m]))
+            m += 1
 
     def serve(self, until: Any) -> Generator[simpy.Event, Any, float]:
         """Queue for a place, hold it until ``until(start)`` (a time), release it; returns the start time."""
@@ -110,9 +132,30 @@ class Agency:
 
     def finish(self, now: float) -> None:
         """Close the books at ``now`` (the end of the observation window, at or after the last event)."""
-        self.queue_area += self.waiting * (now - self.last)
-        self.busy_area += self.busy * (now - self.last)
+        last = self.last
+        self.queue_area += self.waiting * (now - last)
+        self.busy_area += self.busy * (now - last)
+        if self.waiting + self.busy and now > last:
+            self._spread(self.waiting + self.busy, last, now)
         self.last = now
+
+
+def study_months(start: date, horizon_days: float) -> tuple[tuple[str, float, float], ...]:
+    """The calendar months of a study period as ``("YYYY-MM", first day, end)`` in days from ``start``; the first
+    and last are cut to the period when it does not begin or end with a month.
+
+    >>> study_months(date(2026, 1, 15), 31)
+    (('2026-01', 0.0, 17.0), ('2026-02', 17.0, 31.0))
+    """
+    found = []
+    first = 0.0
+    day = start
+    while first < horizon_days:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        end = min(float(horizon_days), float((following - start).days))
+        found.append((f"{day.year:04d}-{day.month:02d}", first, end))
+        first, day = end, following
+    return tuple(found)
 
 
 @dataclass
@@ -148,6 +191,7 @@ class Run:
     agencies: dict[str, Agency]
     horizon_days: float
     window_days: float
+    months: tuple[tuple[str, float, float], ...] = ()  # the study's months: label, first day, end (``study_months``)
 
 
 class _Model:
@@ -161,8 +205,10 @@ class _Model:
         trained: float,
         seed: int,
         units: dict[str, int],
+        months: tuple[float, ...] = (),
     ) -> None:
         self.env = simpy.Environment()
+        self.months = months
         self.library, self.params, self.clock = library, params, clock
         self.start, self.trained_share, self.seed, self.units = start, trained, seed, units
         self.agencies: dict[str, Agency] = {}
@@ -175,7 +221,7 @@ class _Model:
         if found is None:
             p = self.params.agency(agency_id)
             capacity = p.capacity * (1 if p.per == "province" else max(1, self.units.get(p.per, 1)))
-            found = self.agencies[agency_id] = Agency(self.env, agency_id, capacity)
+            found = self.agencies[agency_id] = Agency(self.env, agency_id, capacity, self.months)
         return found
 
     def _draw(self, rnd: random.Random, days: Duration) -> float:
@@ -437,13 +483,18 @@ def simulate(
     >>> run.outcomes, run.window_days
     ([], 365)
     """
-    model = _Model(library, params, calendar.clock(start), start=start, trained=trained, seed=seed, units=units)
-    processes = [model.env.process(model.person(p)) for p in prepared]
-    model.env.run()
+    months = study_months(start, horizon_days)
+    bounds = tuple(m[1] for m in months) + ((months[-1][2],) if months else ())
+    model = _Model(
+        library, params, calendar.clock(start), start=start, trained=trained, seed=seed, units=units, months=bounds
+    )
+    with paused_cycle_collection():
+        processes = [model.env.process(model.person(p)) for p in prepared]
+        model.env.run()
     window = max(horizon_days, model.env.now)
     for agency in model.agencies.values():
         agency.finish(window)
-    return Run([p.value for p in processes], dict(sorted(model.agencies.items())), horizon_days, window)
+    return Run([p.value for p in processes], dict(sorted(model.agencies.items())), horizon_days, window, months)
 
 
 def follow(

@@ -154,6 +154,14 @@ class Times(Sourced):
     unconfirmed_verification_deadline_days: int = Field(ge=1)
 
 
+class Costs(Sourced):
+    """Which ``money.yaml`` amount costs each received support under each regime (regime → support → amount id),
+    and the days or months a per-day or per-month amount is paid (amount id → number)."""
+
+    amounts: dict[Literal["A", "B"], dict[str, str]]
+    units: dict[str, float] = Field(default_factory=dict)
+
+
 class ProvinceParameters(Strict):
     """The ``province.yaml`` document."""
 
@@ -166,6 +174,7 @@ class ProvinceParameters(Strict):
     agencies: dict[str, AgencyParameters]
     travel: Travel
     times: Times
+    costs: Costs | None = None  # none: no support is costed
 
     def agency(self, agency_id: str) -> AgencyParameters:
         """The parameters of an agency, or the default ones.
@@ -233,11 +242,39 @@ def check_parameters(params: ProvinceParameters, library: Library) -> list[Probl
                             _hint(service, services),
                         )
                     )
+    problems += _money_problems(params, library)
     for service in params.travel.person_travels_for:
         if service not in services:
             problems.append(
                 Problem("province.yaml", None, None, "travel.person_travels_for", f"unknown service {service!r}", "")
             )
+    return problems
+
+
+def _money_problems(params: ProvinceParameters, library: Library) -> list[Problem]:
+    """The ``costs`` group against ``money.yaml``: known amounts, of the regime and support they cost, with the
+    days or months of a per-day or per-month amount."""
+    if params.costs is None:
+        return []
+    money = {m.id: m for m in library.rulebook.money}
+    problems = []
+
+    def problem(where: str, message: str, hint: str = "") -> None:
+        problems.append(Problem("province.yaml", None, None, where, message, hint))
+
+    for regime, by_support in params.costs.amounts.items():
+        for support, amount_id in by_support.items():
+            where = f"costs.amounts.{regime}.{support}"
+            m = money.get(amount_id)
+            if m is None:
+                problem(where, f"unknown money amount {amount_id!r}", _hint(amount_id, money))
+            elif (m.regime, m.support) != (regime, support):
+                problem(where, f"{amount_id!r} is an amount of {m.support} under regime {m.regime}")
+            elif m.per != "once" and amount_id not in params.costs.units:
+                problem(where, f"{amount_id!r} is paid per {m.per}: give costs.units.{amount_id} (how many)")
+    for amount_id in params.costs.units:
+        if amount_id not in money:
+            problem(f"costs.units.{amount_id}", "unknown money amount", _hint(amount_id, money))
     return problems
 
 

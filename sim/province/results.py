@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from sim.province.costs import Rate, support_costs
 from sim.province.model import Run
 
 DIGITS = 6  # rounding of every float in a report, so that the same run gives the same bytes everywhere
@@ -43,12 +44,12 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(value, DIGITS)
 
 
-def summarise_run(run: Run) -> dict[str, Any]:
-    """The KPIs, service times and agency loads of one replication.
+def summarise_run(run: Run, rates: dict[tuple[str, str], Rate] | None = None) -> dict[str, Any]:
+    """The KPIs, service times, agency loads and backlog, and support costs (at ``rates``) of one replication.
 
     >>> from sim.province.model import Run
     >>> sorted(summarise_run(Run([], {}, 365, 365)))
-    ['agencies', 'arrivals', 'days_to', 'kpis', 'left', 'supports', 'window_days', 'work']
+    ['agencies', 'arrivals', 'backlog', 'costs', 'days_to', 'kpis', 'left', 'supports', 'window_days', 'work']
     """
     outcomes = run.outcomes
     needing = [o for o in outcomes if o.verification_needed]
@@ -87,6 +88,13 @@ def summarise_run(run: Run) -> dict[str, Any]:
         }
         for a in run.agencies.values()
     }
+    backlog = {
+        a.id: {
+            label: _r(area / (end - first)) if end > first else 0.0
+            for (label, first, end), area in zip(run.months, a.backlog_area, strict=True)
+        }
+        for a in run.agencies.values()
+    }
     return {
         "arrivals": len(outcomes),
         "window_days": _r(window),
@@ -106,12 +114,34 @@ def summarise_run(run: Run) -> dict[str, Any]:
             for s, v in sorted(days.items())
         },
         "agencies": agencies,
+        "backlog": backlog,
+        "costs": support_costs(outcomes, rates or {}),
         "work": {
             "tasks": sum(a.served for a in run.agencies.values()),
             "verifications": sum(o.verified_at is not None for o in outcomes),
             "unneeded_verifications": sum(o.extra_verification for o in outcomes),
         },
     }
+
+
+def with_idle_agencies(summaries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summaries with a backlog of 0 in every month for each agency that had no task in a replication (an
+    agency appears in a summary only once it has had one), so that a backlog's mean is over every replication.
+
+    >>> ones = {"backlog": {"police": {"2026-01": 2.0}}}
+    >>> [s["backlog"] for s in with_idle_agencies([ones, {"backlog": {}}])]
+    [{'police': {'2026-01': 2.0}}, {'police': {'2026-01': 0.0}}]
+    """
+    months: dict[str, dict[str, float]] = {}
+    for s in summaries:
+        for agency_id, by_month in s.get("backlog", {}).items():
+            months.setdefault(agency_id, dict.fromkeys(by_month, 0.0))
+    return [
+        {**s, "backlog": {k: s.get("backlog", {}).get(k, idle) for k, idle in sorted(months.items())}}
+        if "backlog" in s
+        else s
+        for s in summaries
+    ]
 
 
 def aggregate(summaries: Sequence[dict[str, Any]]) -> Any:

@@ -18,6 +18,7 @@ parameter versions, and nothing that depends on the machine (no timings): the sa
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -26,9 +27,12 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import SimError
 from sim.law.primitives import add_months
 from sim.province.arrivals import derive_seed, draw_arrivals
+from sim.province.cluster import map_on_dask
+from sim.province.costs import costing, money_used
 from sim.province.model import prepare, simulate
+from sim.province.quality import MeasuredQuality, quality_report, with_measured
 from sim.province.regimes import library_under
-from sim.province.results import aggregate, summarise_run
+from sim.province.results import aggregate, summarise_run, with_idle_agencies
 
 if TYPE_CHECKING:
     from sim.library import Library
@@ -52,6 +56,7 @@ class Study:
     region: str | None = None
     compare_law: bool = False
     compare_training: bool = False
+    trained_quality: MeasuredQuality | None = None  # replaces province.yaml's trained quality where it has attempts
 
     @property
     def end(self) -> date:
@@ -142,7 +147,7 @@ def replication(
             seed=seed,
             units=units,
         )
-        summaries[v.name] = summarise_run(run)
+        summaries[v.name] = summarise_run(run, costing(library, params))
     return {"replication": index, "seed": seed, "variants": summaries}
 
 
@@ -179,6 +184,14 @@ def _run_in_worker(index: int) -> dict[str, Any]:
     return replication(study, index, libraries, params, calendar)
 
 
+def _run_with(
+    context: tuple[Study, dict[str | None, Library], ProvinceParameters, WorkCalendar], index: int
+) -> dict[str, Any]:
+    """One replication from a context sent ahead (a Dask task)."""
+    study, libraries, params, calendar = context
+    return replication(study, index, libraries, params, calendar)
+
+
 def run_study(
     study: Study,
     library: Library,
@@ -186,8 +199,11 @@ def run_study(
     calendar: WorkCalendar,
     *,
     workers: int = 1,
+    dask: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Every replication (on ``workers`` local processes), aggregated per variant, as a JSON-ready report.
+    """Every replication (on ``workers`` local processes or a Dask cluster), aggregated per variant, as a JSON-ready
+    report.
 
     Parameters
     ----------
@@ -201,6 +217,17 @@ def run_study(
         Working days and holidays.
     workers : int
         Keyword-only; processes to run replications on (1: in this process). The report does not depend on it.
+    dask : str or distributed.Client, optional
+        Keyword-only; run the replications on this Dask cluster (a scheduler address such as
+        ``tcp://host:8786``, or a client) instead of local processes; the optional extra ``trove[dask]``.
+        The report is the same bytes.
+    progress : callable, optional
+        Keyword-only; ``progress(done, total)`` after each replication.
+
+    Raises
+    ------
+    SimError
+        When ``dask`` is given and Dask is not installed or its scheduler cannot be reached.
 
     Examples
     --------
@@ -213,15 +240,26 @@ def run_study(
     0.6
     """
     libraries = laws(study, library)
+    given, params = params, with_measured(params, study.trained_quality)
     indices = range(study.replications)
-    if workers > 1 and study.replications > 1:
+    total = study.replications
+    replications: list[dict[str, Any]] = []
+    if dask is not None:
+        replications = map_on_dask(dask, _run_with, (study, libraries, params, calendar), indices, progress)
+    elif workers > 1 and study.replications > 1:
         chunk = max(1, study.replications // (workers * 4))
         with ProcessPoolExecutor(
             workers, initializer=_init_worker, initargs=(study, libraries, params, calendar)
         ) as pool:
-            replications = list(pool.map(_run_in_worker, indices, chunksize=chunk))
+            for done in pool.map(_run_in_worker, indices, chunksize=chunk):
+                replications.append(done)
+                if progress is not None:
+                    progress(len(replications), total)
     else:
-        replications = [replication(study, i, libraries, params, calendar) for i in indices]
+        for i in indices:
+            replications.append(replication(study, i, libraries, params, calendar))
+            if progress is not None:
+                progress(len(replications), total)
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "kind": "trove-province-simulation",
@@ -230,6 +268,12 @@ def run_study(
         "parameters_version": params.version,
         "study": {**asdict(study), "start": study.start.isoformat(), "end": study.end.isoformat()},
         "units": units_of(library, study),
+        "officers": quality_report(given, study.trained_quality),
+        "money": {
+            "amounts": money_used(library, params),
+            "chosen": f"province.yaml {params.costs.provenance}" if params.costs else "no costs group: nothing costed",
+            "note": params.costs.note if params.costs else "",
+        },
         "laws": {
             LAW_NAMES.get(k or "", "by-date"): {
                 "rulebook": lib.version,
@@ -241,7 +285,7 @@ def run_study(
             v.name: {
                 "law": LAW_NAMES.get(v.law or "", "by-date"),
                 "trained": v.trained,
-                "aggregate": aggregate([r["variants"][v.name] for r in replications]),
+                "aggregate": aggregate(with_idle_agencies([r["variants"][v.name] for r in replications])),
             }
             for v in variants(study)
         },

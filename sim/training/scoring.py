@@ -800,3 +800,16 @@ def score(submission: Submission, truth: Assessment, library: Library) -> ScoreR
         referral=referral,
         rulebook=truth.rulebook,
     )
+
+
+def kept_all_points(point: dict[str, Any]) -> bool:
+    """Whether one decision point of a stored score report (``points`` of ``to_dict``) was right: it kept all its
+    points (within rounding). The one meaning of "right" for item statistics, what happened next and the
+    province simulation's measured quality.
+
+    >>> kept_all_points({"decision_point": "D4", "points": 10.0, "max_points": 10.0})
+    True
+    >>> kept_all_points({"decision_point": "D4", "points": 7.5, "max_points": 10.0})
+    False
+    """
+    return bool(point["points"] >= point["max_points"] - 1e-9)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.law.decision_points import item_order
+from sim.training.scoring import kept_all_points
 
 
 @dataclass(frozen=True)
@@ -55,22 +56,24 @@ def item_statistics(reports: Iterable[dict[str, Any]]) -> list[ItemStat]:
     """Statistics per decision point (and the process item) over submitted score reports."""
     reports = list(reports)
     totals = [r["percent"] for r in reports]
-    by_item: dict[str, list[tuple[int, float, float]]] = {}
+    by_item: dict[str, list[tuple[int, float, float, bool]]] = {}
     for index, report in enumerate(reports):
         for point in report["points"]:
-            by_item.setdefault(point["decision_point"], []).append((index, point["points"], point["max_points"]))
+            by_item.setdefault(point["decision_point"], []).append(
+                (index, point["points"], point["max_points"], kept_all_points(point))
+            )
     stats = []
     for item in sorted(by_item, key=item_order):
         rows = by_item[item]
-        correct = [points >= maximum - 1e-9 for _, points, maximum in rows]
-        fractions = [points / maximum if maximum else 0.0 for _, points, maximum in rows]
+        correct = [right for *_, right in rows]
+        fractions = [points / maximum if maximum else 0.0 for _, points, maximum, _ in rows]
         stats.append(
             ItemStat(
                 item,
                 len(rows),
                 sum(correct) / len(rows),
                 sum(fractions) / len(rows),
-                point_biserial(correct, [totals[i] for i, _, _ in rows]),
+                point_biserial(correct, [totals[i] for i, *_ in rows]),
             )
         )
     return stats

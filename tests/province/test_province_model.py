@@ -165,3 +165,68 @@ def test_summaries_count_what_the_outcomes_hold(library, params, cal):
     summary = summarise_run(run)
     assert summary["arrivals"] == 15
     assert summary["work"]["tasks"] == sum(a.served for a in run.agencies.values()) > 0
+
+
+def test_backlog_per_month_is_the_hand_schedule(library, params, cal):
+    pool = draw_arrivals(library, params, start=START, years=1, returns=40, seed=5)
+    needing = [a for a in prepare(pool, library) if a.assessment.value("verification")["needed"]][:3]
+    timed = [
+        replace(p, arrival=Arrival(i, t, START, p.arrival.case))
+        for i, (p, t) in enumerate(zip(needing, (0.0, 0.1, 0.2)))
+    ]
+    run = _simulate(timed, library, _fixed(params, provincial_police=1), cal, horizon_days=40, trained=1.0, seed=1)
+    backlog = summarise_run(run)["backlog"]
+    # at the police from 1.0, 1.1, 1.2: one place, 2 working days each (ends 3, 5, then 9 over the weekend):
+    # 1 task for 0.1 day, 2 for 0.1, 3 for 1.8, 2 for 2, 1 for 4 → 13.7 task-days, all in March (days 0–30)
+    assert backlog["provincial_police"] == {"2026-03": pytest.approx(13.7 / 30, abs=1e-6), "2026-04": 0.0}
+
+
+def test_backlog_crosses_a_month_boundary_at_its_time(cal):
+    env = simpy.Environment()
+    police = Agency(env, "provincial_police", 1, months=(0.0, 2.0, 30.0))  # 2026-03-30 (Mon) + 2 days: 1 April
+    clock = cal.clock(date(2026, 3, 30))
+
+    def job():
+        yield from police.serve(lambda s: clock.after_working(s, 3.0))
+
+    env.process(job())
+    env.process(job())
+    env.run()
+    police.finish(env.now)
+    # Mon–Wed, then Thu, Fri and Mon: 2 tasks for 3 days, 1 for the 5 days after; 4 task-days in March's 2 days
+    assert env.now == 8.0 and police.backlog_area == pytest.approx([4.0, 2 * 1 + 5])
+
+
+def test_backlog_sums_to_mean_queue_and_utilisation(library, params, cal):
+    arrivals = draw_arrivals(library, params, start=date(2026, 1, 1), years=1, returns=40, seed=4)
+    run = simulate(
+        prepare(arrivals, library),
+        library,
+        params,
+        cal,
+        start=date(2026, 1, 1),
+        horizon_days=730,  # two years for one year's arrivals: every task ends inside the months observed
+        trained=0.6,
+        seed=4,
+        units={"commune": 45, "district": 10},
+    )
+    assert run.window_days == 730
+    summary = summarise_run(run)
+    lengths = {label: end - first for label, first, end in run.months}
+    assert len(lengths) == 24 and sum(lengths.values()) == 730
+    for agency_id, a in summary["agencies"].items():
+        by_month = summary["backlog"][agency_id]
+        total = sum(by_month[m] * lengths[m] for m in lengths) / 730
+        assert total == pytest.approx(a["mean_queue"] + a["utilisation"] * a["capacity"], abs=1e-4), agency_id
+
+
+def test_the_report_aggregates_the_backlog_of_every_agency_and_month(library, params, cal):
+    report = run_study(Study(date(2026, 1, 1), 1, 15, 0.6, 3, 2), library, params, cal)
+    backlog = report["variants"]["main"]["aggregate"]["backlog"]
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    assert "provincial_police" in backlog
+    for by_month in backlog.values():
+        assert list(by_month) == months
+        for cell in by_month.values():
+            assert set(cell) == {"mean", "p5", "p95", "n"} and cell["n"] == 3  # idle replications count as 0
+            assert cell["p5"] <= cell["mean"] <= cell["p95"]

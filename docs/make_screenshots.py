@@ -1,4 +1,4 @@
-"""Regenerate the screenshots of the trainee guide (docs/trainee-guide.vi.md) from a real server.
+"""Regenerate the screenshots of the trainee and trainer guides (docs/*-guide.*.md) from a real server.
 
 Run: ``.venv/bin/python docs/make_screenshots.py`` (needs chromium). Every person shown is fictional.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM_ARGS, Server  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, TRAINER_SECRET, Server  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -49,6 +49,31 @@ def journey(browser, url: str, viewport: dict, prefix: str, name: str) -> None:
     page.close()
 
 
+def trainer_pages(browser, server, viewport: dict, prefix: str) -> None:
+    """The trainer's live dashboard (after the trainees' journeys), the room screen and the scenario designer."""
+    from sim.ui.i18n import t
+
+    page = browser.new_page(viewport=viewport)
+
+    def enter(url: str) -> None:
+        page.goto(url)
+        page.get_by_label(t("trainer_secret")).fill(TRAINER_SECRET)
+        page.get_by_role("button", name=t("trainer_enter")).click()
+
+    enter(server.trainer_url)
+    page.locator(".trove-trainer img").nth(3).wait_for(timeout=60_000)
+    page.screenshot(path=OUT / f"{prefix}1-live.png", full_page=True)
+    page.get_by_role("tab", name=t("tab_room")).click()
+    page.locator(".trove-room img").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=OUT / f"{prefix}2-room.png")
+    enter(server.designer_url)
+    page.get_by_role("tab", name=t("tab_design")).wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=OUT / f"{prefix}3-designer.png")
+    page.close()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -64,6 +89,8 @@ def main() -> None:
             tablet.goto(server.url)
             tablet.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)
             tablet.screenshot(path=OUT / "5-tablet.png")
+            trainer_pages(browser, server, LAPTOP, "trainer-")
+            trainer_pages(browser, server, PHONE, "trainer-phone-")
             browser.close()
     finally:
         server.stop()

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sim.library import Library
 
 MAX_SEED = 2**63 - 1
-EN_VARIANTS = ("destination", "job", "arrival")  # placeholders whose English text is filled from "<name>_en"
+EN_VARIANTS = ("destination", "job", "arrival", "country")  # placeholders whose English text is filled from "<name>_en"
 
 
 def check_seed(seed: object) -> int:
@@ -518,6 +518,7 @@ def _fill(
         "job": profile.job.vi,
         "job_en": profile.job.en,
         "country": country,
+        "country_en": g.country_names_en.get(country, country),
         "months": str(months),
     }
 
@@ -620,7 +621,9 @@ def _answer(
         return _join(base, variants["nearby"]) if truth.trafficker_nearby else base
     if key == "family":
         suspected = "parent" if truth.parent_suspected else "suspected"
-        return variants[suspected if truth.family_suspected else "no_home" if not truth.has_home else "safe"]
+        if truth.family_suspected:
+            return variants[suspected]
+        return variants["no_home" if not truth.has_home else "safe" if primary.home else "abroad"]
     if key == "wishes":
         base = variants["shelter" if truth.wishes_shelter else "home"]
         base = _join(base, variants["refuse"]) if truth.refuses_protection else base

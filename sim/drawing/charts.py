@@ -6,16 +6,20 @@ sentence in the reader's language (the façade passes its catalog lookup).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
 from sim.drawing.png import figure_png, new_figure
 
 Text = Callable[[str], str]
+# Type sizes in points at 100 dpi (1 pt ≈ 1.4 px): readable on a projector and, scaled down, on a laptop.
+TITLE, LABEL, TICK, NOTE = 13, 12, 11, 10
+WRAP_CHARS = 42  # a critical error's label wraps at a word, never cut
 
 
 def _png(fig: Any) -> bytes:
-    return figure_png(fig, dpi=80)
+    return figure_png(fig, dpi=100)
 
 
 def _figure(width: float = 7, height: float = 3.2) -> tuple[Any, Any]:
@@ -25,8 +29,10 @@ def _figure(width: float = 7, height: float = 3.2) -> tuple[Any, Any]:
 def _no_data(title: str, text: Text, width: float = 7, height: float = 3.2) -> bytes:
     """A chart with nothing to show yet: its title and "Chưa có dữ liệu", no bare axes (message ``no_data_yet``)."""
     fig, ax = _figure(width, height)
-    ax.set_title(title, fontsize=10)
-    ax.text(0.5, 0.5, text("no_data_yet"), ha="center", va="center", fontsize=14, color="#555", transform=ax.transAxes)
+    ax.set_title(title, fontsize=TITLE)
+    ax.text(
+        0.5, 0.5, text("no_data_yet"), ha="center", va="center", fontsize=TITLE, color="#555", transform=ax.transAxes
+    )
     ax.set_axis_off()
     return _png(fig)
 
@@ -42,11 +48,15 @@ def score_distribution(histogram: list[tuple[str, int]], text: Text) -> bytes:
         return _no_data(text("chart_scores"), text)
     fig, ax = _figure()
     ax.bar([label for label, _ in histogram], [count for _, count in histogram], color="#2471a3")
-    ax.set_title(text("chart_scores"))
-    ax.set_ylabel(text("chart_count"))
+    ax.set_title(text("chart_scores"), fontsize=TITLE)
+    ax.set_ylabel(text("chart_count"), fontsize=LABEL)
     ax.set_ylim(bottom=0, top=max([c for _, c in histogram] + [1]) + 0.5)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="both", labelsize=TICK)
+    ax.tick_params(axis="x", rotation=30)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+        label.set_rotation_mode("anchor")
     return _png(fig)
 
 
@@ -67,11 +77,12 @@ def item_statistics(stats: list[Any], text: Text) -> bytes:
         label=text("chart_discrimination"),
         color="#8e44ad",
     )
-    ax.set_xticks(list(xs), items, fontsize=8)
+    ax.set_xticks(list(xs), items, fontsize=TICK)
+    ax.tick_params(axis="y", labelsize=TICK)
     ax.set_ylim(-1, 1)
     ax.axhline(0, color="#555", linewidth=0.8)
-    ax.set_title(text("chart_items"), fontsize=10)
-    ax.legend(fontsize=8)
+    ax.set_title(textwrap.fill(text("chart_items"), 60), fontsize=TITLE)
+    ax.legend(fontsize=NOTE)
     return _png(fig)
 
 
@@ -79,12 +90,13 @@ def critical_errors(counts: list[tuple[str, int]], labels: dict[str, str], text:
     """How often each critical error was made, most frequent on top."""
     if not counts:
         return _no_data(text("chart_errors"), text, 8, 1.6)
-    fig, ax = _figure(8, 0.6 + 0.35 * max(1, len(counts)))
-    names = [f"{code} {labels.get(code, '')[:60]}" for code, _ in counts][::-1]
+    names = [textwrap.fill(f"{code} {labels.get(code, '')}", WRAP_CHARS) for code, _ in counts][::-1]
+    lines = sum(name.count("\n") + 1 for name in names)
+    fig, ax = _figure(9, 1.0 + 0.24 * lines + 0.12 * len(names))
     ax.barh(names, [c for _, c in counts][::-1], color="#c0392b")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(text("chart_errors"))
-    ax.tick_params(axis="y", labelsize=7)
+    ax.set_title(text("chart_errors"), fontsize=TITLE)
+    ax.tick_params(axis="both", labelsize=TICK)
     return _png(fig)
 
 
@@ -95,9 +107,13 @@ def coverage(rows: list[Any], text: Text) -> bytes:
     fig, ax = _figure(8, 3.4)
     ax.bar([r.district for r in rows], [100 * r.share for r in rows], color="#f39c12")
     for i, r in enumerate(rows):
-        ax.text(i, 100 * r.share + 2, f"{r.trained_communes}/{r.communes}", ha="center", fontsize=7)
+        ax.text(i, 100 * r.share + 2, f"{r.trained_communes}/{r.communes}", ha="center", fontsize=NOTE)
     ax.axhline(100, color="#27ae60", linestyle="--", linewidth=1)
-    ax.set_ylim(0, 110)
-    ax.set_title(text("chart_coverage"), fontsize=10)
-    ax.tick_params(axis="x", labelsize=7, rotation=30)
+    ax.set_ylim(0, 115)
+    ax.set_title(textwrap.fill(text("chart_coverage"), 60), fontsize=TITLE)
+    ax.tick_params(axis="both", labelsize=TICK)
+    ax.tick_params(axis="x", rotation=30)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+        label.set_rotation_mode("anchor")
     return _png(fig)

@@ -23,20 +23,29 @@ PURPOSE_COLOURS = {
 }
 
 
+LABEL_POINTS = 11  # agency names: about 12 px in the PNG, readable on a laptop; a phone zooms in
+ROW_FITS, STAGGER = 6, 0.5  # boxes a row holds side by side; how far down every other box of a fuller row goes
+ROW_ARC = 0.3  # how far an edge between two agencies of one row arcs (it would cross the boxes between them)
+
+
 def layout(G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Rows: commune on top, the agency it notifies next, then district, province and central bodies."""
+    """Rows: commune on top, the agency it notifies next, then district, province and central bodies (a row of
+    more than ``ROW_FITS`` agencies zigzags)."""
     rows: dict[int, list[str]] = {}
     first_hand = set(notified_agencies(G))
     for node, level in sorted(G.nodes(data="level")):
         row = 1 if node in first_hand else LEVEL_ROW[level] + (1 if level in ("province", "central") else 0)
         rows.setdefault(row, []).append(node)
     positions = {}
-    for row, nodes in rows.items():
+    lower = 0.0  # how far the rows below a zigzagging row move down
+    for row, nodes in sorted(rows.items()):
         if ROOT in nodes:
             nodes.remove(ROOT)
             nodes.insert(len(nodes) // 2, ROOT)
+        crowded = len(nodes) > ROW_FITS  # every other box half a row lower, so the labels never touch
         for i, node in enumerate(nodes):
-            positions[node] = ((i + 0.5) / len(nodes), -row)
+            positions[node] = ((i + 0.5) / len(nodes), -row - lower - (STAGGER if crowded and i % 2 else 0.0))
+        lower += STAGGER if crowded else 0.0
     return positions
 
 
@@ -51,34 +60,32 @@ def draw_referral_graph(
 ) -> Any:
     """Draw ``G`` under ``title``; ``highlight`` paths (the trainee's) in blue, ``correct`` paths in green dashes."""
     if ax is None:
-        _, ax = new_figure(14, 8)
+        _, ax = new_figure(13, 8)
     pos = layout(G)
     simple = nx.DiGraph(G)
-    nx.draw_networkx_edges(
-        simple,
-        pos,
-        ax=ax,
-        edge_color="#bbbbbb",
-        arrows=True,
-        arrowsize=10,
-        node_size=2200,
-        connectionstyle="arc3,rad=0.05",
-    )
+
+    def draw(edges: list[tuple[str, str]], **style: Any) -> None:
+        # an edge within a row arcs over the boxes between its ends; the others bend slightly
+        for same_row in (True, False):
+            chosen = [(a, b) for a, b in edges if (pos[a][1] == pos[b][1]) == same_row]
+            if chosen:
+                bend = ROW_ARC if same_row else 0.05
+                nx.draw_networkx_edges(
+                    simple,
+                    pos,
+                    edgelist=chosen,
+                    ax=ax,
+                    arrows=True,
+                    node_size=2600,
+                    connectionstyle=f"arc3,rad={bend}",
+                    **style,
+                )
+
+    draw(list(simple.edges), edge_color="#bbbbbb", arrowsize=10)
     for paths, colour, style, width in ((correct, "#27ae60", "dashed", 3.0), (highlight, "#2471a3", "solid", 2.5)):
         edges = [(a, b) for path in (paths or []) if path for a, b in pairwise(path)]
         if edges:
-            nx.draw_networkx_edges(
-                simple,
-                pos,
-                edgelist=edges,
-                ax=ax,
-                edge_color=colour,
-                style=style,
-                width=width,
-                arrows=True,
-                arrowsize=16,
-                node_size=2200,
-            )
+            draw(edges, edge_color=colour, style=style, width=width, arrowsize=16)
     for node in G.nodes:
         colour = "#f5b041" if node == ROOT else "#eaf2f8"
         ax.annotate(
@@ -86,11 +93,11 @@ def draw_referral_graph(
             pos[node],
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=LABEL_POINTS,
             bbox={"boxstyle": "round,pad=0.4", "fc": colour, "ec": "#34495e"},
             zorder=3,
         )
-    ax.set_title(title)
+    ax.set_title(title, fontsize=LABEL_POINTS + 3)
     ax.axis("off")
     ax.margins(0.08)
     return ax

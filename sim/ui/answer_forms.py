@@ -17,6 +17,15 @@ if TYPE_CHECKING:
     from sim.training.forms import FormField
 
 
+SELECT_FITS_CHARS = 36  # the longest option a <select> shows whole on a 360 px phone
+
+
+def shown_as_list(field: FormField, lang: str) -> bool:
+    """Whether a drop-down field is shown as a list of options instead (a <select> cannot wrap its chosen
+    option: a long one would be cut off on a phone). It stays optional, like the drop-down."""
+    return field.kind == "dropdown" and any(len(o.get(lang)) > SELECT_FITS_CHARS for _, o in field.options)
+
+
 class AnswerForm:
     """One decision point's widgets. ``values()`` reads them; ``load(values)`` restores saved answers."""
 
@@ -28,7 +37,7 @@ class AnswerForm:
         rows: list[widgets.Widget] = []
         for f in self.fields:
             label = t(f.label_key, lang)
-            if f.kind == "radio":
+            if f.kind == "radio" or shown_as_list(f, lang):
                 w = widgets.RadioButtons(
                     options=[(o.get(lang), k) for k, o in f.options], value=None, layout=widgets.Layout(width="100%")
                 )

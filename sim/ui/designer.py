@@ -141,15 +141,12 @@ class ScenarioDesigner:
             "date",
             widgets.DatePicker(value=date(2026, 6, 1), description=t("d_date", L), style=wide, layout=field_layout()),
         )
-        self.region = f.field(
+        self.region = f.field(  # a list, not a drop-down: the regions' names are long (a <select> cuts them)
             "region",
-            widgets.Dropdown(
-                options=choices["regions"],
-                value=choices["default_region"][0][1],
-                description=t("d_region", L),
-                style=wide,
-                layout=field_layout(),
+            widgets.RadioButtons(
+                options=choices["regions"], value=choices["default_region"][0][1], layout=widgets.Layout(width="100%")
             ),
+            t("d_region", L),
         )
         self.profile = f.field(
             "fixed.profile",
@@ -223,7 +220,14 @@ class ScenarioDesigner:
             t("d_points", L),
         )
         self.weights = {
-            dp: widgets.BoundedFloatText(value=0, min=0, max=100, description=dp, layout=widgets.Layout(width="120px"))
+            dp: widgets.BoundedFloatText(  # the label "D10" beside a field wide enough for "100"
+                value=0,
+                min=0,
+                max=100,
+                description=dp,
+                style={"description_width": "44px"},
+                layout=widgets.Layout(width="150px"),
+            )
             for dp in DECISION_POINTS
         }
         f.field(
@@ -266,7 +270,7 @@ class ScenarioDesigner:
                 widgets.HBox(self.buttons[:1]),
                 widgets.HTML(f"<b>{t('d_yaml', L)}</b>"),
                 self.yaml,
-                widgets.HBox(self.buttons[1:]),
+                widgets.HBox(self.buttons[1:], layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px")),
                 self.problems,
                 self.preview,
             ]
@@ -425,13 +429,13 @@ class ExerciseBuilder:
             options=options,
             description=t("b_scenario", self.lang),
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="min(100%, 480px)"),
+            layout=widgets.Layout(width="min(100%, 640px)"),
         )
         variants = widgets.BoundedIntText(
             value=1, min=1, max=20, description=t("b_variants", self.lang), style={"description_width": "initial"}
         )
         remove = widgets.Button(description=t("b_remove", self.lang), layout=widgets.Layout(width="auto"))
-        row = widgets.HBox([scenario, variants, remove])
+        row = widgets.HBox([scenario, variants, remove], layout=widgets.Layout(flex_flow="row wrap"))
         remove.on_click(
             lambda _: setattr(self.items, "children", tuple(c for c in self.items.children if c is not row))
         )

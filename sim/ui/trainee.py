@@ -169,20 +169,20 @@ class TraineeApp:
     def show_join(self) -> None:
         """The first screen: join the workshop (code, name, commune, role) or resume with the resume code."""
         L = self.lang
-        code = self.code_field = widgets.Text(
-            value=self.prefill_code, description=t("workshop_code", L), style={"description_width": "initial"}
-        )
-        name = widgets.Text(description=t("full_name", L), style={"description_width": "initial"})
+
+        def field() -> dict[str, Any]:  # label beside the field on a laptop (above it on a phone), room for the role
+            return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="min(100%, 560px)")}
+
+        code = self.code_field = widgets.Text(value=self.prefill_code, description=t("workshop_code", L), **field())
+        name = widgets.Text(description=t("full_name", L), **field())
         commune = self.commune_field = widgets.Combobox(
             options=self.communes if self.communes is not None else self.load_communes(),
             ensure_option=False,
             description=t("commune_field", L),
-            style={"description_width": "initial"},
+            **field(),
         )
         role = widgets.Dropdown(
-            options=[(t(f"role_{r}", L), r) for r in ROLES],
-            description=t("role_field", L),
-            style={"description_width": "initial"},
+            options=[(t(f"role_{r}", L), r) for r in ROLES], description=t("role_field", L), **field()
         )
         join = self._button(
             "join_button",
@@ -194,7 +194,7 @@ class TraineeApp:
             "primary",
         )
         join_items = ([code] if self.workshop.code else []) + [name, commune, role, join]
-        resume_code = widgets.Text(description=t("resume_code", L), style={"description_width": "initial"})
+        resume_code = widgets.Text(description=t("resume_code", L), **field())
         resume = self._button(
             "resume_button",
             lambda: self._joined(self.workshop.resume(resume_code.value, client_address())),

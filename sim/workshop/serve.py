@@ -67,7 +67,7 @@ def slug(text: str) -> str:
 
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-TRAINER_NOTEBOOKS = ("trainer.ipynb", "designer.ipynb", "explore-cases.ipynb")
+TRAINER_NOTEBOOKS = ("trainer.ipynb", "designer.ipynb", "explore-cases.ipynb", "caseload.ipynb")
 # Ctrl-C, ``kill`` and the terminal closing: each stops Voilà and every kernel.
 # Ctrl-C, kill and the terminal closing (Windows has no SIGHUP).
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -247,6 +247,10 @@ class ServeConfig:
         """The scenario designer's URL, with the token (the page itself asks for the trainer secret)."""
         return self._url("designer.ipynb", host_for_url)
 
+    def caseload_url(self, host_for_url: str | None = None) -> str:
+        """The province simulation's URL, with the token (the page itself asks for the trainer secret)."""
+        return self._url("caseload.ipynb", host_for_url)
+
 
 def prepare(config: ServeConfig) -> None:
     """Refuse a configuration that cannot work, before starting anything; then settle and record the workshop's
@@ -337,6 +341,7 @@ def banner(config: ServeConfig, host: str | None = None) -> str:
         ("serve_qr_image", png, None),
         ("serve_trainer_url", config.trainer_url(host), None),
         ("serve_designer_url", config.designer_url(host), None),
+        ("caseload_serve_url", config.caseload_url(host), None),
         ("serve_trainer_secret", config.trainer_secret, "serve_trainer_secret_note"),
         ("serve_secret_file", config.secret_file, "serve_secret_file_note"),
         ("serve_results_file", config.results_file, None),

@@ -2,7 +2,8 @@
 
 The whole journey (join → exercise list → case → every decision → the referral plan → submit → feedback →
 back to the list) is walked at both sizes; on every screen the test fails on any visible element whose text
-is cut off (``scrollWidth > clientWidth`` with overflow hidden / ellipsis), whose text spills out of its own
+is cut off (``scrollWidth > clientWidth`` with overflow hidden / ellipsis), whose words are broken letter by
+letter (a word wider than its line), whose text spills out of its own
 box, that overlaps a sibling or that runs off the screen, and on any button, tab, field, radio option or
 checkbox row smaller than 44 px, and on any serious or critical WCAG 2 A/AA violation axe-core finds (the npm
 package, installed by ``make test`` into ``.venv/axe`` and injected into the page). It also checks what the trainee sees of their progress: answered /
@@ -32,7 +33,7 @@ DECISION_POINTS = ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10")
 LAYOUT_PROBLEMS = """
 (root) => {
   const scope = document.querySelector(root);
-  if (!scope) { return {cut: [], overlaps: [], small: [], offscreen: [], missing: [root]}; }
+  if (!scope) { return {cut: [], broken: [], overlaps: [], small: [], offscreen: [], missing: [root]}; }
   const shown = (el) => {
     const r = el.getBoundingClientRect();
     if (r.width < 1 || r.height < 1) { return false; }
@@ -52,11 +53,44 @@ LAYOUT_PROBLEMS = """
     || (['BUTTON', 'SELECT'].includes(el.tagName) && el.innerText.trim())
     || (el.tagName === 'INPUT' && ['text', 'search', ''].includes(el.type) && el.value);
   const all = [...scope.querySelectorAll('*')].filter(shown);
-  const cut = [], overlaps = [], small = [], offscreen = [];
+  const cut = [], broken = [], overlaps = [], small = [], offscreen = [];
   const width = document.documentElement.clientWidth;
+  const ruler = document.createElement('canvas').getContext('2d');
+  // A word wider than the box its line sits in is broken letter by letter ("Chấ/m điể/m"); addresses may break.
+  const brokenWord = (el, s) => {
+    if (['SELECT', 'INPUT', 'OPTION', 'TEXTAREA'].includes(el.tagName) || /^(nowrap|pre)$/.test(s.whiteSpace)) {
+      return null;
+    }
+    let block = el;
+    while (block.parentElement && getComputedStyle(block).display.startsWith('inline')) { block = block.parentElement; }
+    const b = getComputedStyle(block);
+    const room = block.clientWidth - parseFloat(b.paddingLeft) - parseFloat(b.paddingRight);
+    ruler.font = s.font;
+    const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join(' ');
+    for (const word of text.split(/\\s+/)) {
+      if (!word || /[\\/@:=]/.test(word)) { continue; }
+      const w = ruler.measureText(word).width + word.length * (parseFloat(s.letterSpacing) || 0);
+      if (room > 0 && w > room + 2) { return `«${word}» is ${Math.round(w)} px, its line ${Math.round(room)} px`; }
+    }
+    return null;
+  };
   for (const el of all) {
     if (!ownText(el)) { continue; }
     const s = getComputedStyle(el);
+    const split = brokenWord(el, s);
+    if (split) { broken.push(`${name(el)}: ${split}`); }
+    // A drop-down whose chosen option is cut although it could be wider (a <select> as wide as the screen
+    // lets the phone's own picker show every option whole)
+    if (el.tagName === 'SELECT' && el.selectedIndex >= 0) {
+      ruler.font = s.font;
+      const chosen = ruler.measureText(el.options[el.selectedIndex].text).width;
+      const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 16;
+      const row = el.closest('.jupyter-widgets:not(.widget-dropdown)') || el.parentElement;
+      const atFullWidth = el.getBoundingClientRect().width >= Math.min(row.clientWidth, width) - 48;
+      if (chosen > room + 1 && !atFullWidth) {
+        cut.push(`${name(el)}: the chosen option is ${Math.round(chosen)} px, the box ${Math.round(room)} px`);
+      }
+    }
     const clips = ['hidden', 'clip'].includes(s.overflowX) || s.textOverflow === 'ellipsis';
     if (clips && el.scrollWidth > el.clientWidth) {
       cut.push(`${name(el)}: scrollWidth ${el.scrollWidth} > clientWidth ${el.clientWidth}`);
@@ -106,7 +140,7 @@ LAYOUT_PROBLEMS = """
       small.push(`${name(el)}: ${Math.round(r.width)}×${Math.round(r.height)} px`);
     }
   }
-  return {cut, overlaps, small, offscreen, missing: []};
+  return {cut, broken, overlaps, small, offscreen, missing: []};
 }
 """.replace("TARGET", str(TARGET_PX))
 
@@ -119,7 +153,9 @@ BAD_FRAGMENT = """
     + 'một nhãn rất dài bị cắt</div>'
     + '<div style="height:30px">hàng một</div><div style="margin-top:-20px;height:30px">hàng hai</div>'
     + '<div style="height:20px;width:200px">một dòng chữ dài xuống dòng trong hộp thấp cố định chiều cao</div>'
-    + '<button style="height:20px;min-height:0">nhỏ</button>';
+    + '<button style="height:20px;min-height:0">nhỏ</button>'
+    + '<div style="width:40px;overflow-wrap:anywhere">Chấmđiểmdài</div>'
+    + '<select style="width:60px"><option>một lựa chọn rất dài</option></select>';
   document.querySelector('.trove-app').appendChild(box);
 }
 """
@@ -189,6 +225,8 @@ def test_the_checks_catch_cut_overlapping_and_small_elements(page, server):
     assert any("hàng một" in line and "hàng hai" in line for line in problems["overlaps"]), problems
     assert any("spills" in line for line in problems["overlaps"]), problems
     assert any("nhỏ" in line for line in problems["small"]), problems
+    assert any("Chấmđiểmdài" in line for line in problems["broken"]), problems
+    assert any("chosen option" in line for line in problems["cut"]), problems
     page.evaluate("() => document.querySelector('#trove-bad').insertAdjacentHTML('beforeend', '<img src=x.png>')")
     assert any(line.startswith("image-alt (critical)") for line in accessibility_problems(page))
 

@@ -13,6 +13,7 @@ from sim.engine.assessment import assess
 from sim.library import packaged_library
 from sim.training.answer_key import answer_key
 from sim.training.forms import form_fields
+from sim.ui.answer_forms import shown_as_list
 from sim.ui.i18n import t
 
 pytestmark = pytest.mark.browser
@@ -75,7 +76,7 @@ def give_answer(page, dp: str, values: dict, regime: str, lang: str = "vi") -> N
             continue
         value = values[field.name]
         labels = {k: o.get(lang) for k, o in field.options}
-        if field.kind == "radio":
+        if field.kind == "radio" or (shown_as_list(field, lang) and value is not None):
             page.get_by_role("radio", name=labels[value], exact=True).check()
         elif field.kind == "dropdown" and value is not None:
             page.get_by_role("combobox").filter(

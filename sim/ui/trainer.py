@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import logging
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -203,7 +204,14 @@ class TrainerApp:
         current = {r.trainee_id: r for r in rows if not r.submitted_at}  # the latest open case of each trainee
         codes = self.show_codes.value
         lines = []
-        for st in self.desk.live_status(STUCK_MINUTES):
+        statuses = self.desk.live_status(STUCK_MINUTES)
+        named = Counter(st.trainee.full_name for st in statuses)
+        seen: Counter[str] = Counter()
+        for st in statuses:
+            seen[st.trainee.full_name] += 1
+            name = st.trainee.full_name
+            if named[name] > 1:  # two trainees of one name: told apart by the order they joined in
+                name = t("same_name_nth", L, name=name, n=seen[name])
             last = t("minutes_ago", L, n=st.idle_minutes) if st.idle_minutes is not None else t("nothing_yet", L)
             open_row = current.get(st.trainee.id)
             working = (
@@ -213,7 +221,7 @@ class TrainerApp:
             )
             code = f"<td><code>{html.escape(st.trainee.resume_code or '')}</code></td>" if codes else ""
             lines.append(
-                f"<tr><td>{html.escape(st.trainee.full_name)}</td><td>{html.escape(st.trainee.commune)}</td>"
+                f"<tr><td>{html.escape(name)}</td><td>{html.escape(st.trainee.commune)}</td>"
                 f"<td>{html.escape(self.role_label(st.trainee.role))}</td><td>{html.escape(working)}</td>"
                 f"<td class='{'trove-stuck' if st.stuck else ''}'>{last}{' — ' + t('stuck', L) if st.stuck else ''}</td>"
                 f"<td>{st.submitted}</td><td>{percent(st.average_percent, L)}</td>{code}</tr>"

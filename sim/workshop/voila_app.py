@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -152,6 +153,20 @@ class ReadyHandler(web.RequestHandler):
         self.finish(json.dumps({"ready": app.pool_ready(), "room": app.room, "kernels": app.live_kernels()}))
 
 
+class UntrustedNotebookNoise(logging.Filter):
+    """Drops the contents manager's "Notebook … is not trusted" warning: trust concerns saved outputs, and the
+    served notebooks have none (their one cell runs on every visit), so the line only worried trainers.
+
+    >>> record = logging.LogRecord("Voila", logging.WARNING, "", 0, "Notebook %s is not trusted", ("t.ipynb",), None)
+    >>> UntrustedNotebookNoise().filter(record)
+    False
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but that warning."""
+        return record.msg != "Notebook %s is not trusted"
+
+
 class TroveVoila(Voila):
     """Voilà with the room's pacing, cap and culling (see the module docstring)."""
 
@@ -172,6 +187,7 @@ class TroveVoila(Voila):
             self._start_warm_parent()
         settings = super().init_settings()
         settings["trove_app"] = self
+        self.log.addFilter(UntrustedNotebookNoise())
         self.start_slots_lock = asyncio.Semaphore(max(1, self.start_slots))
         self.room_filled, self.in_progress, self.claimed = False, 0, 0
         self.room_full_page, self.notice_script = room_full_page(), notice_script()

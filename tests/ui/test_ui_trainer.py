@@ -105,3 +105,15 @@ def test_a_store_failure_shows_the_trainer_its_cause_and_the_trainee_no_path():
     trainee.lang, trainee.message = "vi", widgets.HTML()
     trainee._guard(fail)
     assert t("err_store", "vi") in trainee.message.value and "/srv" not in trainee.message.value
+
+
+def test_two_trainees_of_one_name_are_told_apart_in_the_live_table(desk):
+    from sim.app.trainee import Workshop
+
+    Workshop(desk.store, "ws", library=desk.library).join(
+        full_name="Lê Văn Hai", commune="xã Phan Sơn", role="commune_pc"
+    )
+    app = TrainerApp(desk)
+    assert "Lê Văn Hai (người thứ 1 cùng tên)" in app.live_table.value
+    assert "Lê Văn Hai (người thứ 2 cùng tên)" in app.live_table.value
+    assert "Mai Thị Ba (người" not in app.live_table.value

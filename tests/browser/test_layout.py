@@ -111,6 +111,20 @@ LAYOUT_PROBLEMS = """
       offscreen.push(`${name(el)}: ${Math.round(r.left)}–${Math.round(r.right)} px, screen ${width} px`);
     }
   }
+  // A field or button partly hidden by the box around it, which clips or scrolls (its right border gone)
+  for (const el of [...scope.querySelectorAll('input, select, textarea, button')].filter(shown)) {
+    const r = el.getBoundingClientRect();
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      const overflow = getComputedStyle(e).overflowX;
+      if (overflow === 'visible') { continue; }
+      const edge = e.getBoundingClientRect().right - parseFloat(getComputedStyle(e).borderRightWidth);
+      const meantToScroll = e.matches('.trove-scroll, .trove-zoom, table');  // a zoomed graph, a wide table
+      if (!meantToScroll && r.right > edge + 1) {
+        cut.push(`${name(el)}: its right edge ${Math.round(r.right)} px is hidden past ${Math.round(edge)} px`);
+      }
+      break;
+    }
+  }
   const inFlow = (el) => !['absolute', 'fixed'].includes(getComputedStyle(el).position);
   const set = new Set(all);
   for (const el of all) {
@@ -155,7 +169,8 @@ BAD_FRAGMENT = """
     + '<div style="height:20px;width:200px">một dòng chữ dài xuống dòng trong hộp thấp cố định chiều cao</div>'
     + '<button style="height:20px;min-height:0">nhỏ</button>'
     + '<div style="width:40px;overflow-wrap:anywhere">Chấmđiểmdài</div>'
-    + '<select style="width:60px"><option>một lựa chọn rất dài</option></select>';
+    + '<select style="width:60px"><option>một lựa chọn rất dài</option></select>'
+    + '<div style="width:80px;overflow:hidden"><input style="width:120px" aria-label="ô bị che"></div>';
   document.querySelector('.trove-app').appendChild(box);
 }
 """
@@ -227,6 +242,7 @@ def test_the_checks_catch_cut_overlapping_and_small_elements(page, server):
     assert any("nhỏ" in line for line in problems["small"]), problems
     assert any("Chấmđiểmdài" in line for line in problems["broken"]), problems
     assert any("chosen option" in line for line in problems["cut"]), problems
+    assert any("right edge" in line for line in problems["cut"]), problems
     page.evaluate("() => document.querySelector('#trove-bad').insertAdjacentHTML('beforeend', '<img src=x.png>')")
     assert any(line.startswith("image-alt (critical)") for line in accessibility_problems(page))
 

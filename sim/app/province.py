@@ -629,6 +629,23 @@ class StudyResult:
             sheet.append(head)
             for row in rows:
                 sheet.append(row)
+        amounts = (self.report.get("money") or {}).get("amounts") or {}
+        if amounts:  # every amount a cost used, with its status: an unconfirmed one says so
+            money = book.create_sheet(sheet_title(self._text("caseload_sheet_money", lang), taken))
+            money.append([self._text("caseload_money_note", lang)])
+            columns = ("amount", "vnd", "per", "status", "basis")
+            money.append([self._text(f"caseload_col_{c}", lang) for c in columns])
+            for a in amounts.values():
+                en = lang == "en"
+                money.append(
+                    [
+                        a["en" if en else "vi"],
+                        a["vnd"],
+                        a["per"],
+                        a["status_en" if en else "status_vi"],
+                        a["basis_en" if en else "basis_vi"],
+                    ]
+                )
         runs = book.create_sheet(sheet_title(self._text("caseload_sheet_replications", lang), taken))
         runs.append(
             [self._text("caseload_col_replication", lang), self._text("caseload_col_seed", lang)]

@@ -151,6 +151,10 @@ def test_xlsx_has_the_settings_the_assumptions_and_real_numbers(result):
     assert all(isinstance(r[3], float | int | type(None)) for r in targets[1:])
     runs = list(book["Từng lần chạy"].iter_rows(values_only=True))
     assert len(runs) == 1 + 4 * 5  # each replication × each variant, with its seed
-    if "backlog" in result.aggregate():
-        assert any(r[2] and r[2].startswith("T1/") for r in book["Tồn đọng theo tháng"].iter_rows(values_only=True))
+    assert any(r[2] and r[2].startswith("T1/") for r in book["Tồn đọng theo tháng"].iter_rows(values_only=True))
+    money = list(book["Mức tiền dùng"].iter_rows(values_only=True))
+    assert "chưa xác nhận" in money[0][0] and money[1][:4] == ("Mức tiền", "Số tiền (đồng)", "Tính theo", "Tình trạng")
+    assert {r[3] for r in money[2:]} <= {"chưa xác nhận", "đã xác nhận"} and "chưa xác nhận" in {
+        r[3] for r in money[2:]
+    }
     assert load_workbook(result.xlsx("en")).sheetnames[0] == "Settings"

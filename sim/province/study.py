@@ -18,6 +18,7 @@ parameter versions, and nothing that depends on the machine (no timings): the sa
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -170,6 +171,13 @@ def laws(study: Study, library: Library) -> dict[str | None, Library]:
 _WORKER: tuple[Study, dict[str | None, Library], ProvinceParameters, WorkCalendar] | None = None
 
 
+def _process_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: from a fresh server process, not by forking the caller (a Jupyter kernel has
+    threads, and a forked copy of a locked lock deadlocks); spawned where there is no fork server (Windows)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 def _init_worker(
     study: Study, libraries: dict[str | None, Library], params: ProvinceParameters, calendar: WorkCalendar
 ) -> None:
@@ -249,7 +257,10 @@ def run_study(
     elif workers > 1 and study.replications > 1:
         chunk = max(1, study.replications // (workers * 4))
         with ProcessPoolExecutor(
-            workers, initializer=_init_worker, initargs=(study, libraries, params, calendar)
+            workers,
+            mp_context=_process_context(),
+            initializer=_init_worker,
+            initargs=(study, libraries, params, calendar),
         ) as pool:
             for done in pool.map(_run_in_worker, indices, chunksize=chunk):
                 replications.append(done)

@@ -132,3 +132,16 @@ def test_the_trainer_releases_the_answers_from_the_workshop_tab(app):
     assert "mixed-assessment" in app.workshop.store.released_answers(app.workshop.id)
     assert not [w for w in walk(control) if isinstance(w, widgets.Button)]
     assert any("đã công bố đáp án" in getattr(w, "value", "") for w in control.children)
+
+
+def test_the_exercise_button_says_start_continue_or_result_and_a_closed_assessment_says_so(app):
+    app._render(app.show_exercises)
+    assert len(buttons(app.widget, t("start_exercise", "vi"))) == 2
+    app._open_exercise("mixed-assessment")
+    app.session.answer("D1", {"receive": "receive"})
+    app._render(app.show_exercises)
+    assert len(buttons(app.widget, t("continue_exercise", "vi"))) == 1
+    desk_of(app).release_answers("mixed-assessment")
+    app.exercise_id = "mixed-assessment"
+    app._render(app.show_summary)
+    assert t("summary_assessment_closed", "vi") in "\n".join(texts(app.widget))

@@ -456,6 +456,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             for k in sorted(kpis)
             if kpis[k]["mean"] is not None
         )
+        if not shown:  # no one to count for any target: say why rather than print an empty line
+            arrivals = variant["aggregate"]["arrivals"]["mean"]
+            shown = f"{arrivals:g} arrivals on average, so no target has anyone to count"
+            shown += " (--returns 0: give 1 or more for targets)" if args.returns == 0 else ""
         print(f"{name}: {shown}", file=sys.stderr)
     return EXIT_OK
 

@@ -6,6 +6,15 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 
+def close_names(value: str, known: list[str], *, n: int = 2, cutoff: float = 0.5) -> list[str]:
+    """The known names closest to ``value`` (for "did you mean"), best first.
+
+    >>> close_names("forced-marriage", ["forced_marriage_china", "scam_compound"])
+    ['forced_marriage_china']
+    """
+    return get_close_matches(value, known, n=n, cutoff=cutoff)
+
+
 def did_you_mean(value: str, known: list[str], *, n: int = 2, cutoff: float = 0.5, list_known: bool = True) -> str:
     """The hint for an unknown name: the closest known ones, else (``list_known``) some known ones, else "".
 
@@ -14,7 +23,7 @@ def did_you_mean(value: str, known: list[str], *, n: int = 2, cutoff: float = 0.
     >>> did_you_mean("x", ["a", "b"]), did_you_mean("x", ["a"], list_known=False)
     ('known: a, b', '')
     """
-    close = get_close_matches(value, known, n=n, cutoff=cutoff)
+    close = close_names(value, known, n=n, cutoff=cutoff)
     if close:
         return "did you mean " + " or ".join(repr(c) for c in close) + "?"
     if not list_known:
@@ -29,7 +38,17 @@ class SimError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in a data file, located as precisely as the file allows."""
+    """One problem found in a data file, located as precisely as the file allows.
+
+    ``message`` and ``hint`` are English, for ``trove check``. ``kind`` names what went wrong and ``values`` the
+    names and values it quotes, so that a page can say it in its own language (message ``pe_<kind>`` of the
+    catalog): ``("close", (…))``, ``("allowed", (…))``, ``("options", (…))`` and ``("known", (…))`` list the names
+    a hint suggests. A problem without a kind is shown by its message.
+
+    >>> p = Problem("s.yaml", 3, 1, "dificulty", "unknown field", "", "extra_forbidden", (("close", ("difficulty",)),))
+    >>> p.value("close"), p.value("allowed", ())
+    (('difficulty',), ())
+    """
 
     file: str
     line: int | None
@@ -37,6 +56,12 @@ class Problem:
     path: str
     message: str
     hint: str = ""
+    kind: str = ""
+    values: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
+
+    def value(self, name: str, default: str | tuple[str, ...] = "") -> str | tuple[str, ...]:
+        """The value ``name`` this problem quotes, else ``default``."""
+        return dict(self.values).get(name, default)
 
     def format(self) -> str:
         """Render as ``file:line:col field.path: message (hint)``, on one line: a line break (in a quoted key, say)

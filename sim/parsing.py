@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import DataError, FileMissingError, Problem, did_you_mean
+from sim.errors import DataError, FileMissingError, Problem, close_names, did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -73,11 +73,20 @@ class SourceDoc:
             return entry[0].start_mark.line + 1, entry[0].start_mark.column + 1
         return self.position(loc[:-1])
 
-    def problem(self, loc: Loc, message: str, hint: str = "", *, at_key: bool = False) -> Problem:
+    def problem(
+        self,
+        loc: Loc,
+        message: str,
+        hint: str = "",
+        *,
+        at_key: bool = False,
+        kind: str = "",
+        values: tuple[tuple[str, str | tuple[str, ...]], ...] = (),
+    ) -> Problem:
         """A ``Problem`` at ``loc`` in this document (at the key of its last part when ``at_key``, e.g. an unknown
-        field), with the path written as ``format_loc`` does."""
+        field), with the path written as ``format_loc`` does; ``kind`` and ``values`` as in ``Problem``."""
         line, col = self.key_position(loc) if at_key and loc else self.position(loc)
-        return Problem(self.name, line, col, format_loc(loc), message, hint)
+        return Problem(self.name, line, col, format_loc(loc), message, hint, kind, values)
 
     def _entry(self, node: yaml.MappingNode, key: int | str) -> tuple[yaml.Node, yaml.Node] | None:
         """The first (key, value) pair of ``node`` whose key reads ``key``; mappings are indexed once, so that
@@ -164,6 +173,8 @@ def parse_document(text: str, name: str) -> SourceDoc:
                     exc.start,
                     f"U+{ord(text[exc.start]):04X} is not a valid character",
                     "delete it or type it again",
+                    "invalid_character",
+                    (("code", f"U+{ord(text[exc.start]):04X}"),),
                 )
             ]
         ) from None
@@ -179,25 +190,40 @@ def parse_document(text: str, name: str) -> SourceDoc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        message = f"YAML syntax error: {exc.problem or exc.context}"
-        raise DataError(
-            [
-                Problem(
-                    name, line, col, "", message, "check indentation, colons and quotes on this line or the one before"
-                )
-            ]
-        ) from None
+        detail = exc.problem or exc.context or ""
+        message = f"YAML syntax error: {detail}"
+        hint = "check indentation, colons and quotes on this line or the one before"
+        kind = next((k for start, k in _YAML_SYNTAX if detail.startswith(start)), "yaml_syntax")
+        raise DataError([Problem(name, line, col, "", message, hint, kind, (("detail", detail),))]) from None
     except yaml.reader.ReaderError as exc:
         bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
         offset = bad.start() if bad else exc.position
-        message = f"character U+{ord(text[offset]):04X} is not allowed in YAML" if bad else f"YAML error: {exc}"
+        code = f"U+{ord(text[offset]):04X}"
+        message = f"character {code} is not allowed in YAML" if bad else f"YAML error: {exc}"
         hint = "delete it: text copied from Word or a PDF can carry invisible control characters"
-        raise DataError([_at_offset(name, text, offset, message, hint)]) from None
+        values = (("code", code),) if bad else ()
+        raise DataError(
+            [_at_offset(name, text, offset, message, hint, "control_character" if bad else "yaml_syntax", values)]
+        ) from None
     except yaml.YAMLError as exc:
-        raise DataError([Problem(name, None, None, "", f"YAML error: {exc}", "")]) from None
+        raise DataError([Problem(name, None, None, "", f"YAML error: {exc}", "", "yaml_syntax")]) from None
     finally:
         loader.dispose()
     return SourceDoc(name, data, root)
+
+
+# The start of libyaml's (and PyYAML's) syntax messages → the problem's kind, for the designer to say what it means.
+_YAML_SYNTAX: tuple[tuple[str, str], ...] = (
+    ("did not find expected ',' or '}'", "yaml_unclosed_brace"),
+    ("did not find expected ',' or ']'", "yaml_unclosed_bracket"),
+    ("mapping values are not allowed", "yaml_stray_colon"),
+    ("could not find expected ':'", "yaml_missing_colon"),
+    ("found character that cannot start any token", "yaml_bad_character"),
+    ("found unexpected end of stream", "yaml_unclosed_quote"),
+    ("did not find expected key", "yaml_indentation"),
+    ("did not find expected '-' indicator", "yaml_indentation"),
+    ("found undefined alias", "yaml_undefined_alias"),
+)
 
 
 def _too_large(name: str) -> Problem:
@@ -208,12 +234,14 @@ def _too_large(name: str) -> Problem:
         "",
         f"the file is larger than {MAX_FILE_BYTES / 2**20:g} MiB",
         "scenarios, exercises and submissions are a few KB: check that this is the file you meant, or split it",
+        "too_large",
+        (("n", f"{MAX_FILE_BYTES / 2**20:g}"),),
     )
 
 
-def _at_offset(name: str, text: str, offset: int, message: str, hint: str) -> Problem:
+def _at_offset(name: str, text: str, offset: int, message: str, hint: str, kind: str, values: tuple = ()) -> Problem:
     line_start = text.rfind("\n", 0, offset) + 1
-    return Problem(name, text.count("\n", 0, offset) + 1, offset - line_start + 1, "", message, hint)
+    return Problem(name, text.count("\n", 0, offset) + 1, offset - line_start + 1, "", message, hint, kind, values)
 
 
 # Scalars the walk constructs early, because their constructors fail with plain Python errors (no position):
@@ -246,7 +274,7 @@ def _shape_problems(loader: Any, root: yaml.Node, name: str) -> list[Problem]:
             top = path[1] if len(path) > 1 else node
             message = f"more than {MAX_VALUES:,} values, each alias counting all the values it repeats"
             hint = "a scenario has a few hundred: check that this is the file you meant, or use fewer aliases (*name)"
-            return [_at_node(name, top, loc[:1], message, hint)]
+            return [_at_node(name, top, loc[:1], message, hint, "too_many_values", (("n", str(MAX_VALUES)),))]
         if isinstance(node, yaml.ScalarNode):
             if id(node) not in checked:
                 checked.add(id(node))
@@ -254,10 +282,11 @@ def _shape_problems(loader: Any, root: yaml.Node, name: str) -> list[Problem]:
             continue
         if any(holder is node for holder in path):
             hint = "point the alias (*name) to an anchor (&name) outside it"
-            return [_at_node(name, node, loc, "an alias repeats the list or mapping it is in", hint)]
+            return [_at_node(name, node, loc, "an alias repeats the list or mapping it is in", hint, "alias_loop")]
         if depth >= MAX_DEPTH:
             hint = "a scenario nests a few levels: check the indentation or the brackets"
-            return [_at_node(name, node, loc, f"nested more than {MAX_DEPTH} levels deep", hint)]
+            message = f"nested more than {MAX_DEPTH} levels deep"
+            return [_at_node(name, node, loc, message, hint, "too_deep", (("n", str(MAX_DEPTH)),))]
         path.append(node)
         if isinstance(node, yaml.MappingNode):
             children = []
@@ -280,25 +309,29 @@ def _scalar_problems(loader: Any, node: yaml.ScalarNode, name: str, loc: Loc) ->
         return []
     noun, hint = _TYPED_SCALARS[kind]
     if kind == "int" and len(node.value.lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
-        return [_at_node(name, node, loc, f"a whole number of more than {MAX_INT_DIGITS} digits", "check for a typo")]
+        message = f"a whole number of more than {MAX_INT_DIGITS} digits"
+        return [_at_node(name, node, loc, message, "check for a typo", "int_too_long", (("n", str(MAX_INT_DIGITS)),))]
     try:
         value = loader.construct_object(node)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError):  # IndexError: an empty !!int
-        return [_at_node(name, node, loc, f"{reprlib.repr(node.value)} is not {noun}", hint)]
+        quoted = reprlib.repr(node.value)
+        return [_at_node(name, node, loc, f"{quoted} is not {noun}", hint, f"not_{kind}", (("value", quoted),))]
     if isinstance(value, float) and not math.isfinite(value):
-        return [_at_node(name, node, loc, *_NOT_FINITE)]
+        return [_at_node(name, node, loc, *_NOT_FINITE, "not_finite")]
     return []
 
 
-def _at_node(name: str, node: yaml.Node, loc: Loc, message: str, hint: str) -> Problem:
-    return Problem(name, node.start_mark.line + 1, node.start_mark.column + 1, format_loc(loc), message, hint)
+def _at_node(name: str, node: yaml.Node, loc: Loc, message: str, hint: str, kind: str, values: tuple = ()) -> Problem:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    return Problem(name, line, col, format_loc(loc), message, hint, kind, values)
 
 
 def validate(model: type[M], doc: SourceDoc, *, context: dict[str, Any] | None = None) -> M:
     """Validate ``doc`` into ``model``; every pydantic error (up to ``MAX_PROBLEMS``) becomes a located ``Problem``,
     and so does a non-finite number (pydantic reads the text ``Infinity`` as one)."""
     if doc.data is None:
-        raise DataError([Problem(doc.name, 1, 1, "", "the file is empty", f"expected a {model.__name__} document")])
+        hint = f"expected a {model.__name__} document"
+        raise DataError([Problem(doc.name, 1, 1, "", "the file is empty", hint, "empty_file")])
     if not isinstance(doc.data, dict):
         raise DataError(
             [
@@ -309,6 +342,7 @@ def validate(model: type[M], doc: SourceDoc, *, context: dict[str, Any] | None =
                     "",
                     f"expected a mapping of fields (key: value), found a {type(doc.data).__name__}",
                     f"a {model.__name__} file starts with fields such as schema_version: 1",
+                    "not_a_mapping",
                 )
             ]
         )
@@ -320,8 +354,10 @@ def validate(model: type[M], doc: SourceDoc, *, context: dict[str, Any] | None =
         if len(errors) > MAX_PROBLEMS:
             first = _problem_from_error(doc, model, errors[MAX_PROBLEMS])
             more = f"… and {len(errors) - MAX_PROBLEMS:,} more problems from here on"
+            n = str(len(errors) - MAX_PROBLEMS)
+            hint = "fix those above and check again"
             problems.append(
-                Problem(doc.name, first.line, first.col, first.path, more, "fix those above and check again")
+                Problem(doc.name, first.line, first.col, first.path, more, hint, "more_problems", (("n", n),))
             )
         raise DataError(problems) from None
     return value
@@ -341,27 +377,32 @@ def _problem_from_error(doc: SourceDoc, model: type[BaseModel], err: dict[str, A
     kind = err["type"]
     if kind == "extra_forbidden":
         known = _fields_at(model, loc[:-1])
-        close = did_you_mean(str(loc[-1]), known, n=1, cutoff=0.6, list_known=False)
-        hint = close or (f"allowed fields: {', '.join(known)}" if known else "remove it")
+        close = close_names(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = did_you_mean(str(loc[-1]), close, n=1, cutoff=0.0) if close else ""
+        hint = hint or (f"allowed fields: {', '.join(known)}" if known else "remove it")
+        values = (("field", str(loc[-1])), ("close", tuple(close)), ("allowed", tuple(known)))
         if " " in str(loc[-1]).strip() or known == ["en", "vi"]:
             hint = "a comma inside {…} splits a text in two: put the whole text in quotes, e.g. vi: 'a, b'"
-        return doc.problem(loc, "unknown field", hint, at_key=True)
+            kind, values = "text_split_by_comma", values[:1]
+        return doc.problem(loc, "unknown field", hint, at_key=True, kind=kind, values=values)
     if kind == "missing":
-        return doc.problem(loc[:-1], f"required field {loc[-1]!r} is missing", f"add {loc[-1]}: …", at_key=False)
-    message = err["msg"]
-    hint = ""
+        field = str(loc[-1])
+        message, hint = f"required field {field!r} is missing", f"add {field}: …"
+        return doc.problem(loc[:-1], message, hint, kind="missing_field", values=(("field", field),))
     if kind in ("literal_error", "enum"):
         expected = err.get("ctx", {}).get("expected", "")
         options = [o.strip().strip("'\"") for o in expected.replace(" or ", ",").split(",") if o.strip()]
         got = err.get("input")
-        close = did_you_mean(got, options, n=1, list_known=False) if isinstance(got, str) else ""
+        close = close_names(got, options, n=1) if isinstance(got, str) else []
         message = f"{got!r} is not allowed"
-        hint = close or f"use one of: {expected}"
-    elif kind == "finite_number":  # Strict models refuse inf and NaN, which JSON cannot write
-        message, hint = _NOT_FINITE
-    elif kind == "value_error":
-        message = str(err.get("ctx", {}).get("error", message))
-    return doc.problem(loc, message, hint)
+        hint = did_you_mean(got, close, n=1, cutoff=0.0) if close else f"use one of: {expected}"
+        values = (("value", repr(got)), ("close", tuple(close)), ("options", tuple(options)))
+        return doc.problem(loc, message, hint, kind="not_allowed", values=values)
+    if kind == "finite_number":  # Strict models refuse inf and NaN, which JSON cannot write
+        return doc.problem(loc, *_NOT_FINITE, kind="not_finite")
+    # Pydantic's own messages are fixed templates per error type; the designer translates them by their text.
+    message = str(err.get("ctx", {}).get("error", err["msg"])) if kind == "value_error" else err["msg"]
+    return doc.problem(loc, message)
 
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
@@ -391,7 +432,13 @@ def _model_of(annotation: Any) -> Any:
 
 def unknown_id_problem(doc: SourceDoc, loc: Loc, kind: str, value: str, known: list[str]) -> Problem:
     """A located problem for an id that is not among ``known``, with "did you mean"."""
-    return doc.problem(loc, f"unknown {kind} {value!r}", did_you_mean(str(value), known))
+    close = close_names(str(value), known)
+    shown = sorted(known)
+    values = (("what", kind), ("value", repr(value)), ("close", tuple(close)), ("known", tuple(shown[:10])))
+    values += (("more", "…"),) if len(shown) > 10 else ()
+    return doc.problem(
+        loc, f"unknown {kind} {value!r}", did_you_mean(str(value), known), kind="unknown_id", values=values
+    )
 
 
 def dump_json(model: BaseModel) -> str:

@@ -619,7 +619,7 @@ class StudyResult:
         taken: set[str] = set()
         about = book.create_sheet(sheet_title(self._text("caseload_sheet_settings", lang), taken))
         for row in self._settings_rows(lang):
-            about.append(row)
+            about.append(_cells(row))
         head = [self._text(f"caseload_col_{c}", lang) for c in ("variant", "item", "detail", "mean", "p5", "p95", "n")]
         for part in ("kpis", "supports", "days_to", "agencies", "backlog", "costs", "left", "work"):
             rows = [row for v in self.report["variants"] for row in self._rows(v, part, lang)]
@@ -628,7 +628,7 @@ class StudyResult:
             sheet = book.create_sheet(sheet_title(self._text(f"caseload_sheet_{part}", lang), taken))
             sheet.append(head)
             for row in rows:
-                sheet.append(row)
+                sheet.append(_cells(row))
         amounts = (self.report.get("money") or {}).get("amounts") or {}
         if amounts:  # every amount a cost used, with its status: an unconfirmed one says so
             money = book.create_sheet(sheet_title(self._text("caseload_sheet_money", lang), taken))
@@ -641,7 +641,7 @@ class StudyResult:
                     [
                         a["en" if en else "vi"],
                         a["vnd"],
-                        a["per"],
+                        self._label("caseload_per", a["per"], lang),
                         a["status_en" if en else "status_vi"],
                         a["basis_en" if en else "basis_vi"],
                     ]
@@ -654,9 +654,11 @@ class StudyResult:
         )
         for r in self.report["replications"]:
             for name, summary in r["variants"].items():
-                runs.append(
-                    [r["replication"], r["seed"], self.variant_label(name, lang), summary["arrivals"]]
-                    + [summary["kpis"].get(k) for k in KPIS]
+                runs.append(  # the seed as text: Excel keeps 15 digits of a number, a seed has up to 19
+                    _cells(
+                        [r["replication"], str(r["seed"]), self.variant_label(name, lang), summary["arrivals"]]
+                        + [summary["kpis"].get(k) for k in KPIS]
+                    )
                 )
         folder = Path(tempfile.mkdtemp(prefix="trove-province-"))
         path = folder / f"mo-phong-dia-ban-{self.settings.start.year}-seed{self.settings.seed}.xlsx"
@@ -681,8 +683,8 @@ class StudyResult:
             [self._text("caseload_workshop", lang), s.workshop or "—"],
             [self._text("caseload_capacity", lang), s.capacity],
             [self._text("caseload_replications", lang), s.replications],
-            [self._text("caseload_seed", lang), s.seed],
-            [self._text("caseload_library_version", lang), report["library_version"]],
+            [self._text("caseload_seed", lang), str(s.seed)],
+            [self._text("caseload_library_version", lang), self.rulebook_versions(report["library_version"], lang)],
             [self._text("caseload_parameters_version", lang), report["parameters_version"]],
         ]
         rows.append([])
@@ -693,8 +695,55 @@ class StudyResult:
         rows += [list(row) for row in self.officers(lang)]
         rows.append([])
         for name, law in report.get("laws", {}).items():
-            rows.append([self._text("caseload_law_in_force", lang), name, law.get("rulebook"), law.get("in_force")])
+            rows.append(
+                [
+                    self._text("caseload_law_in_force", lang),
+                    *self.law_in_force(name, lang),
+                    self.rulebook_versions(law.get("rulebook", ""), lang),
+                ]
+            )
         return rows
+
+    def law_in_force(self, name: str, lang: str) -> tuple[str, str]:
+        """A law a study applied (a key of the report's ``laws``) by its name, and when it applied.
+
+        >>> result = example_result()
+        >>> result.law_in_force("law-2011", "vi")
+        ('Luật Phòng, chống mua bán người số 66/2011/QH12', 'Luật 2011 từ 01/01/2026 đến 31/12/2026')
+        >>> result.law_in_force("by-date", "en")[0]
+        'By date (the law in force on each date)'
+        """
+        from sim.province.study import LAW_NAMES
+
+        regime = next((r for r, law in LAW_NAMES.items() if law == name), None)
+        text = self.library.rulebook.texts.get(name)
+        if regime is None or text is None:
+            return self._text("caseload_law_by_date", lang), ""
+        study = self.report["study"]
+        start, end = (_day(date.fromisoformat(study[k]), lang) for k in ("start", "end"))
+        law = text.en if lang == "en" else text.vi
+        span = self._text("caseload_law_span", lang, law=self._text(f"regime_{regime}", lang), start=start, end=end)
+        return law[:1].upper() + law[1:], span
+
+    def rulebook_versions(self, version: str, lang: str) -> str:
+        """The rulebooks' version stamp ("regime-a@2026.11.1+regime-b@2026.11.1") with each rulebook by its law.
+
+        >>> example_result().rulebook_versions("regime-a@2026.11.1+regime-b@2026.11.2", "vi")
+        'Luật 2011: phiên bản 2026.11.1; Luật 2024 (sửa đổi 2025): phiên bản 2026.11.2'
+        """
+        parts = []
+        for part in version.split("+"):
+            rulebook, _, number = part.partition("@")
+            key = f"regime_{rulebook.removeprefix('regime-').upper()}"
+            if not number or key not in self.library.messages:
+                return version  # a stamp of another form: as it is, it still replays
+            parts.append(self._text("caseload_rulebook_version", lang, law=self._text(key, lang), version=number))
+        return "; ".join(parts)
+
+    def _label(self, prefix: str, key: str, lang: str) -> str:
+        """The message ``<prefix>_<key>`` if the catalog has it, else the key in words."""
+        message = f"{prefix}_{key}"
+        return self._text(message, lang) if message in self.library.messages else key.replace("_", " ")
 
     def _label_of(self, part: str, key: str, lang: str) -> str:
         if part == "kpis":
@@ -703,7 +752,19 @@ class StudyResult:
             return self.service_label(key, lang)
         if part in ("agencies", "backlog"):
             return self.agency_label(key, lang)
-        return key.replace("_", " ")
+        return self._label(f"caseload_{part}", key, lang)
+
+    def _detail_of(self, part: str, detail: str, lang: str) -> str:
+        """What a number under an item is: a month, a support (costs), a statistic of a service or an agency."""
+        if part == "backlog":
+            return self.month_label(detail, lang)
+        if part == "costs":
+            return self.service_label(detail, lang) if detail else ""
+        if part == "days_to":
+            return {"median": self._text("caseload_median", lang), "p90": self._text("caseload_p90", lang)}.get(
+                detail, self._label("caseload_days", detail, lang)
+            )
+        return self._label(f"caseload_{part}", detail, lang) if detail else ""
 
     def _rows(self, variant: str, part: str, lang: str) -> list[list[Any]]:
         """Rows (variant, item, detail, mean, p5, p95, n) of one part of a variant's aggregate."""
@@ -717,10 +778,22 @@ class StudyResult:
         for key, inner in sorted(value.items()):
             label = self._label_of(part, key, lang)
             for detail, stats in _leaves(inner):
-                if part == "backlog":
-                    detail = self.month_label(detail, lang)
-                rows.append([name, label, detail, *_stats(stats)])
+                rows.append([name, label, self._detail_of(part, detail, lang), *_stats(stats)])
         return rows
+
+
+def _cells(row: list[Any]) -> list[Any]:
+    """A row for a spreadsheet: a whole number past 2**53 as text, which a spreadsheet's float cannot hold.
+
+    >>> _cells([4919870337559025240, 12, 0.5])
+    ['4919870337559025240', 12, 0.5]
+    """
+    return [str(v) if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53 else v for v in row]
+
+
+def _day(day: date, lang: str) -> str:
+    """A date as the reader writes it: 01/07/2025 (Vietnamese, zero-padded) or 1 Jul 2025."""
+    return f"{day.day} {day:%b %Y}" if lang == "en" else f"{day:%d/%m/%Y}"
 
 
 def _stats(value: dict[str, Any]) -> list[Any]:

@@ -282,7 +282,8 @@ class TrainerDesk:
         self._require()
         spreads, basis = choice_spread(self.store, self.library, self.workshop_id, scenario_id, decision_point)
         labels = self.option_labels(decision_point, lang)
-        return spreads, labels, [c.render(self.library.rulebook.texts, lang) for c in basis]
+        # Two determinations of a point often rest on the same provision: each citation once, in order.
+        return spreads, labels, list(dict.fromkeys(c.render(self.library.rulebook.texts, lang) for c in basis))
 
     def option_labels(self, decision_point: str, lang: str) -> dict[str, dict[Any, str]]:
         """Field name → option value → label in ``lang``, for the options of both regimes at a decision point.

@@ -247,13 +247,17 @@ def check_scenario(doc: SourceDoc, library: Library) -> list[Problem]:
     try:
         rules = library.rules_on(day)
     except SimError as exc:
-        return [*problems, doc.problem(("date",), str(exc))]
+        first = library.rulebook.regimes[0].effective_from.isoformat()
+        values = (("day", day.isoformat()), ("first", first))
+        return [*problems, doc.problem(("date",), str(exc), kind="no_rulebook", values=values)]
     if raw.get("regime") in ("A", "B") and raw["regime"] != rules.regime:
         problems.append(
             doc.problem(
                 ("regime",),
                 f"the date {day} falls under regime {rules.regime}, not {raw['regime']}",
                 f"change the date or set regime: {rules.regime}",
+                kind="regime_mismatch",
+                values=(("day", day.isoformat()), ("law", rules.regime), ("given", str(raw["regime"]))),
             )
         )
     if isinstance(region, str):
@@ -303,6 +307,8 @@ def _stories_for_fixed_facts(doc: SourceDoc, raw: dict, fixed: dict, library: Li
                     f"no story of profile {pid!r} tells these facts"
                     + (" with a parent selling the child" if parent else ""),
                     f"fix acts / means / purposes to one the profile tells ({told}), or add a story to profiles.yaml",
+                    kind="no_story_parent" if parent else "no_story",
+                    values=(("profile", pid),),
                 )
             )
     return problems

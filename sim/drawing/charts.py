@@ -60,12 +60,56 @@ def score_distribution(histogram: list[tuple[str, int]], text: Text) -> bytes:
     return _png(fig)
 
 
+def overlapping_labels(fig: Any, texts: list[Any]) -> list[tuple[str, str]]:
+    """The pairs of ``texts`` (matplotlib ``Text`` artists of ``fig``) whose drawn boxes intersect, by their words.
+
+    >>> fig, ax = _figure(3, 2)
+    >>> a, b, c = ax.text(0.1, 0.5, "D10"), ax.text(0.12, 0.5, "Cách hỏi chuyện"), ax.text(0.1, 0.1, "D9")
+    >>> overlapping_labels(fig, [a, b, c])
+    [('D10', 'Cách hỏi chuyện')]
+    >>> _png(fig)[1:4]
+    b'PNG'
+    """
+    fig.canvas.draw()  # a legend places its texts only when drawn
+    renderer = fig.canvas.get_renderer()
+    shown = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_visible() and t.get_text()]
+    return [
+        (a, b)
+        for i, (a, box_a) in enumerate(shown)
+        for b, box_b in shown[i + 1 :]
+        if box_a.overlaps(box_b) and box_a.width > 0 and box_b.width > 0
+    ]
+
+
+def _tick_labels_apart(fig: Any, ax: Any) -> None:
+    """Lay ``fig`` out, then slant the x tick labels if neighbours would still touch (long names, many items)."""
+    fig.tight_layout()
+    if overlapping_labels(fig, ax.get_xticklabels()):
+        for label in ax.get_xticklabels():
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
+        fig.tight_layout()
+
+
 def item_statistics(stats: list[Any], text: Text) -> bytes:
-    """Difficulty and discrimination per decision point (``ItemStat`` rows)."""
+    """Difficulty and discrimination per decision point (``ItemStat`` rows).
+
+    >>> from sim.workshop.stats import ItemStat
+    >>> png = item_statistics([ItemStat("D10", 2, 0.5, 0.5, 0.3), ItemStat("process", 2, 1.0, 1.0, None)], str)
+    >>> png[1:4] == b"PNG"
+    True
+    """
     if not stats:
         return _no_data(text("chart_items"), text, 8, 3.4)
-    fig, ax = _figure(8, 3.4)
-    items = [s.item if s.item != "process" else text("dp_process") for s in stats]
+    return _png(item_statistics_figure(stats, text))
+
+
+def item_statistics_figure(stats: list[Any], text: Text) -> Any:
+    """The figure of ``item_statistics``, laid out: the process item's long name ("Cách hỏi chuyện") wraps under its
+    bars, the labels slant if they would still touch, and the legend sits in a row above the bars, off them."""
+    fig, ax = _figure(8, 3.8)
+    items = [s.item if s.item != "process" else textwrap.fill(text("dp_process"), 10) for s in stats]
     xs = range(len(stats))
     ax.bar(
         [x - 0.2 for x in xs], [s.difficulty for s in stats], width=0.4, label=text("chart_difficulty"), color="#27ae60"
@@ -81,9 +125,10 @@ def item_statistics(stats: list[Any], text: Text) -> bytes:
     ax.tick_params(axis="y", labelsize=TICK)
     ax.set_ylim(-1, 1)
     ax.axhline(0, color="#555", linewidth=0.8)
-    ax.set_title(textwrap.fill(text("chart_items"), 60), fontsize=TITLE)
-    ax.legend(fontsize=NOTE)
-    return _png(fig)
+    ax.set_title(textwrap.fill(text("chart_items"), 60), fontsize=TITLE, pad=30)  # room for the legend's row
+    ax.legend(fontsize=NOTE, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, borderaxespad=0.2)
+    _tick_labels_apart(fig, ax)
+    return fig
 
 
 def critical_errors(counts: list[tuple[str, int]], labels: dict[str, str], text: Text) -> bytes:

@@ -207,7 +207,7 @@ def in_force_on(citations: list[Citation] | tuple[Citation, ...], texts: dict[st
 
 def render_all(citations: Iterable[Citation], texts: dict[str, LegalText], lang: str = "vi") -> str:
     """Several citations as one legal reference: clauses of the same article of the same text are written
-    together ("khoản 1 và khoản 2 Điều 7 Nghị định …"), the rest joined by "; ".
+    together ("khoản 1 và khoản 2 Điều 7 Nghị định …"), the rest joined by "; "; a citation repeated is written once.
 
     >>> texts = {"d62": LegalText(vi="Nghị định số 62/2012/NĐ-CP", en="Decree No. 62/2012/ND-CP")}
     >>> both = [Citation(text="d62", article="7.1"), Citation(text="d62", article="7.2")]
@@ -215,9 +215,15 @@ def render_all(citations: Iterable[Citation], texts: dict[str, LegalText], lang:
     'khoản 1 và khoản 2 Điều 7 Nghị định số 62/2012/NĐ-CP'
     >>> render_all(both, texts, "en")
     'clauses 1 and 2, Article 7 of Decree No. 62/2012/ND-CP'
+    >>> render_all([*both, both[0]], texts, "vi")
+    'khoản 1 và khoản 2 Điều 7 Nghị định số 62/2012/NĐ-CP'
     """
     groups: dict[tuple, list[Citation]] = {}
+    seen: set[str] = set()
     for c in citations:
+        if c.render(texts, lang) in seen:
+            continue
+        seen.add(c.render(texts, lang))
         whole = c.clause is None or c.point is not None or c.article_inferred or c.amended_by or c.amended_in
         key = (c.text, c.article, c.provision and c.provision.vi) if whole else (c.text, c.article_number)
         groups.setdefault(key, []).append(c)

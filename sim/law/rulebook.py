@@ -505,14 +505,14 @@ class Rulebook:
         raise SimError(f"unknown regime {regime!r} (use A or B)")
 
     def cite(self, citations: list[Citation], lang: str = "vi") -> str:
-        """Citations rendered in ``lang`` and joined with ``"; "``.
+        """Citations rendered in ``lang``, each once (in order), joined with ``"; "``.
 
         >>> from sim.library import packaged_library
         >>> book = packaged_library().rulebook
         >>> book.cite(book.for_regime("A").notification[0].basis, "en")
         'clause 3, Article 24 of the Law on Human Trafficking Prevention and Combat No. 66/2011/QH12'
         """
-        return "; ".join(c.render(self.texts, lang) for c in citations)
+        return "; ".join(dict.fromkeys(c.render(self.texts, lang) for c in citations))
 
     def amounts_for(self, regime: str, support: str) -> list[MoneyAmount]:
         """The money amounts of a support in a regime, confirmed or not (see ``MoneyAmount.is_law``).

@@ -16,8 +16,9 @@ import ipywidgets as widgets
 
 from sim.app.trainer import DECISION_POINTS, TrainerDesk
 from sim.errors import Problem
+from sim.ui.check_list import CheckList
 from sim.ui.guard import guarded
-from sim.ui.i18n import problem_text, t
+from sim.ui.i18n import problem_text, regime_name, t
 from sim.ui.picture import picture_html
 
 RANDOM_FACTS = (
@@ -57,6 +58,9 @@ def short_label(text: str) -> str:
     return text.split(" (")[0]
 
 
+LANGS = ("vi", "en")
+
+
 class _Form:
     """Widgets with a red problem line under each field; problems are told by the field's label, in Vietnamese."""
 
@@ -64,7 +68,13 @@ class _Form:
         self.lang = lang
         self.errors: dict[str, widgets.HTML] = {}
         self.rows: list[widgets.Widget] = []
-        self.labels: dict[str, str] = {}  # a problem's path → the label of its field
+        # A problem's path → the label of its field; the fields of every file that have no widget are named too,
+        # and each title and description says its language (the widgets' short labels drop it).
+        self.labels: dict[str, str] = {
+            "schema_version": t("d_schema_version", lang),
+            "language": t("language", lang),
+            **{f"{field}.{code}": t(f"d_{field}_{code}", lang) for field in ("title", "description") for code in LANGS},
+        }
         self.names: dict[str, str] = {}  # an id a problem quotes → its name (regions, scenarios)
 
     def field(self, key: str, widget: widgets.Widget, label: str | None = None) -> widgets.Widget:
@@ -117,9 +127,14 @@ class ScenarioDesigner:
         wide = {"description_width": "initial"}
         f = self.form = _Form(L)
         f.names = {region: name for name, region in choices["regions"]}
+        f.names |= {d: t(f"difficulty_{d}", L) for d in ("basic", "intermediate", "advanced")}
+        f.names |= {key: name for name, key in choices["profiles"] + choices["documents"]}
+        f.names |= {regime: regime_name(regime, L) for regime in ("A", "B")}
         f.labels |= {
-            "title.en": short_label(t("d_title_en", L)),
-            "description.en": short_label(t("d_description_en", L)),
+            "version": t("exp_scenario_version", L),
+            "regime": t("regime", L),
+            "profile_mix": t("d_profile_mix", L),
+            "vary": t("d_vary", L),
         }
         self.id = f.field(
             "id", widgets.Text(value="tinh-huong-moi", description=t("d_id", L), style=wide, layout=field_layout())
@@ -175,21 +190,13 @@ class ScenarioDesigner:
         self.fix_documents = widgets.Checkbox(value=False, description=t("d_fix_documents", L), indent=False)
         self.documents = f.field(
             "fixed.documents",
-            widgets.SelectMultiple(
-                options=choices["documents"], description=t("d_documents", L), style=wide, rows=5, layout=field_layout()
-            ),
+            CheckList(choices["documents"], description=t("d_documents", L)),  # a long option wraps, never cut
             None,
         )
         f.rows.insert(len(f.rows) - 2, self.fix_documents)
         self.threats = f.field(
             "fixed.threats",
-            widgets.SelectMultiple(
-                options=[(t(f"threat_{k}", L), k) for k in ("to_person", "to_relatives")],
-                description=t("d_threats", L),
-                style=wide,
-                rows=2,
-                layout=field_layout(),
-            ),
+            CheckList([(t(f"threat_{k}", L), k) for k in ("to_person", "to_relatives")], description=t("d_threats", L)),
         )
         self.flags = {k: widgets.Checkbox(value=False, description=t(f"fact_{k}", L), indent=False) for k in FLAGS}
         f.field("fixed", widgets.VBox(list(self.flags.values())), t("d_flags", L))
@@ -211,7 +218,7 @@ class ScenarioDesigner:
             t("d_random_facts", L),
         )
         self.points = {
-            dp: widgets.Checkbox(value=True, description=dp, indent=False, layout=widgets.Layout(width="70px"))
+            dp: widgets.Checkbox(value=True, description=dp, indent=False, layout=widgets.Layout(width="auto"))
             for dp in DECISION_POINTS
         }
         f.field(

@@ -128,7 +128,10 @@ def _value_text(value: str, lang: str, names: Mapping[str, str]) -> str:
     if bare in names:
         return f"«{names[bare]}»"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", bare):
-        return day_text(date.fromisoformat(bare), lang)
+        try:
+            return day_text(date.fromisoformat(bare), lang)
+        except ValueError:  # "2026-13-45", the date a problem refuses, is shown as it was written
+            return value
     return value
 
 
@@ -146,6 +149,33 @@ def _translated(
                 values["field"] = labels.get(match["field"], match["field"])
             return t(key, lang, **values)
     return None
+
+
+def _kind_text(problem: Problem, lang: str, labels: Mapping[str, str], names: Mapping[str, str]) -> tuple[str, str]:
+    """A problem with a kind, in ``lang``: its message ``pe_<kind>`` (``pe_unknown_<what>`` for an unknown id when
+    the catalog has it) filled with its values, and a hint from the names it suggests, each by its label or name."""
+    key = f"pe_{problem.kind}"
+    if problem.kind == "unknown_id" and f"pe_unknown_{problem.value('what')}" in messages():
+        key = f"pe_unknown_{problem.value('what')}"
+    values = {name: _value_text(value, lang, names) for name, value in problem.values if isinstance(value, str)}
+    if problem.kind == "missing_field":  # a field of the mapping at the problem's path
+        field = str(problem.value("field"))
+        values["field"] = labels.get(f"{problem.path}.{field}" if problem.path else field, field)
+
+    def listed(name: str) -> str:
+        return ", ".join(_value_text(repr(v), lang, names) for v in problem.value(name, ()))
+
+    if problem.value("close", ()):
+        hint = t("pe_did_you_mean", lang, value=listed("close"))
+    elif problem.value("allowed", ()):
+        hint = t("pe_allowed_fields", lang, values=listed("allowed"))
+    elif problem.value("options", ()):
+        hint = t("pe_use_one_of", lang, values=listed("options"))
+    elif problem.value("known", ()):
+        hint = t("pe_use_one_of", lang, values=listed("known") + (", …" if problem.value("more") else ""))
+    else:
+        hint = ""
+    return t(key, lang, **values), hint
 
 
 def field_label_of(path: str, labels: Mapping[str, str], lang: str = "vi") -> str:
@@ -188,7 +218,7 @@ def problem_text(
     >>> problem_text(unknown, "vi", {"fixed.age": "Tuổi", "fixed.entry_route": "Đường về"})
     'fixed.agee: mục không có trong mẫu (xóa đi hoặc sửa tên) (các mục dùng được: «Tuổi», «Đường về»)'
     >>> problem_text(p, "en", {"objectives": "Learning objectives"})
-    'Learning objectives: List should have at least 1 item after validation, not 0'
+    'Learning objectives: needs at least 1 item(s)'
     """
     labels, names = labels or {}, names or {}
     where = field_label_of(problem.path, labels, lang)
@@ -196,9 +226,9 @@ def problem_text(
     parent = problem.path.rpartition(".")[0]
     siblings = {key.rpartition(".")[2]: label for key, label in labels.items() if key.rpartition(".")[0] == parent}
     names = {**siblings, **names}
-    if lang == "en":
-        message, hint = problem.message, problem.hint
-    else:
+    if problem.kind and f"pe_{problem.kind}" in messages():
+        message, hint = _kind_text(problem, lang, labels, names)
+    else:  # pydantic's messages, by their text (in English too: the catalog's are plainer)
         message = _translated(problem.message, PROBLEM_PATTERNS, lang, labels, names) or problem.message
         hint = problem.hint and (_translated(problem.hint, HINT_PATTERNS, lang, labels, names) or problem.hint)
     return f"{where}: {message}" + (f" ({hint})" if hint else "")

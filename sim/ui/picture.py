@@ -8,8 +8,20 @@ from __future__ import annotations
 
 import base64
 import html
+from typing import Any
 
 import ipywidgets as widgets
+
+from sim.ui.i18n import t
+
+# A zoomable picture: fitted to the screen, or at its full size in a box that scrolls both ways (in the page's own
+# <style>, so the pages look the same in JupyterLab)
+ZOOM_RULES = """
+.trove-zoom{max-width:100%;border:1px solid var(--trove-line,#d0d5da);border-radius:6px}
+.trove-zoom .trove-picture-box{width:100%}.trove-zoom .trove-scroll{overflow:auto;max-width:100%}
+.trove-zoom img{max-width:100%;height:auto}
+.trove-zoom.trove-zoomed img{max-width:none;width:auto}
+"""
 
 
 def picture_html(png: bytes, alt: str, css_class: str = "trove-picture") -> str:
@@ -40,3 +52,31 @@ class Picture(widgets.HTML):
         if self.scrolls:
             image = f'<div class="trove-scroll" tabindex="0" role="region" aria-label="{html.escape(self.alt)}">{image}</div>'
         self.value = image
+
+
+def zoomable(picture: Picture, lang: str, what: str = "") -> tuple[widgets.Box, widgets.ToggleButton]:
+    """``picture`` (made with ``scrolls=True``) in a box that fits it to the screen, and the button that shows it at
+    full size instead, in a region that scrolls both ways: a phone can then read a chart's or a graph's labels.
+    ``what``: the button's words are ``zoom_in`` / ``zoom_out`` (a graph), or those with ``_chart`` (a chart).
+
+    >>> box, zoom = zoomable(Picture("Biểu đồ", scrolls=True), "vi")
+    >>> zoom.value = True
+    >>> "trove-zoomed" in box._dom_classes, zoom.description == t("zoom_out", "vi")
+    (True, True)
+    """
+    box = widgets.Box([picture], layout=widgets.Layout(width="100%"))
+    box.add_class("trove-zoom")
+    zoom = widgets.ToggleButton(
+        value=False, description=t("zoom_in" + what, lang), icon="search-plus", layout=widgets.Layout(width="auto")
+    )
+
+    def flip(change: dict[str, Any]) -> None:
+        if change["new"]:
+            box.add_class("trove-zoomed")
+        else:
+            box.remove_class("trove-zoomed")
+        zoom.description = t(("zoom_out" if change["new"] else "zoom_in") + what, lang)
+        zoom.icon = "search-minus" if change["new"] else "search-plus"
+
+    zoom.observe(flip, names="value")
+    return box, zoom

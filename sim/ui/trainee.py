@@ -21,14 +21,15 @@ from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee,
 from sim.errors import SimError
 from sim.ui.guard import failure_message
 from sim.ui.i18n import day_text, number, t
-from sim.ui.picture import Picture
+from sim.ui.picture import ZOOM_RULES, Picture, zoomable
 from sim.ui.visit import on_visit
 
 log = logging.getLogger(__name__)
 
 # The page theme (type scale, spacing, AA colours, 44 px targets) is the Voilà template's theme.css, shared with
 # the trainer pages; these are the trainee app's own pieces, in the theme's variables.
-CSS = """<style>
+CSS = (
+    """<style>
 .trove-app{font-size:var(--trove-size,16px);max-width:1000px;margin:auto;color:var(--trove-text,#1a1a1a)}
 .trove-code-line{font-size:var(--trove-size,16px);line-height:1.45}
 .trove-code{font-size:var(--trove-size-xl,21px);font-weight:bold;letter-spacing:2px;white-space:nowrap;
@@ -54,16 +55,15 @@ body .trove-dp-header .widget-button{text-align:left;font-weight:bold;background
 .trove-dp-header .widget-html{flex:0 0 auto}
 .trove-dp-panel{padding:4px 8px 12px;border:1px solid var(--trove-line,#d0d5da);border-top:0;border-radius:0 0 6px 6px}
 .trove-decisions{gap:6px}
-.trove-zoom{max-width:100%;border:1px solid var(--trove-line,#d0d5da);border-radius:6px}
-.trove-zoom .trove-picture-box{width:100%}.trove-zoom .trove-scroll{overflow:auto;max-width:100%}
-.trove-zoom img{max-width:100%;height:auto}
-.trove-zoom.trove-zoomed img{max-width:none;width:auto}
-.trove-path{margin:4px 0 8px;padding-left:1.2em}
+"""
+    + ZOOM_RULES
+    + """.trove-path{margin:4px 0 8px;padding-left:1.2em}
 .trove-path li{margin-bottom:6px}
 .trove-next .trove-worse{color:var(--trove-danger,#a61b1b)}
 .trove-labelled-select .widget-label{font-weight:bold}
 .trove-note{color:var(--trove-muted,#4a4a4a);font-size:var(--trove-size-s,14px)}
 </style>"""
+)
 
 
 class TraineeApp:
@@ -400,14 +400,8 @@ class TraineeApp:
         """A graph drawn only when the trainee asks for it (matplotlib costs a kernel about a second and 35 MiB;
         the list of agencies beside it says the same), then fitted to the screen with a button that shows it at
         full size in a box that scrolls both ways (a phone can then read the graph's labels)."""
-        box = widgets.Box([picture], layout=widgets.Layout(width="100%", display="none"))
-        box.add_class("trove-zoom")
-        zoom = widgets.ToggleButton(
-            value=False,
-            description=t("zoom_in", self.lang),
-            icon="search-plus",
-            layout=widgets.Layout(width="auto", display="none"),
-        )
+        box, zoom = zoomable(picture, self.lang)
+        box.layout.display = zoom.layout.display = "none"
         show = widgets.Button(
             description=t("show_graph", self.lang), icon="sitemap", layout=widgets.Layout(width="auto")
         )
@@ -417,16 +411,6 @@ class TraineeApp:
             self._draw_later(picture, draw)
 
         show.on_click(lambda b: self._guard(lambda: shown(b)))
-
-        def flip(change: dict[str, Any]) -> None:
-            if change["new"]:
-                box.add_class("trove-zoomed")
-            else:
-                box.remove_class("trove-zoomed")
-            zoom.description = t("zoom_out" if change["new"] else "zoom_in", self.lang)
-            zoom.icon = "search-minus" if change["new"] else "search-plus"
-
-        zoom.observe(flip, names="value")
         return widgets.VBox([show, zoom, box])
 
     def _card_html(self) -> str:

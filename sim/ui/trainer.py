@@ -18,20 +18,27 @@ from sim.app.trainee import InputError
 from sim.app.trainer import DECISION_POINTS, TrainerDesk
 from sim.ui.guard import guarded
 from sim.ui.i18n import catalog, number, percent, t, timestamp
-from sim.ui.picture import picture_html
+from sim.ui.picture import ZOOM_RULES, Picture, zoomable
 
 log = logging.getLogger(__name__)
 STUCK_MINUTES = 10
 REFRESH_SECONDS = 10
 
-CSS = """<style>
+# a chart fits the screen and zooms to full size (ZOOM_RULES)
+CSS = (
+    """<style>
 .trove-trainer{font-size:15px}
 .trove-table td,.trove-table th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
 .trove-stuck{color:#c0392b;font-weight:bold}
 .trove-error{border:2px solid #c0392b;padding:8px;border-radius:6px;color:#922b21}
 .trove-ok{color:#1e8449}
 .trove-trainer .widget-button,.trove-trainer .jupyter-button{width:auto;max-width:100%;min-width:min-content}
-</style>"""
+.trove-trainer .trove-fit-select{width:auto;max-width:100%}
+.trove-trainer .trove-fit-select>select{flex:0 1 auto;width:auto;min-width:min(100%,12em);max-width:100%}
+"""
+    + ZOOM_RULES
+    + """</style>"""
+)
 
 
 def secret_gate(desk: TrainerDesk, on_open: Callable[[], widgets.Widget], lang: str = "vi") -> widgets.Widget:
@@ -243,10 +250,14 @@ class TrainerApp:
             if unmatched
             else widgets.HTML()
         )
-        self.charts.children = [
-            widgets.HTML(picture_html(png, title), layout=widgets.Layout(max_width="min(100%, 760px)"))
-            for title, png in charts
-        ] + [note]
+        self.charts.children = [self._chart(title, png) for title, png in charts] + [note]
+
+    def _chart(self, title: str, png: bytes) -> widgets.Widget:
+        """One dashboard chart, fitted to the screen, with the button that zooms it (its type is small on a phone)."""
+        picture = Picture(title, scrolls=True)
+        picture.show(png)
+        box, zoom = zoomable(picture, self.lang, "_chart")
+        return widgets.VBox([zoom, box], layout=widgets.Layout(max_width="min(100%, 760px)"))
 
     # debrief --------------------------------------------------------------------------------------
     def _debrief(self) -> widgets.Widget:
@@ -257,6 +268,8 @@ class TrainerApp:
             description=t("debrief_point", L),
             style={"description_width": "initial"},
         )
+        for select in (scenario, point):  # as wide as its longest option up to the page's width, never cut short
+            select.add_class("trove-fit-select")
         spread = widgets.HTML()
         attempt = widgets.Dropdown(
             description=t("replay_pick", L), style={"description_width": "initial"}, layout=widgets.Layout(width="90%")
@@ -334,6 +347,7 @@ class TrainerApp:
         )
         summary = widgets.HTML()
         point = widgets.Dropdown(description=t("debrief_point", L), style={"description_width": "initial"})
+        point.add_class("trove-fit-select")
         points = widgets.BoundedFloatText(
             description=t("override_points", L), min=0, max=100, step=0.5, style={"description_width": "initial"}
         )

@@ -188,3 +188,16 @@ def test_explorer_and_designer_choices(desk, library):
     assert {pid for _, pid in choices["regions"]} == set(library.regions)
     assert choices["default_region"] == [(library.default_region, library.default_region)]
     assert desk.label("documents", "national_id", "en") == library.rulebook.vocabulary.documents["national_id"].en
+
+
+def test_the_debrief_cites_each_provision_once_in_order(desk):
+    """D4's two determinations (notify, and by when) rest on the same clause: it was shown twice."""
+    from sim.workshop.debrief import choice_spread
+
+    _, raw = choice_spread(desk.store, desk.library, "ws", "forced-marriage-2016", "D4")
+    rendered = [c.render(desk.library.rulebook.texts, "vi") for c in raw]
+    assert len(rendered) > len(set(rendered))  # the duplicate this test is about
+    _, _, basis = desk.choice_spread("forced-marriage-2016", "D4", "vi")
+    assert basis == list(dict.fromkeys(rendered)) and "khoản 3 Điều 24" in basis[0]
+    book = desk.library.rulebook
+    assert book.cite(raw, "vi") == "; ".join(basis)

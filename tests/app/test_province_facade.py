@@ -158,3 +158,29 @@ def test_xlsx_has_the_settings_the_assumptions_and_real_numbers(result):
         r[3] for r in money[2:]
     }
     assert load_workbook(result.xlsx("en")).sheetnames[0] == "Settings"
+
+
+def test_xlsx_seeds_are_exact_text_and_the_vietnamese_file_has_no_ids_or_english(result):
+    """A seed has up to 19 digits; Excel's numbers keep 15 (4.919870337559026e+18): as text it replays exactly."""
+    book = load_workbook(result.xlsx("vi"))
+    runs = list(book["Từng lần chạy"].iter_rows(values_only=True))[1:]
+    assert [r[1] for r in runs[::5]] == [str(r["seed"]) for r in result.report["replications"]]
+    assert dict(row[:2] for row in book["Thiết lập"].iter_rows(values_only=True) if row)["Mã ngẫu nhiên"] == "3"
+    texts = {c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    raw = {"median", "p90", "capacity", "by support", "tasks", "once", "by-date", "law-2011", "hardship_allowance"}
+    assert not raw & texts and not [c for c in texts if "_" in c or "regime" in c or "seed" in c]
+    assert (
+        "Luật Phòng, chống mua bán người số 66/2011/QH12" in texts and "Luật 2011 từ 01/01/2026 đến 31/12/2026" in texts
+    )
+    assert {"trung vị", "tỷ lệ thời gian bận", "Tổng chi phí (đồng)", "một lần"} <= texts
+    assert not any(
+        isinstance(c, float) and c > 2**53 for s in book for row in s.iter_rows(values_only=True) for c in row
+    )
+    english = {c for s in load_workbook(result.xlsx("en")) for row in s.iter_rows(values_only=True) for c in row}
+    assert {
+        "median",
+        "share of the time busy",
+        "Total cost (VND)",
+        "once",
+        "2011 Law from 1 Jan 2026 to 31 Dec 2026",
+    } <= english

@@ -50,7 +50,7 @@ def test_a_trainer_runs_a_small_study_sees_the_charts_and_downloads_the_xlsx(siz
     page.get_by_label(t("caseload_seed")).press("Tab")  # the last field typed is sent before the click
     run.click()
     page.get_by_text(t("caseload_done", total=10, seconds="").split("(")[0].strip()).wait_for(timeout=120_000)
-    charts = page.locator(".trove-caseload figure.trove-chart img")
+    charts = page.locator(".trove-caseload .trove-chart img")
     charts.nth(4).wait_for()
     alts = [charts.nth(i).get_attribute("alt") for i in range(charts.count())]
     assert len(alts) >= 5 and all(alts)
@@ -63,6 +63,11 @@ def test_a_trainer_runs_a_small_study_sees_the_charts_and_downloads_the_xlsx(siz
     assert "Nơi ùn tắc nhất" in text and "GIẢ ĐỊNH" in text
     assert "provincial_police" not in text and "verified_within_deadline" not in text
     assert_clean(page, "province simulation: results", ".trove-caseload")
+    page.get_by_role("button", name=t("zoom_in_chart")).first.click()  # full size: its type is readable on a phone
+    page.wait_for_function(
+        "(img) => img.getBoundingClientRect().width >= img.naturalWidth - 1", arg=charts.first.element_handle()
+    )
+    assert_clean(page, "province simulation: a chart zoomed", ".trove-caseload")
 
     page.get_by_role("button", name=t("caseload_export_xlsx")).click()
     link = page.get_by_role("link", name=t("export_ready", name="§").split("§")[0].strip(), exact=False)

@@ -4,7 +4,9 @@ The whole journey (join → exercise list → case → every decision → the re
 back to the list) is walked at both sizes; on every screen the test fails on any visible element whose text
 is cut off (``scrollWidth > clientWidth`` with overflow hidden / ellipsis), whose words are broken letter by
 letter (a word wider than its line), whose text spills out of its own
-box, that overlaps a sibling or that runs off the screen, and on any button, tab, field, radio option or
+box, that overlaps a sibling or that runs off the screen, on a tick box or radio option whose label is narrower
+than its text, on an option of a list box (``<select multiple>``) wider than the list, on a table cell squeezed to
+a word per line, and on any button, tab, field, radio option or
 checkbox row smaller than 44 px, and on any serious or critical WCAG 2 A/AA violation axe-core finds (the npm
 package, installed by ``make test`` into ``.venv/axe`` and injected into the page). It also checks what the trainee sees of their progress: answered /
 not answered on each decision point, the step bar, status chips and a way back after submitting.
@@ -84,7 +86,9 @@ LAYOUT_PROBLEMS = """
     if (el.tagName === 'SELECT' && el.selectedIndex >= 0) {
       ruler.font = s.font;
       const chosen = ruler.measureText(el.options[el.selectedIndex].text).width;
-      const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 16;
+      // a native arrow takes about 16 px of the content box; ipywidgets draws its arrow in the right padding
+      const arrow = s.appearance === 'none' ? 0 : 16;
+      const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - arrow;
       const row = el.closest('.jupyter-widgets:not(.widget-dropdown)') || el.parentElement;
       const atFullWidth = el.getBoundingClientRect().width >= Math.min(row.clientWidth, width) - 48;
       if (chosen > room + 1 && !atFullWidth) {
@@ -109,6 +113,43 @@ LAYOUT_PROBLEMS = """
     }
     if (!clipped && (r.right > width + 1 || r.left < -1)) {
       offscreen.push(`${name(el)}: ${Math.round(r.left)}–${Math.round(r.right)} px, screen ${width} px`);
+    }
+  }
+  // A tick box's or radio option's label narrower than its text ("D10" shown as "D1("): the label clips it, or the
+  // text runs past the label's box
+  for (const label of [...scope.querySelectorAll('.widget-checkbox label, .widget-radio-box label')].filter(shown)) {
+    const text = document.createRange();
+    text.selectNodeContents(label);
+    const t = text.getBoundingClientRect(), r = label.getBoundingClientRect();
+    const past = Math.max(t.right - r.right, r.left - t.left);
+    if (label.scrollWidth > label.clientWidth + 1) {
+      cut.push(`${name(label)}: its label is narrower than its text (scrollWidth ${label.scrollWidth} > ${label.clientWidth})`);
+    } else if (t.width > 0 && past > 1) {
+      cut.push(`${name(label)}: its label is narrower than its text (the text runs ${Math.round(past)} px past it)`);
+    }
+  }
+  // A table cell squeezed to one word per line (a table on a phone must scroll sideways in its box instead)
+  for (const cell of [...scope.querySelectorAll('td, th')].filter(shown)) {
+    const words = cell.innerText.trim().split(/\\s+/).filter(Boolean).length;
+    const text = document.createRange();  // the lines of its text (a cell is as tall as its row's tallest)
+    text.selectNodeContents(cell);
+    const lines = new Set([...text.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom / 4))).size;
+    if (words >= 3 && lines >= words) {
+      broken.push(`${name(cell)}: squeezed to a word per line (${words} words on ${lines} lines)`);
+    }
+  }
+  // An option of a list box (<select multiple>) wider than the list: a list box never wraps an option
+  for (const list of [...scope.querySelectorAll('select[multiple], select[size]')].filter(shown)) {
+    if (!list.multiple && list.size < 2) { continue; }
+    const s = getComputedStyle(list);
+    const room = list.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    for (const option of list.options) {
+      const o = getComputedStyle(option);
+      ruler.font = o.font;
+      const w = ruler.measureText(option.text).width + parseFloat(o.paddingLeft) + parseFloat(o.paddingRight);
+      if (w > room + 1) {
+        cut.push(`${name(list)}: the option «${option.text.trim().slice(0, 70)}» is ${Math.round(w)} px, the list ${Math.round(room)} px`);
+      }
     }
   }
   // A field or button partly hidden by the box around it, which clips or scrolls (its right border gone)
@@ -170,7 +211,13 @@ BAD_FRAGMENT = """
     + '<button style="height:20px;min-height:0">nhỏ</button>'
     + '<div style="width:40px;overflow-wrap:anywhere">Chấmđiểmdài</div>'
     + '<select style="width:60px"><option>một lựa chọn rất dài</option></select>'
-    + '<div style="width:80px;overflow:hidden"><input style="width:120px" aria-label="ô bị che"></div>';
+    + '<div style="width:80px;overflow:hidden"><input style="width:120px" aria-label="ô bị che"></div>'
+    + '<div class="widget-checkbox"><label class="widget-label-basic" style="width:40px;overflow:hidden">'
+    + '<input type="checkbox"><span>Đ10000</span></label></div>'
+    + '<div class="widget-radio-box"><label style="width:40px"><input type="radio" name="r">Chọnnày</label></div>'
+    + '<select multiple aria-label="danh sách hẹp" style="width:120px"><option>ngắn</option>'
+    + '<option>giấy tờ đã hợp pháp hóa lãnh sự</option></select>'
+    + '<table style="width:40px;line-height:20px"><tr><th>Học viên</th><td>đang làm bài một</td></tr></table>';
   document.querySelector('.trove-app').appendChild(box);
 }
 """
@@ -243,6 +290,11 @@ def test_the_checks_catch_cut_overlapping_and_small_elements(page, server):
     assert any("Chấmđiểmdài" in line for line in problems["broken"]), problems
     assert any("chosen option" in line for line in problems["cut"]), problems
     assert any("right edge" in line for line in problems["cut"]), problems
+    assert any("Đ10000" in line and "narrower than its text" in line for line in problems["cut"]), problems
+    assert any("Chọnnày" in line and "narrower than its text" in line for line in problems["cut"]), problems
+    assert any("«giấy tờ đã hợp pháp hóa lãnh sự» is" in line for line in problems["cut"]), problems
+    assert not any("«ngắn» is" in line for line in problems["cut"]), problems
+    assert any("đang làm bài một" in line and "a word per line" in line for line in problems["broken"]), problems
     page.evaluate("() => document.querySelector('#trove-bad').insertAdjacentHTML('beforeend', '<img src=x.png>')")
     assert any(line.startswith("image-alt (critical)") for line in accessibility_problems(page))
 

@@ -31,7 +31,9 @@ def join(page, server, name: str, lang: str = "vi", navigate: bool = True) -> st
 
 
 def start_first_exercise(page, lang: str = "vi") -> None:
-    page.get_by_role("button", name=t("start_exercise", lang)).first.click()
+    """Open the first exercise, whether it is new ("Làm bài này") or started ("Làm tiếp bài này")."""
+    label = re.compile(f"^({re.escape(t('start_exercise', lang))}|{re.escape(t('continue_exercise', lang))})$")
+    page.get_by_role("button", name=label).first.click()
     page.get_by_text(t("interview_help", lang)).wait_for(timeout=60_000)
 
 

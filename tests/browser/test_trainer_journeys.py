@@ -184,6 +184,30 @@ def test_designed_scenario_with_an_error_is_fixed_and_then_played(browser, works
     player.get_by_text(t("interview_help")).wait_for()
 
 
+LONG_TITLE = "Trở về từ Trung Quốc, không giấy tờ, có con nhỏ đi cùng (hư cấu)"
+
+
+def assert_room_screen_readable(page, one_screen: bool) -> None:
+    """The room screen's URL wraps only between its parts (after "/", "?", "&"), and with ``one_screen`` the QR
+    code stands beside the words and the workshop code and the count of who joined fit the screen unscrolled."""
+    url = page.locator(".trove-room-url").first
+    split = url.evaluate(
+        """(el) => [...el.querySelectorAll('b')].flatMap(b => [...b.childNodes]).filter(n => n.nodeType === 3)
+             .filter(n => { const r = document.createRange(); r.selectNodeContents(n); return r.getClientRects().length > 1; })
+             .map(n => n.textContent)"""
+    )
+    assert not split, f"the URL breaks inside {split}"
+    if not one_screen:
+        return
+    qr = page.locator(".trove-room img").first.bounding_box()
+    code = page.locator(".trove-room-code-value").first.bounding_box()
+    count = page.locator(".trove-room-count").first.bounding_box()
+    height = page.viewport_size["height"]
+    assert count["y"] + count["height"] <= height, f"the count of who joined is below the screen ({count})"
+    assert qr["x"] + qr["width"] <= code["x"] and qr["y"] + qr["height"] <= height, (qr, code)
+    assert code["height"] >= 60, f"the workshop code is too small to read from the back of the room ({code})"
+
+
 @pytest.mark.parametrize("size", [(390, 844), (1366, 768)], ids=["phone-390", "laptop-1366"])
 def test_trainer_pages_have_no_cut_overlapping_small_or_inaccessible_elements(browser, workshop, size):
     """Every tab of the trainer app and of the designer, at a phone's and a projector laptop's width (issue 10)."""
@@ -196,10 +220,25 @@ def test_trainer_pages_have_no_cut_overlapping_small_or_inaccessible_elements(br
     trainer.get_by_role("tab", name=t("tab_live")).wait_for(timeout=60_000)
     trainer.locator(".trove-trainer img").nth(3).wait_for(timeout=60_000)  # the four charts
     assert_clean(trainer, "trainer: live", ".trove-trainer")
+    trainer.get_by_role("button", name=t("zoom_in_chart")).first.click()  # a chart at full size (a phone reads it)
+    chart = trainer.locator(".trove-trainer .trove-zoom img").first
+    trainer.wait_for_function(
+        "(img) => img.getBoundingClientRect().width >= img.naturalWidth - 1", arg=chart.element_handle()
+    )
+    assert_clean(trainer, "trainer: live, a chart zoomed", ".trove-trainer")
     for tab in ("tab_room", "tab_score", "tab_debrief", "tab_export", "tab_workshop"):
         trainer.get_by_role("tab", name=t(tab)).click()
         trainer.wait_for_timeout(600)
         assert_clean(trainer, f"trainer: {t(tab)}", ".trove-trainer")
+        if tab == "tab_room":
+            assert_room_screen_readable(trainer, one_screen=size == (1366, 768))
+        if tab == "tab_debrief":  # a long scenario title is shown whole where the page has room for it
+            trainer.get_by_label(t("debrief_pick")).filter(visible=True).evaluate(
+                "(el) => { el.add(new Option(arguments_title)); el.selectedIndex = el.options.length - 1; }".replace(
+                    "arguments_title", repr(LONG_TITLE)
+                )
+            )
+            assert_clean(trainer, "trainer: debrief with a long scenario title", ".trove-trainer")
     enter_trainer(trainer, workshop.designer_url)
     trainer.get_by_role("tab", name=t("tab_design")).wait_for(timeout=60_000)
     assert_clean(trainer, "designer", ".trove-trainer")

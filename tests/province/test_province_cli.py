@@ -28,3 +28,14 @@ def test_trove_simulate_refuses_a_share_above_one(capsys):
         main(["simulate", "--from", "2026-01-01", "--trained", "1.5"])
     assert exc.value.code == 2
     assert "--trained is a share from 0 to 1, got 1.5" in capsys.readouterr().err
+
+
+def test_trove_simulate_with_no_returns_says_why_no_target_has_a_value(tmp_path, capsys):
+    args = ["simulate", "--from", "2026-01-01", "--returns", "0", "--replications", "1"]
+    assert main([*args, "--out", str(tmp_path / "r.json")]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    main_line = next(line for line in lines if line.startswith("main:"))
+    assert (
+        main_line
+        == "main: 0 arrivals on average, so no target has anyone to count (--returns 0: give 1 or more for targets)"
+    )

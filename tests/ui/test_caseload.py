@@ -25,7 +25,13 @@ def app(played, library):
 
 
 def html_of(app: CaseloadApp) -> str:
-    return "".join(getattr(c, "value", "") for c in app.results.children)
+    """The HTML of every widget of the page's results (charts sit in boxes of their own), in order."""
+
+    def walk(widget) -> str:
+        value = widget.value if isinstance(getattr(widget, "value", None), str) else ""
+        return value + "".join(walk(child) for child in getattr(widget, "children", ()))
+
+    return walk(app.results)
 
 
 def test_the_gate_shows_nothing_without_the_secret(played, library):
@@ -46,7 +52,8 @@ def test_the_form_is_in_vietnamese_with_the_assumptions_said(app):
     assert app.trained.description == "Tỷ lệ xã có cán bộ đã tập huấn" and app.trained.readout_format == ".0%"
     assert app.replications.value == 3 and app.run_button.description == "Chạy mô phỏng"
     assert [label for label, _ in app.capacity.options][:2] == ["×0,5", "×0,75"]
-    assert "GIẢ ĐỊNH" in app.heading.value and "docs/simulation.md" in app.heading.value
+    assert "GIẢ ĐỊNH" in app.heading.value and "Hướng dẫn cho giảng viên, mục 7" in app.heading.value
+    assert ".md" not in app.heading.value  # the guide by its name, not a file name
     assert app.export_button.layout.display == "none"
 
 
@@ -62,7 +69,12 @@ def test_run_moves_the_bar_and_shows_every_chart_with_alt_text(app):
     assert len(images) >= 5 and all(alt.strip() for alt in images)
     for heading in ("Chỉ tiêu của kế hoạch", "Số ngày từ khi về", "Mạng lưới chuyển tuyến", "Luật 2011 và Luật 2024"):
         assert heading in page
-    assert "class='trove-side'" in page  # the two comparisons side by side (wrapping on a phone)
+    side = [c for c in app.results.children if "trove-side" in c._dom_classes]
+    assert len(side) == 1 and len(side[0].children) == 2  # the two comparisons side by side (wrapping on a phone)
+    charts = [c for c in app.results.children if "trove-chart" in c._dom_classes]
+    zoom = charts[0].children[1]  # each chart zooms to full size in its scrolling region: readable on a phone
+    zoom.value = True
+    assert "trove-zoomed" in charts[0].children[2]._dom_classes and zoom.description == "Thu nhỏ biểu đồ"
     assert "Nơi ùn tắc nhất: <b>" in page and "GIẢ ĐỊNH" in page
     assert "<table class='trove-table'>" in page and "Được xác minh đúng thời hạn" in page
     assert "verified_within_deadline" not in page and "provincial_police" not in page

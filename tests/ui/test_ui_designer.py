@@ -147,3 +147,40 @@ def test_the_new_case_facts_can_be_pinned_from_the_form(desk):
     fixed = designer.form_data()["fixed"]
     assert fixed["parent_suspected"] and "family_suspected" not in fixed  # one place implies it: the generator
     assert fixed["story_on_file"] is False and fixed["asks_for_support"] is False
+
+
+def _shown(designer: ScenarioDesigner, lines: list[str]) -> str:
+    designer.yaml.value = "\n".join(lines)
+    designer.check()
+    return designer.problems.value
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_problem_is_told_in_the_page_language_with_labels_not_keys(desk, lang):
+    """The trial's broken drafts: a syntax error, a 13th month, an unknown region, empty titles, an unknown field."""
+    designer = ScenarioDesigner(desk, lang)
+    good = designer.yaml.value.splitlines()
+    syntax = _shown(designer, [*good[:3], "title: {vi: 'a' en: 'b'}", *good[4:]])
+    dated = _shown(designer, [line if not line.startswith("date:") else "date: 2026-13-45" for line in good])
+    data = yaml.safe_load("\n".join(good)) | {"region": "ha-noi", "title": {"vi": "", "en": ""}, "mau_sac": 1}
+    content = _shown(designer, desk.to_yaml(data).splitlines())
+    if lang == "vi":
+        assert "dòng 4: Cả tệp: lỗi cú pháp YAML: thiếu dấu phẩy «,» hoặc dấu đóng ngoặc «}»" in syntax
+        assert "&#x27;2026-13-45&#x27; không phải là một ngày có thật" in dated
+        assert "Địa bàn: không có địa bàn &#x27;ha-noi&#x27; (chọn một trong: «" in content
+        assert "Tiêu đề (tiếng Việt): cần ít nhất 1 ký tự" in content
+        assert "Tiêu đề (tiếng Anh): cần ít nhất 1 ký tự" in content
+        assert "«Phiên bản định dạng tệp»" in content and "«Tỷ lệ các loại vụ việc»" in content
+    else:
+        assert "line 4: The whole file: YAML syntax error: a comma «,» or a closing «}» is missing" in syntax
+        assert "&#x27;2026-13-45&#x27; is not a real date" in dated
+        assert "Title (English): needs at least 1 character" in content
+    if lang == "vi":  # the content checks past the schema: a date before any law, a law the date does not have
+        early = _shown(designer, [line if not line.startswith("date:") else "date: 2005-01-01" for line in good])
+        assert "chưa có luật nào trong ứng dụng áp dụng cho ngày 01/01/2005" in early
+        law = _shown(designer, [*(line.replace("2026-06-01", "2016-05-01") for line in good), "regime: B"])
+        assert "Văn bản áp dụng: ngày 01/05/2016 thuộc «Luật 2011», không phải «Luật 2024 (sửa đổi 2025)»" in law
+        content += early + law
+    shown = syntax + dated + content
+    for raw in ("did not find", "known:", "YYYY-MM-DD", "profile_mix", "schema_version", "binh-thuan", "vary,"):
+        assert raw not in shown

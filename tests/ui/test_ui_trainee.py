@@ -118,6 +118,7 @@ def test_widgets_drive_a_whole_case(app):
     assert "Chuyển tuyến theo từng dịch vụ" in app.body.children[1].value  # the plan in words, not only drawn
     following = next(c.value for c in app.body.children if "trove-next" in getattr(c, "value", ""))
     assert "Chuyện gì xảy ra tiếp theo (mô phỏng)" in following and "giả định" in following
+    assert "tham số mô phỏng của tỉnh" in following and ".yaml" not in following  # no file name for trainees
     assert "trove-worse" not in following  # every decision right: nothing lost against the right path
     nav = [b.description for b in app.body.children[-1].children]
     assert nav == ["Tình huống tiếp theo", "Về danh sách bài tập"]  # a way back after submitting

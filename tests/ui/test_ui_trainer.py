@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipywidgets as widgets
 import pytest
 
 from sim.app.trainee import Workshop
@@ -35,9 +36,14 @@ def test_live_table_and_charts(desk):
     app = TrainerApp(desk)
     assert "Lê Văn Hai" in app.live_table.value and "Mai Thị Ba" in app.live_table.value
     assert "2 học viên đã vào lớp; 2 tình huống đã nộp" in app.live_table.value
-    images = [c.value for c in app.charts.children if "<img" in c.value]
+    charts = [c for c in app.charts.children if isinstance(c, widgets.VBox)]
+    zooms, boxes = zip(*(c.children for c in charts), strict=True)
+    images = [box.children[0].value for box in boxes]
     assert len(images) == 4 and all('src="data:image/png;base64,iVBOR' in img for img in images)
     assert 'alt="Phân bố điểm (%)"' in images[0]
+    assert 'class="trove-scroll"' in images[0]  # each chart zooms to full size in its scrolling region (a phone)
+    zooms[0].value = True
+    assert "trove-zoomed" in boxes[0]._dom_classes and zooms[0].description == "Thu nhỏ biểu đồ"
 
 
 def test_debrief_tab_shows_the_spread_and_the_replay(desk):

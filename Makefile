@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: serve lab test test-pythons chromium benchmark schemas rules-table
+.PHONY: serve lab hub hub-tools test test-pythons chromium benchmark schemas rules-table
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv .venv
@@ -44,11 +44,34 @@ $(AXE): | $(STAMP)
 	  else echo "Install npm first (for axe-core): sudo apt-get install npm" >&2; exit 1; fi; }
 	npm install --silent --no-audit --no-fund --prefix .venv/axe axe-core@$(AXE_VERSION)
 
+# JupyterHub's proxy (npm), pinned, into .venv/chp; Debian's npm is installed first if missing, as root.
+CHP_VERSION := 5.3.0
+CHP := .venv/chp/node_modules/.bin/configurable-http-proxy
+$(CHP): | $(STAMP)
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm; \
+	  else echo "Install npm first (for configurable-http-proxy): sudo apt-get install npm" >&2; exit 1; fi; }
+	npm install --silent --no-audit --no-fund --prefix .venv/chp configurable-http-proxy@$(CHP_VERSION)
+
+# nginx (Debian's nginx-light) and PostgreSQL's server (initdb, postgres) for `make hub` and the hub tests.
+hub-tools: $(CHP)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx-light; \
+	  else echo "Install nginx first: sudo apt-get install nginx-light" >&2; exit 1; fi; }
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
+	  else echo "Install PostgreSQL first: sudo apt-get install postgresql" >&2; exit 1; fi; }
+
+# The design of docs/hub.en.md on this machine: PostgreSQL, JupyterHub and its proxy, 2 instances, nginx
+# (http://127.0.0.1:18080; deploy/local_hub.py). Ctrl-C stops all of it; var/hub keeps the accounts and results.
+hub: $(STAMP) hub-tools
+	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1)" $(PY) deploy/local_hub.py
+
 # Lint and format checks come first: a red ruff stops the run before the slow suite.
-test: $(STAMP) chromium $(AXE)
+test: $(STAMP) chromium $(AXE) hub-tools
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	$(PY) -m pytest
+	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1)" $(PY) -m pytest
 
 # The other supported Pythons (CI runs this after `make test`): for each, a venv in .venv/py3.X (remade when
 # pyproject.toml changes), the package installed with its test extra, and the tests not marked browser or slow.

@@ -74,6 +74,10 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 # The header this server sets on each page request to the client's address (never the client's own claim):
 # Voilà passes it to the page's kernel, which limits resume-code guesses per address (``sim.app.guesses``).
 CLIENT_HEADER = "X-Trove-Client"
+# Set by this server on each page request from the hub's login (empty without a hub; a client's own claim is
+# overwritten): the hub user, and "1" if they are in the trainers' hub group. Voilà passes them to the kernel.
+ACCOUNT_HEADER = "X-Trove-Account"
+TRAINER_HEADER = "X-Trove-Trainer"
 # Where Voilà (``sim.workshop.voila_app``) reports how much of the room's pool is ready, under its server URL.
 READY_PATH = "trove/ready"
 WILDCARD_HOSTS = ("0.0.0.0", "::")  # listening on every address: this machine reaches it on 127.0.0.1
@@ -202,7 +206,8 @@ class ServeConfig:
             f"--MappingKernelManager.cull_idle_timeout={self.cull_idle_seconds}",
             "--MappingKernelManager.cull_interval=60",
             "--VoilaConfiguration.show_tracebacks=False",
-            f"--VoilaConfiguration.http_header_envs={CLIENT_HEADER}",  # the client address reaches the kernel
+            # the client's address (and the hub user, under a hub) reach the kernel
+            *(f"--VoilaConfiguration.http_header_envs={h}" for h in (CLIENT_HEADER, ACCOUNT_HEADER, TRAINER_HEADER)),
             "--Voila.log_level=WARN",
             # When a room joins at once, kernels are slow to deliver the app's output: nbclient's default
             # 4 s grace period would drop it and leave a blank page (measured with benchmarks/load.py).

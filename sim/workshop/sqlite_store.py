@@ -115,6 +115,10 @@ MIGRATIONS: list[list[str]] = [
             "BEGIN SELECT RAISE(ABORT, 'attempt records are immutable'); END"
         ),
     ],
+    [  # 5 → 6: the JupyterHub login of an officer who joined logged in, one trainee per login and workshop
+        "ALTER TABLE trainees ADD COLUMN account TEXT",
+        "CREATE UNIQUE INDEX trainees_by_account ON trainees (workshop_id, account)",
+    ],
 ]
 
 
@@ -267,19 +271,29 @@ class SQLiteStore:
             row = con.execute("SELECT * FROM workshops WHERE id=?", (workshop_id,)).fetchone()
         return None if row is None else dict(row) | {"exercises": json.loads(row["exercises"])}
 
-    def add_trainee(self, workshop_id: str, full_name: str, commune: str, role: str) -> Trainee:
+    def add_trainee(
+        self, workshop_id: str, full_name: str, commune: str, role: str, account: str | None = None
+    ) -> Trainee:
         """Add a trainee with a random id and a fresh resume code."""
 
         def insert(con: sqlite3.Connection, code: str) -> Trainee:
-            trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code)
+            trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code, account)
             con.execute(
-                "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) "
-                "VALUES (?,?,?,?,?,?,?)",
-                (trainee.id, workshop_id, full_name, commune, role, code, now()),
+                "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at, account) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (trainee.id, workshop_id, full_name, commune, role, code, now(), account),
             )
             return trainee
 
         return self._with_new_code(insert)
+
+    def trainee_by_account(self, workshop_id: str, account: str) -> Trainee | None:
+        """The workshop's trainee who joined with this hub login, or None."""
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT * FROM trainees WHERE workshop_id=? AND account=?", (workshop_id, account)
+            ).fetchone()
+        return None if row is None else _trainee(row)
 
     def reissue_resume_code(self, trainee_id: str) -> Trainee:
         """Replace the trainee's resume code with a fresh one."""
@@ -476,7 +490,9 @@ class SQLiteStore:
 
 
 def _trainee(row: sqlite3.Row) -> Trainee:
-    return Trainee(row["id"], row["workshop_id"], row["full_name"], row["commune"], row["role"], row["resume_code"])
+    return Trainee(
+        row["id"], row["workshop_id"], row["full_name"], row["commune"], row["role"], row["resume_code"], row["account"]
+    )
 
 
 def _attempt(row: sqlite3.Row) -> Attempt:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from sim.errors import SimError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 DEFAULT_WORKSHOP_ID = "tro-ve"  # the id of `trove serve`'s default workshop ("Trở về")
 DEFAULT_WORKSHOP_TITLE = "Trở về"
 RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
@@ -68,6 +68,7 @@ class Trainee:
     commune: str
     role: str
     resume_code: str
+    account: str | None = None  # the JupyterHub login of an officer who joined logged in; None: joined by name
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,11 @@ class ResultsStore(Protocol):
         ...
 
     # trainees ----------------------------------------------------------------------------------
-    def add_trainee(self, workshop_id: str, full_name: str, commune: str, role: str) -> Trainee:
-        """Add a trainee to a workshop with a new random id and a new resume code; return them.
+    def add_trainee(
+        self, workshop_id: str, full_name: str, commune: str, role: str, account: str | None = None
+    ) -> Trainee:
+        """Add a trainee to a workshop with a new random id and a new resume code; return them (``account``: the
+        hub login they joined with, at most one trainee per login and workshop).
 
         The resume code is 6 characters of ``RESUME_ALPHABET``, unique in the whole store. Names are stored
         as given (the façade cleans them); two trainees may share a name.
@@ -177,6 +181,10 @@ class ResultsStore(Protocol):
 
     def trainee_by_code(self, resume_code: str) -> Trainee | None:
         """The trainee with this resume code (surrounding spaces and letter case ignored), or None."""
+        ...
+
+    def trainee_by_account(self, workshop_id: str, account: str) -> Trainee | None:
+        """The workshop's trainee who joined with this hub login, or None."""
         ...
 
     def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:

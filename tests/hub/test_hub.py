@@ -15,7 +15,7 @@ from sim.library import packaged_library
 from sim.training.answer_key import answer_key
 from sim.ui.i18n import t
 from sim.workshop.stores import open_store
-from tests.browser.test_trainee_journeys import give_answer, open_decision, start_first_exercise
+from tests.browser.test_trainee_journeys import ask, give_answer, open_decision, start_first_exercise
 from tests.hub.conftest import PASSWORD, TRAINER
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
@@ -149,9 +149,7 @@ def test_an_instance_stopped_mid_case_loses_nothing_and_the_officer_resumes_on_t
     start_first_exercise(phone)
     case = stored_case(hub, "hoa")
     asked = [q.text.vi for q in case.interview[:2]]
-    for text in asked:
-        phone.get_by_role("button", name=text, exact=True).click()
-        phone.locator(".trove-app ol").get_by_text(text).wait_for()
+    ask(phone, asked)
     give_answer(phone, "D1", {"receive": "receive"}, assess(case, packaged_library()).regime)
     store = open_store(hub.state["results"])
     attempt = store.attempts_of(store.trainee_by_account(store.only_workshop(), "hoa").id)[-1]

@@ -3,7 +3,7 @@ instances and nginx, all on loopback, all stopped by Ctrl-C or SIGTERM.
 
     .venv/bin/python deploy/local_hub.py [--dir var/hub] [--port 18080] [--instances 2] [--admin admin]
 
-Runtime state goes in ``--dir``: the PostgreSQL cluster (``pg/``, the hub's database ``jupyterhub`` and the app's
+Runtime state goes in ``--dir``: the PostgreSQL cluster (``pg/``: the hub's database ``jupyterhub`` and the app's results,
 ``trove``), the deployment's shared secrets (``secrets/``, made once), the environment file every instance reads
 (``trove.env``, as on a server), nginx's configuration and logs, and ``state.json`` (URLs and process ids, written
 once everything answers). Ports: the public URL is ``--port``; the hub's API, the proxy's API, nginx and the
@@ -104,7 +104,7 @@ class Stack:
             "JUPYTERHUB_API_URL": f"http://127.0.0.1:{self.port + 1}/hub/api",
             "JUPYTERHUB_BASE_URL": "/",
             "TROVE_COOKIE_SECRET_FILE": str(self._secret("instances-cookie-secret")),
-            "TROVE_DB": os.environ.get("TROVE_HUB_RESULTS") or str(self.dir / "trove.sqlite"),
+            "TROVE_DB": self.pg_url("trove"),  # the app's results: one database for every instance
             "TROVE_WORKSHOP_TITLE": os.environ.get("TROVE_WORKSHOP_TITLE", "Tập huấn trực tuyến"),
             "TROVE_WORKSHOP_EXERCISES": os.environ.get("TROVE_WORKSHOP_EXERCISES", ""),
             "TROVE_POOL": os.environ.get("TROVE_POOL", "1"),

@@ -88,7 +88,7 @@ def prepare_workshop(config: ServeConfig) -> None:
 
     library = packaged_library()
     region = library.region(config.region or library.default_region).id
-    store = open_store(config.db or config.results_file)
+    store = open_store(config.results)
     store.configure_workshop(config.workshop_id, config.workshop, None, config.exercises, region)
 
 

@@ -13,10 +13,8 @@ import json
 import os
 import secrets
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +23,16 @@ from sim.workshop.store import (
     RESUME_ALPHABET,
     SCHEMA_VERSION,
     Attempt,
+    StoreBase,
     StoreError,
     Trainee,
-    check_secret_hash,
+    account_taken,
+    attempt_of,
+    attempt_row,
+    name_key,
     now,
     secret_hash,
+    trainee_of,
 )
 
 # The upgrade chain: MIGRATIONS[n] takes a database from user_version n to n + 1.
@@ -122,24 +125,7 @@ MIGRATIONS: list[list[str]] = [
 ]
 
 
-def name_key(name: str) -> str:
-    """A name as the trainer's search compares it: case-folded, without accents or tone marks (đ as d), spaces
-    collapsed, so that a trainer without a Vietnamese keyboard finds "Đỗ Thị Mất" by typing "do thi mat".
-
-    >>> name_key("  TRẦN   Thị  Lan ") == name_key("tran thi lan") == name_key("trần thị lan")
-    True
-    >>> import unicodedata
-    >>> name_key(unicodedata.normalize("NFD", "Trần")) == name_key("trần")  # a phone keyboard may send NFD
-    True
-    >>> name_key("Đỗ Thị Mất Mạng")
-    'do thi mat mang'
-    """
-    decomposed = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
-
-
-class SQLiteStore:
+class SQLiteStore(StoreBase):
     """The results store in one SQLite file (the embedded default).
 
     Cheap to create; opens a connection per operation.
@@ -147,6 +133,7 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else results_path()
+        self.location = str(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -238,14 +225,6 @@ class SQLiteStore:
         with self.transaction() as con:
             con.execute("UPDATE workshops SET trainer_secret_hash=? WHERE id=?", (secret_hash(secret), workshop_id))
 
-    def check_trainer_secret(self, workshop_id: str, secret: object) -> bool:
-        """Whether ``secret`` matches the workshop's stored hash (False for a non-string or empty secret)."""
-        if not isinstance(secret, str) or not secret:
-            return False
-        with self.connect() as con:
-            row = con.execute("SELECT trainer_secret_hash FROM workshops WHERE id=?", (workshop_id,)).fetchone()
-        return row is not None and check_secret_hash(row[0], secret)
-
     def set_exercises(self, workshop_id: str, exercises: list[str]) -> None:
         """Replace the workshop's exercise ids."""
         with self.transaction() as con:
@@ -256,15 +235,6 @@ class SQLiteStore:
         with self.connect() as con:
             return [r[0] for r in con.execute("SELECT id FROM workshops ORDER BY created_at")]
 
-    def only_workshop(self) -> str:
-        """The workshop id when the file holds exactly one; a clear error otherwise."""
-        ids = self.workshop_ids()
-        if len(ids) == 1:
-            return ids[0]
-        raise StoreError(
-            f"{self.path} holds {len(ids)} workshops ({', '.join(ids) or 'none'}); choose one with --workshop"
-        )
-
     def workshop(self, workshop_id: str) -> dict[str, Any] | None:
         """The workshop's row with ``exercises`` decoded, or None."""
         with self.connect() as con:
@@ -274,9 +244,12 @@ class SQLiteStore:
     def add_trainee(
         self, workshop_id: str, full_name: str, commune: str, role: str, account: str | None = None
     ) -> Trainee:
-        """Add a trainee with a random id and a fresh resume code."""
+        """Add a trainee with a random id and a fresh resume code (refused for an account already in the workshop)."""
 
         def insert(con: sqlite3.Connection, code: str) -> Trainee:
+            taken = "SELECT 1 FROM trainees WHERE workshop_id=? AND account=?"
+            if account is not None and con.execute(taken, (workshop_id, account)).fetchone():
+                raise StoreError(account_taken(workshop_id, account))
             trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code, account)
             con.execute(
                 "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at, account) "
@@ -288,7 +261,7 @@ class SQLiteStore:
         return self._with_new_code(insert)
 
     def trainee_by_account(self, workshop_id: str, account: str) -> Trainee | None:
-        """The workshop's trainee who joined with this hub login, or None."""
+        """The workshop's trainee with this JupyterHub login, or None."""
         with self.connect() as con:
             row = con.execute(
                 "SELECT * FROM trainees WHERE workshop_id=? AND account=?", (workshop_id, account)
@@ -366,12 +339,7 @@ class SQLiteStore:
                 "INSERT INTO attempts VALUES (:id, :trainee_id, :exercise_id, :exercise_version, :position, "
                 ":scenario_id, :scenario_version, :seed, :rulebook_version, :app_version, :decision_points, :rubric, "
                 ":case_json, :started_at, NULL, :option_order)",
-                asdict(attempt)
-                | {
-                    "decision_points": json.dumps(attempt.decision_points),
-                    "rubric": json.dumps(attempt.rubric),
-                    "option_order": None if attempt.option_order is None else json.dumps(attempt.option_order),
-                },
+                attempt_row(attempt),
             )
             return attempt
 
@@ -490,14 +458,8 @@ class SQLiteStore:
 
 
 def _trainee(row: sqlite3.Row) -> Trainee:
-    return Trainee(
-        row["id"], row["workshop_id"], row["full_name"], row["commune"], row["role"], row["resume_code"], row["account"]
-    )
+    return trainee_of(dict(row))
 
 
 def _attempt(row: sqlite3.Row) -> Attempt:
-    data = dict(row)
-    data["decision_points"] = json.loads(data["decision_points"])
-    data["rubric"] = json.loads(data["rubric"])
-    data["option_order"] = json.loads(data["option_order"]) if data.get("option_order") else None
-    return Attempt(**data)
+    return attempt_of(dict(row))

@@ -1,0 +1,62 @@
+"""What only the PostgreSQL store has: chosen by URL, a clear error without the password when the server cannot be
+reached, one small pool per process, TRUNCATE refused too."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.workshop import postgres_store
+from sim.workshop.postgres_store import PostgresStore
+from sim.workshop.store import StoreError
+from sim.workshop.stores import open_store
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def url(postgres_server):
+    yield postgres_server.new_schema()
+    postgres_store.close_pools()
+
+
+def test_a_database_url_opens_the_postgresql_store(url, monkeypatch):
+    assert isinstance(open_store(url), PostgresStore)
+    assert isinstance(open_store(url.replace("postgresql://", "postgres://", 1)), PostgresStore)
+    monkeypatch.setenv("TROVE_DB", url)
+    store = open_store()
+    assert isinstance(store, PostgresStore) and store.url == url
+
+
+def test_an_unreachable_server_is_a_message_without_the_password():
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql://trove:s3cret-pw@127.0.0.1:1/results")
+    message = str(caught.value)
+    assert "database 'results' at 127.0.0.1:1 (Connection refused); check that the server runs" in message
+    assert "s3cret-pw" not in message
+
+
+def test_a_refused_login_is_a_message_too(postgres_server):
+    with pytest.raises(StoreError, match="cannot connect to .* database 'nosuchdb' .*does not exist"):
+        open_store(postgres_server.url().replace("/postgres?", "/nosuchdb?"))
+
+
+def test_events_cannot_be_truncated(url):
+    store = open_store(url)
+    with pytest.raises(StoreError, match="append-only"), store.connect() as con:
+        con.execute("TRUNCATE events")
+
+
+def test_a_process_holds_a_few_connections_however_many_stores_it_opens(url, postgres_server):
+    import psycopg
+
+    stores = [open_store(url) for _ in range(6)]
+    for i, store in enumerate(stores):
+        store.ensure_workshop(f"w{i}", "W", None, [])
+    with stores[0].connect() as outer, stores[1].connect() as inner:  # two checkouts at once: the pool's max
+        outer.execute("SELECT 1")
+        inner.execute("SELECT 1")
+    with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
+        count = admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+    assert count <= postgres_store.POOL_MAX and len(stores[5].workshop_ids()) == 6

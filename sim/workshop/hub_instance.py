@@ -82,14 +82,11 @@ def instance_command(config: ServeConfig, env: Mapping[str, str]) -> list[str]:
 
 
 def prepare_workshop(config: ServeConfig) -> None:
-    """Record the deployment's workshop in the store (every instance does it with the same values: idempotent)."""
-    from sim.library import packaged_library
+    """Create the deployment's workshop in the store if it is new. An existing one keeps its settings: an instance
+    restarted during a session must not undo the exercises a trainer chose meanwhile."""
     from sim.workshop.stores import open_store
 
-    library = packaged_library()
-    region = library.region(config.region or library.default_region).id
-    store = open_store(config.results)
-    store.configure_workshop(config.workshop_id, config.workshop, None, config.exercises, region)
+    open_store(config.results).ensure_workshop(config.workshop_id, config.workshop, None, config.exercises)
 
 
 def main(argv: list[str] | None = None) -> int:

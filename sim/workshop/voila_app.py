@@ -53,7 +53,8 @@ TRAINEE_NOTEBOOK = "trainee.ipynb"  # the only notebook with a pool (trainer pag
 # A path with a ``..`` segment, encoded or not (Tornado matches the still-encoded path).
 CLIMBING_PATH = r".*(?:/|%2[fF])(?:\.|%2[eE]){2}(?:/|%2[fF]|$).*"
 TROVE_TEMPLATE = VOILA_TEMPLATES / "voila" / "templates" / "trove"
-PAGE_USER: contextvars.ContextVar[str] = contextvars.ContextVar("page_user", default="")  # the page being served's
+# The hub user whose page request is being served (for ``kernel_owners``), set for the length of that request.
+PAGE_USER: contextvars.ContextVar[str] = contextvars.ContextVar("page_user", default="")
 
 
 def room_full_page() -> str:
@@ -136,7 +137,7 @@ class RoomPage(TornadoVoilaHandler):
         hub_user = getattr(self.current_user, "hub_user", None) or {}  # a hub's login (jupyterhub.singleuser)
         self.request.headers[ACCOUNT_HEADER] = hub_user.get("name", "")
         self.request.headers[TRAINER_HEADER] = "1" if app.trainers_group in hub_user.get("groups", ()) else ""
-        PAGE_USER.set(hub_user.get("name", ""))
+        page_user = PAGE_USER.set(hub_user.get("name", ""))
         pooled = app.takes_pooled_kernel(path)
         # Counted against the cap until served (its kernel may not be live yet); a pooled page also claims one of
         # the pool's kernels, so that other pages do not count on it.
@@ -151,6 +152,7 @@ class RoomPage(TornadoVoilaHandler):
         finally:
             app.in_progress -= 1
             app.claimed -= pooled
+            PAGE_USER.reset(page_user)
 
 
 class OwnKernelShutdown(VoilaShutdownKernelHandler):

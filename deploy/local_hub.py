@@ -13,6 +13,7 @@ instances follow it (+1, +2, +10, +11…), PostgreSQL is ``--port`` + 352.
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import secrets
@@ -29,6 +30,18 @@ DEPLOY = ROOT / "deploy"
 VENV_BIN = Path(sys.executable).parent
 CHP = ROOT / ".venv" / "chp" / "node_modules" / ".bin" / "configurable-http-proxy"
 PG_USER = "nobody"  # PostgreSQL refuses to run as root: as root, the cluster belongs to this user
+
+
+def postgres_binary(name: str) -> str:
+    """``initdb`` or ``postgres``: on PATH, else in Debian's newest /usr/lib/postgresql/*/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    folders = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda f: int(Path(f).parent.name), reverse=True)
+    for folder in folders:
+        if (Path(folder) / name).exists():
+            return str(Path(folder) / name)
+    raise SystemExit(f"PostgreSQL's {name} is missing: run `make hub` (it installs Debian's postgresql)")
 
 
 class Stack:
@@ -72,12 +85,24 @@ class Stack:
             if os.geteuid() == 0:
                 shutil.chown(data, PG_USER)
             subprocess.run(
-                self._as_pg_user(["initdb", "-D", str(data), "-U", "trove", "--auth=trust", "-E", "UTF8"]),
+                self._as_pg_user(
+                    [postgres_binary("initdb"), "-D", str(data), "-U", "trove", "--auth=trust", "-E", "UTF8"]
+                ),
                 check=True,
                 stdout=subprocess.DEVNULL,
                 cwd="/",
             )
-        postgres = ["postgres", "-D", str(data), "-p", str(self.pg_port), "-k", str(data), "-h", "127.0.0.1"]
+        postgres = [
+            postgres_binary("postgres"),
+            "-D",
+            str(data),
+            "-p",
+            str(self.pg_port),
+            "-k",
+            str(data),
+            "-h",
+            "127.0.0.1",
+        ]
         self._start("postgres", self._as_pg_user(postgres))
         import psycopg
 

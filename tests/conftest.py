@@ -174,10 +174,7 @@ def store_factory(request, tmp_path):
     if request.param == "sqlite":
         yield StoreFactory("sqlite", tmp_path / "t.sqlite")
         return
-    from sim.workshop.postgres_store import close_pools
-
     yield StoreFactory("postgres", request.getfixturevalue("postgres_server").new_schema())
-    close_pools()  # this test's connections end with it (the server allows 200 for the run)
 
 
 @pytest.fixture

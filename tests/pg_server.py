@@ -49,7 +49,8 @@ class PostgresServer:
     def __init__(self, binaries: Path):
         self.binaries = binaries
         self.user = None if os.geteuid() != 0 else next(u for u in ("postgres", "nobody") if _exists(u))
-        self.folder = Path(tempfile.mkdtemp(prefix="trove-pg-"))  # under /tmp: the server's user can reach it
+        # In /tmp when the server runs as another user: it must reach the folder ($TMPDIR may be private).
+        self.folder = Path(tempfile.mkdtemp(prefix="trove-pg-", dir="/tmp" if self.user else None))
         if self.user:
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
@@ -78,11 +79,11 @@ class PostgresServer:
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def url(self, schema: str = "public") -> str:
-        """A ``postgresql://`` URL of the cluster's ``postgres`` database whose tables go in ``schema``."""
+        """A ``postgresql://`` URL of the cluster's ``postgres`` database whose tables go in ``schema``; its
+        connections are named after the schema (``application_name`` in ``pg_stat_activity``)."""
+        host = quote(str(self.folder), safe="")
         options = quote(f"-c search_path={schema}")
-        return (
-            f"postgresql://trove@/postgres?host={quote(str(self.folder), safe='')}&port={self.port}&options={options}"
-        )
+        return f"postgresql://trove@/postgres?host={host}&port={self.port}&options={options}&application_name={schema}"
 
     def new_schema(self) -> str:
         """A URL whose ``search_path`` is a new empty schema: a fresh database for one test."""

@@ -12,18 +12,17 @@ key of ``trainees_by_name`` is computed in Python (``name_key``) and kept in a c
 exactly alike. PostgreSQL has no rowid: a ``seq`` identity keeps workshops and trainees that share a timestamp in
 the order they were added.
 
-Each process holds one small pool per database (``POOL_MIN``..``POOL_MAX`` connections, idle ones closed after
-``POOL_MAX_IDLE_SECONDS``), however many stores it opens: every trainee kernel is a process, and PostgreSQL
-allows 100 connections by default.
+Each store holds a small pool (``POOL_MIN``..``POOL_MAX`` connections, idle ones closed after
+``POOL_MAX_IDLE_SECONDS``), closed with the store: a trainee kernel is a process that opens one store, and
+PostgreSQL allows 100 connections by default.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import json
-import os
 import secrets
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -120,29 +119,30 @@ MIGRATIONS: list[list[str]] = [
 ]
 
 WORKSHOP_COLUMNS = "id, title, code, exercises, region, created_at, trainer_secret_hash"
-_pools: dict[tuple[int, str], ConnectionPool] = {}  # (process id, URL) → its pool: a forked child makes its own
-
-
-def close_pools() -> None:
-    """Close every pool of this process (at exit, so the server sees the connections end cleanly)."""
-    while _pools:
-        _pools.popitem()[1].close()
-
-
-atexit.register(close_pools)
 
 
 class PostgresStore(StoreBase):
     """The results store in a PostgreSQL database, given by a ``postgresql://`` (or ``postgres://``) URL.
 
-    The role needs to create tables in the database's schema (its owner, say). Cheap to create once the pool
-    exists; the first store of a process checks the server and upgrades the schema.
+    The role needs to create tables in the database's schema (its owner, say). Opening one checks the server and
+    upgrades the schema; its pool is closed when the store is dropped (or at exit).
     """
 
     def __init__(self, url: str):
         self.url = url
         self.location = printable(url)
         self.upgrade()
+        self.pool = ConnectionPool(
+            url,
+            kwargs={"row_factory": dict_row, "prepare_threshold": None},  # no prepared statements: pgbouncer-safe
+            min_size=POOL_MIN,
+            max_size=POOL_MAX,
+            max_idle=POOL_MAX_IDLE_SECONDS,
+            timeout=WAIT_SECONDS,
+            num_workers=1,
+            open=True,
+        )
+        weakref.finalize(self, self.pool.close)
 
     def _unreachable(self, exc: psycopg.Error) -> StoreError:
         """The error for a server that cannot be reached or refuses the login, without the password."""
@@ -157,26 +157,12 @@ class PostgresStore(StoreBase):
             "check that the server runs and accepts this user, and the host, port and database of --db or TROVE_DB"
         )
 
-    def _pool(self) -> ConnectionPool:
-        key = (os.getpid(), self.url)
-        if key not in _pools:
-            _pools[key] = ConnectionPool(
-                self.url,
-                kwargs={"row_factory": dict_row, "prepare_threshold": None},  # no prepared statements: pgbouncer-safe
-                min_size=POOL_MIN,
-                max_size=POOL_MAX,
-                max_idle=POOL_MAX_IDLE_SECONDS,
-                timeout=WAIT_SECONDS,
-                open=True,
-            )
-        return _pools[key]
-
     @contextmanager
     def connect(self) -> Iterator[psycopg.Connection]:
         """A pooled connection inside one transaction (committed on success, rolled back on an exception);
         database errors become ``StoreError``."""
         try:
-            with self._pool().connection() as con:
+            with self.pool.connection() as con:
                 yield con
         except PoolTimeout as exc:
             raise self._unreachable(exc) from None

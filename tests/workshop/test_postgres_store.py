@@ -1,5 +1,5 @@
 """What only the PostgreSQL store has: chosen by URL, a clear error without the password when the server cannot be
-reached, one small pool per process, TRUNCATE refused too."""
+reached, a small pool per store, TRUNCATE refused too."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def url(postgres_server):
-    yield postgres_server.new_schema()
-    postgres_store.close_pools()
+    return postgres_server.new_schema()
 
 
 def test_a_database_url_opens_the_postgresql_store(url, monkeypatch):
@@ -46,17 +45,28 @@ def test_events_cannot_be_truncated(url):
         con.execute("TRUNCATE events")
 
 
-def test_a_process_holds_a_few_connections_however_many_stores_it_opens(url, postgres_server):
+def _connections(postgres_server, url: str) -> int:
+    """How many connections the stores of ``url`` hold (they carry its schema as their application name)."""
     import psycopg
 
-    stores = [open_store(url) for _ in range(6)]
-    for i, store in enumerate(stores):
-        store.ensure_workshop(f"w{i}", "W", None, [])
-    with stores[0].connect() as outer, stores[1].connect() as inner:  # two checkouts at once: the pool's max
+    schema = url.rpartition("application_name=")[2]
+    with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
+        return admin.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (schema,)).fetchone()[
+            0
+        ]
+
+
+def test_a_store_holds_a_few_connections_and_none_once_dropped(url, postgres_server):
+    import gc
+
+    store = open_store(url)
+    with store.connect() as outer, store.connect() as inner:  # two checkouts at once: the pool's most
         outer.execute("SELECT 1")
         inner.execute("SELECT 1")
-    with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
-        count = admin.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
-        ).fetchone()[0]
-    assert count <= postgres_store.POOL_MAX and len(stores[5].workshop_ids()) == 6
+        assert store.pool.get_stats()["pool_size"] == postgres_store.POOL_MAX
+    for i in range(20):
+        store.ensure_workshop(f"w{i}", "W", None, [])
+    assert 1 <= _connections(postgres_server, url) <= postgres_store.POOL_MAX
+    del store, outer, inner
+    gc.collect()
+    assert _connections(postgres_server, url) == 0

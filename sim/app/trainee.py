@@ -19,7 +19,7 @@ import sim
 from sim.app.guesses import GuessLimiter
 from sim.errors import SimError
 from sim.library import packaged_library
-from sim.workshop.serve import ACCOUNT_HEADER, TRAINER_HEADER
+from sim.workshop.serve import ACCOUNT_ENV, TRAINER_ENV
 from sim.workshop.store import (
     DEFAULT_WORKSHOP_ID,
     DEFAULT_WORKSHOP_TITLE,
@@ -42,12 +42,9 @@ if TYPE_CHECKING:
 # scoring: Faker, networkx, pydantic models) loads when first needed, so a trainee's page appears
 # sooner (docs/performance.md).
 
-__all__ = ["CaseSession", "InputError", "StoreError", "Trainee", "Workshop"]
+__all__ = ["ACCOUNT_ENV", "TRAINER_ENV", "CaseSession", "InputError", "StoreError", "Trainee", "Workshop"]
 
 MAX_TEXT = 120
-# The kernel's environment names of the headers the server sets from a hub's login (Voilà's CGI-style names).
-ACCOUNT_ENV = "HTTP_" + ACCOUNT_HEADER.upper().replace("-", "_")
-TRAINER_ENV = "HTTP_" + TRAINER_HEADER.upper().replace("-", "_")
 ROLES = ("commune_pc", "commune_police", "womens_union", "other")
 
 
@@ -330,7 +327,18 @@ class Workshop:
         )
 
     def by_account(self, account: str) -> Trainee | None:
-        """The trainee this hub login joined the workshop as, or None before their first visit."""
+        """The trainee this hub login joined the workshop as, or None before their first visit.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_workshop
+        >>> workshop = demo_workshop()
+        >>> workshop.by_account("lan.le") is None
+        True
+        >>> joined = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="other", account="lan.le")
+        >>> workshop.by_account("lan.le") == joined
+        True
+        """
         return self.store.trainee_by_account(self.id, account)
 
     def resume(self, resume_code: object, client: str | None = None) -> Trainee:

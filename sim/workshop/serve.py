@@ -80,6 +80,9 @@ CLIENT_HEADER = "X-Trove-Client"
 # overwritten): the hub user, and "1" if they are in the trainers' hub group. Voilà passes them to the kernel.
 ACCOUNT_HEADER = "X-Trove-Account"
 TRAINER_HEADER = "X-Trove-Trainer"
+# Their names in the kernel's environment (Voilà's CGI-style names for the headers it passes on).
+ACCOUNT_ENV = "HTTP_X_TROVE_ACCOUNT"
+TRAINER_ENV = "HTTP_X_TROVE_TRAINER"
 # Where Voilà (``sim.workshop.voila_app``) reports how much of the room's pool is ready, under its server URL.
 READY_PATH = "trove/ready"
 WILDCARD_HOSTS = ("0.0.0.0", "::")  # listening on every address: this machine reaches it on 127.0.0.1

@@ -47,7 +47,15 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from sim.locations import VOILA_TEMPLATES
 from sim.workshop.fork_provisioner import FORK_PROVISIONER
 from sim.workshop.kernel_owners import KernelOwners
-from sim.workshop.serve import ACCOUNT_HEADER, CLIENT_HEADER, READY_PATH, SPARE_KERNELS, TRAINER_HEADER, kernel_cap
+from sim.workshop.serve import (
+    ACCOUNT_ENV,
+    ACCOUNT_HEADER,
+    CLIENT_HEADER,
+    READY_PATH,
+    SPARE_KERNELS,
+    TRAINER_HEADER,
+    kernel_cap,
+)
 
 TRAINEE_NOTEBOOK = "trainee.ipynb"  # the only notebook with a pool (trainer pages start cold, behind the secret)
 # A path with a ``..`` segment, encoded or not (Tornado matches the still-encoded path).
@@ -283,7 +291,6 @@ class TroveVoila(Voila):
         """Give each kernel a page takes to the page's hub user: a pooled one (``get_rendered_notebook``) or a
         fresh one started for the page (its environment carries the user)."""
         km, owners = self.kernel_manager, self.kernel_owners
-        account_env = "HTTP_" + ACCOUNT_HEADER.upper().replace("-", "_")
         take_pooled, start = getattr(km, "get_rendered_notebook", None), km.start_kernel
 
         async def owned_pooled(*args: Any, **kwargs: Any) -> Any:
@@ -293,7 +300,7 @@ class TroveVoila(Voila):
 
         async def owned_start(*args: Any, **kwargs: Any) -> str:
             kernel_id = await start(*args, **kwargs)
-            user = (kwargs.get("env") or {}).get(account_env)
+            user = (kwargs.get("env") or {}).get(ACCOUNT_ENV)
             if user:
                 owners.claim(kernel_id, user)
             return kernel_id

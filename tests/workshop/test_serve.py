@@ -139,3 +139,12 @@ def test_the_room_full_page_speaks_the_catalog_s_words():
     page, messages = room_full_page(), packaged_messages()
     for key in ("room_full_title", "room_full_body", "reload_button"):
         assert messages[key].vi in page and messages[key].en in page
+
+
+def test_the_hub_headers_are_passed_to_kernels_under_the_names_the_app_reads():
+    from sim.workshop.serve import ACCOUNT_ENV, ACCOUNT_HEADER, TRAINER_ENV, TRAINER_HEADER, ServeConfig
+
+    command = ServeConfig().voila_command()
+    for header, env in ((ACCOUNT_HEADER, ACCOUNT_ENV), (TRAINER_HEADER, TRAINER_ENV)):
+        assert f"--VoilaConfiguration.http_header_envs={header}" in command
+        assert env == "HTTP_" + header.upper().replace("-", "_")  # Voilà's name for the header in the kernel

@@ -1,6 +1,7 @@
 """The hub deployment, end to end: officers log in with an account (no resume code), each sees and drives only
 their own page, nothing but the app is served, a trainer (hub group) sees every officer, and an instance stopped
-mid-case loses no answer. Real JupyterHub, CHP, nginx, PostgreSQL (the hub's database) and Chromium at 390×844."""
+mid-case loses no answer. Real JupyterHub, CHP, nginx, PostgreSQL (the hub's database and the results) and
+Chromium at 390×844."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from sim.library import packaged_library
 from sim.training.answer_key import answer_key
 from sim.ui.i18n import t
 from sim.workshop.stores import open_store
+from tests.browser.hub.conftest import PASSWORD, TRAINER
 from tests.browser.test_trainee_journeys import ask, give_answer, open_decision, start_first_exercise
-from tests.hub.conftest import PASSWORD, TRAINER
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
 

@@ -1,4 +1,4 @@
-"""One real deployment for the whole session (deploy/local_hub.py): PostgreSQL for the hub, JupyterHub with its
+"""One real deployment for the hub's tests (deploy/local_hub.py): PostgreSQL for the hub, JupyterHub with its
 proxy (CHP) and NativeAuthenticator, two app instances behind nginx; plus the accounts the tests log in with."""
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.browser.conftest import browser  # noqa: F401 (the session's Chromium)
-
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PORT = 18180  # the public URL; the rest follow it (deploy/local_hub.py), all in 18180–18532
 PASSWORD = "mat-khau-tap-huan"
 OFFICERS = ("lan", "minh", "hoa")
@@ -60,7 +58,7 @@ def sign_up(base: str, user: str) -> None:
     s.post(f"{base}/hub/signup", data=form | {"_xsrf": s.cookies["_xsrf"]}).raise_for_status()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # stopped once its tests are done: the other browser tests run without it
 def hub():
     folder = Path(tempfile.mkdtemp(prefix="trove-hub-"))
     folder.chmod(0o711)  # PostgreSQL's user (not root) reaches its cluster inside
@@ -104,7 +102,7 @@ def hub():
 
 
 @pytest.fixture
-def phone(browser):  # noqa: F811
+def phone(browser):
     """A fresh phone-sized browser context's page (its own cookies: its own login)."""
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = context.new_page()

@@ -212,7 +212,7 @@ class Stack:
                 if name.startswith("instance-")
             },
             "pids": {name: p.pid for name, p in self.processes.items()},
-            "results": self.environment()["TROVE_DB"],
+            "results": self.pg_url("trove"),
             "admin": self.admin,
         }
 

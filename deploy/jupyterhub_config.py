@@ -3,7 +3,7 @@
 Officers sign up (NativeAuthenticator) and an administrator approves them at /hub/authorize; trainers are the hub
 group ``trainers``. Nobody gets a server of their own: the users' role has no ``servers`` scope, so /hub/spawn
 and /user/<name>/... are refused, and logging in leads to the service. Everything specific to a deployment comes
-from the environment (deploy/trove.env; ``make hub`` writes one for this machine).
+from the environment (/etc/trove/trove.env, see deploy/trove.env.example; ``make hub`` writes one for this machine).
 """
 
 import os
@@ -22,7 +22,6 @@ c.JupyterHub.db_url = env("TROVE_HUB_DB_URL", "postgresql+psycopg://trove@127.0.
 c.JupyterHub.cookie_secret_file = env("TROVE_HUB_COOKIE_SECRET_FILE", "/var/lib/trove/hub-cookie-secret")
 c.JupyterHub.pid_file = env("TROVE_HUB_PID_FILE", "")
 c.JupyterHub.default_url = f"/services/{SERVICE}/"
-c.JupyterHub.cleanup_servers = False
 c.ConfigurableHTTPProxy.api_url = env("TROVE_PROXY_API_URL", "http://127.0.0.1:18082")
 if env("TROVE_CHP"):
     c.ConfigurableHTTPProxy.command = [env("TROVE_CHP")]

@@ -190,9 +190,10 @@ class PostgresStore(SQLStore):
         try:
             with con, con.transaction():
                 con.execute("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
-                con.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
-                row = con.execute("SELECT max(version) AS version FROM schema_version").fetchone()
-                version = row["version"] or 0
+                # Read first, create only when new: a role that may no longer create tables still opens the store.
+                known = con.execute("SELECT to_regclass('schema_version') IS NOT NULL AS known").fetchone()["known"]
+                row = con.execute("SELECT max(version) AS version FROM schema_version").fetchone() if known else None
+                version = (row and row["version"]) or 0
                 if version > SCHEMA_VERSION:
                     raise StoreError(
                         f"{self.location} was written by a newer Trở về (schema {version} > {SCHEMA_VERSION}); "
@@ -201,9 +202,13 @@ class PostgresStore(SQLStore):
                 for step in range(version, SCHEMA_VERSION):
                     for statement in MIGRATIONS[step]:
                         con.execute(statement)
+                if not known:
+                    con.execute("CREATE TABLE schema_version (version integer NOT NULL)")
                 if version < SCHEMA_VERSION:
                     con.execute("DELETE FROM schema_version")
                     con.execute("INSERT INTO schema_version VALUES (%s)", (SCHEMA_VERSION,))
+        except psycopg.OperationalError as exc:
+            raise self._unreachable(exc) from None
         except psycopg.Error as exc:
             raise StoreError(
                 f"could not upgrade the results database {self.location}: {exc.diag.message_primary or exc} "

@@ -70,3 +70,21 @@ def test_a_store_holds_a_few_connections_and_none_once_dropped(url, postgres_ser
     del store, outer, inner
     gc.collect()
     assert _connections(postgres_server, url) == 0
+
+
+def test_a_role_that_cannot_create_tables_opens_an_upgraded_store_and_is_told_for_a_new_one(url, postgres_server):
+    import secrets
+
+    import psycopg
+
+    open_store(url).ensure_workshop("w", "W", None, [])  # the owner creates the tables
+    schema = url.rpartition("application_name=")[2]
+    role, empty = f"app_{secrets.token_hex(4)}", postgres_server.new_schema().rpartition("application_name=")[2]
+    with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        admin.execute(f"GRANT USAGE ON SCHEMA {schema}, {empty} TO {role}")
+        admin.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    assert open_store(url.replace("trove@", f"{role}@")).workshop_ids() == ["w"]
+    new = url.replace("trove@", f"{role}@").replace(schema, empty)
+    with pytest.raises(StoreError, match="could not upgrade .*needs to create tables there"):
+        open_store(new)

@@ -49,8 +49,8 @@ from sim.workshop.store import (
     trainee_of,
 )
 
-# A trainee kernel does one thing at a time: 2 connections at most, none kept once idle, so a room of 40 kernels
-# stays under PostgreSQL's default 100 connections (more kernels or servers: raise max_connections or add pgbouncer).
+# A trainee kernel does one thing at a time: 2 connections at most, none kept after a minute idle, so a room of 40
+# kernels stays under PostgreSQL's default 100 connections (more kernels or servers: raise max_connections or add pgbouncer).
 POOL_MIN = 0
 POOL_MAX = 2
 POOL_MAX_IDLE_SECONDS = 60
@@ -240,11 +240,16 @@ class PostgresStore(SQLStore):
             if account is not None and con.execute(taken, (workshop_id, account)).fetchone():
                 raise StoreError(account_taken(workshop_id, account))
             trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code, account)
-            con.execute(
-                "INSERT INTO trainees (id, workshop_id, full_name, name_key, commune, role, resume_code, joined_at, "
-                "account) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (trainee.id, workshop_id, full_name, name_key(full_name), commune, role, code, now(), account),
-            )
+            try:
+                con.execute(
+                    "INSERT INTO trainees (id, workshop_id, full_name, name_key, commune, role, resume_code, "
+                    "joined_at, account) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (trainee.id, workshop_id, full_name, name_key(full_name), commune, role, code, now(), account),
+                )
+            except errors.UniqueViolation as exc:  # the same account joining at the same moment elsewhere
+                if exc.diag.constraint_name == "trainees_by_account":
+                    raise StoreError(account_taken(workshop_id, account)) from None
+                raise
             return trainee
 
         return self._with_new_code(insert)

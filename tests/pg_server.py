@@ -48,7 +48,7 @@ class PostgresServer:
     def __init__(self, binaries: Path):
         self.binaries = binaries
         root = getattr(os, "geteuid", lambda: None)() == 0  # Windows has no root (and no geteuid)
-        self.user = next(u for u in ("postgres", "nobody") if _exists(u)) if root else None
+        self.user = next((u for u in ("postgres", "nobody") if _exists(u)), "postgres") if root else None
         # In /tmp when the server runs as another user: it must reach the folder ($TMPDIR may be private).
         self.folder = Path(tempfile.mkdtemp(prefix="trove-pg-", dir="/tmp" if self.user else None))
         if self.user:
@@ -62,7 +62,7 @@ class PostgresServer:
     def _run(self, *argv: str) -> None:
         command = [str(self.binaries / argv[0]), *argv[1:]]
         if self.user:
-            command = ["runuser", "-u", self.user, "--", *command]
+            command = [shutil.which("runuser") or "/usr/sbin/runuser", "-u", self.user, "--", *command]
         result = subprocess.run(command, capture_output=True, text=True, cwd=self.folder)
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")

@@ -139,3 +139,11 @@ def test_an_account_joining_twice_at_once_is_refused_once(url, monkeypatch):
     monkeypatch.setattr(secrets, "choice", lambda alphabet: next(draws))
     outcome = _join_while_another_has_not_committed(url, "CCCCCC", "lan.le")  # only the account collides
     assert "'lan.le' has already joined workshop 'w'" in outcome.get("error", "")
+
+
+def test_missing_postgresql_binaries_fail_the_tests_with_advice(monkeypatch):
+    import tests.conftest
+
+    monkeypatch.setattr(tests.conftest, "binaries_folder", lambda: None)
+    with pytest.raises(pytest.fail.Exception, match="apt-get install postgresql.*-m 'not postgres'"):
+        tests.conftest.binaries_or_fail()

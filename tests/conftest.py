@@ -158,13 +158,18 @@ TRAINER_SECRET = "good-secret"
 def postgres_server():
     """A real PostgreSQL server for the whole run (tests.pg_server); missing binaries fail the tests that need it,
     with what to install."""
-    binaries = binaries_folder()
-    if binaries is None:
-        pytest.fail(ADVICE, pytrace=False)
-    server = PostgresServer(binaries)
+    server = PostgresServer(binaries_or_fail())
     server.start()
     yield server
     server.stop()
+
+
+def binaries_or_fail():
+    """PostgreSQL's binaries folder; without one the tests that need a server fail (never skip) with advice."""
+    binaries = binaries_folder()
+    if binaries is None:
+        pytest.fail(ADVICE, pytrace=False)
+    return binaries
 
 
 @pytest.fixture(params=[KINDS[0], pytest.param(KINDS[1], marks=pytest.mark.postgres)])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import glob
 import os
-import pwd
 import secrets
 import shutil
 import socket
@@ -48,10 +47,13 @@ class PostgresServer:
 
     def __init__(self, binaries: Path):
         self.binaries = binaries
-        self.user = None if os.geteuid() != 0 else next(u for u in ("postgres", "nobody") if _exists(u))
+        root = getattr(os, "geteuid", lambda: None)() == 0  # Windows has no root (and no geteuid)
+        self.user = next((u for u in ("postgres", "nobody") if _exists(u)), "postgres") if root else None
         # In /tmp when the server runs as another user: it must reach the folder ($TMPDIR may be private).
         self.folder = Path(tempfile.mkdtemp(prefix="trove-pg-", dir="/tmp" if self.user else None))
         if self.user:
+            import pwd
+
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         self.port = _free_port()
@@ -60,7 +62,7 @@ class PostgresServer:
     def _run(self, *argv: str) -> None:
         command = [str(self.binaries / argv[0]), *argv[1:]]
         if self.user:
-            command = ["runuser", "-u", self.user, "--", *command]
+            command = [shutil.which("runuser") or "/usr/sbin/runuser", "-u", self.user, "--", *command]
         result = subprocess.run(command, capture_output=True, text=True, cwd=self.folder)
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
@@ -96,6 +98,8 @@ class PostgresServer:
 
 
 def _exists(user: str) -> bool:
+    import pwd
+
     try:
         pwd.getpwnam(user)
     except KeyError:

@@ -34,11 +34,11 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sim.workshop.db_url import printable
+from sim.workshop.sql_store import SQLStore
 from sim.workshop.store import (
     RESUME_ALPHABET,
     SCHEMA_VERSION,
     Attempt,
-    StoreBase,
     StoreError,
     Trainee,
     account_taken,
@@ -46,12 +46,11 @@ from sim.workshop.store import (
     attempt_row,
     name_key,
     now,
-    secret_hash,
     trainee_of,
 )
 
-# A trainee kernel does one thing at a time: 2 connections at most, none kept once idle, so a room of 40 kernels
-# stays under PostgreSQL's default 100 connections (more kernels or servers: raise max_connections or add pgbouncer).
+# A trainee kernel does one thing at a time: 2 connections at most, none kept after a minute idle, so a room of 40
+# kernels stays under PostgreSQL's default 100 connections (more kernels or servers: raise max_connections or add pgbouncer).
 POOL_MIN = 0
 POOL_MAX = 2
 POOL_MAX_IDLE_SECONDS = 60
@@ -118,15 +117,16 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
-WORKSHOP_COLUMNS = "id, title, code, exercises, region, created_at, trainer_secret_hash"
 
-
-class PostgresStore(StoreBase):
+class PostgresStore(SQLStore):
     """The results store in a PostgreSQL database, given by a ``postgresql://`` (or ``postgres://``) URL.
 
     The role needs to create tables in the database's schema (its owner, say). Opening one checks the server and
     upgrades the schema; its pool is closed when the store is dropped (or at exit).
     """
+
+    INSERTION = "seq"
+    NAME_KEY = "name_key"  # the column, written with the row
 
     def __init__(self, url: str):
         self.url = url
@@ -190,9 +190,10 @@ class PostgresStore(StoreBase):
         try:
             with con, con.transaction():
                 con.execute("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
-                con.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
-                row = con.execute("SELECT max(version) AS version FROM schema_version").fetchone()
-                version = row["version"] or 0
+                # Read first, create only when new: a role that may no longer create tables still opens the store.
+                known = con.execute("SELECT to_regclass('schema_version') IS NOT NULL AS known").fetchone()["known"]
+                row = con.execute("SELECT max(version) AS version FROM schema_version").fetchone() if known else None
+                version = (row and row["version"]) or 0
                 if version > SCHEMA_VERSION:
                     raise StoreError(
                         f"{self.location} was written by a newer Trở về (schema {version} > {SCHEMA_VERSION}); "
@@ -201,9 +202,13 @@ class PostgresStore(StoreBase):
                 for step in range(version, SCHEMA_VERSION):
                     for statement in MIGRATIONS[step]:
                         con.execute(statement)
+                if not known:
+                    con.execute("CREATE TABLE schema_version (version integer NOT NULL)")
                 if version < SCHEMA_VERSION:
                     con.execute("DELETE FROM schema_version")
                     con.execute("INSERT INTO schema_version VALUES (%s)", (SCHEMA_VERSION,))
+        except psycopg.OperationalError as exc:
+            raise self._unreachable(exc) from None
         except psycopg.Error as exc:
             raise StoreError(
                 f"could not upgrade the results database {self.location}: {exc.diag.message_primary or exc} "
@@ -213,48 +218,18 @@ class PostgresStore(StoreBase):
             con.close()
         return SCHEMA_VERSION
 
-    # workshops and trainees ------------------------------------------------------------------
-    def ensure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str]) -> None:
-        """Create the workshop if it is new; an existing one keeps its settings."""
+    def _all(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+        """The rows of one query, as dicts."""
         with self.connect() as con:
-            con.execute(
-                "INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (%s, %s, %s, %s, %s) "
-                "ON CONFLICT (id) DO NOTHING",
-                (workshop_id, title, code, json.dumps(exercises), now()),
-            )
+            return con.execute(sql.replace("?", "%s"), params).fetchall()
 
-    def configure_workshop(
-        self, workshop_id: str, title: str, code: str | None, exercises: list[str], region: str
-    ) -> None:
-        """Set a workshop's settings (``trove serve`` does this at start)."""
-        self.ensure_workshop(workshop_id, title, code, exercises)
+    def _write(self, *statements: tuple[str, tuple]) -> None:
+        """Run the statements in one transaction."""
         with self.connect() as con:
-            con.execute(
-                "UPDATE workshops SET title=%s, code=%s, exercises=%s, region=%s WHERE id=%s",
-                (title, code, json.dumps(exercises), region, workshop_id),
-            )
+            for sql, params in statements:
+                con.execute(sql.replace("?", "%s"), params)
 
-    def set_trainer_secret(self, workshop_id: str, secret: str) -> None:
-        """Keep only a salted hash of the trainer's secret."""
-        with self.connect() as con:
-            con.execute("UPDATE workshops SET trainer_secret_hash=%s WHERE id=%s", (secret_hash(secret), workshop_id))
-
-    def set_exercises(self, workshop_id: str, exercises: list[str]) -> None:
-        """Replace the workshop's exercise ids."""
-        with self.connect() as con:
-            con.execute("UPDATE workshops SET exercises=%s WHERE id=%s", (json.dumps(exercises), workshop_id))
-
-    def workshop_ids(self) -> list[str]:
-        """Every workshop id, oldest first."""
-        with self.connect() as con:
-            return [r["id"] for r in con.execute("SELECT id FROM workshops ORDER BY created_at, seq")]
-
-    def workshop(self, workshop_id: str) -> dict[str, Any] | None:
-        """The workshop's settings with ``exercises`` decoded, or None."""
-        with self.connect() as con:
-            row = con.execute(f"SELECT {WORKSHOP_COLUMNS} FROM workshops WHERE id=%s", (workshop_id,)).fetchone()
-        return None if row is None else row | {"exercises": json.loads(row["exercises"])}
-
+    # trainees, attempts, events: writes that check and write in one transaction ---------------
     def add_trainee(
         self, workshop_id: str, full_name: str, commune: str, role: str, account: str | None = None
     ) -> Trainee:
@@ -265,22 +240,19 @@ class PostgresStore(StoreBase):
             if account is not None and con.execute(taken, (workshop_id, account)).fetchone():
                 raise StoreError(account_taken(workshop_id, account))
             trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code, account)
-            con.execute(
-                "INSERT INTO trainees (id, workshop_id, full_name, name_key, commune, role, resume_code, joined_at, "
-                "account) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (trainee.id, workshop_id, full_name, name_key(full_name), commune, role, code, now(), account),
-            )
+            try:
+                con.execute(
+                    "INSERT INTO trainees (id, workshop_id, full_name, name_key, commune, role, resume_code, "
+                    "joined_at, account) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (trainee.id, workshop_id, full_name, name_key(full_name), commune, role, code, now(), account),
+                )
+            except errors.UniqueViolation as exc:  # the same account joining at the same moment elsewhere
+                if exc.diag.constraint_name == "trainees_by_account":
+                    raise StoreError(account_taken(workshop_id, account)) from None
+                raise
             return trainee
 
         return self._with_new_code(insert)
-
-    def trainee_by_account(self, workshop_id: str, account: str) -> Trainee | None:
-        """The workshop's trainee with this JupyterHub login, or None."""
-        with self.connect() as con:
-            row = con.execute(
-                "SELECT * FROM trainees WHERE workshop_id=%s AND account=%s", (workshop_id, account)
-            ).fetchone()
-        return None if row is None else trainee_of(row)
 
     def reissue_resume_code(self, trainee_id: str) -> Trainee:
         """Replace the trainee's resume code with a fresh one."""
@@ -305,45 +277,6 @@ class PostgresStore(StoreBase):
                     return write(con, code)
         raise StoreError("could not allocate a resume code; try again")
 
-    def record_resume_failure(self, address: str, window_seconds: float) -> None:
-        """Note a wrong resume code from ``address``; forget those older than ``window_seconds``."""
-        with self.connect() as con:
-            con.execute("DELETE FROM resume_failures WHERE at<%s", (now(seconds_ago=window_seconds),))
-            con.execute("INSERT INTO resume_failures (address, at) VALUES (%s, %s)", (address, now()))
-
-    def recent_resume_failures(self, address: str, window_seconds: float) -> int:
-        """Wrong resume codes from ``address`` in the last ``window_seconds``."""
-        with self.connect() as con:
-            return con.execute(
-                "SELECT count(*) AS n FROM resume_failures WHERE address=%s AND at>=%s",
-                (address, now(seconds_ago=window_seconds)),
-            ).fetchone()["n"]
-
-    def trainee_by_code(self, resume_code: str) -> Trainee | None:
-        """The trainee with this resume code (trimmed, upper-cased), or None."""
-        with self.connect() as con:
-            row = con.execute("SELECT * FROM trainees WHERE resume_code=%s", (resume_code.strip().upper(),)).fetchone()
-        return None if row is None else trainee_of(row)
-
-    def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:
-        """The workshop's trainees with this name, compared by the stored ``name_key``, in joining order."""
-        return self._trainees(workshop_id, name_key(full_name))
-
-    def trainees(self, workshop_id: str) -> list[Trainee]:
-        """The workshop's trainees in joining order."""
-        return self._trainees(workshop_id, None)
-
-    def _trainees(self, workshop_id: str, key: str | None) -> list[Trainee]:
-        """The workshop's trainees in joining order, only those whose ``name_key`` is ``key`` unless it is None."""
-        with self.connect() as con:
-            rows = con.execute(
-                "SELECT * FROM trainees WHERE workshop_id=%s AND (%s::text IS NULL OR name_key=%s) "
-                "ORDER BY joined_at, seq",
-                (workshop_id, key, key),
-            ).fetchall()
-        return [trainee_of(r) for r in rows]
-
-    # attempts ---------------------------------------------------------------------------------
     def start_attempt(self, attempt: Attempt) -> Attempt:
         """Create the attempt, or return the one already started for (trainee, exercise, position)."""
         with self.connect() as con:
@@ -364,22 +297,6 @@ class PostgresStore(StoreBase):
             ).fetchone()
         return attempt_of(row)
 
-    def attempt(self, attempt_id: str) -> Attempt:
-        """The attempt with this id; ``StoreError`` if there is none."""
-        with self.connect() as con:
-            row = con.execute("SELECT * FROM attempts WHERE id=%s", (attempt_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no attempt {attempt_id!r} in {self.location}")
-        return attempt_of(row)
-
-    def attempts_of(self, trainee_id: str) -> list[Attempt]:
-        """A trainee's attempts by exercise and position."""
-        with self.connect() as con:
-            rows = con.execute(
-                "SELECT * FROM attempts WHERE trainee_id=%s ORDER BY exercise_id, position", (trainee_id,)
-            ).fetchall()
-        return [attempt_of(r) for r in rows]
-
     def record(self, attempt_id: str, kind: str, key: str, payload: Any, clock_minutes: int) -> int:
         """Append one event (autosave). Refused once the attempt is submitted: the attempt's row is share-locked,
         so a concurrent ``submit`` waits for this event or this event sees the submission."""
@@ -394,12 +311,6 @@ class PostgresStore(StoreBase):
                 "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
                 (attempt_id, kind, key, json.dumps(payload, ensure_ascii=False, sort_keys=True), clock_minutes, now()),
             ).fetchone()["id"]
-
-    def events(self, attempt_id: str) -> list[dict[str, Any]]:
-        """An attempt's events in the order recorded, payloads decoded."""
-        with self.connect() as con:
-            rows = con.execute("SELECT * FROM events WHERE attempt_id=%s ORDER BY id", (attempt_id,)).fetchall()
-        return [r | {"payload": json.loads(r["payload"])} for r in rows]
 
     def submit(self, attempt_id: str, report: dict[str, Any]) -> None:
         """Set the submission time and insert the report in one transaction; a second submit is ignored."""
@@ -423,61 +334,6 @@ class PostgresStore(StoreBase):
                     at,
                 ),
             )
-
-    def report(self, attempt_id: str) -> dict[str, Any] | None:
-        """The stored report, decoded, or None before submission."""
-        with self.connect() as con:
-            row = con.execute("SELECT report FROM reports WHERE attempt_id=%s", (attempt_id,)).fetchone()
-        return None if row is None else json.loads(row["report"])
-
-    def submitted_rows(self, workshop_id: str) -> list[dict[str, Any]]:
-        """Every attempt of a workshop with its trainee and (if submitted) its report, oldest first."""
-        with self.connect() as con:
-            rows = con.execute(
-                "SELECT t.id AS trainee_id, t.full_name, t.commune, t.role, t.joined_at, a.id AS attempt_id, "
-                "a.exercise_id, a.exercise_version, a.position, a.scenario_id, a.scenario_version, a.seed, "
-                "a.rulebook_version, a.started_at, a.submitted_at, r.report, "
-                "(SELECT max(e.created_at) FROM events e WHERE e.attempt_id = a.id) AS last_event_at "
-                "FROM trainees t LEFT JOIN attempts a ON a.trainee_id = t.id "
-                "LEFT JOIN reports r ON r.attempt_id = a.id WHERE t.workshop_id = %s "
-                "ORDER BY t.joined_at, t.seq, a.exercise_id, a.position",
-                (workshop_id,),
-            ).fetchall()
-        return [r | {"report": json.loads(r["report"]) if r["report"] else None} for r in rows]
-
-    def release_answers(self, workshop_id: str, exercise_id: str, trainer: str) -> None:
-        """Record the release (the first one stands)."""
-        with self.connect() as con:
-            con.execute(
-                "INSERT INTO releases (workshop_id, exercise_id, released_at, trainer) VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (workshop_id, exercise_id) DO NOTHING",
-                (workshop_id, exercise_id, now(), trainer),
-            )
-
-    def released_answers(self, workshop_id: str) -> dict[str, str]:
-        """Exercise id → time of release."""
-        with self.connect() as con:
-            rows = con.execute(
-                "SELECT exercise_id, released_at FROM releases WHERE workshop_id=%s ORDER BY released_at",
-                (workshop_id,),
-            ).fetchall()
-        return {r["exercise_id"]: r["released_at"] for r in rows}
-
-    def add_override(
-        self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str
-    ) -> None:
-        """Append an override row."""
-        with self.connect() as con:
-            con.execute(
-                "INSERT INTO overrides (attempt_id, decision_point, points, comment, trainer, created_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                (attempt_id, decision_point, points, comment, trainer, now()),
-            )
-
-    def overrides(self, attempt_id: str) -> list[dict[str, Any]]:
-        """An attempt's overrides, oldest first."""
-        with self.connect() as con:
-            return con.execute("SELECT * FROM overrides WHERE attempt_id=%s ORDER BY id", (attempt_id,)).fetchall()
 
 
 class _ResumeCodeTaken(StoreError):

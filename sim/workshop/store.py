@@ -148,29 +148,6 @@ def attempt_row(attempt: Attempt) -> dict[str, Any]:
     }
 
 
-class StoreBase:
-    """What a store computes from its other methods (``workshop_ids``, ``workshop``), written once: a store
-    inherits it, implements the rest of ``ResultsStore``, and sets ``location`` (how messages name it)."""
-
-    location: str
-
-    def only_workshop(self) -> str:
-        """The workshop id when the store holds exactly one; a clear error otherwise."""
-        ids = self.workshop_ids()
-        if len(ids) == 1:
-            return ids[0]
-        raise StoreError(
-            f"{self.location} holds {len(ids)} workshops ({', '.join(ids) or 'none'}); choose one with --workshop"
-        )
-
-    def check_trainer_secret(self, workshop_id: str, secret: object) -> bool:
-        """Whether ``secret`` matches the workshop's stored hash (False for a non-string or empty secret)."""
-        if not isinstance(secret, str) or not secret:
-            return False
-        workshop = self.workshop(workshop_id)
-        return workshop is not None and check_secret_hash(workshop["trainer_secret_hash"], secret)
-
-
 class ResultsStore(Protocol):
     """What a results store offers the façades, results, exports and the server.
 

@@ -46,3 +46,15 @@ def test_the_trainer_secret_is_not_in_the_file(tmp_path):
     store.ensure_workshop("w", "W", None, [])
     store.set_trainer_secret("w", "s3cret-Trainer")
     assert "s3cret" not in (tmp_path / "t.sqlite").read_bytes().decode("latin-1")
+
+
+def test_the_sqlite_store_never_imports_psycopg(tmp_path):
+    """psycopg is loaded only for a database URL: a laptop's `trove serve` needs no PostgreSQL at all."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from sim.workshop.stores import open_store; "
+        f"open_store({str(tmp_path / 'r.sqlite')!r}).workshop_ids(); raise SystemExit('psycopg' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

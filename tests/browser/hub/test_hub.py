@@ -89,7 +89,7 @@ def test_nothing_but_the_app_is_served_to_an_officer(hub):
     officer = hub.session("lan")
     for path in ("lab", "lab/tree/trainee.ipynb", "tree", "api/contents", "api/contents/trainee.ipynb",
                  "files/trainee.ipynb", "voila/files/trainee.ipynb", "api/terminals", "api/kernels", "api/sessions",
-                 "api/kernelspecs", "voila/tree", "voila/api/contents/", "nbconvert/html/trainee.ipynb"):  # fmt: skip
+                 "api/kernelspecs", "voila/tree", "voila/api/contents/", "nbconvert/html/trainee.ipynb", "trove/ready"):  # fmt: skip
         assert officer.get(hub.service + path, allow_redirects=False).status_code in (403, 404), path
     for path in ("api/kernels", "api/terminals", "api/sessions"):
         assert officer.post(hub.service + path, allow_redirects=False).status_code in (403, 404), path

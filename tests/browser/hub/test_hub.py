@@ -17,6 +17,7 @@ from sim.training.answer_key import answer_key
 from sim.ui.i18n import t
 from sim.workshop.stores import open_store
 from tests.browser.hub.conftest import PASSWORD, TRAINER
+from tests.browser.test_layout import assert_clean
 from tests.browser.test_trainee_journeys import ask, give_answer, open_decision, start_first_exercise
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
@@ -35,9 +36,11 @@ def log_in(page, hub, user: str):
     return page_response.value
 
 
-def first_visit(page, name: str) -> None:
+def first_visit(page, name: str, *, check_layout: bool = False) -> None:
     """The first visit asks name, commune and role once, and no code."""
     page.get_by_text(t("account_profile", "vi")).wait_for()
+    if check_layout:
+        assert_clean(page, "the first visit's profile")
     assert page.get_by_label(t("workshop_code", "vi")).count() == 0
     assert page.get_by_role("tab", name=t("resume_tab", "vi")).count() == 0
     page.get_by_label(t("full_name", "vi")).fill(name)
@@ -73,8 +76,10 @@ def test_two_officers_log_in_and_complete_a_case_each_without_a_resume_code(brow
         page = context.new_page()
         page.set_default_timeout(60_000)
         log_in(page, hub, user)
-        first_visit(page, NAMES[user])
+        first_visit(page, NAMES[user], check_layout=user == "lan")
         page.get_by_text(t("signed_in_as", "vi", account=user)).wait_for()
+        if user == "lan":
+            assert_clean(page, "the exercises, signed in")
         complete_a_case(page, hub, user)
         context.close()
     store = open_store(hub.state["results"])

@@ -1,7 +1,7 @@
 """JupyterHub for Trở về: accounts and login only; the app is the external service ``trove`` (docs/hub.en.md).
 
-Officers sign up (NativeAuthenticator) and an administrator approves them at /hub/authorize; trainers are the hub
-group ``trainers``. Nobody gets a server of their own: the users' role has no ``servers`` scope, so /hub/spawn
+Officers sign up (NativeAuthenticator) and a trainer (the hub group ``trainers``) or an administrator approves them
+at /hub/authorize. Nobody gets a server of their own: the users' role has no ``servers`` scope, so /hub/spawn
 and /user/<name>/... are refused, and logging in leads to the service. Everything specific to a deployment comes
 from the environment (/etc/trove/trove.env, see deploy/trove.env.example; ``make hub`` writes one for this machine).
 """
@@ -65,6 +65,9 @@ c.JupyterHub.load_roles = [
         "name": "user",
         "scopes": [f"access:services!service={SERVICE}", "read:users:name!user", "read:users:groups!user"],
     },
+    # Trainers approve sign-ups (NativeAuthenticator's /hub/authorize asks for admin:users); JupyterHub lets only
+    # administrators make or change administrators, and there are no servers to reach.
+    {"name": "trainer", "scopes": ["admin:users"], "groups": ["trainers"]},
 ]
 c.JupyterHub.services = [
     {

@@ -262,8 +262,8 @@ def main() -> int:
         (stack.dir / "state.json").write_text(json.dumps(stack.state(), indent=2), encoding="utf-8")
         print(
             f"Trở về on JupyterHub: {stack.state()['url']}\n"
-            f"  sign up as '{args.admin}' first (the administrator: approves sign-ups at /hub/authorize)\n"
-            f"  trainers: the hub group 'trainers' (admin panel, or TROVE_TRAINERS=name,name)\n"
+            f"  sign up as '{args.admin}' first (the administrator), then approve sign-ups at /hub/authorize\n"
+            f"  trainers (they approve sign-ups too): the hub group 'trainers' (/hub/admin, or TROVE_TRAINERS=a,b)\n"
             f"  logs: {stack.logs}   Ctrl-C stops everything",
             flush=True,
         )

@@ -91,8 +91,11 @@ def hub():
     admin = requests.Session()
     admin.get(f"{base}/hub/login")
     admin.post(f"{base}/hub/login", data={"username": "admin", "password": PASSWORD, "_xsrf": admin.cookies["_xsrf"]})
-    for user in (*OFFICERS, TRAINER):
-        admin.get(f"{base}/hub/authorize/{user}").raise_for_status()  # the administrator approves each sign-up
+    for user in ("lan", "minh", TRAINER):
+        admin.get(f"{base}/hub/authorize/{user}").raise_for_status()  # the administrator approves these sign-ups
+    trainer = hub.session(TRAINER)
+    trainer.get(f"{base}/hub/authorize/hoa").raise_for_status()  # and a trainer (the hub group) approves this one
+    assert hub.session("hoa").get(f"{base}/hub/api/user").json()["name"] == "hoa"
     yield hub
     os.killpg(process.pid, signal.SIGTERM)
     try:

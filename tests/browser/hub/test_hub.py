@@ -100,6 +100,7 @@ def test_nothing_but_the_app_is_served_to_an_officer(hub):
         assert officer.post(hub.service + path, allow_redirects=False).status_code in (403, 404), path
     assert officer.put(hub.service + "api/contents/evil.py", json={}, allow_redirects=False).status_code in (403, 404)
     assert officer.get(f"{hub.base}/hub/spawn").status_code == 403  # no server of one's own
+    assert officer.get(f"{hub.base}/hub/authorize").status_code == 403  # approving sign-ups is for trainers
     assert officer.get(f"{hub.base}/user/lan/lab").status_code in (403, 404)
     page = officer.get(hub.service + TRAINEE_PAGE)
     assert page.status_code == 200 and "from sim.ui.trainee import show" not in page.text  # no notebook source

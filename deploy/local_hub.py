@@ -55,10 +55,12 @@ class Stack:
         self.logs = self.dir / "logs"
 
     # helpers -------------------------------------------------------------------------------------
-    def _start(self, name: str, command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    def _start(
+        self, name: str, command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+    ) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the process's life)
         process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=env or dict(os.environ), cwd=ROOT, start_new_session=True
+            command, stdout=log, stderr=subprocess.STDOUT, env=env or dict(os.environ), cwd=cwd, start_new_session=True
         )
         self.processes[name] = process
         return process
@@ -103,7 +105,7 @@ class Stack:
             "-h",
             "127.0.0.1",
         ]
-        self._start("postgres", self._as_pg_user(postgres))
+        self._start("postgres", self._as_pg_user(postgres), cwd=Path("/"))  # its user may not enter ROOT
         import psycopg
 
         deadline = time.monotonic() + 30

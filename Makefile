@@ -72,11 +72,16 @@ hub-tools: $(CHP) postgresql
 hub: $(STAMP) hub-tools
 	$(PY) deploy/local_hub.py
 
-# Lint and format checks come first: a red ruff stops the run before the slow suite.
+# Lint and format checks come first: a red ruff stops the run before the slow suite. The suite runs in
+# TEST_WORKERS processes (pytest-xdist), each test file in one of them (its servers start once): most tests wait
+# on servers, kernels and browsers, so 3 workers on 2 cores take about 60 % of the serial time (measured in
+# docs/performance.md). `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= 3
+PYTEST := -m pytest -n $(TEST_WORKERS) --dist loadfile
 test: $(STAMP) chromium $(AXE) hub-tools
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	$(PY) -m pytest
+	$(PY) $(PYTEST)
 
 # The other supported Pythons (CI runs this after `make test`): for each, a venv in .venv/py3.X (remade when
 # pyproject.toml changes), the package installed with its test extra, and the tests not marked browser or slow.
@@ -92,7 +97,7 @@ test-pythons: postgresql $(addprefix test-py,$(EXTRA_PYTHONS))
 
 test-py%: .venv/py%/.installed
 	@echo "== Python $*: $$(.venv/py$*/bin/python -c 'import sys; print(sys.version.split()[0])'), tests not marked browser or slow"
-	.venv/py$*/bin/python -m pytest -q -m "$(FAST_TESTS)"
+	.venv/py$*/bin/python $(PYTEST) -q -m "$(FAST_TESTS)"
 
 .PRECIOUS: .venv/py%/.installed
 .venv/py%/.installed: pyproject.toml

@@ -371,7 +371,8 @@ class ScenarioDesigner:
 
 
 class ExerciseBuilder:
-    """The exercise form: a list of scenarios with their variant counts, time limit and pass mark; saved via the desk."""
+    """The exercise form: a list of scenarios with their variant counts, time limit, pass mark and mode (practice or
+    assessment); saved via the desk."""
 
     def __init__(self, desk: TrainerDesk, lang: str = "vi"):
         self.desk, self.lang = desk, lang
@@ -405,6 +406,15 @@ class ExerciseBuilder:
             widgets.BoundedFloatText(
                 value=70, min=0, max=100, description=t("b_pass", L), style=wide, layout=field_layout()
             ),
+        )
+        self.mode = f.field(
+            "mode",
+            widgets.RadioButtons(
+                options=[(t("b_mode_practice", L), "practice"), (t("b_mode_assessment", L), "assessment")],
+                value="practice",
+                layout=widgets.Layout(width="auto", max_width="100%"),
+            ),
+            t("b_mode", L),
         )
         self.in_workshop = widgets.Checkbox(value=True, description=t("b_add_to_workshop", L), indent=False)
         self.problems = widgets.HTML()
@@ -463,6 +473,7 @@ class ExerciseBuilder:
                 {"scenario": row.children[0].value, "variants": row.children[1].value} for row in self.items.children
             ],
             "pass_mark": self.pass_mark.value,
+            "mode": self.mode.value,
         }
         if self.time.value:
             data["time_limit_minutes"] = self.time.value

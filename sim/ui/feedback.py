@@ -44,6 +44,8 @@ def score_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: st
     True
     >>> "Giảng viên điều chỉnh D2: 6/8 điểm (tự động: 0). Nhận xét: Đã ghi biên bản" in page
     True
+    >>> "giới hạn do lỗi nghiêm trọng chỉ áp dụng cho điểm tự động" in score_html(report | {"capped": True}, [{"decision_point": "D2", "points": 6.0, "comment": ""}], "vi")
+    True
     """
     from sim.app.trainee import adjusted_percent
 
@@ -55,6 +57,8 @@ def score_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: st
     if adjusted:
         text = t("score_adjusted", lang, percent=number(final, lang), auto=number(report["percent"], lang))
         parts.append(f"<p class='trove-score-adjusted'><b>{html.escape(text)}</b></p>")
+        if report.get("capped"):  # the cap is the automatic score's; the trainer's judgement is final (decisions.md)
+            parts.append(f"<p class='trove-score-adjusted'>{html.escape(t('score_adjusted_over_cap', lang))}</p>")
     auto = {p["decision_point"]: p for p in report["points"]}
     for o in overrides:
         point = auto.get(o["decision_point"])

@@ -281,7 +281,7 @@ class TraineeApp:
                     f"<p><small>{' · '.join(facts)}</small></p>{self._chips_html(progress)}"
                 )
             )
-            buttons = [self._button("start_exercise", lambda e=exercise.id: self._open_exercise(e), "primary")]
+            buttons = [self._button(open_label(progress), lambda e=exercise.id: self._open_exercise(e), "primary")]
             for p in progress:
                 if p["submitted"]:
                     review = widgets.Button(
@@ -676,12 +676,30 @@ class TraineeApp:
             f"<li>{t('case_of', L, i=p['position'] + 1, n=len(progress))}: {case_score(p)}</li>" for p in progress
         )
         back = self._button("back_to_exercises", lambda: self._render(self.show_exercises), "primary")
+        closed = exercise.mode == "assessment" and exercise.id in self.workshop.store.released_answers(self.workshop.id)
+        note = f"<p class='trove-ok'>{html.escape(t('summary_assessment_closed', L))}</p>" if closed else ""
         self.body.children = [
             widgets.HTML(
-                f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=number(average, L), verdict=verdict)}</h3><ul>{rows}</ul>"
+                f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=number(average, L), verdict=verdict)}</h3>{note}<ul>{rows}</ul>"
             ),
             back,
         ]
+
+
+def open_label(progress: list[dict[str, Any]]) -> str:
+    """The exercise button's label: start it, continue it (a case started or submitted, one still to do), or see
+    its result (every case submitted).
+
+    >>> open_label([{"started": False, "submitted": False}])
+    'start_exercise'
+    >>> open_label([{"started": True, "submitted": True}, {"started": False, "submitted": False}])
+    'continue_exercise'
+    >>> open_label([{"started": True, "submitted": True}])
+    'see_exercise_result'
+    """
+    if progress and all(p["submitted"] for p in progress):
+        return "see_exercise_result"
+    return "continue_exercise" if any(p["started"] for p in progress) else "start_exercise"
 
 
 def take_visit(app: TraineeApp) -> None:

@@ -487,19 +487,41 @@ class TrainerApp:
                 if released:
                     items.append(widgets.HTML(f"<p class='trove-ok'>✓ {t('released_state', L, title=title)}</p>"))
                     continue
-                button = widgets.Button(
-                    description=t("release_button", L, title=exercise.title.get(L)),
-                    button_style="warning",
-                    layout=widgets.Layout(width="auto", max_width="100%"),
-                )
-                button.on_click(lambda _, e=exercise.id: self._guard(lambda: (self.desk.release_answers(e), fill())))
-                items.append(button)
+                items.append(self._release_button(exercise.id, exercise.title.get(L), fill))
             if not assessments:
                 items.append(widgets.HTML(f"<p>{t('release_none', L)}</p>"))
             box.children = items
 
         fill()
         return box
+
+    def _release_button(self, exercise_id: str, title: str, refresh: Callable[[], None]) -> widgets.Widget:
+        """The release button of one assessment; it asks once more before releasing, since a release cannot be
+        undone (as the trainee's submit asks)."""
+        L = self.lang
+        confirm = widgets.VBox()
+        button = widgets.Button(
+            description=t("release_button", L, title=title),
+            button_style="warning",
+            layout=widgets.Layout(width="auto", max_width="100%"),
+        )
+
+        def release() -> None:
+            self.desk.release_answers(exercise_id)
+            refresh()
+
+        def ask(_: object) -> None:
+            yes = widgets.Button(
+                description=t("release_yes", L), button_style="danger", layout=widgets.Layout(width="auto")
+            )
+            no = widgets.Button(description=t("release_no", L), layout=widgets.Layout(width="auto"))
+            yes.on_click(lambda _: self._guard(release))
+            no.on_click(lambda _: setattr(confirm, "children", ()))
+            question = widgets.HTML(f"<b>{html.escape(t('release_confirm', L, title=title))}</b>")
+            confirm.children = [question, widgets.HBox([yes, no], layout=widgets.Layout(flex_flow="row wrap"))]
+
+        button.on_click(ask)
+        return widgets.VBox([button, confirm])
 
 
 def show(desk: TrainerDesk | None = None) -> widgets.Widget:

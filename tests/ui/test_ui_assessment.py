@@ -29,6 +29,16 @@ def texts(widget: widgets.Widget) -> list[str]:
     return found
 
 
+def walk(widget: widgets.Widget) -> list[widgets.Widget]:
+    """A widget and every widget inside it."""
+    return [widget, *(w for child in getattr(widget, "children", ()) or () for w in walk(child))]
+
+
+def buttons(widget: widgets.Widget, description: str) -> list[widgets.Button]:
+    """The buttons in a widget tree with this label."""
+    return [w for w in walk(widget) if isinstance(w, widgets.Button) and w.description == description]
+
+
 @pytest.fixture
 def app(tmp_path, library):
     store = open_store(tmp_path / "t.sqlite")
@@ -108,9 +118,30 @@ def test_the_trainer_releases_the_answers_from_the_workshop_tab(app):
 
     trainer = TrainerApp(desk_of(app))
     control = trainer._release_control()
-    button = next(w for w in control.children if isinstance(w, widgets.Button))
-    assert button.description == t("release_button", "vi", title=app.workshop.exercise("mixed-assessment").title.vi)
+    title = app.workshop.exercise("mixed-assessment").title.vi
+    (button,) = buttons(control, t("release_button", "vi", title=title))
+    button.click()  # asks first: a release cannot be undone
+    assert "mixed-assessment" not in app.workshop.store.released_answers(app.workshop.id)
+    assert any(t("release_confirm", "vi", title=title) in getattr(w, "value", "") for w in walk(control))
+    (not_yet,) = buttons(control, t("release_no", "vi"))
+    not_yet.click()
+    assert not buttons(control, t("release_yes", "vi"))
     button.click()
+    (yes,) = buttons(control, t("release_yes", "vi"))
+    yes.click()
     assert "mixed-assessment" in app.workshop.store.released_answers(app.workshop.id)
-    assert not [w for w in control.children if isinstance(w, widgets.Button)]
+    assert not [w for w in walk(control) if isinstance(w, widgets.Button)]
     assert any("đã công bố đáp án" in getattr(w, "value", "") for w in control.children)
+
+
+def test_the_exercise_button_says_start_continue_or_result_and_a_closed_assessment_says_so(app):
+    app._render(app.show_exercises)
+    assert len(buttons(app.widget, t("start_exercise", "vi"))) == 2
+    app._open_exercise("mixed-assessment")
+    app.session.answer("D1", {"receive": "receive"})
+    app._render(app.show_exercises)
+    assert len(buttons(app.widget, t("continue_exercise", "vi"))) == 1
+    desk_of(app).release_answers("mixed-assessment")
+    app.exercise_id = "mixed-assessment"
+    app._render(app.show_summary)
+    assert t("summary_assessment_closed", "vi") in "\n".join(texts(app.widget))

@@ -101,6 +101,16 @@ def test_new_exercise_is_playable_without_restart(desk, store, own_library, fold
     assert workshop.open_case(trainee, "bai-moi", 0).case.scenario_id == "moi-tao"
 
 
+def test_the_builder_makes_an_assessment_without_editing_yaml(desk, folders, store, own_library):
+    builder = ExerciseBuilder(desk)
+    assert builder.mode.value == "practice"  # the default, as in an exercise file without `mode`
+    builder.id.value, builder.title_vi.value = "kiem-tra-moi", "Kiểm tra mới"
+    builder.mode.value = "assessment"
+    assert builder.save() == folders[1] / "kiem-tra-moi.yaml"
+    assert yaml.safe_load((folders[1] / "kiem-tra-moi.yaml").read_text(encoding="utf-8"))["mode"] == "assessment"
+    assert Workshop(store, "ws", library=own_library).exercise("kiem-tra-moi").mode == "assessment"
+
+
 def test_the_builder_offers_scenarios_saved_after_it_opened(desk, folders):
     builder = ExerciseBuilder(desk)
     assert "thu-nghiem" not in {v for _, v in builder.items.children[0].children[0].options}

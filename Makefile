@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: serve lab test test-pythons chromium benchmark schemas rules-table
+.PHONY: serve lab hub hub-tools test test-pythons chromium postgresql benchmark schemas rules-table
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv .venv
@@ -34,6 +34,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Install Debian's chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+# The PostgreSQL store's tests start a real server of their own (tests/pg_server.py) from the machine's binaries:
+# Debian's postgresql is installed first if they are missing (as root). Debian keeps them off PATH, in
+# /usr/lib/postgresql/*/bin, where the tests look too; they run the server as the package's `postgres` user when root.
+postgresql:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else echo "Install Debian's postgresql first (the PostgreSQL store's tests): sudo apt-get install postgresql" >&2; exit 1; fi; }
+
 # axe-core (npm) is injected into the pages by the browser tests: accessibility violations fail them. A pinned
 # version, installed into .venv/axe with the machine's npm (Debian's npm is installed first if missing, as root).
 AXE_VERSION := 4.14.1
@@ -44,13 +52,33 @@ $(AXE): | $(STAMP)
 	  else echo "Install npm first (for axe-core): sudo apt-get install npm" >&2; exit 1; fi; }
 	npm install --silent --no-audit --no-fund --prefix .venv/axe axe-core@$(AXE_VERSION)
 
+# JupyterHub's proxy (npm), pinned, into .venv/chp; Debian's npm is installed first if missing, as root.
+CHP_VERSION := 5.3.0
+CHP := .venv/chp/node_modules/.bin/configurable-http-proxy
+$(CHP): | $(STAMP)
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm; \
+	  else echo "Install npm first (for configurable-http-proxy): sudo apt-get install npm" >&2; exit 1; fi; }
+	npm install --silent --no-audit --no-fund --prefix .venv/chp configurable-http-proxy@$(CHP_VERSION)
+
+# What `make hub` and the hub's tests run besides Python: the proxy, PostgreSQL's server and Debian's nginx-light.
+hub-tools: $(CHP) postgresql
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx-light; \
+	  else echo "Install nginx first: sudo apt-get install nginx-light" >&2; exit 1; fi; }
+
+# The design of docs/hub.en.md on this machine: PostgreSQL, JupyterHub and its proxy, 2 instances, nginx
+# (http://127.0.0.1:18080; deploy/local_hub.py). Ctrl-C stops all of it; var/hub keeps the accounts and results.
+hub: $(STAMP) hub-tools
+	$(PY) deploy/local_hub.py
+
 # Lint and format checks come first: a red ruff stops the run before the slow suite. The suite runs in
 # TEST_WORKERS processes (pytest-xdist), each test file in one of them (its servers start once): most tests wait
 # on servers, kernels and browsers, so 3 workers on 2 cores take about 60 % of the serial time (measured in
 # docs/performance.md). `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= 3
 PYTEST := -m pytest -n $(TEST_WORKERS) --dist loadfile
-test: $(STAMP) chromium $(AXE)
+test: $(STAMP) chromium $(AXE) hub-tools
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(PY) $(PYTEST)
@@ -64,7 +92,7 @@ FAST_TESTS := not browser and not slow
 # Prints the interpreter's path if it is CPython 3.X (the stem) with the GIL, else fails.
 IS_PYTHON = -c 'import sys, sysconfig; v = tuple(map(int, "$*".split("."))); ok = sys.version_info[:2] == v and not sysconfig.get_config_var("Py_GIL_DISABLED"); print(sys.executable) if ok else sys.exit(1)'
 
-test-pythons: $(addprefix test-py,$(EXTRA_PYTHONS))
+test-pythons: postgresql $(addprefix test-py,$(EXTRA_PYTHONS))
 	@echo "== Python $(EXTRA_PYTHONS): installed, tests not marked browser or slow passed"
 
 test-py%: .venv/py%/.installed

@@ -52,8 +52,10 @@ DP_CHOICES = [
 class WidgetClient:
     """One trainee's page: the kernel websocket and the widget models it knows."""
 
-    def __init__(self, base: str, name: str, think: float = 0.0):
-        self.base, self.name, self.think = base, name, think
+    def __init__(self, base: str, name: str, think: float = 0.0, headers: dict[str, str] | None = None):
+        """``base``: host:port and path prefix of the server (``127.0.0.1:18600/services/trove`` behind the hub);
+        ``headers``: sent with the page and the websocket's handshake (the hub's login cookies and their origin)."""
+        self.base, self.name, self.think, self.headers = base, name, think, headers or {}
         self.session = uuid.uuid4().hex
         self.models: dict[str, dict] = {}
         self.idle: dict[str, asyncio.Future] = {}
@@ -63,14 +65,17 @@ class WidgetClient:
         self.page_seconds = 0.0
 
     async def open(self) -> None:
-        from tornado.httpclient import AsyncHTTPClient
+        from tornado.httpclient import AsyncHTTPClient, HTTPRequest
         from tornado.websocket import websocket_connect
 
         start = time.perf_counter()
         AsyncHTTPClient.configure(None, max_clients=500)  # every trainee loads its page at once, as in a room
         page = (
             await AsyncHTTPClient().fetch(
-                f"http://{self.base}/voila/render/trainee.ipynb", request_timeout=300, connect_timeout=300
+                f"http://{self.base}/voila/render/trainee.ipynb",
+                headers=self.headers,
+                request_timeout=300,
+                connect_timeout=300,
             )
         ).body.decode()
         self.page_seconds = time.perf_counter() - start
@@ -85,7 +90,9 @@ class WidgetClient:
         kernel, root = kernel.group(1), root.group(1)
         # The binary v1 protocol, as browsers speak it (the legacy JSON protocol stalled under a burst of widgets).
         self.ws = await websocket_connect(
-            f"ws://{self.base}/api/kernels/{kernel}/channels?session_id={self.session}",
+            HTTPRequest(
+                f"ws://{self.base}/api/kernels/{kernel}/channels?session_id={self.session}", headers=self.headers
+            ),
             max_message_size=64 << 20,
             subprotocols=[V1],
         )
@@ -195,9 +202,11 @@ class WidgetClient:
         raise LookupError(f"{self.name}: no radio option {label!r}")
 
 
-async def one_trainee(base: str, index: int, results: dict, think: float) -> None:
+async def one_trainee(
+    base: str, index: int, results: dict, think: float, headers: dict[str, str] | None = None
+) -> None:
     name = f"Học viên tải {index:02d} (hư cấu)"
-    client = WidgetClient(base, name, think)
+    client = WidgetClient(base, name, think, headers)
     try:
         await client.open()
         await client.set(client.find("TextModel", description=t("full_name")), value=name)
@@ -237,22 +246,24 @@ async def one_trainee(base: str, index: int, results: dict, think: float) -> Non
             client.ws.close()
 
 
-def lost_answers(db: Path, results: dict) -> int:
-    """Questions asked and decision points answered that the store does not hold, over all trainees."""
-    import sqlite3
+def lost_answers(store: str | Path, results: dict) -> int:
+    """Questions asked and decision points answered that the store (a SQLite file or a PostgreSQL URL) does not
+    hold, over all trainees."""
+    from sim.workshop.stores import open_store
 
-    con = sqlite3.connect(db)
+    results_store = open_store(store)
+    workshop = results_store.only_workshop()
     lost = 0
     for name, r in results.items():
-        rows = con.execute(
-            "SELECT e.kind, e.key FROM events e JOIN attempts a ON a.id = e.attempt_id "
-            "JOIN trainees t ON t.id = a.trainee_id WHERE t.full_name = ?",
-            (name,),
-        ).fetchall()
+        rows = [
+            (e["kind"], e["key"])
+            for trainee in results_store.trainees_by_name(workshop, name)
+            for attempt in results_store.attempts_of(trainee.id)
+            for e in results_store.events(attempt.id)
+        ]
         asked = {key for kind, key in rows if kind == "action"}
         answered = {key for kind, key in rows if kind == "answer"}
         lost += max(0, len(r.get("questions", [])) - len(asked)) + len(set(r.get("answers", [])) - answered)
-    con.close()
     return lost
 
 
@@ -278,31 +289,21 @@ def p95(values: list[float]) -> float | None:
     return values[max(0, int(0.95 * len(values)) - 1)] if values else None
 
 
-async def run_load(n: int, pool: int, think: float, room: int = 0, fork: bool = True) -> dict:
-    tmp = Path(tempfile.mkdtemp())
-    began = time.perf_counter()
-    sizing = ("--room", str(room)) if room else ("--pool", str(pool))
-    kernels = () if fork else ("--no-fork-kernels",)
-    server = Server(tmp, "--exercises", "intake-basics", *sizing, *kernels).start()
-    peak, peak_rss, ready_s = 0.0, 0.0, None
-    try:
-        if room:
-            if not wait_for_room(ServeConfig(port=server.port, room=room), server.process, every=0.25):
-                raise RuntimeError(f"trove serve ended before its room was ready (see {server.log.name})")
-            ready_s = round(time.perf_counter() - began, 1)
-        elif pool:
-            await asyncio.sleep(5 + 2 * pool)
-        base = f"127.0.0.1:{server.port}"
-        results: dict = {}
-        start = time.perf_counter()
-        tasks = [asyncio.ensure_future(one_trainee(base, i, results, think)) for i in range(n)]
-        while not all(task.done() for task in tasks):
-            pss, rss = tree_memory_mib(server.process.pid)
-            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
-            await asyncio.sleep(0.5)
-        wall = time.perf_counter() - start
-    finally:
-        server.stop()
+async def wave(tasks: list[asyncio.Future], pids: list[int]) -> tuple[float, float, float]:
+    """Wait for ``tasks`` (one per trainee, started together), sampling the memory of ``pids`` and their
+    descendants every 0.5 s: (wall seconds, peak PSS sum, peak RSS sum in MiB)."""
+    start = time.perf_counter()
+    peak = peak_rss = 0.0
+    while not all(task.done() for task in tasks):
+        pss, rss = (sum(values) for values in zip(*(tree_memory_mib(pid) for pid in pids), strict=True))
+        peak, peak_rss = max(peak, pss), max(peak_rss, rss)
+        await asyncio.sleep(0.5)
+    return time.perf_counter() - start, round(peak, 1), round(peak_rss, 1)
+
+
+def summarize(results: dict, store: str | Path, wall: float, peak: float, peak_rss: float) -> dict:
+    """One wave's numbers: completed, lost (read back from ``store``), action and page times, memory per trainee."""
+    n = len(results)
     timings = sorted(x for r in results.values() for x in r["timings"])
     by_label: dict[str, list[float]] = {}
     for r in results.values():
@@ -312,14 +313,8 @@ async def run_load(n: int, pool: int, think: float, room: int = 0, fork: bool = 
     pages = sorted(r["page"] for r in results.values())
     action_p95 = p95(timings)
     return {
-        "trainees": n,
-        "pool": pool,
-        "room": room,
-        "forked_kernels": fork,
-        "ready_s": ready_s,
-        "think_s": think,
         "completed": sum(r["ok"] for r in results.values()),
-        "lost": lost_answers(server.db, results),
+        "lost": lost_answers(store, results),
         "actions": len(timings),
         "action_median_s": round(statistics.median(timings), 3) if timings else None,
         "action_p95_s": round(action_p95, 3) if action_p95 is not None else None,
@@ -330,8 +325,40 @@ async def run_load(n: int, pool: int, think: float, room: int = 0, fork: bool = 
         "peak_mib": peak,
         "mib_per_trainee": round(peak / n, 1),
         "peak_rss_sum_mib": peak_rss,
+        "rss_mib_per_trainee": round(peak_rss / n, 1),
         "slowest_actions_median_s": slowest,
         "errors": sorted({r["error"] for r in results.values() if "error" in r})[:3],
+    }
+
+
+async def run_load(n: int, pool: int, think: float, room: int = 0, fork: bool = True, port: int = 0) -> dict:
+    tmp = Path(tempfile.mkdtemp())
+    began = time.perf_counter()
+    sizing = ("--room", str(room)) if room else ("--pool", str(pool))
+    kernels = () if fork else ("--no-fork-kernels",)
+    server = Server(tmp, "--exercises", "intake-basics", *sizing, *kernels, port=port or None).start()
+    ready_s = None
+    try:
+        if room:
+            if not wait_for_room(ServeConfig(port=server.port, room=room), server.process, every=0.25):
+                raise RuntimeError(f"trove serve ended before its room was ready (see {server.log.name})")
+            ready_s = round(time.perf_counter() - began, 1)
+        elif pool:
+            await asyncio.sleep(5 + 2 * pool)
+        base = f"127.0.0.1:{server.port}"
+        results: dict = {}
+        tasks = [asyncio.ensure_future(one_trainee(base, i, results, think)) for i in range(n)]
+        wall, peak, peak_rss = await wave(tasks, [server.process.pid])
+    finally:
+        server.stop()
+    return {
+        "trainees": n,
+        "pool": pool,
+        "room": room,
+        "forked_kernels": fork,
+        "ready_s": ready_s,
+        "think_s": think,
+        **summarize(results, server.db, wall, peak, peak_rss),
     }
 
 

@@ -100,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
         help="workshop code trainees must type to join (default for a named or network workshop: its code from the last run, else a new one)",
     )
     serve.add_argument("--token", help="access token (required beyond localhost; generated if omitted)")
-    serve.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
+    serve.add_argument(
+        "--db", help="results file, or a postgresql://user@host/db URL (default: $TROVE_DB or var/trove.sqlite)"
+    )
     serve.add_argument(
         "--pool",
         type=_whole_number_arg("pool", 0),
@@ -134,7 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--workshop", help="workshop id (default: the only one in the file; required when it holds several)"
     )
-    export.add_argument("--db", help="results file (default: $TROVE_DB or var/trove.sqlite)")
+    export.add_argument(
+        "--db", help="results file, or a postgresql://user@host/db URL (default: $TROVE_DB or var/trove.sqlite)"
+    )
     export.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="language of the headers, roles and titles (default: vi)"
     )
@@ -399,7 +403,9 @@ def _add_simulate_parser(sub: Any) -> None:
         metavar="WORKSHOP_ID",
         help="trained officers' P(right) per decision point measured from this workshop's submitted attempts",
     )
-    simulate.add_argument("--db", help="results file for --quality-from (default: $TROVE_DB or var/trove.sqlite)")
+    simulate.add_argument(
+        "--db", help="results file or postgresql:// URL for --quality-from (default: $TROVE_DB or var/trove.sqlite)"
+    )
     simulate.add_argument("--out", help="write the JSON report here (default: standard output)")
     simulate.set_defaults(run=cmd_simulate)
 
@@ -419,9 +425,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     measured = None
     if args.quality_from:
         from sim.province.quality import measure_workshop
+        from sim.workshop.db_url import is_database_url
         from sim.workshop.stores import open_store
 
-        if args.db and not Path(args.db).exists():  # opening would create an empty results file
+        if args.db and not is_database_url(args.db) and not Path(args.db).exists():  # opening would create one
             raise SimError(f"no results file at {args.db} (give the --db of `trove serve`, or leave it out)")
         measured = measure_workshop(open_store(args.db), args.quality_from)
         counts = ", ".join(f"{dp} {n}" for dp, n in measured.attempts.items()) or "none"

@@ -1,7 +1,7 @@
 """Where Trở về finds its files on disk: packaged data, bundled scenarios and exercises, the results file.
 
 Environment variables let a trainer point at their own folders (``TROVE_SCENARIO_DIR``,
-``TROVE_EXERCISE_DIR``) and results file (``TROVE_DB``).
+``TROVE_EXERCISE_DIR``) and results file or database URL (``TROVE_DB``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent
 PACKAGED_DATA = PACKAGE / "data"
 VOILA_TEMPLATES = PACKAGE / "ui" / "share"
 PROJECT_ROOT = PACKAGE.parent
+VAR = PROJECT_ROOT / "var"  # the results file's default folder; trainer secrets and QR codes of a database's workshops
 
 
 def scenario_dir() -> Path:
@@ -26,5 +27,6 @@ def exercise_dir() -> Path:
 
 
 def results_path() -> Path:
-    """The SQLite results file (``var/trove.sqlite`` unless ``TROVE_DB`` is set)."""
-    return Path(os.environ.get("TROVE_DB", PROJECT_ROOT / "var" / "trove.sqlite"))
+    """The SQLite results file (``var/trove.sqlite`` unless ``TROVE_DB`` is set; a database URL there is read by
+    ``sim.workshop.stores.results_location``)."""
+    return Path(os.environ.get("TROVE_DB", VAR / "trove.sqlite"))

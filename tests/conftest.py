@@ -10,6 +10,8 @@ import pytest
 
 from sim.cases.case import Case
 from sim.library import Library, packaged_library
+from tests.pg_server import ADVICE, PostgresServer, binaries_folder
+from tests.store_backends import KINDS, StoreFactory
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -152,16 +154,57 @@ def play_perfectly(session) -> dict:
 TRAINER_SECRET = "good-secret"
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the whole run (tests.pg_server); missing binaries fail the tests that need it,
+    with what to install."""
+    server = PostgresServer(binaries_or_fail())
+    server.start()
+    yield server
+    server.stop()
+
+
+def binaries_or_fail():
+    """PostgreSQL's binaries folder; without one the tests that need a server fail (never skip) with advice."""
+    binaries = binaries_folder()
+    if binaries is None:
+        pytest.fail(ADVICE, pytrace=False)
+    return binaries
+
+
+@pytest.fixture(params=[KINDS[0], pytest.param(KINDS[1], marks=pytest.mark.postgres)])
+def store_factory(request, tmp_path):
+    """Each kind of results store in turn, at a fresh empty location (``StoreFactory``); the contract tests and
+    the export and dashboard tests run on both."""
+    if request.param == "sqlite":
+        yield StoreFactory("sqlite", tmp_path / "t.sqlite")
+        return
+    yield StoreFactory("postgres", request.getfixturevalue("postgres_server").new_schema())
+
+
 @pytest.fixture
-def played(tmp_path, library):
+def any_store(store_factory):
+    """A new empty store of each kind in turn."""
+    return store_factory()
+
+
+@pytest.fixture
+def results_store(tmp_path):
+    """The store ``played`` fills: SQLite here; a test module overrides it with ``any_store`` to run on both."""
+    from sim.workshop.stores import open_store
+
+    return open_store(tmp_path / "t.sqlite")
+
+
+@pytest.fixture
+def played(results_store, library):
     """A workshop "ws" (exercise intake-basics) where Lê Văn Hai played the first case perfectly and Mai Thị Ba
     took the short interview and sent the person to the district at D1; both submitted. Returns the store."""
     from sim.app.trainee import Workshop
     from sim.engine.assessment import assess
     from sim.training.answer_key import answer_key, safe_interview
-    from sim.workshop.stores import open_store
 
-    store = open_store(tmp_path / "t.sqlite")
+    store = results_store
     ws = Workshop(store, "ws", exercises=["intake-basics"], library=library)
     store.set_trainer_secret("ws", TRAINER_SECRET)
     for name, perfect in (("Lê Văn Hai", True), ("Mai Thị Ba", False)):

@@ -19,6 +19,7 @@ import sim
 from sim.app.guesses import GuessLimiter
 from sim.errors import SimError
 from sim.library import packaged_library
+from sim.workshop.serve import ACCOUNT_ENV, TRAINER_ENV
 from sim.workshop.store import (
     DEFAULT_WORKSHOP_ID,
     DEFAULT_WORKSHOP_TITLE,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 # scoring: Faker, networkx, pydantic models) loads when first needed, so a trainee's page appears
 # sooner (docs/performance.md).
 
-__all__ = ["CaseSession", "InputError", "StoreError", "Trainee", "Workshop"]
+__all__ = ["ACCOUNT_ENV", "TRAINER_ENV", "CaseSession", "InputError", "StoreError", "Trainee", "Workshop"]
 
 MAX_TEXT = 120
 ROLES = ("commune_pc", "commune_police", "womens_union", "other")
@@ -279,8 +280,18 @@ class Workshop:
         region = (self.store.workshop(self.id) or {}).get("region") or self.library.default_region
         return commune_options(self.library.region(region), date.today())
 
-    def join(self, *, full_name: object, commune: object, role: object, workshop_code: object = None) -> Trainee:
-        """Add a trainee; every field is checked (a visitor can drive widgets from a script).
+    def join(
+        self,
+        *,
+        full_name: object,
+        commune: object,
+        role: object,
+        workshop_code: object = None,
+        account: str | None = None,
+    ) -> Trainee:
+        """Add a trainee; every field is checked (a visitor can drive widgets from a script). ``account`` is the
+        hub login the server vouches for (``ACCOUNT_ENV``): it stands for the workshop code, and the trainee is
+        found again by it (``by_account``) on any device.
 
         Raises
         ------
@@ -301,14 +312,34 @@ class Workshop:
         Traceback (most recent call last):
         ...
         sim.app.trainee.InputError: wrong_workshop_code
+        >>> lan = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc", account="lan.le")
+        >>> workshop.by_account("lan.le") == lan, lan.account
+        (True, 'lan.le')
         """
-        if self.code and (not isinstance(workshop_code, str) or workshop_code.strip().upper() != self.code.upper()):
+        if not account and (
+            self.code and (not isinstance(workshop_code, str) or workshop_code.strip().upper() != self.code.upper())
+        ):
             raise InputError("wrong_workshop_code")
         if role not in ROLES:
             raise InputError("required", "role")
         return self.store.add_trainee(
-            self.id, clean_text(full_name, "full_name"), clean_text(commune, "commune"), str(role)
+            self.id, clean_text(full_name, "full_name"), clean_text(commune, "commune"), str(role), account=account
         )
+
+    def by_account(self, account: str) -> Trainee | None:
+        """The trainee this hub login joined the workshop as, or None before their first visit.
+
+        Examples
+        --------
+        >>> from sim.app.demo import demo_workshop
+        >>> workshop = demo_workshop()
+        >>> workshop.by_account("lan.le") is None
+        True
+        >>> joined = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="other", account="lan.le")
+        >>> workshop.by_account("lan.le") == joined
+        True
+        """
+        return self.store.trainee_by_account(self.id, account)
 
     def resume(self, resume_code: object, client: str | None = None) -> Trainee:
         """The trainee with this resume code (any case), in this workshop.

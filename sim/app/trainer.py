@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
-from sim.app.trainee import DEFAULT_WORKSHOP_ID, InputError
+from sim.app.trainee import ACCOUNT_ENV, DEFAULT_WORKSHOP_ID, TRAINER_ENV, InputError
 from sim.cases.case import EntryRoute
 from sim.errors import Problem
 from sim.law.decision_points import DECISION_POINTS
@@ -84,10 +84,14 @@ class TrainerDesk:
         self.store, self.workshop_id = store, workshop_id
         self._library = library
         self.unlocked = False
+        # Under a hub: the logged-in user; the desk opens without the secret if the hub has them in the trainers'
+        # group (``from_environment``), and never by the secret otherwise (``unlock``).
+        self.hub_user: str | None = None
 
     @classmethod
     def from_environment(cls) -> TrainerDesk:
-        """The workshop this server runs (``trove serve`` sets ``TROVE_WORKSHOP_ID`` and ``TROVE_DB``).
+        """The workshop this server runs (``trove serve`` sets ``TROVE_WORKSHOP_ID`` and ``TROVE_DB``); under a hub,
+        open for a member of the trainers' group (the server sets ``TRAINER_ENV``), shut to every other user.
 
         Examples
         --------
@@ -98,8 +102,14 @@ class TrainerDesk:
         ...     desk = TrainerDesk.from_environment()
         >>> desk.workshop_id, desk.unlocked
         ('ws-2026', False)
+        >>> with mock.patch.dict(os.environ, env | {ACCOUNT_ENV: "thu.tran", TRAINER_ENV: "1"}):
+        ...     TrainerDesk.from_environment().unlocked
+        True
         """
-        return cls(open_store(), os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID))
+        desk = cls(open_store(), os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID))
+        desk.hub_user = os.environ.get(ACCOUNT_ENV) or None
+        desk.unlocked = bool(desk.hub_user and os.environ.get(TRAINER_ENV) == "1")
+        return desk
 
     @property
     def library(self) -> Library:
@@ -123,7 +133,9 @@ class TrainerDesk:
         >>> desk.unlock("guess"), desk.unlock("s3cret"), desk.rows()
         (False, True, [])
         """
-        self.unlocked = self.store.check_trainer_secret(self.workshop_id, secret)
+        self.unlocked = self.unlocked or (
+            self.hub_user is None and self.store.check_trainer_secret(self.workshop_id, secret)
+        )
         return self.unlocked
 
     def _require(self) -> None:

@@ -17,7 +17,16 @@ from typing import Any
 import ipywidgets as widgets
 
 from sim.app.guesses import client_address
-from sim.app.trainee import ROLES, CaseSession, InputError, StoreError, Trainee, Workshop, warm_packaged_library
+from sim.app.trainee import (
+    ACCOUNT_ENV,
+    ROLES,
+    CaseSession,
+    InputError,
+    StoreError,
+    Trainee,
+    Workshop,
+    warm_packaged_library,
+)
 from sim.errors import SimError
 from sim.ui.guard import failure_message
 from sim.ui.i18n import day_text, number, t
@@ -75,6 +84,7 @@ class TraineeApp:
     def __init__(self, workshop: Workshop, lang: str = "vi", *, defer_communes: bool = False):
         self.workshop, self.lang = workshop, lang
         self.trainee: Trainee | None = None
+        self.account: str | None = None  # the hub login, once the visit tells it (``take_visit``)
         self.exercise_id: str | None = None
         self.session: CaseSession | None = None
         self.forms: dict[str, Any] = {}  # decision point → AnswerForm
@@ -123,7 +133,9 @@ class TraineeApp:
 
     def _code_html(self) -> str:
         """The resume code, large, inside a sentence of normal size (the whole sentence in large type broke over
-        four lines on a phone)."""
+        four lines on a phone); under a hub, the account instead (no code to keep)."""
+        if self.account:
+            return f"<p class='trove-code-line'>{t('signed_in_as', self.lang, account=html.escape(self.account))}</p>"
         code = f"<span class='trove-code'>{html.escape(self.trainee.resume_code)}</span>"
         return f"<p class='trove-code-line'>{t('your_code', self.lang, code=code)}</p>"
 
@@ -167,7 +179,8 @@ class TraineeApp:
 
     # screens ----------------------------------------------------------------------------------
     def show_join(self) -> None:
-        """The first screen: join the workshop (code, name, commune, role) or resume with the resume code."""
+        """The first screen: join the workshop (code, name, commune, role) or resume with the resume code; under a
+        hub, the first visit's profile (name, commune, role) and nothing else."""
         L = self.lang
 
         def field() -> dict[str, Any]:  # label beside the field on a laptop (above it on a phone), room for the role
@@ -188,11 +201,22 @@ class TraineeApp:
             "join_button",
             lambda: self._joined(
                 self.workshop.join(
-                    full_name=name.value, commune=commune.value, role=role.value, workshop_code=code.value
+                    full_name=name.value,
+                    commune=commune.value,
+                    role=role.value,
+                    workshop_code=code.value,
+                    account=self.account,
                 )
             ),
             "primary",
         )
+        title = widgets.HTML(
+            f"<h2>{t('trainee_title', L)}</h2><p class='trove-fictional'>{t('fictional_banner', L)}</p>"
+        )
+        if self.account:
+            profile = widgets.HTML(f"<p>{t('account_profile', L)}</p>{self._code_html()}")
+            self.body.children = [title, profile, name, commune, role, join]
+            return
         join_items = ([code] if self.workshop.code else []) + [name, commune, role, join]
         resume_code = widgets.Text(description=t("resume_code", L), **field())
         resume = self._button(
@@ -204,10 +228,7 @@ class TraineeApp:
         tabs = widgets.Tab(children=[widgets.VBox(join_items), widgets.VBox(resume_items)])
         tabs.set_title(0, t("join_tab", L))
         tabs.set_title(1, t("resume_tab", L))
-        self.body.children = [
-            widgets.HTML(f"<h2>{t('trainee_title', L)}</h2><p class='trove-fictional'>{t('fictional_banner', L)}</p>"),
-            tabs,
-        ]
+        self.body.children = [title, tabs]
 
     def load_communes(self) -> list[str]:
         """The communes of the workshop's region, offered as the trainee types (better coverage data); loading
@@ -221,7 +242,18 @@ class TraineeApp:
             self.commune_field.options = self.communes
         return self.communes
 
+    def signed_in(self, account: str) -> None:
+        """The hub login of this visit: straight to the exercises if it has joined before, else its profile."""
+        self.account = account
+        trainee = self.workshop.by_account(account)
+        if trainee is not None:
+            self._joined(trainee)
+        else:
+            self._render(self.show_join)
+
     def _joined(self, trainee: Trainee) -> None:
+        if self.account and trainee.account != self.account:  # a resume code never stands for a hub login
+            raise InputError("unknown_resume_code")
         self.trainee = trainee
         exercises = self.workshop.exercise_ids
         if len(exercises) == 1:
@@ -654,11 +686,16 @@ def open_label(progress: list[dict[str, Any]]) -> str:
     return "continue_exercise" if any(p["started"] for p in progress) else "start_exercise"
 
 
-def prefill_from_link(app: TraineeApp) -> None:
-    """Fill the workshop code from the link (the QR code carries ``code=``), once the visit's request is known."""
+def take_visit(app: TraineeApp) -> None:
+    """Once the visit's request is known: sign in the hub user the server names (``ACCOUNT_ENV``), or fill the
+    workshop code from the link (the QR code carries ``code=``)."""
     from urllib.parse import parse_qs
 
     def fill() -> None:
+        account = os.environ.get(ACCOUNT_ENV)
+        if account:
+            app._guard(lambda: app.signed_in(account))
+            return
         code = parse_qs(os.environ.get("QUERY_STRING") or "").get("code", [""])[0][:20]
         if code:
             app.prefill_code = code
@@ -710,8 +747,8 @@ def show(workshop: Workshop | None = None) -> widgets.Widget:
     try:
         served = bool(os.environ.get("VOILA_KERNEL_ID"))  # under Voilà: show the page first, load in the background
         app = TraineeApp(workshop or Workshop.from_environment(), defer_communes=served)
-        if served:  # the page's link may carry the workshop code
-            prefill_from_link(app)
+        if served:  # the page's visit may carry a hub login, or its link the workshop code
+            take_visit(app)
             warm_up(app)
         return app.widget
     except SimError as exc:  # a broken scenario file or store must not leave a blank page

@@ -42,7 +42,12 @@ CSS = (
 
 
 def secret_gate(desk: TrainerDesk, on_open: Callable[[], widgets.Widget], lang: str = "vi") -> widgets.Widget:
-    """A password prompt; ``on_open`` builds the protected view only after the desk unlocks with the secret."""
+    """A password prompt; ``on_open`` builds the protected view only after the desk unlocks with the secret. Under a
+    hub there is no prompt: a trainer (hub group) sees the view at once, anyone else a refusal."""
+    if desk.unlocked:
+        return widgets.VBox([widgets.HTML(CSS), on_open()])
+    if desk.hub_user:
+        return widgets.HTML(f"{CSS}<div class='trove-error'>{t('trainer_hub_refused', lang)}</div>")
     secret = widgets.Password(description=t("trainer_secret", lang), style={"description_width": "initial"})
     button = widgets.Button(description=t("trainer_enter", lang), button_style="primary")
     message = widgets.HTML(f"<p>{t('trainer_needs_secret', lang)}</p>")

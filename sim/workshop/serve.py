@@ -8,7 +8,7 @@ paced, capped, and shut down when no page connects. ``--room N`` preheats N kern
 only when they are ready.
 
 A restart keeps the workshop's code (from the store) and its trainer secret (from a file beside the
-results file, readable only by the user), so printed QR codes stay valid.
+results file, or in ``var/`` for a database, readable only by the user), so printed QR codes stay valid.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.errors import SimError
-from sim.locations import PROJECT_ROOT, VOILA_TEMPLATES, results_path
+from sim.locations import PROJECT_ROOT, VAR, VOILA_TEMPLATES
+from sim.workshop.db_url import printable
 from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
+from sim.workshop.stores import results_location
 
 
 def workshop_code() -> str:
@@ -74,6 +76,13 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 # The header this server sets on each page request to the client's address (never the client's own claim):
 # Voilà passes it to the page's kernel, which limits resume-code guesses per address (``sim.app.guesses``).
 CLIENT_HEADER = "X-Trove-Client"
+# Set by this server on each page request from the hub's login (empty without a hub; a client's own claim is
+# overwritten): the hub user, and "1" if they are in the trainers' hub group. Voilà passes them to the kernel.
+ACCOUNT_HEADER = "X-Trove-Account"
+TRAINER_HEADER = "X-Trove-Trainer"
+# Their names in the kernel's environment (Voilà's CGI-style names for the headers it passes on).
+ACCOUNT_ENV = "HTTP_X_TROVE_ACCOUNT"
+TRAINER_ENV = "HTTP_X_TROVE_TRAINER"
 # Where Voilà (``sim.workshop.voila_app``) reports how much of the room's pool is ready, under its server URL.
 READY_PATH = "trove/ready"
 WILDCARD_HOSTS = ("0.0.0.0", "::")  # listening on every address: this machine reaches it on 127.0.0.1
@@ -157,18 +166,26 @@ class ServeConfig:
         return slug(self.workshop)
 
     @property
-    def results_file(self) -> Path:
-        """The SQLite results file: ``db`` made absolute, or the default ``results_path()``."""
-        return Path(self.db).resolve() if self.db else results_path()
+    def results(self) -> str | Path:
+        """Where the results are (``stores.results_location`` of ``db``): a database URL, or the SQLite file made
+        absolute."""
+        where = results_location(self.db)
+        return where if isinstance(where, str) else where.resolve()
+
+    @property
+    def files_folder(self) -> Path:
+        """The folder of the trainer secret's file and the QR code's PNG: the results file's, or ``var/`` when the
+        results are in a database."""
+        return VAR if isinstance(self.results, str) else self.results.parent
 
     @property
     def secret_file(self) -> Path:
-        """Where the workshop's trainer secret is kept between runs: beside the results file."""
-        return self.results_file.parent / f"{self.workshop_id}-trainer-secret.txt"
+        """Where the workshop's trainer secret is kept between runs (in ``files_folder``)."""
+        return self.files_folder / f"{self.workshop_id}-trainer-secret.txt"
 
     def environment(self) -> dict[str, str]:
         """This process's environment plus what the Voilà kernels read: the workshop's ``TROVE_*`` settings, the
-        results file (``db`` made absolute), the template path and the Agg matplotlib backend."""
+        results location (``results``: the kernels open the same store), the template path and the Agg matplotlib backend."""
         env = dict(os.environ)
         env.update(
             {
@@ -176,7 +193,7 @@ class ServeConfig:
                 "TROVE_WORKSHOP_TITLE": self.workshop,
                 "TROVE_WORKSHOP_CODE": self.code or "",
                 "TROVE_WORKSHOP_EXERCISES": ",".join(self.exercises),
-                "TROVE_DB": str(self.results_file),
+                "TROVE_DB": str(self.results),
                 "JUPYTER_PATH": os.pathsep.join(p for p in (str(VOILA_TEMPLATES), env.get("JUPYTER_PATH", "")) if p),
                 "MPLBACKEND": "Agg",
             }
@@ -202,7 +219,8 @@ class ServeConfig:
             f"--MappingKernelManager.cull_idle_timeout={self.cull_idle_seconds}",
             "--MappingKernelManager.cull_interval=60",
             "--VoilaConfiguration.show_tracebacks=False",
-            f"--VoilaConfiguration.http_header_envs={CLIENT_HEADER}",  # the client address reaches the kernel
+            # the client's address (and the hub user, under a hub) reach the kernel
+            *(f"--VoilaConfiguration.http_header_envs={h}" for h in (CLIENT_HEADER, ACCOUNT_HEADER, TRAINER_HEADER)),
             "--Voila.log_level=WARN",
             # When a room joins at once, kernels are slow to deliver the app's output: nbclient's default
             # 4 s grace period would drop it and leave a blank page (measured with benchmarks/load.py).
@@ -272,7 +290,7 @@ def prepare(config: ServeConfig) -> None:
     config.region = library.region(config.region or library.default_region).id  # unknown: "did you mean"
     if not 1 <= config.port <= 65535:
         raise SimError(f"--port must be between 1 and 65535, got {config.port}")
-    store = open_store(config.results_file)  # creates or upgrades the results file now, with a clear error if it cannot
+    store = open_store(config.results)  # creates or upgrades the store now, with a clear error if it cannot
     if config.code is None:
         stored = store.workshop(config.workshop_id)
         config.code = (stored and stored["code"]) or workshop_code()
@@ -330,9 +348,9 @@ def both_languages(key: str, **values: object) -> str:
 
 def banner(config: ServeConfig, host: str | None = None) -> str:
     """What ``trove serve`` prints at start (after ``prepare``), in Vietnamese and English: URLs, the code and its QR
-    code (also written as a PNG beside the results file), and the trainer secret. This is the only place secrets
+    code (also written as a PNG in ``files_folder``), and the trainer secret. This is the only place secrets
     are printed (Voilà runs at log level WARN)."""
-    png = config.results_file.parent / f"{config.workshop_id}-qr.png"
+    png = config.files_folder / f"{config.workshop_id}-qr.png"
     title = "Trở về" if config.workshop == DEFAULT_WORKSHOP_TITLE else f"Trở về — {config.workshop}"
     head = [("serve_trainee_url", config.trainee_url(host), None)]
     if config.code:
@@ -344,7 +362,7 @@ def banner(config: ServeConfig, host: str | None = None) -> str:
         ("caseload_serve_url", config.caseload_url(host), None),
         ("serve_trainer_secret", config.trainer_secret, "serve_trainer_secret_note"),
         ("serve_secret_file", config.secret_file, "serve_secret_file_note"),
-        ("serve_results_file", config.results_file, None),
+        ("serve_results_file", printable(config.results), None),
     ]
     labels = {key: both_languages(key) + ":" for key, _, _ in head + tail}
     width = max(map(len, labels.values()))

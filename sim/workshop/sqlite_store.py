@@ -13,23 +13,25 @@ import json
 import os
 import secrets
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from sim.locations import results_path
+from sim.workshop.sql_store import SQLStore
 from sim.workshop.store import (
     RESUME_ALPHABET,
     SCHEMA_VERSION,
     Attempt,
     StoreError,
     Trainee,
-    check_secret_hash,
+    account_taken,
+    attempt_of,
+    attempt_row,
+    name_key,
     now,
-    secret_hash,
+    trainee_of,
 )
 
 # The upgrade chain: MIGRATIONS[n] takes a database from user_version n to n + 1.
@@ -115,34 +117,25 @@ MIGRATIONS: list[list[str]] = [
             "BEGIN SELECT RAISE(ABORT, 'attempt records are immutable'); END"
         ),
     ],
+    [  # 5 → 6: the JupyterHub login of an officer who joined logged in, one trainee per login and workshop
+        "ALTER TABLE trainees ADD COLUMN account TEXT",
+        "CREATE UNIQUE INDEX trainees_by_account ON trainees (workshop_id, account)",
+    ],
 ]
 
 
-def name_key(name: str) -> str:
-    """A name as the trainer's search compares it: case-folded, without accents or tone marks (đ as d), spaces
-    collapsed, so that a trainer without a Vietnamese keyboard finds "Đỗ Thị Mất" by typing "do thi mat".
-
-    >>> name_key("  TRẦN   Thị  Lan ") == name_key("tran thi lan") == name_key("trần thị lan")
-    True
-    >>> import unicodedata
-    >>> name_key(unicodedata.normalize("NFD", "Trần")) == name_key("trần")  # a phone keyboard may send NFD
-    True
-    >>> name_key("Đỗ Thị Mất Mạng")
-    'do thi mat mang'
-    """
-    decomposed = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
-
-
-class SQLiteStore:
+class SQLiteStore(SQLStore):
     """The results store in one SQLite file (the embedded default).
 
     Cheap to create; opens a connection per operation.
     """
 
+    INSERTION = "rowid"
+    NAME_KEY = "name_key(full_name)"  # the Python function, registered on each connection
+
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else results_path()
+        self.location = str(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -208,74 +201,32 @@ class SQLiteStore:
                 con.execute(f"PRAGMA user_version={step + 1}")
             return SCHEMA_VERSION
 
-    # workshops and trainees ------------------------------------------------------------------
-    def ensure_workshop(self, workshop_id: str, title: str, code: str | None, exercises: list[str]) -> None:
-        """Create the workshop if it is new; an existing one keeps its settings (a trainer may have changed them)."""
-        with self.transaction() as con:
-            con.execute(
-                "INSERT INTO workshops (id, title, code, exercises, created_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(id) DO NOTHING",
-                (workshop_id, title, code, json.dumps(exercises), now()),
-            )
-
-    def configure_workshop(
-        self, workshop_id: str, title: str, code: str | None, exercises: list[str], region: str
-    ) -> None:
-        """Set a workshop's settings (``trove serve`` does this at start)."""
-        self.ensure_workshop(workshop_id, title, code, exercises)
-        with self.transaction() as con:
-            con.execute(
-                "UPDATE workshops SET title=?, code=?, exercises=?, region=? WHERE id=?",
-                (title, code, json.dumps(exercises), region, workshop_id),
-            )
-
-    def set_trainer_secret(self, workshop_id: str, secret: str) -> None:
-        """Keep only a salted hash of the trainer's secret."""
-        with self.transaction() as con:
-            con.execute("UPDATE workshops SET trainer_secret_hash=? WHERE id=?", (secret_hash(secret), workshop_id))
-
-    def check_trainer_secret(self, workshop_id: str, secret: object) -> bool:
-        """Whether ``secret`` matches the workshop's stored hash (False for a non-string or empty secret)."""
-        if not isinstance(secret, str) or not secret:
-            return False
+    def _all(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+        """The rows of one query, as dicts."""
         with self.connect() as con:
-            row = con.execute("SELECT trainer_secret_hash FROM workshops WHERE id=?", (workshop_id,)).fetchone()
-        return row is not None and check_secret_hash(row[0], secret)
+            return [dict(r) for r in con.execute(sql, params)]
 
-    def set_exercises(self, workshop_id: str, exercises: list[str]) -> None:
-        """Replace the workshop's exercise ids."""
+    def _write(self, *statements: tuple[str, tuple]) -> None:
+        """Run the statements in one ``BEGIN IMMEDIATE`` transaction."""
         with self.transaction() as con:
-            con.execute("UPDATE workshops SET exercises=? WHERE id=?", (json.dumps(exercises), workshop_id))
+            for sql, params in statements:
+                con.execute(sql, params)
 
-    def workshop_ids(self) -> list[str]:
-        """Every workshop id, oldest first."""
-        with self.connect() as con:
-            return [r[0] for r in con.execute("SELECT id FROM workshops ORDER BY created_at")]
-
-    def only_workshop(self) -> str:
-        """The workshop id when the file holds exactly one; a clear error otherwise."""
-        ids = self.workshop_ids()
-        if len(ids) == 1:
-            return ids[0]
-        raise StoreError(
-            f"{self.path} holds {len(ids)} workshops ({', '.join(ids) or 'none'}); choose one with --workshop"
-        )
-
-    def workshop(self, workshop_id: str) -> dict[str, Any] | None:
-        """The workshop's row with ``exercises`` decoded, or None."""
-        with self.connect() as con:
-            row = con.execute("SELECT * FROM workshops WHERE id=?", (workshop_id,)).fetchone()
-        return None if row is None else dict(row) | {"exercises": json.loads(row["exercises"])}
-
-    def add_trainee(self, workshop_id: str, full_name: str, commune: str, role: str) -> Trainee:
-        """Add a trainee with a random id and a fresh resume code."""
+    # trainees, attempts, events: writes that check and write in one transaction ---------------
+    def add_trainee(
+        self, workshop_id: str, full_name: str, commune: str, role: str, account: str | None = None
+    ) -> Trainee:
+        """Add a trainee with a random id and a fresh resume code (refused for an account already in the workshop)."""
 
         def insert(con: sqlite3.Connection, code: str) -> Trainee:
-            trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code)
+            taken = "SELECT 1 FROM trainees WHERE workshop_id=? AND account=?"
+            if account is not None and con.execute(taken, (workshop_id, account)).fetchone():
+                raise StoreError(account_taken(workshop_id, account))
+            trainee = Trainee(secrets.token_hex(8), workshop_id, full_name, commune, role, code, account)
             con.execute(
-                "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at) "
-                "VALUES (?,?,?,?,?,?,?)",
-                (trainee.id, workshop_id, full_name, commune, role, code, now()),
+                "INSERT INTO trainees (id, workshop_id, full_name, commune, role, resume_code, joined_at, account) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (trainee.id, workshop_id, full_name, commune, role, code, now(), account),
             )
             return trainee
 
@@ -301,44 +252,6 @@ class SQLiteStore:
                 return write(con, code)
         raise StoreError("could not allocate a resume code; try again")
 
-    def record_resume_failure(self, address: str, window_seconds: float) -> None:
-        """Note a wrong resume code from ``address``; forget those older than ``window_seconds``."""
-        with self.transaction() as con:
-            con.execute("DELETE FROM resume_failures WHERE at<?", (now(seconds_ago=window_seconds),))
-            con.execute("INSERT INTO resume_failures (address, at) VALUES (?, ?)", (address, now()))
-
-    def recent_resume_failures(self, address: str, window_seconds: float) -> int:
-        """Wrong resume codes from ``address`` in the last ``window_seconds``."""
-        with self.connect() as con:
-            return con.execute(
-                "SELECT COUNT(*) FROM resume_failures WHERE address=? AND at>=?",
-                (address, now(seconds_ago=window_seconds)),
-            ).fetchone()[0]
-
-    def trainee_by_code(self, resume_code: str) -> Trainee | None:
-        """The trainee with this resume code (trimmed, upper-cased), or None."""
-        with self.connect() as con:
-            row = con.execute("SELECT * FROM trainees WHERE resume_code=?", (resume_code.strip().upper(),)).fetchone()
-        return None if row is None else _trainee(row)
-
-    def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:
-        """The workshop's trainees with this name, compared as ``name_key`` does (case, spaces, Unicode form)."""
-        with self.connect() as con:
-            rows = con.execute(
-                "SELECT * FROM trainees WHERE workshop_id=? AND name_key(full_name)=?",
-                (workshop_id, name_key(full_name)),
-            ).fetchall()
-        return [_trainee(r) for r in rows]
-
-    def trainees(self, workshop_id: str) -> list[Trainee]:
-        """The workshop's trainees in joining order."""
-        with self.connect() as con:
-            return [
-                _trainee(r)
-                for r in con.execute("SELECT * FROM trainees WHERE workshop_id=? ORDER BY joined_at", (workshop_id,))
-            ]
-
-    # attempts ---------------------------------------------------------------------------------
     def start_attempt(self, attempt: Attempt) -> Attempt:
         """Create the attempt, or return the one already started for (trainee, exercise, position)."""
         with self.transaction() as con:
@@ -352,32 +265,9 @@ class SQLiteStore:
                 "INSERT INTO attempts VALUES (:id, :trainee_id, :exercise_id, :exercise_version, :position, "
                 ":scenario_id, :scenario_version, :seed, :rulebook_version, :app_version, :decision_points, :rubric, "
                 ":case_json, :started_at, NULL, :option_order)",
-                asdict(attempt)
-                | {
-                    "decision_points": json.dumps(attempt.decision_points),
-                    "rubric": json.dumps(attempt.rubric),
-                    "option_order": None if attempt.option_order is None else json.dumps(attempt.option_order),
-                },
+                attempt_row(attempt),
             )
             return attempt
-
-    def attempt(self, attempt_id: str) -> Attempt:
-        """The attempt with this id; ``StoreError`` if there is none."""
-        with self.connect() as con:
-            row = con.execute("SELECT * FROM attempts WHERE id=?", (attempt_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no attempt {attempt_id!r} in {self.path}")
-        return _attempt(row)
-
-    def attempts_of(self, trainee_id: str) -> list[Attempt]:
-        """A trainee's attempts by exercise and position."""
-        with self.connect() as con:
-            return [
-                _attempt(r)
-                for r in con.execute(
-                    "SELECT * FROM attempts WHERE trainee_id=? ORDER BY exercise_id, position", (trainee_id,)
-                )
-            ]
 
     def record(self, attempt_id: str, kind: str, key: str, payload: Any, clock_minutes: int) -> int:
         """Append one event (autosave). Refused once the attempt is submitted."""
@@ -392,12 +282,6 @@ class SQLiteStore:
                 (attempt_id, kind, key, json.dumps(payload, ensure_ascii=False, sort_keys=True), clock_minutes, now()),
             )
             return int(cur.lastrowid)
-
-    def events(self, attempt_id: str) -> list[dict[str, Any]]:
-        """An attempt's events in the order recorded, payloads decoded."""
-        with self.connect() as con:
-            rows = con.execute("SELECT * FROM events WHERE attempt_id=? ORDER BY id", (attempt_id,)).fetchall()
-        return [dict(r) | {"payload": json.loads(r["payload"])} for r in rows]
 
     def submit(self, attempt_id: str, report: dict[str, Any]) -> None:
         """Set the submission time and insert the report in one transaction; a second submit is ignored."""
@@ -419,69 +303,10 @@ class SQLiteStore:
                 ),
             )
 
-    def report(self, attempt_id: str) -> dict[str, Any] | None:
-        """The stored report, decoded, or None before submission."""
-        with self.connect() as con:
-            row = con.execute("SELECT report FROM reports WHERE attempt_id=?", (attempt_id,)).fetchone()
-        return None if row is None else json.loads(row[0])
-
-    def submitted_rows(self, workshop_id: str) -> list[dict[str, Any]]:
-        """Every attempt of a workshop with its trainee and (if submitted) its report, oldest first."""
-        with self.connect() as con:
-            rows = con.execute(
-                "SELECT t.id AS trainee_id, t.full_name, t.commune, t.role, t.joined_at, a.id AS attempt_id, "
-                "a.exercise_id, a.exercise_version, a.position, a.scenario_id, a.scenario_version, a.seed, "
-                "a.rulebook_version, a.started_at, a.submitted_at, r.report, "
-                "(SELECT max(e.created_at) FROM events e WHERE e.attempt_id = a.id) AS last_event_at "
-                "FROM trainees t LEFT JOIN attempts a ON a.trainee_id = t.id "
-                "LEFT JOIN reports r ON r.attempt_id = a.id WHERE t.workshop_id = ? "
-                "ORDER BY t.joined_at, a.exercise_id, a.position",
-                (workshop_id,),
-            ).fetchall()
-        return [dict(r) | {"report": json.loads(r["report"]) if r["report"] else None} for r in rows]
-
-    def release_answers(self, workshop_id: str, exercise_id: str, trainer: str) -> None:
-        """Record the release (the first one stands)."""
-        with self.transaction() as con:
-            con.execute(
-                "INSERT OR IGNORE INTO releases (workshop_id, exercise_id, released_at, trainer) VALUES (?,?,?,?)",
-                (workshop_id, exercise_id, now(), trainer),
-            )
-
-    def released_answers(self, workshop_id: str) -> dict[str, str]:
-        """Exercise id → time of release."""
-        with self.connect() as con:
-            rows = con.execute(
-                "SELECT exercise_id, released_at FROM releases WHERE workshop_id=? ORDER BY released_at", (workshop_id,)
-            ).fetchall()
-        return {r["exercise_id"]: r["released_at"] for r in rows}
-
-    def add_override(
-        self, attempt_id: str, decision_point: str, points: float | None, comment: str, trainer: str
-    ) -> None:
-        """Append an override row."""
-        with self.transaction() as con:
-            con.execute(
-                "INSERT INTO overrides (attempt_id, decision_point, points, comment, trainer, created_at) "
-                "VALUES (?,?,?,?,?,?)",
-                (attempt_id, decision_point, points, comment, trainer, now()),
-            )
-
-    def overrides(self, attempt_id: str) -> list[dict[str, Any]]:
-        """An attempt's overrides, oldest first."""
-        with self.connect() as con:
-            return [
-                dict(r) for r in con.execute("SELECT * FROM overrides WHERE attempt_id=? ORDER BY id", (attempt_id,))
-            ]
-
 
 def _trainee(row: sqlite3.Row) -> Trainee:
-    return Trainee(row["id"], row["workshop_id"], row["full_name"], row["commune"], row["role"], row["resume_code"])
+    return trainee_of(dict(row))
 
 
 def _attempt(row: sqlite3.Row) -> Attempt:
-    data = dict(row)
-    data["decision_points"] = json.loads(data["decision_points"])
-    data["rubric"] = json.loads(data["rubric"])
-    data["option_order"] = json.loads(data["option_order"]) if data.get("option_order") else None
-    return Attempt(**data)
+    return attempt_of(dict(row))

@@ -1,8 +1,8 @@
 """The results store's interface: what the façades, results, exports and the server may ask of a store.
 
-``ResultsStore`` is the contract; ``SQLiteStore`` (one file, the embedded default) implements it, and
-a second implementation (PostgreSQL for many servers) can be added behind ``stores.open_store`` without
-touching any caller. Attempts are immutable once started; answers and interview actions are
+``ResultsStore`` is the contract; ``SQLiteStore`` (one file, the embedded default) and ``PostgresStore`` (one
+database for many servers) implement it, and ``stores.open_store`` chooses between them by location, so no
+caller knows which it has. Attempts are immutable once started; answers and interview actions are
 append-only events; score reports and trainer overrides sit beside them.
 """
 
@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sim.errors import SimError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # both stores' upgrade chains end here
 DEFAULT_WORKSHOP_ID = "tro-ve"  # the id of `trove serve`'s default workshop ("Trở về")
 DEFAULT_WORKSHOP_TITLE = "Trở về"
 RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
@@ -58,6 +60,23 @@ def check_secret_hash(stored: str | None, secret: object) -> bool:
     return hmac.compare_digest(attempt, digest)
 
 
+def name_key(name: str) -> str:
+    """A name as the trainer's search compares it: case-folded, without accents or tone marks (đ as d), spaces
+    collapsed, so that a trainer without a Vietnamese keyboard finds "Đỗ Thị Mất" by typing "do thi mat".
+
+    >>> name_key("  TRẦN   Thị  Lan ") == name_key("tran thi lan") == name_key("trần thị lan")
+    True
+    >>> import unicodedata
+    >>> name_key(unicodedata.normalize("NFD", "Trần")) == name_key("trần")  # a phone keyboard may send NFD
+    True
+    >>> name_key("Đỗ Thị Mất Mạng")
+    'do thi mat mang'
+    """
+    decomposed = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
 @dataclass(frozen=True)
 class Trainee:
     """A person who joined a workshop, with the code that lets them resume."""
@@ -68,6 +87,7 @@ class Trainee:
     commune: str
     role: str
     resume_code: str
+    account: str | None = None  # the JupyterHub login of an officer who joined logged in; None: joined by name
 
 
 @dataclass(frozen=True)
@@ -92,6 +112,40 @@ class Attempt:
     # decision point -> field -> option ids in the order the case shows them (``forms.option_order``);
     # None for attempts started before options were shuffled (they were shown in the data's order)
     option_order: dict[str, dict[str, list[str]]] | None = None
+
+
+# Both stores keep a row in the same form (lists and dicts as JSON text); these decode one, given as a dict.
+def trainee_of(row: dict[str, Any]) -> Trainee:
+    """The trainee of a ``trainees`` row (extra columns, such as a store's own search key, are ignored)."""
+    return Trainee(
+        row["id"], row["workshop_id"], row["full_name"], row["commune"], row["role"], row["resume_code"], row["account"]
+    )
+
+
+def attempt_of(row: dict[str, Any]) -> Attempt:
+    """The attempt of an ``attempts`` row, its JSON columns decoded."""
+    data = dict(row)
+    data["decision_points"] = json.loads(data["decision_points"])
+    data["rubric"] = json.loads(data["rubric"])
+    data["option_order"] = json.loads(data["option_order"]) if data.get("option_order") else None
+    return Attempt(**data)
+
+
+def account_taken(workshop_id: str, account: str) -> str:
+    """The message of ``StoreError`` when an account joins a workshop it has already joined."""
+    return (
+        f"the account {account!r} has already joined workshop {workshop_id!r}; "
+        "find that trainee with trainee_by_account instead of adding another"
+    )
+
+
+def attempt_row(attempt: Attempt) -> dict[str, Any]:
+    """The ``attempts`` row of an attempt, its lists and dicts as JSON text (``attempt_of`` reads it back)."""
+    return asdict(attempt) | {
+        "decision_points": json.dumps(attempt.decision_points),
+        "rubric": json.dumps(attempt.rubric),
+        "option_order": None if attempt.option_order is None else json.dumps(attempt.option_order),
+    }
 
 
 class ResultsStore(Protocol):
@@ -162,17 +216,26 @@ class ResultsStore(Protocol):
         ...
 
     # trainees ----------------------------------------------------------------------------------
-    def add_trainee(self, workshop_id: str, full_name: str, commune: str, role: str) -> Trainee:
+    def add_trainee(
+        self, workshop_id: str, full_name: str, commune: str, role: str, account: str | None = None
+    ) -> Trainee:
         """Add a trainee to a workshop with a new random id and a new resume code; return them.
 
         The resume code is 6 characters of ``RESUME_ALPHABET``, unique in the whole store. Names are stored
-        as given (the façade cleans them); two trainees may share a name.
+        as given (the façade cleans them); two trainees may share a name. ``account`` is the JupyterHub login
+        of an officer who joined logged in (None for one who joined by name): at most one trainee per account
+        in a workshop.
 
         Raises
         ------
         StoreError
-            If the workshop does not exist or no unique resume code could be allocated.
+            If the workshop does not exist, the account already has a trainee in it, or no unique resume code
+            could be allocated.
         """
+        ...
+
+    def trainee_by_account(self, workshop_id: str, account: str) -> Trainee | None:
+        """The workshop's trainee who joined with this JupyterHub login (compared exactly), or None."""
         ...
 
     def trainee_by_code(self, resume_code: str) -> Trainee | None:
@@ -180,7 +243,7 @@ class ResultsStore(Protocol):
         ...
 
     def trainees_by_name(self, workshop_id: str, full_name: str) -> list[Trainee]:
-        """The workshop's trainees with this full name, compared by ``sqlite_store.name_key``; may be empty.
+        """The workshop's trainees with this full name, compared by ``name_key``; may be empty.
 
         Case (Vietnamese letters too: ``TRẦN`` matches ``Trần``), runs of spaces and the Unicode form (NFC/NFD)
         are ignored; every store must compare the same way.

@@ -3,7 +3,9 @@
 - No notebook tree or contents listing: ``/`` leads to the trainee app; paths with a ``..`` segment, or not
   under a template's ``static``, answer 404 (not a listing or a server error).
 - Each page request tells its kernel the client's address (``CLIENT_HEADER``, set here, never taken from the
-  client) for the resume-code guess limit.
+  client) for the resume-code guess limit, and under a hub (``sim.workshop.hub_instance``) the logged-in user and
+  whether they are a trainer (``ACCOUNT_HEADER``, ``TRAINER_HEADER``); the kernel it takes becomes that user's
+  (``kernel_owners``, checked by ``sim.workshop.lockdown``), and only its owner may shut it down.
 - Kernel starts are paced: at most ``start_slots`` notebooks run their first execution at once, so early
   arrivals get their page first instead of everyone waiting for everyone; with a room-sized pool the pool
   fills that way before the link is shared (``READY_PATH`` reports progress), and refills one kernel at a
@@ -20,6 +22,7 @@ SIGTERM, on which Voilà shuts every kernel down.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import os
@@ -33,8 +36,9 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, Unicode, default
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -42,12 +46,23 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from sim.locations import VOILA_TEMPLATES
 from sim.workshop.fork_provisioner import FORK_PROVISIONER
-from sim.workshop.serve import CLIENT_HEADER, READY_PATH, SPARE_KERNELS, kernel_cap
+from sim.workshop.kernel_owners import KernelOwners
+from sim.workshop.serve import (
+    ACCOUNT_ENV,
+    ACCOUNT_HEADER,
+    CLIENT_HEADER,
+    READY_PATH,
+    SPARE_KERNELS,
+    TRAINER_HEADER,
+    kernel_cap,
+)
 
 TRAINEE_NOTEBOOK = "trainee.ipynb"  # the only notebook with a pool (trainer pages start cold, behind the secret)
 # A path with a ``..`` segment, encoded or not (Tornado matches the still-encoded path).
 CLIMBING_PATH = r".*(?:/|%2[fF])(?:\.|%2[eE]){2}(?:/|%2[fF]|$).*"
 TROVE_TEMPLATE = VOILA_TEMPLATES / "voila" / "templates" / "trove"
+# The hub user whose page request is being served (for ``kernel_owners``), set for the length of that request.
+PAGE_USER: contextvars.ContextVar[str] = contextvars.ContextVar("page_user", default="")
 
 
 def room_full_page() -> str:
@@ -127,6 +142,10 @@ class RoomPage(TornadoVoilaHandler):
             self.finish(app.room_full_page)
             return
         self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""
+        hub_user = getattr(self.current_user, "hub_user", None) or {}  # a hub's login (jupyterhub.singleuser)
+        self.request.headers[ACCOUNT_HEADER] = hub_user.get("name", "")
+        self.request.headers[TRAINER_HEADER] = "1" if app.trainers_group in hub_user.get("groups", ()) else ""
+        page_user = PAGE_USER.set(hub_user.get("name", ""))
         pooled = app.takes_pooled_kernel(path)
         # Counted against the cap until served (its kernel may not be live yet); a pooled page also claims one of
         # the pool's kernels, so that other pages do not count on it.
@@ -141,6 +160,18 @@ class RoomPage(TornadoVoilaHandler):
         finally:
             app.in_progress -= 1
             app.claimed -= pooled
+            PAGE_USER.reset(page_user)
+
+
+class OwnKernelShutdown(VoilaShutdownKernelHandler):
+    """Voilà's shutdown on leaving a page, for the kernel's owner only (the authorizer decides)."""
+
+    @web.authenticated
+    async def post(self, kernel_id: str) -> None:
+        """Shut the kernel down, or 403."""
+        if not self.authorizer.is_authorized(self, self.current_user, "execute", "kernels"):
+            raise web.HTTPError(403)
+        await super().post(kernel_id)
 
 
 class ReadyHandler(web.RequestHandler):
@@ -180,6 +211,16 @@ class TroveVoila(Voila):
     fork_kernels = Bool(
         sys.platform == "linux", config=True, help="fork kernels from a warm parent (sim.workshop.fork_server)"
     )
+    trainers_group = Unicode("trainers", config=True, help="the hub group whose members open the trainer pages")
+    cookie_secret_file = Unicode(
+        "", config=True, help="a file with the cookie secret, shared by every instance behind one address"
+    )
+
+    @default("cookie_secret")
+    def _shared_cookie_secret(self) -> bytes:
+        if self.cookie_secret_file:
+            return Path(self.cookie_secret_file).read_bytes().strip()
+        return os.urandom(32)
 
     def init_settings(self) -> dict:
         """Voilà's settings, with the app reachable from handlers, kernels forked, and the pool paced and filled."""
@@ -191,6 +232,8 @@ class TroveVoila(Voila):
         self.start_slots_lock = asyncio.Semaphore(max(1, self.start_slots))
         self.room_filled, self.in_progress, self.claimed = False, 0, 0
         self.room_full_page, self.notice_script = room_full_page(), notice_script()
+        self.kernel_owners = KernelOwners()
+        self._record_owners()
         if self.voila_configuration.preheat_kernel and self.preheated:
             # Voilà filled an empty pool (pool_size=0) when it made its kernel manager; pace it, then fill it.
             self._pace_the_pool()
@@ -201,12 +244,19 @@ class TroveVoila(Voila):
     def init_handlers(self) -> list:
         """Voilà's handlers without the tree and contents listing, plus the 404 and ready routes."""
         unserved = (TornadoVoilaTreeHandler, VoilaContentsHandler)
-        replaced = {TemplateStaticFileHandler: TemplateStatic, TornadoVoilaHandler: RoomPage}
+        replaced = {
+            TemplateStaticFileHandler: TemplateStatic,
+            TornadoVoilaHandler: RoomPage,
+            VoilaShutdownKernelHandler: OwnKernelShutdown,
+        }
+        # Voilà adds its login's routes (/login, /logout, a hub's /oauth_callback) without its prefix.
+        login_routes = {rule[0] for rule in self.identity_provider.get_handlers()}
         handlers = [
-            (rule[0], replaced.get(rule[1], rule[1]), *rule[2:])
+            (url_path_join(self.server_url, rule[0]) if rule[0] in login_routes else rule[0], *rule[1:])
             for rule in super().init_handlers()
             if rule[1] not in unserved
         ]
+        handlers = [(rule[0], replaced.get(rule[1], rule[1]), *rule[2:]) for rule in handlers]
         trainee = {"url": url_path_join(self.server_url, "voila/render/trainee.ipynb"), "permanent": False}
         return [
             (CLIMBING_PATH, NotFound),
@@ -236,6 +286,28 @@ class TroveVoila(Voila):
             return
         self.config.KernelProvisionerFactory.default_provisioner_name = FORK_PROVISIONER
         self.config.ForkingProvisioner.fork_server = socket_path
+
+    def _record_owners(self) -> None:
+        """Give each kernel a page takes to the page's hub user: a pooled one (``get_rendered_notebook``) or a
+        fresh one started for the page (its environment carries the user)."""
+        km, owners = self.kernel_manager, self.kernel_owners
+        take_pooled, start = getattr(km, "get_rendered_notebook", None), km.start_kernel
+
+        async def owned_pooled(*args: Any, **kwargs: Any) -> Any:
+            render_task, rendered, kernel_id = await take_pooled(*args, **kwargs)
+            owners.claim(kernel_id, PAGE_USER.get())
+            return render_task, rendered, kernel_id
+
+        async def owned_start(*args: Any, **kwargs: Any) -> str:
+            kernel_id = await start(*args, **kwargs)
+            user = (kwargs.get("env") or {}).get(ACCOUNT_ENV)
+            if user:
+                owners.claim(kernel_id, user)
+            return kernel_id
+
+        if take_pooled is not None:
+            km.get_rendered_notebook = owned_pooled
+        km.start_kernel = owned_start
 
     # the room ------------------------------------------------------------------------------------
     @property
@@ -331,6 +403,7 @@ class TroveVoila(Voila):
     async def _reap_once(self) -> None:
         km = self.kernel_manager
         pooled = self._pooled_ids()
+        self.kernel_owners.keep_only(set(km.list_kernel_ids()))
         now, reaped = time.time(), False
         for kernel_id in list(km.list_kernel_ids()):
             if kernel_id in pooled or km._kernel_connections.get(kernel_id, 0) > 0:

@@ -1,4 +1,5 @@
-"""The trainer's door: nothing before the secret; then results, debrief, overrides, export, designer and explorer."""
+"""The trainer's door: nothing before the secret; then results, debrief, overrides, export, designer and explorer;
+the dashboard read from each results store (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ LOCKED_CALLS = {
     "explore": ("forced-marriage-2016", 1, "vi"),
     "designer_choices": ("vi",),
 }
+
+
+@pytest.fixture
+def results_store(any_store):
+    """Every test here runs on both stores (``played`` fills this one)."""
+    return any_store
 
 
 @pytest.fixture

@@ -47,8 +47,8 @@ TRAINER_SECRET = "test-trainer-secret"
 
 
 class Server:
-    def __init__(self, tmp: Path, *extra: str, env: dict[str, str] | None = None):
-        self.port = free_port()
+    def __init__(self, tmp: Path, *extra: str, env: dict[str, str] | None = None, port: int | None = None):
+        self.port = port or free_port()
         self.db = tmp / "results.sqlite"
         self.log = open(tmp / f"server-{self.port}.log", "w")
         self.extra = extra

@@ -67,6 +67,13 @@ def on_the_wire(wire: str, text: str) -> bool:
     return text in wire or json.dumps(text)[1:-1] in wire
 
 
+def ask(page, questions: list[str]) -> None:
+    """Ask the interview's questions (their Vietnamese texts), each waited for in the log."""
+    for text in questions:
+        page.get_by_role("button", name=text, exact=True).click()
+        page.locator(".trove-app ol").get_by_text(text).wait_for()
+
+
 def open_decision(page, dp: str, lang: str = "vi") -> None:
     page.get_by_text(t(f"dp_{dp}", lang), exact=True).click()
 
@@ -97,10 +104,8 @@ def test_join_complete_a_case_and_read_cited_feedback(page, server):
     join(page, server, "Phạm Thị Hồng")
     start_first_exercise(page)
     case = stored_case(server, "Phạm Thị Hồng")
-    for question in ("care_first", "ask_journey", "ask_work_pay", "ask_freedom"):
-        text = next(q.text.vi for q in case.interview if q.id == question)
-        page.get_by_role("button", name=text, exact=True).click()
-        page.locator(".trove-app ol").get_by_text(text).wait_for()
+    questions = ("care_first", "ask_journey", "ask_work_pay", "ask_freedom")
+    ask(page, [next(q.text.vi for q in case.interview if q.id == question) for question in questions])
     book = packaged_library()
     truth = assess(case, book)
     key = answer_key(case, truth).model_dump()
@@ -128,9 +133,7 @@ def test_reload_mid_case_and_resume_with_answers_kept(page, server):
     start_first_exercise(page)
     case = stored_case(server, "Võ Văn Tâm")
     asked = [q.text.vi for q in case.interview[:2]]
-    for text in asked:
-        page.get_by_role("button", name=text, exact=True).click()
-        page.locator(".trove-app ol").get_by_text(text).wait_for()
+    ask(page, asked)
     give_answer(page, "D1", {"receive": "receive"}, "A")
     page.reload()
     page.get_by_role("tab", name=t("resume_tab", "vi")).click()

@@ -77,6 +77,20 @@ def test_trainer_url_without_the_secret_is_refused(page, workshop):
     assert page.get_by_role("tab", name=t("tab_design")).count() == 0
 
 
+def test_without_a_hub_a_claimed_account_or_trainer_group_opens_nothing(browser, workshop):
+    """The hub's headers are the server's own: a client sending them still meets the secret and the join form."""
+    context = browser.new_context(extra_http_headers={"X-Trove-Account": "thu", "X-Trove-Trainer": "1"})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(workshop.trainer_url)
+    page.get_by_label(t("trainer_secret")).wait_for()
+    assert page.get_by_role("tab", name=t("tab_live")).count() == 0
+    page.goto(workshop.url)
+    page.get_by_role("tab", name=t("resume_tab")).wait_for()
+    assert page.get_by_text(t("account_profile")).count() == 0
+    context.close()
+
+
 def test_dashboard_shows_two_trainees_and_charts_then_override_reaches_the_trainee(browser, workshop):
     trainees = [browser.new_context(viewport={"width": 1366, "height": 768}) for _ in range(2)]
     pages = [c.new_page() for c in trainees]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import re
 
+import ipywidgets as widgets
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from sim.app.trainee import Workshop
+from sim.app.trainee import InputError, Workshop
 from sim.engine.assessment import assess
 from sim.training.answer_key import answer_key, safe_interview
 from sim.training.answers import ANSWER_MODELS
@@ -153,6 +154,27 @@ def test_feedback_is_refused_before_submission(app):
     start.click()
     app._render(app.show_feedback)
     assert "chỉ hiện sau khi nộp bài" in app.message.value
+
+
+def test_a_hub_account_joins_once_with_no_code_and_comes_back_to_its_exercises(tmp_path, library):
+    store = open_store(tmp_path / "t.sqlite")
+    workshop = Workshop(store, "w", code="ABC234", exercises=["protection-referral", "verification"], library=library)
+    first = TraineeApp(workshop)
+    first.signed_in("lan")
+    texts = [getattr(w, "value", "") for w in first.body.children]
+    assert any("Lần đầu vào lớp" in text for text in texts)
+    assert not any(isinstance(w, widgets.Tab) for w in first.body.children)  # no resume code, no workshop code
+    name, commune, role, start = first.body.children[2:]
+    name.value, commune.value = "Nguyễn Thị Lan", "xã Phan Sơn"
+    start.click()
+    assert first.screen.__name__ == "show_exercises" and "lan" in first.body.children[0].value
+    again = TraineeApp(workshop)  # another device, another day
+    again.signed_in("lan")
+    assert again.screen.__name__ == "show_exercises" and again.trainee == first.trainee
+    other = TraineeApp(workshop)
+    other.signed_in("minh")
+    with pytest.raises(InputError):  # a resume code never stands for another account
+        other._joined(first.trainee)
 
 
 @pytest.mark.slow

@@ -11,6 +11,13 @@ from sim.ui.trainer import TrainerApp, show
 from tests.conftest import TRAINER_SECRET
 
 
+def hub_desk(played, library, *, trainer: bool) -> TrainerDesk:
+    """The desk as ``from_environment`` builds it under a hub, for a member of the trainers' group or not."""
+    desk = TrainerDesk(played, "ws", library=library)
+    desk.hub_user, desk.unlocked = "thu", trainer
+    return desk
+
+
 @pytest.fixture
 def desk(played, library):
     desk = TrainerDesk(played, "ws", library=library)
@@ -30,6 +37,15 @@ def test_the_gate_shows_nothing_without_the_secret(played, library):
     assert secret.value == ""  # the secret does not stay in the page
     live = gate.children[1].children[2].children[0]
     assert "Lê Văn Hai" in live.children[3].value
+
+
+def test_under_a_hub_the_trainers_group_opens_the_page_and_nobody_types_a_secret(played, library):
+    page = show(hub_desk(played, library, trainer=True))
+    assert "Lê Văn Hai" in page.children[1].children[2].children[0].children[3].value
+    refused = show(hub_desk(played, library, trainer=False))
+    assert "nhóm giảng viên" in refused.value and "Lê Văn Hai" not in refused.value
+    other = hub_desk(played, library, trainer=False)
+    assert other.unlock(TRAINER_SECRET) is False  # an account outside the group: the secret opens nothing
 
 
 def test_live_table_and_charts(desk):

@@ -1,4 +1,5 @@
-"""Exports checked cell by cell: CSV and XLSX, overrides beside the automatic score, item statistics."""
+"""Exports checked cell by cell: CSV and XLSX, overrides beside the automatic score, item statistics; read from
+each results store (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ from sim.cli import main
 from sim.errors import SimError
 from sim.workshop.export import COLUMNS, STATS_COLUMNS, ExportTexts, export, sheet_title, vietnam_time
 from sim.workshop.results import workshop_results
-from sim.workshop.stores import open_store
 from tests.conftest import play_perfectly
 
 
 @pytest.fixture
-def finished(tmp_path, library):
-    store = open_store(tmp_path / "t.sqlite")
+def finished(any_store, library):
+    store = any_store
     workshop = Workshop(store, "ws", exercises=["intake-basics", "verification"], library=library)
     first = workshop.join(full_name="Lê Văn Hai", commune="xã Phan Sơn", role="commune_police")
     second = workshop.join(full_name="Mai Thị Ba", commune="phường Mũi Né", role="womens_union")
@@ -111,15 +111,15 @@ def test_english_export(finished, tmp_path, library):
     assert len(STATS_COLUMNS) == 6
 
 
-def test_cli_export_and_bad_format(finished, tmp_path, capsys):
-    store, *_ = finished
-    assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "x.xlsx")]) == 0
-    assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "en.csv"), "--lang", "en"]) == 0
+def test_cli_export_and_bad_format(finished, store_factory, tmp_path, capsys):
+    db = str(store_factory.location)  # a file, or a postgresql:// URL
+    assert main(["export", "--db", db, "--out", str(tmp_path / "x.xlsx")]) == 0
+    assert main(["export", "--db", db, "--out", str(tmp_path / "en.csv"), "--lang", "en"]) == 0
     with (tmp_path / "en.csv").open(encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))  # English: "," between cells, decimal points
     assert table[0][:3] == ["Trainee", "Commune", "Role"]
     assert table[1][COLUMNS.index("final_percent")] == "100.0"
-    assert main(["export", "--db", str(store.path), "--out", str(tmp_path / "x.pdf")]) == 1
+    assert main(["export", "--db", db, "--out", str(tmp_path / "x.pdf")]) == 1
     assert "export to .csv or .xlsx" in capsys.readouterr().err
 
 

@@ -139,3 +139,30 @@ def test_the_room_full_page_speaks_the_catalog_s_words():
     page, messages = room_full_page(), packaged_messages()
     for key in ("room_full_title", "room_full_body", "reload_button"):
         assert messages[key].vi in page and messages[key].en in page
+
+
+@pytest.mark.postgres
+def test_serve_with_a_database_url(postgres_server, tmp_path, monkeypatch):
+    """The workshop goes in the database; the kernels get its URL; the secret's file and the QR code go in var/;
+    the banner shows the URL without its password."""
+    from sim.workshop import serve
+    from sim.workshop.stores import open_store
+
+    monkeypatch.setattr(serve, "VAR", tmp_path)
+    url = postgres_server.new_schema()
+    config = ServeConfig(workshop="Tập huấn", code="PT26", db=url, trainer_secret="s3cret")
+    prepare(config)
+    assert open_store(url).check_trainer_secret("tap-huan", "s3cret") and open_store(url).workshop("tap-huan")
+    assert config.environment()["TROVE_DB"] == url and config.secret_file == tmp_path / "tap-huan-trainer-secret.txt"
+    with_password = url.replace("trove@", "trove:pw-123@")
+    assert "pw-123" not in serve.banner(ServeConfig(workshop="Tập huấn", db=with_password, trainer_secret="x"))
+    assert (tmp_path / "tap-huan-qr.png").exists()
+
+
+def test_the_hub_headers_are_passed_to_kernels_under_the_names_the_app_reads():
+    from sim.workshop.serve import ACCOUNT_ENV, ACCOUNT_HEADER, TRAINER_ENV, TRAINER_HEADER, ServeConfig
+
+    command = ServeConfig().voila_command()
+    for header, env in ((ACCOUNT_HEADER, ACCOUNT_ENV), (TRAINER_HEADER, TRAINER_ENV)):
+        assert f"--VoilaConfiguration.http_header_envs={header}" in command
+        assert env == "HTTP_" + header.upper().replace("-", "_")  # Voilà's name for the header in the kernel

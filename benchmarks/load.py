@@ -184,6 +184,17 @@ class WidgetClient:
                 return comm_id
         raise LookupError(f"{self.name}: no {model} with {where}")
 
+    def visible_text(self) -> str:
+        """The text of the page's HTML and label widgets, tags removed (what a person would read)."""
+        values = (
+            str(state.get("value", ""))
+            for state in self.models.values()
+            if state.get("_model_name") in ("HTMLModel", "LabelModel", "HTMLMathModel")
+        )
+        return " | ".join(
+            text for text in (re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", v)).strip() for v in values) if text
+        )
+
     async def set(self, comm_id: str, **state: object) -> None:
         await self.act(comm_id, {"method": "update", "state": state, "buffer_paths": []})
 
@@ -217,6 +228,8 @@ async def one_trainee(
             for s in client.models.values()
             if s.get("_model_name") == "ButtonModel" and s.get("description", "").startswith(("Mời", "Hỏi"))
         ][:4]
+        if not questions:  # say what the page shows instead (a refusal, a message), not a later missing button
+            raise RuntimeError(f"no case after joining; the page shows: {client.visible_text()[-120:]!r}")
         for question in questions:
             await client.click(question)
         expected = []

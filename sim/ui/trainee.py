@@ -282,17 +282,21 @@ class TraineeApp:
                 )
             )
             buttons = [self._button(open_label(progress), lambda e=exercise.id: self._open_exercise(e), "primary")]
-            for p in progress:
-                if p["submitted"]:
-                    review = widgets.Button(
-                        description=t("review_case", L, i=p["position"] + 1), layout=widgets.Layout(width="auto")
-                    )
-                    review.on_click(
-                        lambda _, e=exercise.id, pos=p["position"]: self._guard(lambda: self._review(e, pos))
-                    )
-                    buttons.append(review)
+            buttons += self._review_buttons(exercise.id, progress)
             rows.append(widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")))
         self.body.children = rows
+
+    def _review_buttons(self, exercise_id: str, progress: list[dict[str, Any]]) -> list[widgets.Button]:
+        """A "see the feedback of case N" button per submitted case of an exercise."""
+        buttons = []
+        for p in progress:
+            if p["submitted"]:
+                review = widgets.Button(
+                    description=t("review_case", self.lang, i=p["position"] + 1), layout=widgets.Layout(width="auto")
+                )
+                review.on_click(lambda _, pos=p["position"]: self._guard(lambda: self._review(exercise_id, pos)))
+                buttons.append(review)
+        return buttons
 
     def _open_exercise(self, exercise_id: str) -> None:
         self.exercise_id = exercise_id
@@ -666,7 +670,9 @@ class TraineeApp:
             widgets.HTML(
                 f"<h2>{html.escape(exercise.title.get(L))}</h2><h3>{t('summary', L, percent=number(average, L), verdict=verdict)}</h3>{note}<ul>{rows}</ul>"
             ),
-            back,
+            widgets.HBox(
+                [*self._review_buttons(exercise.id, progress), back], layout=widgets.Layout(flex_flow="row wrap")
+            ),
         ]
 
 

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.browser
 
 PHONE, LAPTOP = (390, 844), (1366, 768)
 TARGET_PX = 44
+SLIDE_PX = 8  # a panel may scroll this far sideways (a focus ring, a tick box's margin); a wide table pushes it 500
 DECISION_POINTS = ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10")
 
 # One pass over the page: every problem as a readable line. Runs in the browser.
@@ -166,6 +167,15 @@ LAYOUT_PROBLEMS = """
       break;
     }
   }
+  // Only a table, a zoomed picture or a field scrolls sideways: a whole panel that does (a wide table pushing its
+  // tab out) slides its buttons and headings off the screen with it
+  for (const el of all) {
+    const s = getComputedStyle(el);
+    const own = el.matches('.trove-scroll, .trove-zoom, table, select, textarea, input, pre');
+    if (['auto', 'scroll'].includes(s.overflowX) && !own && el.scrollWidth > el.clientWidth + SLIDE) {
+      offscreen.push(`${name(el)}: scrolls sideways as a whole (${el.scrollWidth} > ${el.clientWidth} px)`);
+    }
+  }
   const inFlow = (el) => !['absolute', 'fixed'].includes(getComputedStyle(el).position);
   const set = new Set(all);
   for (const el of all) {
@@ -197,7 +207,7 @@ LAYOUT_PROBLEMS = """
   }
   return {cut, broken, overlaps, small, offscreen, missing: []};
 }
-""".replace("TARGET", str(TARGET_PX))
+""".replace("TARGET", str(TARGET_PX)).replace("SLIDE", str(SLIDE_PX))
 
 # A known-bad fragment, to prove the checks see what they are meant to see (a positive control).
 BAD_FRAGMENT = """
@@ -217,7 +227,8 @@ BAD_FRAGMENT = """
     + '<div class="widget-radio-box"><label style="width:40px"><input type="radio" name="r">Chọnnày</label></div>'
     + '<select multiple aria-label="danh sách hẹp" style="width:120px"><option>ngắn</option>'
     + '<option>giấy tờ đã hợp pháp hóa lãnh sự</option></select>'
-    + '<table style="width:40px;line-height:20px"><tr><th>Học viên</th><td>đang làm bài một</td></tr></table>';
+    + '<table style="width:40px;line-height:20px"><tr><th>Học viên</th><td>đang làm bài một</td></tr></table>'
+    + '<div style="width:100px;overflow-x:auto"><div style="width:300px">cả khung trượt ngang</div></div>';
   document.querySelector('.trove-app').appendChild(box);
 }
 """
@@ -295,6 +306,7 @@ def test_the_checks_catch_cut_overlapping_and_small_elements(page, server):
     assert any("«giấy tờ đã hợp pháp hóa lãnh sự» is" in line for line in problems["cut"]), problems
     assert not any("«ngắn» is" in line for line in problems["cut"]), problems
     assert any("đang làm bài một" in line and "a word per line" in line for line in problems["broken"]), problems
+    assert any("cả khung trượt ngang" in line and "as a whole" in line for line in problems["offscreen"]), problems
     page.evaluate("() => document.querySelector('#trove-bad').insertAdjacentHTML('beforeend', '<img src=x.png>')")
     assert any(line.startswith("image-alt (critical)") for line in accessibility_problems(page))
 

@@ -141,7 +141,12 @@ def test_the_exercise_button_says_start_continue_or_result_and_a_closed_assessme
     app.session.answer("D1", {"receive": "receive"})
     app._render(app.show_exercises)
     assert len(buttons(app.widget, t("continue_exercise", "vi"))) == 1
+    app._open_exercise("mixed-assessment")
+    app._submit()
     desk_of(app).release_answers("mixed-assessment")
     app.exercise_id = "mixed-assessment"
     app._render(app.show_summary)
     assert t("summary_assessment_closed", "vi") in "\n".join(texts(app.widget))
+    (review,) = buttons(app.widget, t("review_case", "vi", i=1))  # the button the note names is there
+    review.click()
+    assert t("correct_answers", "vi") in "\n".join(texts(app.widget))

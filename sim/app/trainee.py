@@ -19,7 +19,7 @@ import sim
 from sim.app.guesses import GuessLimiter
 from sim.errors import SimError
 from sim.library import packaged_library
-from sim.workshop.serve import ACCOUNT_ENV, TRAINER_ENV
+from sim.workshop.serve import ACCOUNT_ENV, ACCOUNTS_ONLY_ENV, TRAINER_ENV
 from sim.workshop.store import (
     DEFAULT_WORKSHOP_ID,
     DEFAULT_WORKSHOP_TITLE,
@@ -193,8 +193,10 @@ class Workshop:
         code: str | None = None,
         exercises: list[str] | None = None,
         library: Library | None = None,
+        accounts_only: bool = False,
     ):
         self.store, self.id, self.code, self.title = store, workshop_id, code, title
+        self.accounts_only = accounts_only  # under a hub: only a login the server vouches for joins or comes back
         self._library = library
         self.guesses = GuessLimiter(store)  # this page's wrong resume codes (a Workshop lives in one kernel)
         store.ensure_workshop(workshop_id, title, code, list(exercises or []))
@@ -221,6 +223,7 @@ class Workshop:
             title=os.environ.get("TROVE_WORKSHOP_TITLE", DEFAULT_WORKSHOP_TITLE),
             code=os.environ.get("TROVE_WORKSHOP_CODE") or None,
             exercises=exercises or None,
+            accounts_only=os.environ.get(ACCOUNTS_ONLY_ENV) == "1",
         )
 
     @property
@@ -315,7 +318,14 @@ class Workshop:
         >>> lan = workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc", account="lan.le")
         >>> workshop.by_account("lan.le") == lan, lan.account
         (True, 'lan.le')
+        >>> workshop.accounts_only = True  # under a hub, a join without the login is refused
+        >>> workshop.join(full_name="Lê Thị Lan", commune="xã Phan Sơn", role="commune_pc", workshop_code="abc123")
+        Traceback (most recent call last):
+        ...
+        sim.app.trainee.InputError: account_required
         """
+        if self.accounts_only and not account:
+            raise InputError("account_required")
         if not account and (
             self.code and (not isinstance(workshop_code, str) or workshop_code.strip().upper() != self.code.upper())
         ):
@@ -351,7 +361,7 @@ class Workshop:
         ------
         InputError
             ``required`` for an empty code, ``too_many_guesses`` past the limits, ``unknown_resume_code``
-            if no trainee of this workshop has it.
+            if no trainee of this workshop has it, ``account_required`` under a hub.
 
         Examples
         --------
@@ -365,6 +375,8 @@ class Workshop:
         ...
         sim.app.trainee.InputError: unknown_resume_code
         """
+        if self.accounts_only:  # a hub login comes back by its account, never by a code
+            raise InputError("account_required")
         if not isinstance(resume_code, str) or not resume_code.strip():
             raise InputError("required", "resume_code")
         if not self.guesses.allowed(client):

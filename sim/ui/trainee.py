@@ -217,6 +217,9 @@ class TraineeApp:
             profile = widgets.HTML(f"<p>{t('account_profile', L)}</p>{self._code_html()}")
             self.body.children = [title, profile, name, commune, role, join]
             return
+        if self.workshop.accounts_only:  # under a hub, until the visit names the login: no form to fill too early
+            self.body.children = [title, widgets.HTML(f"<p role='status'>{t('waiting_for_sign_in', L)}</p>")]
+            return
         join_items = ([code] if self.workshop.code else []) + [name, commune, role, join]
         resume_code = widgets.Text(description=t("resume_code", L), **field())
         resume = self._button(

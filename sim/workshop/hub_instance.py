@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from sim.workshop.serve import ServeConfig
+from sim.workshop.serve import ACCOUNTS_ONLY_ENV, ServeConfig
 from sim.workshop.store import DEFAULT_WORKSHOP_TITLE
 
 SERVICE = "trove"  # the service's name in the hub's configuration (deploy/jupyterhub_config.py)
@@ -40,6 +40,7 @@ def hub_environment(env: Mapping[str, str]) -> dict[str, str]:
         "JUPYTERHUB_OAUTH_CALLBACK_URL": SERVICE_PREFIX + "oauth_callback",
         "JUPYTERHUB_OAUTH_ACCESS_SCOPES": json.dumps(ACCESS_SCOPES),
         "JUPYTERHUB_OAUTH_SCOPES": json.dumps(ACCESS_SCOPES),
+        ACCOUNTS_ONLY_ENV: "1",  # the kernels let only the hub login in (sim.app.trainee.Workshop.accounts_only)
     }
 
 

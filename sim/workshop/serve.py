@@ -83,6 +83,8 @@ TRAINER_HEADER = "X-Trove-Trainer"
 # Their names in the kernel's environment (Voilà's CGI-style names for the headers it passes on).
 ACCOUNT_ENV = "HTTP_X_TROVE_ACCOUNT"
 TRAINER_ENV = "HTTP_X_TROVE_TRAINER"
+# Set to "1" for a hub instance's kernels: only the hub login joins (no form before the visit names the account).
+ACCOUNTS_ONLY_ENV = "TROVE_ACCOUNTS_ONLY"
 # Where Voilà (``sim.workshop.voila_app``) reports how much of the room's pool is ready, under its server URL.
 READY_PATH = "trove/ready"
 WILDCARD_HOSTS = ("0.0.0.0", "::")  # listening on every address: this machine reaches it on 127.0.0.1

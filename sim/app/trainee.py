@@ -336,6 +336,15 @@ class Workshop:
             self.id, clean_text(full_name, "full_name"), clean_text(commune, "commune"), str(role), account=account
         )
 
+    def answers_released(self, exercise_id: str) -> bool:
+        """Whether the trainer has released this exercise's answers (an assessment is then closed).
+
+        >>> from sim.app.demo import demo_workshop
+        >>> demo_workshop(["mixed-assessment"]).answers_released("mixed-assessment")
+        False
+        """
+        return exercise_id in self.store.released_answers(self.id)
+
     def by_account(self, account: str) -> Trainee | None:
         """The trainee this hub login joined the workshop as, or None before their first visit.
 
@@ -424,7 +433,7 @@ class Workshop:
         they are sent back to their resume code. After the release no new case is started.
         """
         started = {a.position for a in self.store.attempts_of(trainee.id) if a.exercise_id == exercise_id}
-        if position not in started and exercise_id in self.store.released_answers(self.id):
+        if position not in started and self.answers_released(exercise_id):
             raise InputError("assessment_closed", exercise_id)
         if started:
             return

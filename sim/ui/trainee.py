@@ -276,7 +276,7 @@ class TraineeApp:
             if exercise.time_limit_minutes:
                 facts.append(t("time_limit", L, minutes=exercise.time_limit_minutes))
             if exercise.mode == "assessment":
-                released = exercise.id in self.workshop.store.released_answers(self.workshop.id)
+                released = self.workshop.answers_released(exercise.id)
                 facts.append(t("exercise_assessment_released" if released else "exercise_assessment", L))
             rows.append(
                 widgets.HTML(
@@ -667,7 +667,7 @@ class TraineeApp:
             f"<li>{t('case_of', L, i=p['position'] + 1, n=len(progress))}: {case_score(p)}</li>" for p in progress
         )
         back = self._button("back_to_exercises", lambda: self._render(self.show_exercises), "primary")
-        closed = exercise.mode == "assessment" and exercise.id in self.workshop.store.released_answers(self.workshop.id)
+        closed = exercise.mode == "assessment" and self.workshop.answers_released(exercise.id)
         note = f"<p class='trove-ok'>{html.escape(t('summary_assessment_closed', L))}</p>" if closed else ""
         self.body.children = [
             widgets.HTML(

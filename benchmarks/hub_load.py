@@ -2,7 +2,8 @@
 
 The deployment is ``make hub``'s (deploy/local_hub.py: PostgreSQL, JupyterHub with its proxy, nginx, 2 app
 instances), brought up the way the hub's tests do it (tests/hub_server.py). The accounts are signed up and the
-administrator approves them, as before a session. Then every officer at once: logs in on the hub's page, goes
+administrator approves them, as before a session, and each instance preheats its share of the room (``TROVE_ROOM``, as ``trove
+serve --room`` does). Then every officer at once: logs in on the hub's page, goes
 through the service's OAuth, loads the trainee page through the proxy and nginx, and drives its widgets over the
 page's kernel websocket exactly as benchmarks/load.py does (its ``one_trainee``, with the login's cookies). Then
 every answer and question is read back from the PostgreSQL store.
@@ -39,6 +40,7 @@ from tests.hub_server import ADMIN, Hub, approve, cookie_header, sign_up, start_
 
 HUB_PORT = 18600  # the hub's public URL; its parts follow it, up to HUB_PORT + 352 (deploy/local_hub.py)
 SERVE_PORT = 18990  # trove serve, for the comparison
+INSTANCES = 2  # deploy/local_hub.py's default
 
 
 def busiest(seconds: float = 2.0, most: int = 8) -> list[str]:
@@ -80,7 +82,8 @@ def prepare_accounts(hub: Hub, users: list[str]) -> None:
 
 
 def wait_for_pools(hub: Hub, pool: int, seconds: float = 300) -> None:
-    """Until every instance has ``pool`` preheated pages ready (its ``READY_PATH``, which nginx does not serve)."""
+    """Until every instance has ``pool`` preheated pages ready (its ``READY_PATH``, which nginx does not serve): its
+    room, else its ``TROVE_POOL``."""
     deadline = time.monotonic() + seconds
     for instance in hub.state["instances"].values():
         url = f"http://127.0.0.1:{instance['port']}{SERVICE_PREFIX}{READY_PATH}"
@@ -123,14 +126,15 @@ async def hub_wave(hub: Hub, n: int, think: float) -> dict:
     return summary
 
 
-def run_hub(n: int, pool: int, think: float) -> dict:
+def run_hub(n: int, pool: int, room: int, think: float) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="trove-hub-load-"))
-    env = {"TROVE_WORKSHOP_EXERCISES": "intake-basics", "TROVE_POOL": str(pool), "TROVE_TRAINERS": ""}
+    env = {"TROVE_WORKSHOP_EXERCISES": "intake-basics", "TROVE_TRAINERS": ""}
+    env |= {"TROVE_POOL": str(pool), "TROVE_ROOM": str(room)}
     began = time.perf_counter()
     process, hub = start_hub(folder, HUB_PORT, env)
     try:
         prepare_accounts(hub, [f"tai{i:02d}" for i in range(n)])
-        wait_for_pools(hub, pool)
+        wait_for_pools(hub, room or pool)
         ready_s = round(time.perf_counter() - began, 1)
         before = machine()
         summary = asyncio.run(hub_wave(hub, n, think))
@@ -141,8 +145,9 @@ def run_hub(n: int, pool: int, think: float) -> dict:
         "setup": "hub: JupyterHub + CHP + nginx + 2 instances + PostgreSQL",
         "trainees": n,
         "pool_per_instance": pool,
+        "room_per_instance": room,
         "think_s": think,
-        "ready_s": ready_s,  # up, accounts approved, pools filled
+        "ready_s": ready_s,  # up, accounts approved, rooms (or pools) preheated
         **summary,
         "machine_before": before,
         "load_average_after": [round(x, 2) for x in after],
@@ -169,13 +174,19 @@ def ratios(hub: dict, serve: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=80)
-    parser.add_argument("--pool", type=int, default=4, help="preheated kernels per hub instance (TROVE_POOL)")
+    parser.add_argument("--pool", type=int, default=4, help="preheated kernels per hub instance without a room")
+    parser.add_argument(
+        "--room",
+        type=int,
+        help="officers each hub instance expects (TROVE_ROOM; default: N over the 2 instances; 0: none)",
+    )
     parser.add_argument("--think", type=float, default=1.0, help="seconds before each action (±50 %%), as load.py")
     parser.add_argument("--serve-room", type=int, help="trove serve's --room for the comparison (default: N)")
     parser.add_argument("--no-serve", action="store_true", help="the hub only (no comparison)")
     parser.add_argument("--json", type=Path, help="also write the summaries to this file (a JSON object)")
     args = parser.parse_args()
-    report = {"machine_at_start": machine(), "hub": run_hub(args.trainees, args.pool, args.think)}
+    room = -(-args.trainees // INSTANCES) if args.room is None else args.room
+    report = {"machine_at_start": machine(), "hub": run_hub(args.trainees, args.pool, room, args.think)}
     print(json.dumps(report["hub"]), flush=True)
     if not args.no_serve:
         report["serve"] = run_serve(args.trainees, args.think, args.serve_room or args.trainees)

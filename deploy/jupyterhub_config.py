@@ -7,9 +7,10 @@ from the environment (/etc/trove/trove.env, see deploy/trove.env.example; ``make
 """
 
 import os
+import sys
 
-from nativeauthenticator import NativeAuthenticator
-from nativeauthenticator.handlers import LoginHandler
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # deploy/, beside this file (JupyterHub sets __file__)
+from trove_authenticator import TroveNativeAuthenticator
 
 env = os.environ.get
 c = get_config()  # noqa: F821 (JupyterHub's config loader defines it)
@@ -26,30 +27,6 @@ c.ConfigurableHTTPProxy.api_url = env("TROVE_PROXY_API_URL", "http://127.0.0.1:1
 if env("TROVE_CHP"):
     c.ConfigurableHTTPProxy.command = [env("TROVE_CHP")]
 c.ConfigurableHTTPProxy.pid_file = env("TROVE_PROXY_PID_FILE", "/var/lib/trove/proxy.pid")
-
-
-class _NoTimer:
-    """JupyterHub 6 dropped ``statsd``; NativeAuthenticator 1.3's login still times itself with it."""
-
-    def timer(self, name):
-        return self
-
-    def start(self):
-        return self
-
-    def stop(self, send=True):
-        return None
-
-
-class _Login(LoginHandler):
-    statsd = _NoTimer()
-
-
-class TroveNativeAuthenticator(NativeAuthenticator):
-    """NativeAuthenticator with its login page working on JupyterHub 6."""
-
-    def get_handlers(self, app):
-        return [(path, _Login if handler is LoginHandler else handler) for path, handler in super().get_handlers(app)]
 
 
 # The province's own authenticator (LDAP, OAuth…) replaces this: TROVE_HUB_AUTHENTICATOR=ldapauthenticator.LDAPAuthenticator

@@ -135,6 +135,7 @@ class Stack:
             "TROVE_WORKSHOP_TITLE": os.environ.get("TROVE_WORKSHOP_TITLE", "Tập huấn trực tuyến"),
             "TROVE_WORKSHOP_EXERCISES": os.environ.get("TROVE_WORKSHOP_EXERCISES", ""),
             "TROVE_POOL": os.environ.get("TROVE_POOL", "1"),
+            "TROVE_ROOM": os.environ.get("TROVE_ROOM", "0"),
             "TROVE_HUB_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             "TROVE_HUB_API_BIND": f"http://127.0.0.1:{self.port + 1}",
             "TROVE_PROXY_API_URL": f"http://127.0.0.1:{self.port + 2}",

@@ -46,11 +46,16 @@ def hub_environment(env: Mapping[str, str]) -> dict[str, str]:
 
 def instance_config(env: Mapping[str, str], port: int, host: str = "127.0.0.1") -> ServeConfig:
     """The ``ServeConfig`` of one instance, from the deployment's environment (``TROVE_WORKSHOP_*``, ``TROVE_DB``,
-    ``TROVE_POOL``); no token: the hub's login guards every request.
+    ``TROVE_POOL``, ``TROVE_ROOM``); no token: the hub's login guards every request.
+
+    ``TROVE_ROOM`` is ``trove serve --room`` for one instance: the officers it expects at once (a session's
+    share of them), that many kernels preheated and the kernel cap sized by it.
 
     >>> config = instance_config({"TROVE_WORKSHOP_TITLE": "Tập huấn Lâm Đồng", "TROVE_POOL": "3"}, 18871)
-    >>> config.workshop_id, config.pool, config.token, config.code
-    ('tap-huan-lam-dong', 3, None, '')
+    >>> config.workshop_id, config.pool, config.room, config.token, config.code
+    ('tap-huan-lam-dong', 3, 0, None, '')
+    >>> instance_config({"TROVE_ROOM": "40"}, 18871).room
+    40
     """
     config = ServeConfig(
         host=host,
@@ -59,10 +64,28 @@ def instance_config(env: Mapping[str, str], port: int, host: str = "127.0.0.1") 
         exercises=[e for e in env.get("TROVE_WORKSHOP_EXERCISES", "").split(",") if e],
         code="",  # a hub account is the way in: no workshop code
         db=env.get("TROVE_DB") or None,
-        pool=int(env.get("TROVE_POOL", "2")),
+        pool=_count(env, "TROVE_POOL", 2),
+        room=_count(env, "TROVE_ROOM", 0),
     )
     config.token = None
     return config
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """The whole number ``env[name]`` (``default`` when unset or empty), else a ``ValueError`` saying what to write.
+
+    >>> _count({"TROVE_ROOM": "forty"}, "TROVE_ROOM", 0)
+    Traceback (most recent call last):
+    ValueError: TROVE_ROOM=forty in the environment: write a whole number of kernels, 0 or more (deploy/trove.env)
+    """
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise ValueError(
+            f"{name}={text} in the environment: write a whole number of kernels, 0 or more (deploy/trove.env)"
+        )
+    return int(text)
 
 
 def instance_command(config: ServeConfig, env: Mapping[str, str]) -> list[str]:
@@ -100,7 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"missing in the environment: {', '.join(missing)} (see deploy/trove.env)", file=sys.stderr)
         return 2
-    config = instance_config(os.environ, args.port, args.host)
+    try:
+        config = instance_config(os.environ, args.port, args.host)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     prepare_workshop(config)
     env = hub_environment(config.environment())
     command = instance_command(config, env)

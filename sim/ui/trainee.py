@@ -182,6 +182,13 @@ class TraineeApp:
         """The first screen: join the workshop (code, name, commune, role) or resume with the resume code; under a
         hub, the first visit's profile (name, commune, role) and nothing else."""
         L = self.lang
+        title = widgets.HTML(
+            f"<h2>{t('trainee_title', L)}</h2><p class='trove-fictional'>{t('fictional_banner', L)}</p>"
+        )
+        if self.workshop.accounts_only and not self.account:
+            # Under a hub, until the visit names the login: no form at all, not even one hidden from view.
+            self.body.children = [title, widgets.HTML(f"<p role='status'>{t('waiting_for_sign_in', L)}</p>")]
+            return
 
         def field() -> dict[str, Any]:  # label beside the field on a laptop (above it on a phone), room for the role
             return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="min(100%, 560px)")}
@@ -210,15 +217,9 @@ class TraineeApp:
             ),
             "primary",
         )
-        title = widgets.HTML(
-            f"<h2>{t('trainee_title', L)}</h2><p class='trove-fictional'>{t('fictional_banner', L)}</p>"
-        )
         if self.account:
             profile = widgets.HTML(f"<p>{t('account_profile', L)}</p>{self._code_html()}")
             self.body.children = [title, profile, name, commune, role, join]
-            return
-        if self.workshop.accounts_only:  # under a hub, until the visit names the login: no form to fill too early
-            self.body.children = [title, widgets.HTML(f"<p role='status'>{t('waiting_for_sign_in', L)}</p>")]
             return
         join_items = ([code] if self.workshop.code else []) + [name, commune, role, join]
         resume_code = widgets.Text(description=t("resume_code", L), **field())

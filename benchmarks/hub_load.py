@@ -12,8 +12,10 @@ In the same run, for comparison, the same workload against ``trove serve`` with 
 (``benchmarks/load.py``'s ``run_load``, with ``--room N``: one laptop's way to take a room that joins at once).
 
 Run: ``.venv/bin/python benchmarks/hub_load.py --trainees 80 [--json FILE]`` (numbers in docs/performance.md).
-Reports, for each: completed, answers lost, action and page-load median and 95th percentile, memory per trainee
-(the peak sum of the RSS of the instances and their kernels over N; the PSS sum too), the ratios hub / serve, and
+Reports, for each: completed, answers lost, action, page-load and form (until the profile or join form is on the
+page) median and 95th percentile, memory per trainee (the peak PSS sum and RSS sum of the instances and their
+kernels over N; and the machine's memory in use at the peak beyond what it used before the deployment started,
+which counts the hub, CHP, nginx, PostgreSQL and this client too), the ratios hub / serve, and
 the machine's load average and busiest processes before each wave (other work on the same cores).
 """
 
@@ -33,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests
 
-from benchmarks.load import one_trainee, run_load, summarize, wave
+from benchmarks.load import machine_used_mib, one_trainee, run_load, summarize, wave
 from sim.workshop.hub_instance import SERVICE_PREFIX
 from sim.workshop.serve import READY_PATH
 from tests.hub_server import ADMIN, Hub, approve, cookie_header, sign_up, start_hub, stop_hub
@@ -112,14 +114,14 @@ async def one_officer(hub: Hub, index: int, results: dict, logins: list, think: 
     await one_trainee(hub.service.removeprefix("http://").rstrip("/"), index, results, think, headers=headers)
 
 
-async def hub_wave(hub: Hub, n: int, think: float) -> dict:
+async def hub_wave(hub: Hub, n: int, think: float, used_before: float) -> dict:
     results: dict = {}
     logins: list[float] = []
     pids = [i["pid"] for i in hub.state["instances"].values()]
     with ThreadPoolExecutor(n) as pool:
         tasks = [asyncio.ensure_future(one_officer(hub, i, results, logins, think, pool)) for i in range(n)]
-        wall, peak_pss, peak_rss = await wave(tasks, pids)
-    summary = summarize(results, hub.state["results"], wall, peak_pss, peak_rss)
+        wall, peak_pss, peak_rss, peak_used = await wave(tasks, pids)
+    summary = summarize(results, hub.state["results"], wall, peak_pss, peak_rss, peak_used - used_before)
     logins.sort()
     summary["login_median_s"] = round(logins[len(logins) // 2], 2) if logins else None
     summary["login_p95_s"] = round(logins[max(0, int(0.95 * len(logins)) - 1)], 2) if logins else None
@@ -130,14 +132,14 @@ def run_hub(n: int, pool: int, room: int, think: float) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="trove-hub-load-"))
     env = {"TROVE_WORKSHOP_EXERCISES": "intake-basics", "TROVE_TRAINERS": ""}
     env |= {"TROVE_POOL": str(pool), "TROVE_ROOM": str(room)}
-    began = time.perf_counter()
+    began, used_before = time.perf_counter(), machine_used_mib()
     process, hub = start_hub(folder, HUB_PORT, env)
     try:
         prepare_accounts(hub, [f"tai{i:02d}" for i in range(n)])
         wait_for_pools(hub, room or pool)
         ready_s = round(time.perf_counter() - began, 1)
         before = machine()
-        summary = asyncio.run(hub_wave(hub, n, think))
+        summary = asyncio.run(hub_wave(hub, n, think, used_before))
         after = os.getloadavg()
     finally:
         stop_hub(process)
@@ -167,7 +169,8 @@ def run_serve(n: int, think: float, room: int) -> dict:
 
 
 def ratios(hub: dict, serve: dict) -> dict:
-    keys = ("action_median_s", "action_p95_s", "page_median_s", "page_p95_s", "rss_mib_per_trainee", "mib_per_trainee")
+    keys = ("action_median_s", "action_p95_s", "page_median_s", "page_p95_s", "form_median_s", "form_p95_s")
+    keys += ("rss_mib_per_trainee", "mib_per_trainee", "machine_mib_per_trainee")
     return {k: round(hub[k] / serve[k], 2) if hub.get(k) and serve.get(k) else None for k in keys}
 
 

@@ -63,7 +63,7 @@ class WidgetClient:
         self.replies: dict[str, asyncio.Future] = {}
         self.timings: list[float] = []
         self.labels: list[str] = []
-        self.opened_at = self.page_seconds = 0.0
+        self.opened_at = self.page_seconds = self.form_seconds = 0.0
 
     async def open(self) -> None:
         from tornado.httpclient import AsyncHTTPClient, HTTPRequest
@@ -180,15 +180,15 @@ class WidgetClient:
         self.labels.append(label or self.models.get(comm_id, {}).get("_model_name", "?"))
 
     async def until_shown(self, model: str, timeout: float = 180, **where: object) -> None:
-        """Wait until the kernel has made that widget, then count the page as loaded: under a hub the profile form
-        comes only once the visit has named the login, a moment after the page (a real person cannot fill it
-        before; a script could drive a form it held hidden)."""
+        """Wait until the kernel has made that widget (``form_seconds``: from the page's request). Under a hub the
+        profile form comes only once the visit has named the login, a moment after the page: a person cannot
+        fill it before, and neither may this client."""
         deadline = time.perf_counter() + timeout
         while not self.has(model, **where):
             if time.perf_counter() > deadline:
                 raise RuntimeError(f"no form {timeout:.0f} s after the page; it shows: {self.visible_text()[-120:]!r}")
             await asyncio.sleep(0.1)
-        self.page_seconds = time.perf_counter() - self.opened_at
+        self.form_seconds = time.perf_counter() - self.opened_at
 
     def has(self, model: str, **where: object) -> bool:
         try:
@@ -269,6 +269,7 @@ async def one_trainee(
             "timings": client.timings,
             "labels": client.labels,
             "page": client.page_seconds,
+            "form": client.form_seconds,
             "questions": questions,
             "answers": expected,
         }
@@ -322,20 +323,28 @@ def p95(values: list[float]) -> float | None:
     return values[max(0, int(0.95 * len(values)) - 1)] if values else None
 
 
-async def wave(tasks: list[asyncio.Future], pids: list[int]) -> tuple[float, float, float]:
+def machine_used_mib() -> float:
+    """The machine's memory in use (MemTotal − MemAvailable of /proc/meminfo), in MiB: what every process takes,
+    shared pages once, with no choice of which processes count."""
+    info = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+    return round((int(info["MemTotal"].split()[0]) - int(info["MemAvailable"].split()[0])) / 1024, 1)
+
+
+async def wave(tasks: list[asyncio.Future], pids: list[int]) -> tuple[float, float, float, float]:
     """Wait for ``tasks`` (one per trainee, started together), sampling the memory of ``pids`` and their
-    descendants every 0.5 s: (wall seconds, peak PSS sum, peak RSS sum in MiB)."""
+    descendants every 0.5 s: (wall seconds, peak PSS sum, peak RSS sum, peak ``machine_used_mib``, in MiB)."""
     start = time.perf_counter()
-    peak = peak_rss = 0.0
+    peak = peak_rss = peak_used = 0.0
     while not all(task.done() for task in tasks):
         pss, rss = (sum(values) for values in zip(*(tree_memory_mib(pid) for pid in pids), strict=True))
-        peak, peak_rss = max(peak, pss), max(peak_rss, rss)
+        peak, peak_rss, peak_used = max(peak, pss), max(peak_rss, rss), max(peak_used, machine_used_mib())
         await asyncio.sleep(0.5)
-    return time.perf_counter() - start, round(peak, 1), round(peak_rss, 1)
+    return time.perf_counter() - start, round(peak, 1), round(peak_rss, 1), peak_used
 
 
-def summarize(results: dict, store: str | Path, wall: float, peak: float, peak_rss: float) -> dict:
-    """One wave's numbers: completed, lost (read back from ``store``), action and page times, memory per trainee."""
+def summarize(results: dict, store: str | Path, wall: float, peak: float, peak_rss: float, machine: float) -> dict:
+    """One wave's numbers: completed, lost (read back from ``store``), action and page times, memory per trainee
+    (``machine``: the machine's memory in use at the peak beyond what it used before the server started)."""
     n = len(results)
     timings = sorted(x for r in results.values() for x in r["timings"])
     by_label: dict[str, list[float]] = {}
@@ -344,6 +353,7 @@ def summarize(results: dict, store: str | Path, wall: float, peak: float, peak_r
             by_label.setdefault(label.split(" ")[0] if not label.startswith("click") else label, []).append(x)
     slowest = sorted(((round(statistics.median(v), 2), k) for k, v in by_label.items()), reverse=True)[:5]
     pages = sorted(r["page"] for r in results.values())
+    forms = sorted(r["form"] for r in results.values() if r.get("form"))
     action_p95 = p95(timings)
     return {
         "completed": sum(r["ok"] for r in results.values()),
@@ -354,11 +364,15 @@ def summarize(results: dict, store: str | Path, wall: float, peak: float, peak_r
         "page_median_s": round(statistics.median(pages), 2),
         "page_p95_s": round(p95(pages), 2),
         "page_max_s": round(max(pages), 2),
+        "form_median_s": round(statistics.median(forms), 2) if forms else None,
+        "form_p95_s": round(p95(forms), 2) if forms else None,
         "wall_s": round(wall, 1),
         "peak_mib": peak,
         "mib_per_trainee": round(peak / n, 1),
         "peak_rss_sum_mib": peak_rss,
         "rss_mib_per_trainee": round(peak_rss / n, 1),
+        "machine_mib": round(machine, 1),
+        "machine_mib_per_trainee": round(machine / n, 1),
         "slowest_actions_median_s": slowest,
         "errors": sorted({r["error"] for r in results.values() if "error" in r})[:3],
     }
@@ -366,7 +380,7 @@ def summarize(results: dict, store: str | Path, wall: float, peak: float, peak_r
 
 async def run_load(n: int, pool: int, think: float, room: int = 0, fork: bool = True, port: int = 0) -> dict:
     tmp = Path(tempfile.mkdtemp())
-    began = time.perf_counter()
+    began, used_before = time.perf_counter(), machine_used_mib()
     sizing = ("--room", str(room)) if room else ("--pool", str(pool))
     kernels = () if fork else ("--no-fork-kernels",)
     server = Server(tmp, "--exercises", "intake-basics", *sizing, *kernels, port=port or None).start()
@@ -381,7 +395,7 @@ async def run_load(n: int, pool: int, think: float, room: int = 0, fork: bool = 
         base = f"127.0.0.1:{server.port}"
         results: dict = {}
         tasks = [asyncio.ensure_future(one_trainee(base, i, results, think)) for i in range(n)]
-        wall, peak, peak_rss = await wave(tasks, [server.process.pid])
+        wall, peak, peak_rss, peak_used = await wave(tasks, [server.process.pid])
     finally:
         server.stop()
     return {
@@ -391,7 +405,7 @@ async def run_load(n: int, pool: int, think: float, room: int = 0, fork: bool = 
         "forked_kernels": fork,
         "ready_s": ready_s,
         "think_s": think,
-        **summarize(results, server.db, wall, peak, peak_rss),
+        **summarize(results, server.db, wall, peak, peak_rss, peak_used - used_before),
     }
 
 

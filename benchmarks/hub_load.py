@@ -11,7 +11,8 @@ every answer and question is read back from the PostgreSQL store.
 In the same run, for comparison, the same workload against ``trove serve`` with SQLite on one instance
 (``benchmarks/load.py``'s ``run_load``, with ``--room N``: one laptop's way to take a room that joins at once).
 
-Run: ``.venv/bin/python benchmarks/hub_load.py --trainees 80 [--json FILE]`` (numbers in docs/performance.md).
+Run: ``.venv/bin/python benchmarks/hub_load.py --trainees 80 [--spread 60] [--json FILE]`` (numbers in
+docs/performance.md; ``--spread S``: the officers arrive evenly over S seconds instead of all at once).
 Reports, for each: completed, answers lost, action, page-load and form (until the profile or join form is on the
 page) median and 95th percentile, memory per trainee (the peak PSS sum and RSS sum of the instances and their
 kernels over N; and the machine's memory in use at the peak beyond what it used before the deployment started,
@@ -95,8 +96,10 @@ def wait_for_pools(hub: Hub, pool: int, seconds: float = 300) -> None:
             time.sleep(0.5)
 
 
-async def one_officer(hub: Hub, index: int, results: dict, logins: list, think: float, pool) -> None:
-    """Log in on the hub (its page's form, then the service's OAuth), then ``load.one_trainee`` with its cookies."""
+async def one_officer(hub: Hub, index: int, results: dict, logins: list, think: float, pool, arrive: float) -> None:
+    """After ``arrive`` seconds, log in on the hub (its page's form, then the service's OAuth), then
+    ``load.one_trainee`` with its cookies."""
+    await asyncio.sleep(arrive)
 
     def log_in():
         s = hub.session(f"tai{index:02d}", follow=False)
@@ -114,12 +117,15 @@ async def one_officer(hub: Hub, index: int, results: dict, logins: list, think: 
     await one_trainee(hub.service.removeprefix("http://").rstrip("/"), index, results, think, headers=headers)
 
 
-async def hub_wave(hub: Hub, n: int, think: float, used_before: float) -> dict:
+async def hub_wave(hub: Hub, n: int, think: float, spread: float, used_before: float) -> dict:
+    """Every officer at once (``spread`` 0), or arriving evenly over ``spread`` seconds."""
     results: dict = {}
     logins: list[float] = []
     pids = [i["pid"] for i in hub.state["instances"].values()]
     with ThreadPoolExecutor(n) as pool:
-        tasks = [asyncio.ensure_future(one_officer(hub, i, results, logins, think, pool)) for i in range(n)]
+        tasks = [
+            asyncio.ensure_future(one_officer(hub, i, results, logins, think, pool, i * spread / n)) for i in range(n)
+        ]
         wall, peak_pss, peak_rss, peak_used = await wave(tasks, pids)
     summary = summarize(results, hub.state["results"], wall, peak_pss, peak_rss, peak_used - used_before)
     logins.sort()
@@ -128,7 +134,7 @@ async def hub_wave(hub: Hub, n: int, think: float, used_before: float) -> dict:
     return summary
 
 
-def run_hub(n: int, pool: int, room: int, think: float) -> dict:
+def run_hub(n: int, pool: int, room: int, think: float, spread: float) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="trove-hub-load-"))
     env = {"TROVE_WORKSHOP_EXERCISES": "intake-basics", "TROVE_TRAINERS": ""}
     env |= {"TROVE_POOL": str(pool), "TROVE_ROOM": str(room)}
@@ -139,7 +145,7 @@ def run_hub(n: int, pool: int, room: int, think: float) -> dict:
         wait_for_pools(hub, room or pool)
         ready_s = round(time.perf_counter() - began, 1)
         before = machine()
-        summary = asyncio.run(hub_wave(hub, n, think, used_before))
+        summary = asyncio.run(hub_wave(hub, n, think, spread, used_before))
         after = os.getloadavg()
     finally:
         stop_hub(process)
@@ -149,6 +155,7 @@ def run_hub(n: int, pool: int, room: int, think: float) -> dict:
         "pool_per_instance": pool,
         "room_per_instance": room,
         "think_s": think,
+        "arrivals_over_s": spread,
         "ready_s": ready_s,  # up, accounts approved, rooms (or pools) preheated
         **summary,
         "machine_before": before,
@@ -184,12 +191,15 @@ def main() -> None:
         help="officers each hub instance expects (TROVE_ROOM; default: N over the 2 instances; 0: none)",
     )
     parser.add_argument("--think", type=float, default=1.0, help="seconds before each action (±50 %%), as load.py")
+    parser.add_argument(
+        "--spread", type=float, default=0.0, help="officers arrive evenly over this many seconds (0: all at once)"
+    )
     parser.add_argument("--serve-room", type=int, help="trove serve's --room for the comparison (default: N)")
     parser.add_argument("--no-serve", action="store_true", help="the hub only (no comparison)")
     parser.add_argument("--json", type=Path, help="also write the summaries to this file (a JSON object)")
     args = parser.parse_args()
     room = -(-args.trainees // INSTANCES) if args.room is None else args.room
-    report = {"machine_at_start": machine(), "hub": run_hub(args.trainees, args.pool, room, args.think)}
+    report = {"machine_at_start": machine(), "hub": run_hub(args.trainees, args.pool, room, args.think, args.spread)}
     print(json.dumps(report["hub"]), flush=True)
     if not args.no_serve:
         report["serve"] = run_serve(args.trainees, args.think, args.serve_room or args.trainees)

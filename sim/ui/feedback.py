@@ -34,13 +34,18 @@ def _finding(f: dict[str, Any], lang: str, *, headline: bool = False) -> str:
 
 
 def score_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: str) -> str:
-    """The score, then (when the trainer adjusted points) the score after the adjustment beside the automatic
-    one, then each of the trainer's adjustments and comments: what the trainee sees in every mode.
+    """The score as the headline, then each of the trainer's adjustments and comments: what the trainee sees in
+    every mode. When the trainer adjusted points, the headline is the score after the adjustment (the final one)
+    and the automatic score follows it in smaller type.
 
     >>> report = {"total": 40.0, "max_points": 100.0, "percent": 40.0,
     ...           "points": [{"decision_point": "D2", "points": 0.0, "max_points": 8.0}]}
+    >>> score_html(report, [], "vi")
+    "<h2 class='trove-score'>Điểm: 40/100 (40%)</h2>"
     >>> page = score_html(report, [{"decision_point": "D2", "points": 6.0, "comment": "Đã ghi biên bản"}], "vi")
-    >>> "Điểm sau điều chỉnh của giảng viên: 46% (điểm tự động: 40%)" in page
+    >>> "<h2 class='trove-score'>Điểm sau điều chỉnh của giảng viên: 46%</h2>" in page
+    True
+    >>> "<p class='trove-score-adjusted'>Điểm tự động: 40/100 (40%)</p>" in page
     True
     >>> "Giảng viên điều chỉnh D2: 6/8 điểm (tự động: 0). Nhận xét: Đã ghi biên bản" in page
     True
@@ -49,14 +54,19 @@ def score_html(report: dict[str, Any], overrides: list[dict[str, Any]], lang: st
     """
     from sim.app.trainee import adjusted_percent
 
-    total, max_points = number(report["total"], lang), number(report["max_points"], lang)
-    parts = [
-        f"<h2 class='trove-score'>{t('score', lang, total=total, max=max_points, percent=number(report['percent'], lang))}</h2>"
-    ]
+    automatic = {
+        "total": number(report["total"], lang),
+        "max": number(report["max_points"], lang),
+        "percent": number(report["percent"], lang),
+    }
     final, adjusted = adjusted_percent(report, overrides)
-    if adjusted:
-        text = t("score_adjusted", lang, percent=number(final, lang), auto=number(report["percent"], lang))
-        parts.append(f"<p class='trove-score-adjusted'><b>{html.escape(text)}</b></p>")
+    if not adjusted:
+        parts = [f"<h2 class='trove-score'>{html.escape(t('score', lang, **automatic))}</h2>"]
+    else:
+        parts = [
+            f"<h2 class='trove-score'>{html.escape(t('score_adjusted', lang, percent=number(final, lang)))}</h2>",
+            f"<p class='trove-score-adjusted'>{html.escape(t('score_automatic', lang, **automatic))}</p>",
+        ]
         if report.get("capped"):  # the cap is the automatic score's; the trainer's judgement is final (decisions.md)
             parts.append(f"<p class='trove-score-adjusted'>{html.escape(t('score_adjusted_over_cap', lang))}</p>")
     auto = {p["decision_point"]: p for p in report["points"]}

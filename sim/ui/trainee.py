@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 CSS = (
     """<style>
 .trove-app{font-size:var(--trove-size,16px);max-width:1000px;margin:auto;color:var(--trove-text,#1a1a1a)}
+/* the notebook's title over the app's column (Lab lays a markdown cell out as a table cell, which ignores widths) */
+body:has(.trove-app) .jp-MarkdownCell .jp-InputArea{display:block}
+body:has(.trove-app) .jp-MarkdownCell .jp-RenderedMarkdown{display:block;box-sizing:border-box;max-width:1000px;margin:0 auto !important}
 .trove-code-line{font-size:var(--trove-size,16px);line-height:1.45}
 .trove-code{font-size:var(--trove-size-xl,21px);font-weight:bold;letter-spacing:2px;white-space:nowrap;
   background:var(--trove-primary-soft,#e3eef9);padding:0 6px;border-radius:4px}

@@ -316,6 +316,8 @@ def test_trainee_journey_has_no_cut_overlapping_or_small_elements(sized_page, se
     page.goto(server.url)
     page.get_by_role("button", name=t("join_button")).wait_for(timeout=60_000)
     assert_clean(page, "join screen")
+    title, app = (page.locator(css).first.bounding_box() for css in ("h1", ".trove-app"))
+    assert abs(title["x"] - app["x"]) <= 16, f"the title «Trở về» starts at {title['x']}, the app at {app['x']}"
     page.get_by_role("tab", name=t("resume_tab")).click()
     page.get_by_role("button", name=t("resume_button")).wait_for()
     assert_clean(page, "resume tab")

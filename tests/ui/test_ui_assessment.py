@@ -104,7 +104,9 @@ def test_the_adjusted_score_is_shown_wherever_the_score_is(app):
     final = session.final_percent()[0]
     app._render(app.show_feedback)
     feedback = app.body.children[0].value
-    assert "Điểm: 13/" in feedback and f"Điểm sau điều chỉnh của giảng viên: {final:g}% (điểm tự động: 13%)" in feedback
+    # the final score is the headline, the automatic one follows it
+    assert f"<h2 class='trove-score'>Điểm sau điều chỉnh của giảng viên: {final:g}%</h2>" in feedback
+    assert "Điểm tự động: 13/" in feedback and "(13%)" in feedback
     assert "Giảng viên điều chỉnh D2: 8/8 điểm (tự động: 0). Nhận xét: Đã ghi biên bản đầy đủ" in feedback
     app._render(app.show_exercises)
     assert f"1 · ✓ đã nộp, 13%, sau điều chỉnh {final:g}%" in "\n".join(texts(app.widget))

@@ -69,6 +69,24 @@ def secret_gate(desk: TrainerDesk, on_open: Callable[[], widgets.Widget], lang: 
     return box
 
 
+def offer(select: widgets.Dropdown, options: list[tuple[str, Any]]) -> None:
+    """Give ``select`` these options, keeping its choice when still offered, else choosing the first: a picker
+    that starts empty shows nothing below it until someone opens it.
+
+    >>> select = widgets.Dropdown()
+    >>> offer(select, [("Bài 1", 1), ("Bài 2", 2)]); select.value
+    1
+    >>> select.value = 2; offer(select, [("Bài 3", 3), ("Bài 2", 2)]); select.value
+    2
+    >>> offer(select, []); select.value is None
+    True
+    """
+    keep = select.value
+    select.options = options
+    values = [value for _, value in options]
+    select.value = keep if keep in values else (values[0] if values else None)
+
+
 def _download_link(path: Path, lang: str) -> str:
     data = base64.b64encode(path.read_bytes()).decode()
     kind = "text/csv" if path.suffix == ".csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -284,8 +302,8 @@ class TrainerApp:
 
         def fill() -> None:
             rows = self.desk.submitted_rows()
-            scenario.options = sorted((self.scenario_title(s), s) for s in {r.scenario_id for r in rows})
-            attempt.options = [(self.attempt_label(r), r.attempt_id) for r in rows]
+            offer(scenario, sorted((self.scenario_title(s), s) for s in {r.scenario_id for r in rows}))
+            offer(attempt, [(self.attempt_label(r), r.attempt_id) for r in rows])
 
         def show_spread() -> None:
             if not scenario.value or not point.value:
@@ -366,7 +384,7 @@ class TrainerApp:
         current: dict[str, tuple[float, float]] = {}  # decision point → (points now, max points)
 
         def fill() -> None:
-            attempt.options = [(self.attempt_label(r), r.attempt_id) for r in self.desk.submitted_rows()]
+            offer(attempt, [(self.attempt_label(r), r.attempt_id) for r in self.desk.submitted_rows()])
 
         def start_from_current() -> None:  # a comment alone must not set the point to 0
             now, top = current.get(point.value, (0.0, 100.0))

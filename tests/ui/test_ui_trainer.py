@@ -66,6 +66,9 @@ def test_debrief_tab_shows_the_spread_and_the_replay(desk):
     app = TrainerApp(desk)
     refresh, scenario, point, spread, _, attempt, step, steps_view = app.tabs.children[1].children
     assert scenario.options == (("Trở về từ Trung Quốc, không giấy tờ (2016)", "forced-marriage-2016"),)
+    # the tab opens on something to talk about: the first scenario's spread and the first attempt's replay
+    assert scenario.value == "forced-marriage-2016" and "1/2" in spread.value
+    assert attempt.value == attempt.options[0][1] and "<ol>" in steps_view.value
     scenario.value, point.value = "forced-marriage-2016", "D1"
     assert "1/2" in spread.value and "2/2" in spread.value
     attempt.value = attempt.options[0][1]

@@ -21,6 +21,8 @@ Interval = tuple[float | None, float | None, float | None]
 SERIES_COLOURS = ("#2471a3", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#7f8c8d")
 WIDTH = 6.4  # inches: at 100 dpi a 640 px picture, still legible scaled down to a 390 px phone
 DPI = 100
+LABEL_GAP_PT = 5  # between a whisker's end and its value label
+TARGET_CLEARANCE = 90  # a bar (with its whisker) ending past this % has its label beyond the 100 % line
 BOTTLENECK = "#e74c3c"
 NO_LOAD = "#eeeeee"
 
@@ -53,6 +55,45 @@ def _no_data(title: str, message: str) -> bytes:
     return figure_png(fig, dpi=DPI)
 
 
+def target_figure(
+    rows: Sequence[tuple[str, Sequence[Interval]]],
+    series: Sequence[str],
+    *,
+    title: str,
+    target_label: str,
+    lang: str = "vi",
+) -> Any:
+    """``target_bars``'s figure (rows present): each value label a few points past its bar's whisker, and past
+    the 100 % line when the whisker ends near it, so that no label is drawn over a line."""
+    n = len(series)
+    bar = 0.8 / n
+    fig, ax = new_figure(WIDTH, 1.2 + 0.42 * len(rows) * max(1, n))
+    for s, name in enumerate(series):
+        ys, means, lows, highs, texts = [], [], [], [], []
+        for i, (_, values) in enumerate(rows):
+            mean, p5, p95 = values[s]
+            y = i + (s - (n - 1) / 2) * bar
+            ys.append(y)
+            means.append(100 * (mean or 0.0))
+            lows.append(100 * max(0.0, (mean or 0) - (p5 if p5 is not None else mean or 0)))
+            highs.append(100 * max(0.0, (p95 if p95 is not None else mean or 0) - (mean or 0)))
+            texts.append("—" if mean is None else decimal(100 * mean, lang) + "%")
+        colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
+        ax.barh(ys, means, height=bar * 0.9, color=colour, label=name, xerr=[lows, highs], capsize=3, ecolor="#333")
+        for y, m, h, text in zip(ys, means, highs, texts, strict=True):
+            end = 100 if m + h > TARGET_CLEARANCE else m + h
+            ax.annotate(text, (end, y), xytext=(LABEL_GAP_PT, 0), textcoords="offset points", va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), [_wrap(label) for label, _ in rows], fontsize=9)
+    ax.invert_yaxis()
+    ax.axvline(100, color="#1e8449", linestyle="--", linewidth=1.2, label=target_label)
+    ax.set_xlim(0, 118)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    _decimal_axis(ax.xaxis, lang, "%")
+    ax.set_title(_wrap(title, 48), fontsize=11)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2 if n == 1 else 1, frameon=False)
+    return fig
+
+
 def target_bars(
     rows: Sequence[tuple[str, Sequence[Interval]]],
     series: Sequence[str],
@@ -73,31 +114,7 @@ def target_bars(
     """
     if not rows:
         return _no_data(title, no_data)
-    n = len(series)
-    bar = 0.8 / n
-    fig, ax = new_figure(WIDTH, 1.2 + 0.42 * len(rows) * max(1, n))
-    for s, name in enumerate(series):
-        ys, means, lows, highs, texts = [], [], [], [], []
-        for i, (_, values) in enumerate(rows):
-            mean, p5, p95 = values[s]
-            y = i + (s - (n - 1) / 2) * bar
-            ys.append(y)
-            means.append(100 * (mean or 0.0))
-            lows.append(100 * max(0.0, (mean or 0) - (p5 if p5 is not None else mean or 0)))
-            highs.append(100 * max(0.0, (p95 if p95 is not None else mean or 0) - (mean or 0)))
-            texts.append("—" if mean is None else decimal(100 * mean, lang) + "%")
-        colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
-        ax.barh(ys, means, height=bar * 0.9, color=colour, label=name, xerr=[lows, highs], capsize=3, ecolor="#333")
-        for y, m, h, text in zip(ys, means, highs, texts, strict=True):
-            ax.text(min(m + h, 100) + 1.5, y, text, va="center", fontsize=9)
-    ax.set_yticks(range(len(rows)), [_wrap(label) for label, _ in rows], fontsize=9)
-    ax.invert_yaxis()
-    ax.axvline(100, color="#1e8449", linestyle="--", linewidth=1.2, label=target_label)
-    ax.set_xlim(0, 118)
-    ax.set_xticks([0, 25, 50, 75, 100])
-    _decimal_axis(ax.xaxis, lang, "%")
-    ax.set_title(_wrap(title, 48), fontsize=11)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2 if n == 1 else 1, frameon=False)
+    fig = target_figure(rows, series, title=title, target_label=target_label, lang=lang)
     return figure_png(fig, dpi=DPI)
 
 

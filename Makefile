@@ -69,8 +69,10 @@ hub-tools: $(CHP) postgresql
 
 # The design of docs/hub.en.md on this machine: PostgreSQL, JupyterHub and its proxy, 2 instances, nginx
 # (http://127.0.0.1:18080; deploy/local_hub.py). Ctrl-C stops all of it; var/hub keeps the accounts and results.
+# `make hub HUB_ARGS=--tls`: https, the proxy terminating TLS with a certificate made for 127.0.0.1.
+HUB_ARGS ?=
 hub: $(STAMP) hub-tools
-	$(PY) deploy/local_hub.py
+	$(PY) deploy/local_hub.py $(HUB_ARGS)
 
 # Lint and format checks come first: a red ruff stops the run before the slow suite. The suite runs in
 # TEST_WORKERS processes (pytest-xdist), each test file in one of them (its servers start once): most tests wait

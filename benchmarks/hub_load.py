@@ -77,11 +77,11 @@ def machine() -> dict:
 
 def prepare_accounts(hub: Hub, users: list[str]) -> None:
     """Sign up the administrator and ``users``; the administrator approves every sign-up (as before a session)."""
-    sign_up(hub.base, ADMIN)
+    sign_up(hub, ADMIN)
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda user: sign_up(hub.base, user), users))
+        list(pool.map(lambda user: sign_up(hub, user), users))
         admin = hub.session(ADMIN, follow=False)
-        list(pool.map(lambda user: approve(admin, hub.base, user), users))
+        list(pool.map(lambda user: approve(admin, hub, user), users))
 
 
 def wait_for_pools(hub: Hub, pool: int, seconds: float = 300) -> None:

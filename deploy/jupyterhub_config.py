@@ -19,6 +19,9 @@ SERVICE = "trove"  # sim.workshop.hub_instance.SERVICE
 
 c.JupyterHub.bind_url = env("TROVE_HUB_PUBLIC_URL", "http://127.0.0.1:18080")
 c.JupyterHub.hub_bind_url = env("TROVE_HUB_API_BIND", "http://127.0.0.1:18081")
+if env("TROVE_HUB_SSL_CERT"):  # the proxy terminates TLS on the public URL (https://… in TROVE_HUB_PUBLIC_URL)
+    c.JupyterHub.ssl_cert = env("TROVE_HUB_SSL_CERT")
+    c.JupyterHub.ssl_key = env("TROVE_HUB_SSL_KEY")
 c.JupyterHub.db_url = env("TROVE_HUB_DB_URL", "postgresql+psycopg://trove@127.0.0.1:18432/jupyterhub")
 c.JupyterHub.cookie_secret_file = env("TROVE_HUB_COOKIE_SECRET_FILE", "/var/lib/trove/hub-cookie-secret")
 c.JupyterHub.pid_file = env("TROVE_HUB_PID_FILE", "")

@@ -1,13 +1,15 @@
 """``make hub``: the whole design on this machine, for trying it: PostgreSQL, JupyterHub (with its proxy), N app
 instances and nginx, all on loopback, all stopped by Ctrl-C or SIGTERM.
 
-    .venv/bin/python deploy/local_hub.py [--dir var/hub] [--port 18080] [--instances 2] [--admin admin]
+    .venv/bin/python deploy/local_hub.py [--dir var/hub] [--port 18080] [--instances 2] [--admin admin] [--tls]
 
 Runtime state goes in ``--dir``: the PostgreSQL cluster (``pg/``: the hub's database ``jupyterhub`` and the app's results,
 ``trove``), the deployment's shared secrets (``secrets/``, made once), the environment file every instance reads
 (``trove.env``, as on a server), nginx's configuration and logs, and ``state.json`` (URLs and process ids, written
 once everything answers). Ports: the public URL is ``--port``; the hub's API, the proxy's API, nginx and the
-instances follow it (+1, +2, +10, +11…), PostgreSQL is ``--port`` + 352.
+instances follow it (+1, +2, +10, +11…), PostgreSQL is ``--port`` + 352. ``--tls``: the public URL is https, the
+proxy terminating TLS with a certificate made for 127.0.0.1 once (``secrets/tls-cert.pem``, which a client trusts
+to check it), as a server does with its own certificate (docs/hub.en.md).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -47,8 +50,9 @@ def postgres_binary(name: str) -> str:
 class Stack:
     """The processes of one local deployment, started in order and stopped in reverse."""
 
-    def __init__(self, folder: Path, port: int, instances: int, admin: str):
+    def __init__(self, folder: Path, port: int, instances: int, admin: str, tls: bool = False):
         self.dir, self.port, self.admin = folder.resolve(), port, admin
+        self.scheme = "https" if tls else "http"
         self.instance_ports = [port + 11 + i for i in range(instances)]
         self.pg_port, self.nginx_port = port + 352, port + 10
         self.processes: dict[str, subprocess.Popen] = {}
@@ -74,6 +78,24 @@ class Stack:
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_hex(nbytes) + "\n")
         return path
+
+    def _certificate(self) -> tuple[Path, Path]:
+        """A self-signed certificate for 127.0.0.1 and its key, made once in ``secrets/`` (openssl)."""
+        cert, key = self.dir / "secrets" / "tls-cert.pem", self.dir / "secrets" / "tls-key.pem"
+        if not cert.exists():
+            cert.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                [
+                    *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365"),
+                    *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+                    *("-keyout", str(key), "-out", str(cert)),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            key.chmod(0o600)
+        return cert, key
 
     def _as_pg_user(self, command: list[str]) -> list[str]:
         return ["runuser", "-u", PG_USER, "--", *command] if os.geteuid() == 0 else command
@@ -136,7 +158,7 @@ class Stack:
             "TROVE_WORKSHOP_EXERCISES": os.environ.get("TROVE_WORKSHOP_EXERCISES", ""),
             "TROVE_POOL": os.environ.get("TROVE_POOL", "1"),
             "TROVE_ROOM": os.environ.get("TROVE_ROOM", "0"),
-            "TROVE_HUB_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+            "TROVE_HUB_PUBLIC_URL": f"{self.scheme}://127.0.0.1:{self.port}",
             "TROVE_HUB_API_BIND": f"http://127.0.0.1:{self.port + 1}",
             "TROVE_PROXY_API_URL": f"http://127.0.0.1:{self.port + 2}",
             "TROVE_SERVICE_URL": f"http://127.0.0.1:{self.nginx_port}",
@@ -147,6 +169,9 @@ class Stack:
             "TROVE_PROXY_PID_FILE": str(self.dir / "proxy.pid"),
             "TROVE_CHP": str(CHP),
         }
+        if self.scheme == "https":
+            cert, key = self._certificate()
+            shared |= {"TROVE_HUB_SSL_CERT": str(cert), "TROVE_HUB_SSL_KEY": str(key)}
         env_file = self.dir / "trove.env"
         env_file.write_text("".join(f"{k}={v}\n" for k, v in shared.items()), encoding="utf-8")
         env_file.chmod(0o600)
@@ -185,7 +210,7 @@ class Stack:
 
     def wait_until_up(self, seconds: float = 120) -> None:
         """Until the hub's login page and every instance's static files answer."""
-        urls = [f"http://127.0.0.1:{self.port}/hub/login"] + [
+        urls = [f"{self.scheme}://127.0.0.1:{self.port}/hub/login"] + [
             f"http://127.0.0.1:{p}/services/trove/voila/static/voila.js" for p in self.instance_ports
         ]
         deadline = time.monotonic() + seconds
@@ -193,12 +218,16 @@ class Stack:
             while True:
                 self.check_alive()
                 try:
-                    urllib.request.urlopen(url, timeout=5)
+                    urllib.request.urlopen(url, timeout=5, context=self._client_tls())
                     break
                 except OSError:
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"{url} did not answer within {seconds} s (logs in {self.logs})") from None
                     time.sleep(0.5)
+
+    def _client_tls(self) -> ssl.SSLContext | None:
+        """What a client trusts to reach the public URL: with ``--tls``, the certificate made here."""
+        return ssl.create_default_context(cafile=self._certificate()[0]) if self.scheme == "https" else None
 
     def check_alive(self) -> None:
         for name, process in self.processes.items():
@@ -207,8 +236,9 @@ class Stack:
 
     def state(self) -> dict:
         return {
-            "url": f"http://127.0.0.1:{self.port}/hub/login",
-            "service": f"http://127.0.0.1:{self.port}/services/trove/",
+            "url": f"{self.scheme}://127.0.0.1:{self.port}/hub/login",
+            "service": f"{self.scheme}://127.0.0.1:{self.port}/services/trove/",
+            "tls_cert": str(self._certificate()[0]) if self.scheme == "https" else None,
             "instances": {
                 name: {"port": self.instance_ports[ord(name[-1]) - ord("a")], "pid": p.pid}
                 for name, p in self.processes.items()
@@ -246,11 +276,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=18080)
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--admin", default="admin", help="the hub administrator who approves sign-ups")
+    parser.add_argument("--tls", action="store_true", help="https, with a certificate made for 127.0.0.1")
     args = parser.parse_args()
     if not CHP.exists():
         print(f"configurable-http-proxy is missing: run `make hub` (it installs it into {CHP.parents[2]})")
         return 2
-    stack = Stack(args.dir, args.port, args.instances, args.admin)
+    stack = Stack(args.dir, args.port, args.instances, args.admin, tls=args.tls)
     stack.logs.mkdir(parents=True, exist_ok=True)
     (stack.dir / "state.json").unlink(missing_ok=True)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

@@ -1,9 +1,9 @@
 """A real local hub (deploy/local_hub.py) for the hub's tests and benchmarks/hub_load.py: started in a folder of its
 own, accounts signed up and approved the way an administrator or a trainer does it, officers logged in.
 
-    process, hub = start_hub(folder, port, {"TROVE_POOL": "1"})
-    sign_up(hub.base, "admin"); sign_up(hub.base, "lan")
-    approve(hub.session("admin"), hub.base, "lan")
+    process, hub = start_hub(folder, port, {"TROVE_POOL": "1"}, tls=True)
+    sign_up(hub, "admin"); sign_up(hub, "lan")
+    approve(hub.session("admin"), hub, "lan")
     hub.session("lan")  # a logged-in ``requests.Session``
     stop_hub(process)
 """
@@ -37,9 +37,22 @@ class Hub:
     def service(self) -> str:
         return f"{self.base}/services/trove/"
 
+    @property
+    def tls_cert(self) -> str | None:
+        """The certificate a client trusts for the public URL (``start_hub(tls=True)``), else None."""
+        return self.state.get("tls_cert")
+
+    def client(self) -> requests.Session:
+        """An HTTP client of the public URL, checking its certificate under TLS."""
+        s = requests.Session()
+        if self.tls_cert:
+            s.verify = self.tls_cert
+            s.trust_env = False  # else REQUESTS_CA_BUNDLE, when set, replaces the certificate to check against
+        return s
+
     def session(self, user: str, *, follow: bool = True) -> requests.Session:
         """A logged-in HTTP client of ``user``. ``follow=False`` stops at the hub's login (no page is opened)."""
-        s = requests.Session()
+        s = self.client()
         s.get(f"{self.base}/hub/login")
         r = s.post(
             f"{self.base}/hub/login",
@@ -78,25 +91,29 @@ def cookie_header(s: requests.Session) -> str:
     return "; ".join(f"{k}={v}" for k, v in s.cookies.items())
 
 
-def sign_up(base: str, user: str) -> None:
-    s = requests.Session()
-    s.get(f"{base}/hub/signup")
+def sign_up(hub: Hub, user: str) -> None:
+    s = hub.client()
+    s.get(f"{hub.base}/hub/signup")
     form = {"username": user, "signup_password": PASSWORD, "signup_password_confirmation": PASSWORD}
-    s.post(f"{base}/hub/signup", data=form | {"_xsrf": s.cookies["_xsrf"]}).raise_for_status()
+    s.post(f"{hub.base}/hub/signup", data=form | {"_xsrf": s.cookies["_xsrf"]}).raise_for_status()
 
 
-def approve(approver: requests.Session, base: str, user: str) -> None:
+def approve(approver: requests.Session, hub: Hub, user: str) -> None:
     """``approver`` (the administrator or a trainer, logged in) approves ``user``'s sign-up at /hub/authorize."""
-    approver.get(f"{base}/hub/authorize/{user}").raise_for_status()
+    approver.get(f"{hub.base}/hub/authorize/{user}").raise_for_status()
 
 
-def start_hub(folder: Path, port: int, env: dict[str, str], seconds: float = 180) -> tuple[subprocess.Popen, Hub]:
+def start_hub(
+    folder: Path, port: int, env: dict[str, str], *, tls: bool = False, seconds: float = 180
+) -> tuple[subprocess.Popen, Hub]:
     """deploy/local_hub.py in ``folder`` on ``port`` (the rest follow it: up to ``port`` + 352), with ``env`` added
-    to the environment; returns once every part answers. Raises RuntimeError with its log's end if it does not."""
+    to the environment, over https with ``tls``; returns once every part answers. Raises RuntimeError with its
+    log's end if it does not."""
     folder.chmod(0o711)  # PostgreSQL's user (not root) reaches its cluster inside
     log = open(folder / "local_hub.log", "w")  # kept open for the process's life
+    command = [sys.executable, str(ROOT / "deploy" / "local_hub.py"), "--dir", str(folder), "--port", str(port)]
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "deploy" / "local_hub.py"), "--dir", str(folder), "--port", str(port)],
+        command + (["--tls"] if tls else []),
         cwd=ROOT,
         env=os.environ | env,
         stdout=log,
@@ -110,7 +127,8 @@ def start_hub(folder: Path, port: int, env: dict[str, str], seconds: float = 180
             stop_hub(process)
             raise RuntimeError(f"the local hub did not come up: {(folder / 'local_hub.log').read_text()[-3000:]}")
         time.sleep(0.5)
-    return process, Hub(f"http://127.0.0.1:{port}", json.loads(state_file.read_text()), folder)
+    state = json.loads(state_file.read_text())
+    return process, Hub(state["url"].removesuffix("/hub/login"), state, folder)
 
 
 def stop_hub(process: subprocess.Popen) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 import websocket
 
 from sim.cases.case import Case
@@ -72,7 +73,7 @@ def kernel_id(html: str) -> str:
 
 def test_two_officers_log_in_and_complete_a_case_each_without_a_resume_code(browser, hub):
     for user in ("lan", "minh"):
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", ignore_https_errors=True)
         page = context.new_page()
         page.set_default_timeout(60_000)
         log_in(page, hub, user)
@@ -90,6 +91,17 @@ def test_two_officers_log_in_and_complete_a_case_each_without_a_resume_code(brow
         assert [a.submitted_at is not None for a in store.attempts_of(trainee.id)] == [True]
 
 
+def test_the_public_url_is_https_and_checks_out_with_its_certificate(hub):
+    """The proxy terminates TLS: the login page and the app answer over https with the deployment's certificate,
+    and an https client that does not trust it is refused (nothing falls back to plain http)."""
+    assert hub.base.startswith("https://")
+    assert hub.client().get(f"{hub.base}/hub/login").status_code == 200
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.get(f"{hub.base}/hub/login", timeout=30, verify=True)  # the system's trust store does not know it
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(hub.base.replace("https://", "http://") + "/hub/login", timeout=30)
+
+
 def test_nothing_but_the_app_is_served_to_an_officer(hub):
     officer = hub.session("lan")
     for path in ("lab", "lab/tree/trainee.ipynb", "tree", "api/contents", "api/contents/trainee.ipynb",
@@ -104,7 +116,7 @@ def test_nothing_but_the_app_is_served_to_an_officer(hub):
     assert officer.get(f"{hub.base}/user/lan/lab").status_code in (403, 404)
     page = officer.get(hub.service + TRAINEE_PAGE)
     assert page.status_code == 200 and "from sim.ui.trainee import show" not in page.text  # no notebook source
-    anonymous = officer.__class__()
+    anonymous = hub.client()
     assert anonymous.get(hub.service + TRAINEE_PAGE, allow_redirects=False).status_code == 302  # to the hub's login
 
 
@@ -121,17 +133,18 @@ def test_an_officer_can_neither_read_nor_drive_nor_stop_another_officers_kernel(
     assert minh.post(f"{hub.service}voila/api/shutdown/{kernel}").status_code == 403
     assert minh.get(f"{hub.service}voila/query/{kernel}").status_code == 403  # nginx: kernels only, from inside
     cookies = "; ".join(f"{k}={v}" for k, v in minh.cookies.items())
-    channels = f"ws://127.0.0.1:{hub.base.rsplit(':', 1)[1]}/services/trove/api/kernels/{kernel}/channels"
+    channels = f"{hub.service.replace('http', 'ws', 1)}api/kernels/{kernel}/channels"  # wss:// under TLS
+    tls = {"sslopt": {"ca_certs": hub.tls_cert}} if hub.tls_cert else {}
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
-        websocket.create_connection(channels, cookie=cookies, origin=hub.base, timeout=30)
+        websocket.create_connection(channels, cookie=cookies, origin=hub.base, timeout=30, **tls)
     assert refused.value.status_code == 403
     mine = "; ".join(f"{k}={v}" for k, v in lan.cookies.items())
-    websocket.create_connection(channels, cookie=mine, origin=hub.base, timeout=30).close()  # the owner may
+    websocket.create_connection(channels, cookie=mine, origin=hub.base, timeout=30, **tls).close()  # the owner may
     assert lan.get(f"{hub.service}api/kernels/{kernel}").status_code == 200  # minh's shutdown did nothing
 
 
 def test_a_trainer_of_the_hub_group_sees_both_officers_without_a_secret(browser, hub):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN", ignore_https_errors=True)
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(f"{hub.base}/hub/login?next=/services/trove/voila/render/trainer.ipynb")

@@ -169,6 +169,9 @@ class OwnKernelShutdown(VoilaShutdownKernelHandler):
     @web.authenticated
     async def post(self, kernel_id: str) -> None:
         """Shut the kernel down, or 403."""
+        # Voilà's route captures the id unnamed; the authorizer reads it by name, as on the kernel API's routes
+        # (without it every owner was refused, and each page left its kernel running until the cull)
+        self.path_kwargs.setdefault("kernel_id", kernel_id)
         if not self.authorizer.is_authorized(self, self.current_user, "execute", "kernels"):
             raise web.HTTPError(403)
         await super().post(kernel_id)

@@ -141,6 +141,13 @@ def test_an_officer_can_neither_read_nor_drive_nor_stop_another_officers_kernel(
     mine = "; ".join(f"{k}={v}" for k, v in lan.cookies.items())
     websocket.create_connection(channels, cookie=mine, origin=hub.base, timeout=30, **tls).close()  # the owner may
     assert lan.get(f"{hub.service}api/kernels/{kernel}").status_code == 200  # minh's shutdown did nothing
+    # leaving the page, its owner's browser shuts the kernel down (as Voilà's page does on unload)
+    xsrf = {"X-XSRFToken": lan.cookies.get("_xsrf", path="/services/trove/")}
+    minhs = {"X-XSRFToken": minh.cookies.get("_xsrf", path="/services/trove/")}
+    assert xsrf["X-XSRFToken"] and minhs["X-XSRFToken"]
+    assert minh.post(f"{hub.service}voila/api/shutdown/{kernel}", headers=minhs).status_code == 403  # with its token
+    assert lan.post(f"{hub.service}voila/api/shutdown/{kernel}", headers=xsrf).status_code == 204
+    assert lan.get(f"{hub.service}api/kernels/{kernel}").status_code in (403, 404)  # gone
 
 
 def test_a_trainer_of_the_hub_group_sees_both_officers_without_a_secret(browser, hub):

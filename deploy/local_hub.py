@@ -21,6 +21,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -229,6 +230,27 @@ class Stack:
         """What a client trusts to reach the public URL: with ``--tls``, the certificate made here."""
         return ssl.create_default_context(cafile=self._certificate()[0]) if self.scheme == "https" else None
 
+    def check_ports_free(self) -> None:
+        """Every port this deployment listens on is free, else SystemExit saying which and what to do."""
+        named = {"the hub": self.port, "the hub's API": self.port + 1, "the proxy's API": self.port + 2}
+        named |= {"nginx": self.nginx_port, "PostgreSQL": self.pg_port}
+        named |= {f"instance {chr(ord('a') + i)}": p for i, p in enumerate(self.instance_ports)}
+        for name, port in named.items():
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    raise SystemExit(
+                        f"port {port} ({name}) is in use, perhaps by another `make hub`: stop it, or choose other "
+                        f"ports with `make hub HUB_ARGS='--port N'` (it uses N to N + 352)"
+                    )
+
+    def report_stopped(self, known: set[str]) -> set[str]:
+        """Print each part that has stopped since (not in ``known``), with its log; return their names."""
+        stopped = {name for name, process in self.processes.items() if process.poll() is not None} - known
+        for name in sorted(stopped):
+            code = self.processes[name].returncode
+            print(f"local hub: {name} stopped (exit {code}); see {self.logs / name}.log", file=sys.stderr, flush=True)
+        return stopped
+
     def check_alive(self) -> None:
         for name, process in self.processes.items():
             if process.poll() is not None:
@@ -286,6 +308,7 @@ def main() -> int:
     (stack.dir / "state.json").unlink(missing_ok=True)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise_stop)
+    stack.check_ports_free()
     try:
         stack.start_postgres()
         env = stack.environment()
@@ -301,10 +324,15 @@ def main() -> int:
             f"  logs: {stack.logs}   Ctrl-C stops everything",
             flush=True,
         )
-        while True:
+        reported: set[str] = set()
+        while True:  # a part that stops is said at once (the others go on: nginx skips a stopped instance)
             time.sleep(1)
+            reported |= stack.report_stopped(reported)
     except _Stop:
         return 0
+    except RuntimeError as exc:
+        print(f"local hub: {exc}", file=sys.stderr, flush=True)
+        return 1
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_IGN)

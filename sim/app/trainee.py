@@ -227,6 +227,26 @@ class Workshop:
         )
 
     @property
+    def logout_url(self) -> str | None:
+        """Where a hub login ends (the hub's /hub/logout under its base URL), or None without a hub: on a shared
+        commune computer the next officer must not go on as this one.
+
+        >>> import os
+        >>> from unittest import mock
+        >>> workshop = Workshop.__new__(Workshop)
+        >>> workshop.accounts_only = True
+        >>> with mock.patch.dict(os.environ, {"JUPYTERHUB_BASE_URL": "/tap-huan/"}):
+        ...     workshop.logout_url
+        '/tap-huan/hub/logout'
+        >>> workshop.accounts_only = False
+        >>> workshop.logout_url is None
+        True
+        """
+        if not self.accounts_only:
+            return None
+        return os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/logout"
+
+    @property
     def library(self) -> Library:
         """The library the workshop trains with (the packaged one unless given)."""
         if self._library is None:

@@ -44,6 +44,7 @@ CSS = (
 body:has(.trove-app) .jp-MarkdownCell .jp-InputArea{display:block}
 body:has(.trove-app) .jp-MarkdownCell .jp-RenderedMarkdown{display:block;box-sizing:border-box;max-width:1000px;margin:0 auto !important}
 .trove-code-line{font-size:var(--trove-size,16px);line-height:1.45}
+.trove-logout{display:inline-flex;align-items:center;min-height:44px;padding:0 8px;white-space:nowrap}
 .trove-code{font-size:var(--trove-size-xl,21px);font-weight:bold;letter-spacing:2px;white-space:nowrap;
   background:var(--trove-primary-soft,#e3eef9);padding:0 6px;border-radius:4px}
 .trove-table td{padding:4px 8px;border-bottom:1px solid #d0d5da;vertical-align:top}
@@ -138,7 +139,12 @@ class TraineeApp:
         """The resume code, large, inside a sentence of normal size (the whole sentence in large type broke over
         four lines on a phone); under a hub, the account instead (no code to keep)."""
         if self.account:
-            return f"<p class='trove-code-line'>{t('signed_in_as', self.lang, account=html.escape(self.account))}</p>"
+            signed_in = t("signed_in_as", self.lang, account=html.escape(self.account))
+            logout = self.workshop.logout_url
+            link = (
+                f" <a class='trove-logout' href='{html.escape(logout)}'>{t('log_out', self.lang)}</a>" if logout else ""
+            )
+            return f"<p class='trove-code-line'>{signed_in}{link}</p>"
         code = f"<span class='trove-code'>{html.escape(self.trainee.resume_code)}</span>"
         return f"<p class='trove-code-line'>{t('your_code', self.lang, code=code)}</p>"
 

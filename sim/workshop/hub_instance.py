@@ -23,6 +23,10 @@ SERVICE = "trove"  # the service's name in the hub's configuration (deploy/jupyt
 SERVICE_PREFIX = f"/services/{SERVICE}/"
 ACCESS_SCOPES = [f"access:services!service={SERVICE}"]
 REQUIRED = ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL", "TROVE_COOKIE_SECRET_FILE")
+# How long an instance trusts what the hub said of a login (its groups: trainer or not) before asking again.
+# JupyterHub's 300 s kept a new trainer refused, or a removed one admitted, for 5 minutes; a minute costs each
+# logged-in visitor one hub API call a minute.
+IDENTITY_CACHE_SECONDS = 60
 
 
 def hub_environment(env: Mapping[str, str]) -> dict[str, str]:
@@ -92,8 +96,8 @@ def instance_command(config: ServeConfig, env: Mapping[str, str]) -> list[str]:
     """``trove serve``'s Voilà command for one instance: under the hub's prefix, with its login and the lock-down.
 
     >>> command = instance_command(instance_config({}, 18871), {"TROVE_COOKIE_SECRET_FILE": "/etc/trove/cookie"})
-    >>> [a for a in command if a.startswith("--Voila.base_url") or a.startswith("--TroveVoila.cookie")]
-    ['--Voila.base_url=/services/trove/', '--TroveVoila.cookie_secret_file=/etc/trove/cookie']
+    >>> [a for a in command if a.startswith(("--Voila.base_url", "--TroveVoila.cookie", "--HubOAuth"))]
+    ['--Voila.base_url=/services/trove/', '--TroveVoila.cookie_secret_file=/etc/trove/cookie', '--HubOAuth.cache_max_age=60']
     """
     return [
         *config.voila_command(),
@@ -102,6 +106,7 @@ def instance_command(config: ServeConfig, env: Mapping[str, str]) -> list[str]:
         "--Voila.authorizer_class=sim.workshop.lockdown.VoilaOnlyAuthorizer",
         f"--TroveVoila.cookie_secret_file={env['TROVE_COOKIE_SECRET_FILE']}",
         f"--TroveVoila.trainers_group={env.get('TROVE_TRAINERS_GROUP', 'trainers')}",
+        f"--HubOAuth.cache_max_age={IDENTITY_CACHE_SECONDS}",
     ]
 
 

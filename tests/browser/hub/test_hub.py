@@ -82,6 +82,12 @@ def test_two_officers_log_in_and_complete_a_case_each_without_a_resume_code(brow
         if user == "lan":
             assert_clean(page, "the exercises, signed in")
         complete_a_case(page, hub, user)
+        if user == "minh":  # a shared commune computer: the officer logs out, and the app asks for a login again
+            page.get_by_role("button", name=t("back_to_exercises", "vi")).first.click()
+            page.get_by_role("link", name=t("log_out", "vi")).click()
+            page.locator("#username_input").wait_for()
+            page.goto(hub.service + TRAINEE_PAGE)
+            page.locator("#username_input").wait_for()
         context.close()
     store = open_store(hub.state["results"])
     workshop = store.only_workshop()

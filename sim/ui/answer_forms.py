@@ -69,7 +69,8 @@ class AnswerForm:
             if f.kind != "checks":
                 w.observe(self._changed, names="value")
             self.inputs[f.name] = w
-        self.widget = widgets.VBox(rows, layout=widgets.Layout(padding="4px"))
+        self.status = widgets.HTML()  # what still keeps the answer from being saved
+        self.widget = widgets.VBox([*rows, self.status], layout=widgets.Layout(padding="4px"))
 
     def values(self) -> dict[str, Any]:
         """The answers as the widgets hold them: field name → chosen value (a list for check groups; unchosen
@@ -99,10 +100,22 @@ class AnswerForm:
         finally:
             self._loading = False
 
-    def complete(self) -> bool:
-        """Radio fields must be chosen before an answer is saved (the rest have safe defaults)."""
-        return all(self.inputs[f.name].value is not None for f in self.fields if f.kind == "radio")
+    def missing(self) -> list[str]:
+        """The labels of the radio fields still to choose: each must be chosen before an answer is saved (the other
+        fields have safe defaults)."""
+        return [
+            t(f.label_key, self.lang) for f in self.fields if f.kind == "radio" and self.inputs[f.name].value is None
+        ]
 
     def _changed(self, _: Any) -> None:
-        if not self._loading and self.complete():
+        if self._loading:
+            return
+        missing = self.missing()
+        # a half-given answer is not saved: say so, or a reload would drop the ticks without a word
+        self.status.value = (
+            f"<p class='trove-unsaved' role='status'>{t('answer_not_saved', self.lang, fields='; '.join(missing))}</p>"
+            if missing
+            else ""
+        )
+        if not missing:
             self.on_change(self.dp, self.values())

@@ -112,6 +112,21 @@ class TrainerDesk:
         return desk
 
     @property
+    def resume_codes_used(self) -> bool:
+        """Whether trainees come back by resume codes (a workshop), not by a hub login: under a hub the trainer
+        pages show no codes and no tool to reissue them.
+
+        >>> desk = TrainerDesk.__new__(TrainerDesk)
+        >>> desk.hub_user = None
+        >>> desk.resume_codes_used
+        True
+        >>> desk.hub_user = "thu.tran"
+        >>> desk.resume_codes_used
+        False
+        """
+        return self.hub_user is None
+
+    @property
     def library(self) -> Library:
         """The library the workshop trains with."""
         if self._library is None:

@@ -164,13 +164,14 @@ class TrainerApp:
         self.show_codes.observe(lambda _: self._guard(self.refresh_live), names="value")
         self._guard(self.refresh_live)
         self._guard(self.refresh_charts)
+        codes = self.desk.resume_codes_used  # under a hub the officers log in: no codes to show or reissue
         return widgets.VBox(
             [
                 widgets.HTML(f"<small>{t('auto_refresh', self.lang, seconds=REFRESH_SECONDS)}</small>"),
                 ticker,
-                widgets.HBox([button, self.show_codes]),
+                widgets.HBox([button, self.show_codes] if codes else [button]),
                 self.live_table,
-                self._lost_codes(),
+                *([self._lost_codes()] if codes else []),
                 self.charts,
             ]
         )

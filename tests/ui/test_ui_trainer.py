@@ -37,11 +37,17 @@ def test_the_gate_shows_nothing_without_the_secret(played, library):
     assert secret.value == ""  # the secret does not stay in the page
     live = gate.children[1].children[2].children[0]
     assert "Lê Văn Hai" in live.children[3].value
+    assert isinstance(live.children[2].children[1], widgets.Checkbox)  # a workshop's codes can be shown
+    assert "Học viên quên mã tiếp tục" in live.children[4].children[0].value  # and reissued
 
 
 def test_under_a_hub_the_trainers_group_opens_the_page_and_nobody_types_a_secret(played, library):
     page = show(hub_desk(played, library, trainer=True))
-    assert "Lê Văn Hai" in page.children[1].children[2].children[0].children[3].value
+    live = page.children[1].children[2].children[0]
+    assert "Lê Văn Hai" in live.children[3].value
+    # officers log in: no resume codes to show, and no tool to reissue them
+    assert live.children[2].children == (live.children[2].children[0],)
+    assert len(live.children) == 5  # auto-refresh note, ticker, refresh, table, charts: no lost-code tool
     refused = show(hub_desk(played, library, trainer=False))
     assert "nhóm giảng viên" in refused.value and "Lê Văn Hai" not in refused.value
     other = hub_desk(played, library, trainer=False)

@@ -558,17 +558,17 @@ class TraineeApp:
             if missing
             else widgets.HTML()
         )
+        not_yet = self._button("submit_no", lambda: setattr(self.confirm, "children", ()))
         self.confirm.children = [
             warning,
             widgets.HTML(f"<b>{t('submit_confirm', self.lang)}</b>"),
             widgets.HBox(
-                [
-                    self._button("submit_yes", self._submit, "danger"),
-                    self._button("submit_no", lambda: setattr(self.confirm, "children", ())),
-                ],
+                [self._button("submit_yes", self._submit, "danger"), not_yet],
                 layout=widgets.Layout(flex_flow="row wrap"),
             ),
         ]
+        # into view (on a phone it opened below the screen's edge), on the answer that changes nothing
+        not_yet.focus()
 
     def _submit(self) -> None:
         self.session.submit()

@@ -118,6 +118,12 @@ def test_join_complete_a_case_and_read_cited_feedback(page, server):
     for dp in active:
         give_answer(page, dp, key[dp], regime)
     page.get_by_role("button", name=t("submit", "vi")).click()
+    # the question comes into view (on a phone it had opened below the screen's edge), its safe answer focused
+    not_yet = page.get_by_role("button", name=t("submit_no", "vi"))
+    page.wait_for_function(
+        "(el) => document.activeElement === el && el.getBoundingClientRect().bottom <= innerHeight",
+        arg=not_yet.element_handle(),
+    )
     page.get_by_role("button", name=t("submit_yes", "vi")).click()
     score = page.locator(".trove-score").inner_text(timeout=60_000)
     assert score.startswith("Điểm:")

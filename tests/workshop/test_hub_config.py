@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import runpy
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import bcrypt
@@ -38,8 +39,15 @@ def authenticator(tmp_path):
     return auth
 
 
+def run_alone(coroutine):
+    """``coroutine``'s result, on an event loop of its own thread: an earlier test in this worker (Playwright's
+    sync API) may have left a loop running in the main thread, where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def log_in(auth, username: str, password: str):
-    return asyncio.run(auth.authenticate(None, {"username": username, "password": password}))
+    return run_alone(auth.authenticate(None, {"username": username, "password": password}))
 
 
 def test_an_approved_officer_with_the_right_password_is_let_in(authenticator):
@@ -73,7 +81,7 @@ def test_the_hub_keeps_serving_while_a_password_is_checked(authenticator):
         assert login.result() == "tai01"
         return ticks
 
-    started = asyncio.run(other_requests_meanwhile())
+    started = run_alone(other_requests_meanwhile())
     assert started > 1, "the event loop did not run while the password was checked"
 
 

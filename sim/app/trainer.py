@@ -21,7 +21,7 @@ from sim.errors import Problem
 from sim.law.decision_points import DECISION_POINTS
 from sim.library import packaged_library
 from sim.workshop.export import vietnam_time
-from sim.workshop.store import ResultsStore, Trainee
+from sim.workshop.store import ResultsStore, Trainee, name_key
 from sim.workshop.stores import open_store
 
 if TYPE_CHECKING:
@@ -204,7 +204,9 @@ class TrainerDesk:
         return live_status(self.store.trainees(self.workshop_id), rows, datetime.now(UTC), stuck_after)
 
     def find_trainees(self, full_name: object) -> list[Trainee]:
-        """The workshop's trainees with this name (case, spaces and Unicode form ignored), to give one their code.
+        """The workshop's trainees with this name (case, accents, spaces and Unicode form ignored), to give one
+        their code; when nobody has the whole name, those whose name has every word typed (a trainer often
+        knows an officer as "Lan").
 
         Examples
         --------
@@ -213,9 +215,16 @@ class TrainerDesk:
         >>> lan = demo_trainee(desk)
         >>> desk.find_trainees("LÊ THỊ LAN") == [lan]
         True
+        >>> desk.find_trainees("lan") == desk.find_trainees("Lê Lan") == [lan], desk.find_trainees("Hoa")
+        (True, [])
         """
         self._require()
-        return self.store.trainees_by_name(self.workshop_id, str(full_name or ""))
+        typed = str(full_name or "")
+        whole = self.store.trainees_by_name(self.workshop_id, typed)
+        words = set(name_key(typed).split())
+        if whole or not words:
+            return whole
+        return [t for t in self.store.trainees(self.workshop_id) if words <= set(name_key(t.full_name).split())]
 
     def reissue_code(self, trainee_id: str) -> Trainee:
         """Give a trainee who lost their resume code a new one (the old one stops working); returns them with it.

@@ -42,6 +42,8 @@ class Aftermath:
     answered: Outcome
     right: Outcome
     wrong: tuple[str, ...]
+    # the wrong decisions whose consequence is that no protection is arranged (province.yaml): named in the line
+    protection_missed_by: tuple[str, ...] = ()
 
     def lines(self) -> list[Line]:
         """The timeline, in the order a person lives it."""
@@ -69,8 +71,12 @@ class Aftermath:
             late = _days(a, got) - (_days(r, ideal) if ideal is not None else _days(a, got))
             key = "next_service_later" if late > 0 else "next_service"
             found.append(Line(key, {"service": service, "days": _days(a, got), "later": late}, worse=late > 0))
-        if a.protection_needed:
-            found.append(Line("next_protected" if a.protected else "next_not_protected", {}, worse=not a.protected))
+        if a.protection_needed and a.protected:
+            found.append(Line("next_protected", {}))
+        elif a.protection_needed and self.protection_missed_by:  # the referral may be right: say why it did not help
+            found.append(Line("next_not_protected_because", {"points": ", ".join(self.protection_missed_by)}, True))
+        elif a.protection_needed:
+            found.append(Line("next_not_protected", {}, worse=True))
         if a.child_duties_apply:
             done = a.child_duties_done
             found.append(Line("next_child_duties_done" if done else "next_child_duty_missed", {}, worse=not done))
@@ -109,8 +115,14 @@ def what_happened_next(
     prepared = Prepared(arrival, assessment)
     seed = derive_seed(case.seed or 0, "what-happened-next")
     every_right = dict.fromkeys(DECISION_POINTS, True)
+    wrong = tuple(dp for dp in DECISION_POINTS if not right.get(dp, True))
     return Aftermath(
         answered=follow(prepared, library, params, calendar, right=right, seed=seed, units={}),
         right=follow(prepared, library, params, calendar, right=every_right, seed=seed, units={}),
-        wrong=tuple(dp for dp in DECISION_POINTS if not right.get(dp, True)),
+        wrong=wrong,
+        protection_missed_by=tuple(
+            dp
+            for dp in wrong
+            if dp in params.decisions and any(c.kind == "protection_missed" for c in params.decisions[dp].consequences)
+        ),
     )

@@ -194,9 +194,12 @@ class Workshop:
         exercises: list[str] | None = None,
         library: Library | None = None,
         accounts_only: bool = False,
+        logout_url: str | None = None,
     ):
         self.store, self.id, self.code, self.title = store, workshop_id, code, title
         self.accounts_only = accounts_only  # under a hub: only a login the server vouches for joins or comes back
+        # under a hub, where the login ends: on a shared commune computer the next officer must not go on as this one
+        self.logout_url = logout_url
         self._library = library
         self.guesses = GuessLimiter(store)  # this page's wrong resume codes (a Workshop lives in one kernel)
         store.ensure_workshop(workshop_id, title, code, list(exercises or []))
@@ -213,38 +216,23 @@ class Workshop:
         ...        "TROVE_WORKSHOP_CODE": "ABC123", "TROVE_WORKSHOP_EXERCISES": "verification"}
         >>> with mock.patch.dict(os.environ, env):
         ...     workshop = Workshop.from_environment()
-        >>> workshop.id, workshop.code, workshop.exercise_ids
-        ('ws-2026', 'ABC123', ['verification'])
+        >>> workshop.id, workshop.code, workshop.exercise_ids, workshop.logout_url
+        ('ws-2026', 'ABC123', ['verification'], None)
+        >>> with mock.patch.dict(os.environ, env | {ACCOUNTS_ONLY_ENV: "1", "JUPYTERHUB_BASE_URL": "/tap-huan/"}):
+        ...     Workshop.from_environment().logout_url
+        '/tap-huan/hub/logout'
         """
         exercises = [e for e in os.environ.get("TROVE_WORKSHOP_EXERCISES", "").split(",") if e]
+        hub = os.environ.get(ACCOUNTS_ONLY_ENV) == "1"
         return cls(
             open_store(),
             os.environ.get("TROVE_WORKSHOP_ID", DEFAULT_WORKSHOP_ID),
             title=os.environ.get("TROVE_WORKSHOP_TITLE", DEFAULT_WORKSHOP_TITLE),
             code=os.environ.get("TROVE_WORKSHOP_CODE") or None,
             exercises=exercises or None,
-            accounts_only=os.environ.get(ACCOUNTS_ONLY_ENV) == "1",
+            accounts_only=hub,
+            logout_url=os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/logout" if hub else None,
         )
-
-    @property
-    def logout_url(self) -> str | None:
-        """Where a hub login ends (the hub's /hub/logout under its base URL), or None without a hub: on a shared
-        commune computer the next officer must not go on as this one.
-
-        >>> import os
-        >>> from unittest import mock
-        >>> workshop = Workshop.__new__(Workshop)
-        >>> workshop.accounts_only = True
-        >>> with mock.patch.dict(os.environ, {"JUPYTERHUB_BASE_URL": "/tap-huan/"}):
-        ...     workshop.logout_url
-        '/tap-huan/hub/logout'
-        >>> workshop.accounts_only = False
-        >>> workshop.logout_url is None
-        True
-        """
-        if not self.accounts_only:
-            return None
-        return os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/logout"
 
     @property
     def library(self) -> Library:

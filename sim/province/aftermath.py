@@ -73,10 +73,10 @@ class Aftermath:
             found.append(Line(key, {"service": service, "days": _days(a, got), "later": late}, worse=late > 0))
         if a.protection_needed and a.protected:
             found.append(Line("next_protected", {}))
-        elif a.protection_needed and self.protection_missed_by:  # the referral may be right: say why it did not help
-            found.append(Line("next_not_protected_because", {"points": ", ".join(self.protection_missed_by)}, True))
-        elif a.protection_needed:
-            found.append(Line("next_not_protected", {}, worse=True))
+        elif a.protection_needed:  # the referral may have reached protection: say which decision asked for none
+            by = ", ".join(self.protection_missed_by)
+            key = "next_not_protected_because" if by else "next_not_protected"
+            found.append(Line(key, {"points": by} if by else {}, worse=True))
         if a.child_duties_apply:
             done = a.child_duties_done
             found.append(Line("next_child_duties_done" if done else "next_child_duty_missed", {}, worse=not done))
